@@ -1,0 +1,113 @@
+//! The article as the engine sees it, and the small `Copy` types that name things inside it.
+//!
+//! Offsets are always **byte offsets into a UTF-8 string, half-open** (`start..end`), and they always
+//! say which text they point into: the original text of an article, or its clean text.
+
+use serde::{Deserialize, Serialize};
+
+/// A half-open byte range `start..end` into one text.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub const fn len(self) -> usize {
+        self.end - self.start
+    }
+    pub const fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+    pub fn slice(self, text: &str) -> &str {
+        &text[self.start..self.end]
+    }
+}
+
+/// Seconds since the Unix epoch (UTC). Time always comes into the engine as data, never from a clock.
+pub type Timestamp = i64;
+
+/// One news article as read from any source, before cleaning.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Stable identifier: the source's own id, else derived from the url, else from the content.
+    pub id: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    /// The outlet.
+    pub source: Option<String>,
+    pub published: Option<Timestamp>,
+    /// The original text, exactly as read.
+    pub text: String,
+    /// Fields of the input we do not interpret, kept as they came.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub meta: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A 64-bit hash of a string, stable across runs and platforms (FNV-1a, then a murmur finaliser).
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    mix64(h)
+}
+
+/// The murmur3 64-bit finaliser: a cheap bijection that spreads every input bit over the output.
+#[inline]
+pub const fn mix64(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 33;
+    h
+}
+
+impl Article {
+    /// The id an article gets when its source gave none: from the url when there is one, else from
+    /// the title and text. Prefixed so that derived ids never collide with each other's kind.
+    pub fn derive_id(url: Option<&str>, title: Option<&str>, text: &str) -> String {
+        match url {
+            Some(u) if !u.trim().is_empty() => {
+                format!("u{:016x}", stable_hash(u.trim().as_bytes()))
+            }
+            _ => {
+                let mut bytes = Vec::with_capacity(text.len() + 64);
+                bytes.extend_from_slice(title.unwrap_or("").as_bytes());
+                bytes.push(0);
+                bytes.extend_from_slice(text.as_bytes());
+                format!("c{:016x}", stable_hash(&bytes))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_prefer_url_and_are_stable() {
+        let a = Article::derive_id(Some("http://x/1"), Some("t"), "body");
+        let b = Article::derive_id(Some("http://x/1"), Some("other"), "other body");
+        assert_eq!(a, b);
+        assert!(a.starts_with('u'));
+        let c = Article::derive_id(None, Some("t"), "body");
+        let d = Article::derive_id(None, Some("t"), "body!");
+        assert_ne!(c, d);
+        assert!(c.starts_with('c'));
+    }
+
+    #[test]
+    fn span_slices_half_open() {
+        assert_eq!(Span::new(1, 3).slice("abcd"), "bc");
+        assert!(Span::new(2, 2).is_empty());
+    }
+}

@@ -1,0 +1,11 @@
+//! # samestory-engine
+//!
+//! The pure pipeline of samestory: no I/O, no database, no clock. Time comes in as data.
+//!
+//! - [`article`]: the [`Article`] and the small types naming things inside it ([`Span`]).
+//! - [`text`]: words for matching (normalization, tokens, hashes).
+
+pub mod article;
+pub mod text;
+
+pub use article::{Article, Span, Timestamp};

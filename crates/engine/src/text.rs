@@ -1,0 +1,161 @@
+//! Words for matching: how raw text becomes a sequence of normalized, hashed tokens.
+//!
+//! Matching never changes the text a user sees. A token keeps the span of its word in the text it
+//! came from, and its *normal form* is what comparisons use: Unicode NFKC, lower case, with curly and
+//! straight quotes, dashes and odd spaces folded. ASCII words (most of them) take a fast path that
+//! neither allocates nor normalizes.
+//!
+//! A word is a maximal run of alphanumeric characters or `_`, as `\w+` in most regex engines, so
+//! shingles agree with the `re.findall(r"\w+", text.lower())` that the benchmark truth uses.
+
+use crate::article::Span;
+use unicode_normalization::UnicodeNormalization;
+
+/// Fold punctuation variants that differ only in typography to one form.
+#[inline]
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => ' ',
+        c => c,
+    }
+}
+
+/// The text folded for matching: NFKC, then [`fold_char`]. Not lower-cased (names need their case).
+pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    text.nfkc().map(fold_char).collect()
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Calls `f(span, normal_form)` for every word of `text`, in order.
+///
+/// `normal_form` is lower case and NFKC; it is only valid during the call.
+pub fn for_each_word(text: &str, mut f: impl FnMut(Span, &str)) {
+    let bytes = text.as_bytes();
+    let mut buf = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() || b == b'_' {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                if i < bytes.len() && bytes[i] >= 0x80 {
+                    // The word goes on past ASCII: take the slow path for the whole of it.
+                    i = start;
+                    i = slow_word(text, i, &mut buf, &mut f);
+                    continue;
+                }
+                buf.clear();
+                buf.push_str(&text[start..i]);
+                buf.make_ascii_lowercase();
+                f(Span::new(start, i), &buf);
+            } else {
+                i += 1;
+            }
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            if is_word_char(c) {
+                i = slow_word(text, i, &mut buf, &mut f);
+            } else {
+                i += c.len_utf8();
+            }
+        }
+    }
+}
+
+fn slow_word(text: &str, start: usize, buf: &mut String, f: &mut impl FnMut(Span, &str)) -> usize {
+    let mut end = start;
+    for (off, c) in text[start..].char_indices() {
+        if !is_word_char(c) {
+            break;
+        }
+        end = start + off + c.len_utf8();
+    }
+    buf.clear();
+    for c in text[start..end].nfkc() {
+        for l in c.to_lowercase() {
+            buf.push(l);
+        }
+    }
+    f(Span::new(start, end), buf);
+    end
+}
+
+/// A 64-bit hash of a normalized word (FxHash-style multiply-rotate over 8-byte chunks, then a
+/// finaliser). Fast and stable across runs: signatures and term ids are stored.
+#[inline]
+pub fn hash_word(word: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = word.len() as u64;
+    let mut chunks = word.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut tail = [0u8; 8];
+        tail[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    }
+    crate::article::mix64(h)
+}
+
+/// The hashes of every word of `text`, in order.
+pub fn word_hashes(text: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(text.len() / 6);
+    for_each_word(text, |_, w| out.push(hash_word(w)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(t: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        for_each_word(t, |_, w| v.push(w.to_owned()));
+        v
+    }
+
+    #[test]
+    fn splits_like_python_w_plus() {
+        assert_eq!(
+            words("Biden’s call, U.S. 2022-02-13!"),
+            ["biden", "s", "call", "u", "s", "2022", "02", "13"]
+        );
+    }
+
+    #[test]
+    fn non_ascii_words_are_nfkc_lowercased() {
+        assert_eq!(words("Café ﬁne Ünïcode"), ["café", "fine", "ünïcode"]);
+        assert_eq!(hash_word("café"), hash_word("café"));
+    }
+
+    #[test]
+    fn spans_point_into_the_original() {
+        let t = "  «Zürich» x";
+        let mut spans = Vec::new();
+        for_each_word(t, |s, _| spans.push(s.slice(t).to_owned()));
+        assert_eq!(spans, ["Zürich", "x"]);
+    }
+
+    #[test]
+    fn folding_unifies_typography() {
+        assert_eq!(fold("“clear‑eyed” — it’s"), "\"clear-eyed\" - it's");
+    }
+}
