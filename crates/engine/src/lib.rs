@@ -4,8 +4,11 @@
 //!
 //! - [`article`]: the [`Article`] and the small types naming things inside it ([`Span`]).
 //! - [`text`]: words for matching (normalization, tokens, hashes).
+//! - [`clean`]: page furniture out (datelines, credits, teasers), every removal with its reason.
 
 pub mod article;
+pub mod clean;
+pub mod stopwords;
 pub mod text;
 
 pub use article::{Article, Span, Timestamp};
