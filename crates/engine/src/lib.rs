@@ -5,9 +5,13 @@
 //! - [`article`]: the [`Article`] and the small types naming things inside it ([`Span`]).
 //! - [`text`]: words for matching (normalization, tokens, hashes).
 //! - [`clean`]: page furniture out (datelines, credits, teasers), every removal with its reason.
+//! - [`fingerprint`]: shingles and one-permutation MinHash signatures.
+//! - [`dedup`]: the online copy index (exact hash + LSH banding).
 
 pub mod article;
 pub mod clean;
+pub mod dedup;
+pub mod fingerprint;
 pub mod stopwords;
 pub mod text;
 

@@ -1,0 +1,267 @@
+//! Copies: exact and near-duplicate articles, found online with MinHash LSH.
+//!
+//! Exact copies share the hash of their normalized word sequence. Near copies are found by
+//! **banding** the [`Signature`]: `b` bands of `r` rows each; two documents become candidates when
+//! all `r` values of at least one band agree, which happens with probability `1 - (1 - J^r)^b` for
+//! Jaccard similarity `J` (the S-curve of MMDS ch. 3). Candidates are then checked against the
+//! threshold with the full-signature estimate.
+//!
+//! [`Banding::for_threshold`] chooses the S-curve for recall: the largest `r` (fewest false
+//! candidates) whose curve still gives a pair *at* the threshold a ≥ 99.5 % chance of being a
+//! candidate, with `b = 128 / r`. For `J = 0.8` that is `r = 6, b = 21`: a pair at 0.8 is a
+//! candidate with probability 0.998, at 0.7 with 0.93, at 0.5 with 0.28, at 0.3 with 0.015.
+//! Checking a candidate costs 128 comparisons, so the loose bottom of the curve is cheap.
+//!
+//! Every copy points to its family's **original**: the earliest published member, then the first
+//! seen.
+
+use crate::article::{mix64, Timestamp};
+use crate::fingerprint::{Signature, SIG_LEN};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// LSH banding parameters: `bands × rows ≤ SIG_LEN`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Banding {
+    pub bands: usize,
+    pub rows: usize,
+}
+
+impl Banding {
+    /// Probability that a pair of similarity `j` becomes a candidate.
+    pub fn candidate_probability(self, j: f64) -> f64 {
+        1.0 - (1.0 - j.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+
+    pub fn for_threshold(threshold: f64) -> Banding {
+        let mut best = Banding {
+            bands: SIG_LEN,
+            rows: 1,
+        };
+        for rows in 1..=SIG_LEN {
+            let b = Banding {
+                bands: SIG_LEN / rows,
+                rows,
+            };
+            if b.candidate_probability(threshold) >= 0.995 {
+                best = b;
+            } else {
+                break;
+            }
+        }
+        best
+    }
+}
+
+/// A dense, 0-based index of a document in a [`CopyIndex`].
+pub type DocIdx = u32;
+
+/// What the index knows of a copy.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CopyOf {
+    pub original: DocIdx,
+    /// Estimated Jaccard similarity to the original (1.0 for an exact copy).
+    pub jaccard: f32,
+    pub exact: bool,
+}
+
+/// The result of adding one document.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Added {
+    /// The family's original after this addition, when the document belongs to a family.
+    pub copy_of: Option<CopyOf>,
+    /// Earlier members whose original changed because the new document is older than it.
+    pub repointed: Vec<DocIdx>,
+}
+
+struct Doc {
+    published: Option<Timestamp>,
+    original: DocIdx,
+}
+
+/// The online copy index.
+pub struct CopyIndex {
+    threshold: f32,
+    banding: Banding,
+    exact: FxHashMap<u64, DocIdx>,
+    buckets: FxHashMap<u64, Vec<DocIdx>>,
+    signatures: Vec<Signature>,
+    docs: Vec<Doc>,
+    /// Members of every family with more than one document, keyed by original.
+    families: FxHashMap<DocIdx, Vec<DocIdx>>,
+}
+
+impl CopyIndex {
+    pub fn new(threshold: f32) -> Self {
+        CopyIndex {
+            threshold,
+            banding: Banding::for_threshold(f64::from(threshold)),
+            exact: FxHashMap::default(),
+            buckets: FxHashMap::default(),
+            signatures: Vec::new(),
+            docs: Vec::new(),
+            families: FxHashMap::default(),
+        }
+    }
+
+    pub fn banding(&self) -> Banding {
+        self.banding
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    pub fn signature(&self, doc: DocIdx) -> &Signature {
+        &self.signatures[doc as usize]
+    }
+
+    pub fn original_of(&self, doc: DocIdx) -> DocIdx {
+        self.docs[doc as usize].original
+    }
+
+    fn band_keys<'s>(&self, sig: &'s Signature) -> impl Iterator<Item = u64> + 's {
+        let rows = self.banding.rows;
+        (0..self.banding.bands).map(move |band| {
+            let mut h = band as u64;
+            for &v in &sig.0[band * rows..(band + 1) * rows] {
+                h = (h.rotate_left(29) ^ u64::from(v)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            }
+            mix64(h)
+        })
+    }
+
+    /// The best match for a signature among indexed documents, at or above the threshold.
+    pub fn best_match(&self, exact_hash: u64, sig: &Signature) -> Option<(DocIdx, f32, bool)> {
+        if let Some(&doc) = self.exact.get(&exact_hash) {
+            return Some((doc, 1.0, true));
+        }
+        if sig.is_empty() {
+            return None;
+        }
+        let mut best: Option<(DocIdx, f32, bool)> = None;
+        for key in self.band_keys(sig) {
+            for &doc in self.buckets.get(&key).map_or(&[][..], Vec::as_slice) {
+                if best.is_some_and(|(d, _, _)| d == doc) {
+                    continue;
+                }
+                let j = sig.jaccard(&self.signatures[doc as usize]);
+                if j >= self.threshold && best.is_none_or(|(d, bj, _)| j > bj || j == bj && doc < d)
+                {
+                    best = Some((doc, j, false));
+                }
+            }
+        }
+        best
+    }
+
+    /// Adds the next document (its index is `self.len()`), linking it to its family if it has one.
+    pub fn add(&mut self, exact_hash: u64, sig: Signature, published: Option<Timestamp>) -> Added {
+        let idx = self.docs.len() as DocIdx;
+        let found = self.best_match(exact_hash, &sig);
+        self.exact.entry(exact_hash).or_insert(idx);
+        if !sig.is_empty() {
+            let keys: Vec<u64> = self.band_keys(&sig).collect();
+            for key in keys {
+                self.buckets.entry(key).or_default().push(idx);
+            }
+        }
+        self.signatures.push(sig);
+        self.docs.push(Doc {
+            published,
+            original: idx,
+        });
+        let Some((matched, jaccard, exact)) = found else {
+            return Added::default();
+        };
+        let original = self.docs[matched as usize].original;
+        let older = |a: DocIdx, b: DocIdx| {
+            let (pa, pb) = (
+                self.docs[a as usize].published,
+                self.docs[b as usize].published,
+            );
+            match (pa, pb) {
+                (Some(x), Some(y)) if x != y => x < y,
+                _ => a < b,
+            }
+        };
+        let mut members = self
+            .families
+            .remove(&original)
+            .unwrap_or_else(|| vec![original]);
+        members.push(idx);
+        let mut repointed = Vec::new();
+        let new_original = if older(idx, original) { idx } else { original };
+        if new_original != original {
+            for &m in &members {
+                if m != idx {
+                    self.docs[m as usize].original = idx;
+                    repointed.push(m);
+                }
+            }
+        }
+        self.docs[idx as usize].original = new_original;
+        self.families.insert(new_original, members);
+        let copy_of = (new_original != idx).then_some(CopyOf {
+            original: new_original,
+            jaccard,
+            exact,
+        });
+        Added { copy_of, repointed }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::signature;
+    use crate::text::word_hashes;
+
+    #[test]
+    fn banding_for_common_thresholds() {
+        assert_eq!(Banding::for_threshold(0.8), Banding { bands: 21, rows: 6 });
+        let b = Banding::for_threshold(0.5);
+        assert!(b.candidate_probability(0.5) >= 0.995);
+        assert!(Banding::for_threshold(0.9).rows > 6);
+    }
+
+    fn add(ix: &mut CopyIndex, text: &str, published: i64) -> Added {
+        let w = word_hashes(text);
+        let exact = crate::article::stable_hash(
+            &w.iter().flat_map(|h| h.to_le_bytes()).collect::<Vec<_>>(),
+        );
+        ix.add(exact, signature(&w, 5), Some(published))
+    }
+
+    fn long_text(seed: usize) -> String {
+        (0..300)
+            .map(|i| format!("w{}x{} ", (i * 31 + seed * 7) % 997, seed))
+            .collect()
+    }
+
+    #[test]
+    fn near_copy_points_to_earliest_original() {
+        let mut ix = CopyIndex::new(0.8);
+        let base = long_text(1);
+        let edited = format!(
+            "LONDON (Reuters) - {} one changed sentence here today",
+            base
+        );
+        assert_eq!(add(&mut ix, &edited, 200).copy_of, None);
+        let added = add(&mut ix, &base, 100);
+        // The older article becomes the original; the first one is repointed to it.
+        assert_eq!(added.copy_of, None);
+        assert_eq!(added.repointed, vec![0]);
+        assert_eq!(ix.original_of(0), 1);
+        let exact = add(&mut ix, &base, 300);
+        assert_eq!(
+            exact.copy_of.map(|c| (c.original, c.exact)),
+            Some((1, true))
+        );
+        assert!(add(&mut ix, &long_text(2), 400).copy_of.is_none());
+    }
+}
