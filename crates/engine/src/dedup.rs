@@ -159,6 +159,35 @@ impl CopyIndex {
         best
     }
 
+    /// Re-adds a stored document whose family is already known (when restoring from a store).
+    pub fn insert_known(
+        &mut self,
+        exact_hash: u64,
+        sig: Signature,
+        published: Option<Timestamp>,
+        original: DocIdx,
+    ) {
+        let idx = self.docs.len() as DocIdx;
+        self.exact.entry(exact_hash).or_insert(idx);
+        if !sig.is_empty() {
+            let keys: Vec<u64> = self.band_keys(&sig).collect();
+            for key in keys {
+                self.buckets.entry(key).or_default().push(idx);
+            }
+        }
+        self.signatures.push(sig);
+        self.docs.push(Doc {
+            published,
+            original,
+        });
+        if original != idx {
+            self.families
+                .entry(original)
+                .or_insert_with(|| vec![original])
+                .push(idx);
+        }
+    }
+
     /// Adds the next document (its index is `self.len()`), linking it to its family if it has one.
     pub fn add(&mut self, exact_hash: u64, sig: Signature, published: Option<Timestamp>) -> Added {
         let idx = self.docs.len() as DocIdx;

@@ -7,11 +7,17 @@
 //! - [`clean`]: page furniture out (datelines, credits, teasers), every removal with its reason.
 //! - [`fingerprint`]: shingles and one-permutation MinHash signatures.
 //! - [`dedup`]: the online copy index (exact hash + LSH banding).
+//! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
+//! - [`pipeline`]: [`pipeline::prepare`] (pure, parallel) then [`pipeline::Engine::add`] (online, in order).
+//! - [`metrics`]: B-cubed, pairwise and ARI scores for evaluation.
 
 pub mod article;
 pub mod clean;
+pub mod cluster;
 pub mod dedup;
 pub mod fingerprint;
+pub mod metrics;
+pub mod pipeline;
 pub mod stopwords;
 pub mod text;
 

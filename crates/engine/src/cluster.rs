@@ -1,0 +1,508 @@
+//! Stories: articles that report the same real-world event, grouped online in arrival order.
+//!
+//! Each article is a sparse TF-IDF vector over content words (stopwords out, a light plural
+//! stemmer), with the words of the title and capitalised names inside sentences (people, places,
+//! organisations) weighted up, since they are what tells one event from another of the same kind.
+//! Document frequencies are maintained online: an article is weighed with the IDF of everything seen
+//! so far, itself included; nothing peeks ahead.
+//!
+//! A story is the running sum of its members' unit vectors (its centroid). An article joins the
+//! story whose centroid is most similar (cosine) if that similarity reaches the threshold, else it
+//! starts a new story: one decision per article, never a re-clustering. Candidate stories come from
+//! an inverted index over each story's strongest centroid terms, not from a scan. Time is evidence
+//! too: a story whose newest article is more than [`ClusterConfig::window_secs`] older than the
+//! article is cold and cannot be joined, so a similar event months later is a new story. Cold
+//! stories leave the in-memory index ([`Clusterer::evict_cold`]); they stay in the store.
+//!
+//! Determinism: the same articles in the same order give the same stories (ties break on the
+//! lower story index).
+
+use crate::article::Timestamp;
+use crate::text::{for_each_word, hash_word};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+/// A term: the hash of a normalized, lightly stemmed word.
+pub type Term = u64;
+
+/// Dense story index, in creation order.
+pub type StoryIdx = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterConfig {
+    /// Minimum cosine similarity between an article and a story centroid to join it.
+    pub threshold: f32,
+    /// A story goes cold this long after its newest article. `None`: stories never go cold.
+    pub window_secs: Option<i64>,
+    /// How many of an article's strongest terms look up candidate stories.
+    pub query_terms: usize,
+    /// How many of a story's strongest terms are indexed.
+    pub index_terms: usize,
+    /// Weight multiplier of title words.
+    pub title_boost: f32,
+    /// Weight multiplier of capitalised names inside sentences.
+    pub name_boost: f32,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            threshold: 0.25,
+            window_secs: Some(3 * 86_400),
+            query_terms: 12,
+            index_terms: 40,
+            title_boost: 2.0,
+            name_boost: 1.5,
+        }
+    }
+}
+
+/// The raw term weights of one article (before IDF), sorted by term.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TermCounts(pub Vec<(Term, f32)>);
+
+/// Strips a plural `s` so "officials" and "official" meet.
+fn stem(word: &str) -> &str {
+    if word.len() > 4 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
+        &word[..word.len() - 1]
+    } else {
+        word
+    }
+}
+
+fn keep(word: &str) -> bool {
+    word.len() > 1 && !crate::stopwords::is_stopword(word)
+}
+
+/// Counts the terms of an article: its title and its clean text.
+pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> TermCounts {
+    let mut counts: FxHashMap<Term, f32> = FxHashMap::default();
+    if let Some(title) = title {
+        for_each_word(title, |_, w| {
+            if keep(w) {
+                *counts.entry(hash_word(stem(w))).or_default() += config.title_boost;
+            }
+        });
+    }
+    let bytes = text.as_bytes();
+    let mut sentence_start = true;
+    let mut last_end = 0;
+    for_each_word(text, |span, w| {
+        // A sentence starts after . ! ? or a line break between the previous word and this one.
+        let between = &bytes[last_end..span.start];
+        if between
+            .iter()
+            .any(|&b| matches!(b, b'.' | b'!' | b'?' | b'\n'))
+        {
+            sentence_start = true;
+        }
+        last_end = span.end;
+        let capital = bytes[span.start].is_ascii_uppercase();
+        let is_name = capital && !sentence_start;
+        sentence_start = false;
+        if keep(w) {
+            let weight = if is_name { config.name_boost } else { 1.0 };
+            *counts.entry(hash_word(stem(w))).or_default() += weight;
+        }
+    });
+    let mut v: Vec<(Term, f32)> = counts
+        .into_iter()
+        .map(|(t, c)| (t, if c > 1.0 { 1.0 + c.ln() } else { c }))
+        .collect();
+    v.sort_unstable_by_key(|&(t, _)| t);
+    TermCounts(v)
+}
+
+/// A story as the clusterer keeps it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoryState {
+    pub centroid: Vec<(Term, f32)>,
+    pub size: u32,
+    pub first: Option<Timestamp>,
+    pub last: Option<Timestamp>,
+}
+
+struct LiveStory {
+    centroid: FxHashMap<Term, f32>,
+    norm2: f32,
+    size: u32,
+    first: Option<Timestamp>,
+    last: Option<Timestamp>,
+    indexed: FxHashSet<Term>,
+}
+
+/// The decision for one article.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Assignment {
+    pub story: StoryIdx,
+    pub created: bool,
+    /// Cosine similarity to the story centroid before joining (1.0 when created).
+    pub similarity: f32,
+}
+
+/// The online story clusterer.
+pub struct Clusterer {
+    config: ClusterConfig,
+    df: FxHashMap<Term, u32>,
+    docs: u32,
+    stories: Vec<Option<LiveStory>>,
+    index: FxHashMap<Term, Vec<StoryIdx>>,
+    latest: Option<Timestamp>,
+    dirty: FxHashSet<StoryIdx>,
+    dirty_terms: FxHashSet<Term>,
+}
+
+impl Clusterer {
+    pub fn new(config: ClusterConfig) -> Self {
+        Clusterer {
+            config,
+            df: FxHashMap::default(),
+            docs: 0,
+            stories: Vec::new(),
+            index: FxHashMap::default(),
+            latest: None,
+            dirty: FxHashSet::default(),
+            dirty_terms: FxHashSet::default(),
+        }
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    pub fn story_count(&self) -> usize {
+        self.stories.len()
+    }
+
+    pub fn live_story_count(&self) -> usize {
+        self.stories.iter().filter(|s| s.is_some()).count()
+    }
+
+    pub fn doc_count(&self) -> u32 {
+        self.docs
+    }
+
+    /// The TF-IDF unit vector of an article under the current document frequencies. The IDF is
+    /// smoothed (`ln((n + 1) / (df + 1)) + 1`) so that, early in a stream, words shared by every
+    /// document so far still count.
+    pub fn vectorize(&self, counts: &TermCounts) -> Vec<(Term, f32)> {
+        let n = self.docs as f32 + 1.0;
+        let mut v: Vec<(Term, f32)> = counts
+            .0
+            .iter()
+            .map(|&(t, tf)| {
+                let df = self.df.get(&t).copied().unwrap_or(0) as f32 + 1.0;
+                (t, tf * (((n + 1.0) / df).ln() + 1.0))
+            })
+            .collect();
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|(_, w)| *w /= norm);
+        }
+        v
+    }
+
+    fn observe(&mut self, counts: &TermCounts) {
+        self.docs += 1;
+        for &(t, _) in &counts.0 {
+            *self.df.entry(t).or_default() += 1;
+            self.dirty_terms.insert(t);
+        }
+    }
+
+    fn is_cold(&self, story: &LiveStory, at: Option<Timestamp>) -> bool {
+        match (self.config.window_secs, at, story.last, story.first) {
+            (Some(w), Some(t), Some(last), Some(first)) => t - last > w || first - t > w,
+            _ => false,
+        }
+    }
+
+    fn cosine(story: &LiveStory, v: &[(Term, f32)]) -> f32 {
+        if story.norm2 <= 0.0 {
+            return 0.0;
+        }
+        let dot: f32 = v
+            .iter()
+            .filter_map(|(t, w)| story.centroid.get(t).map(|c| c * w))
+            .sum();
+        dot / story.norm2.sqrt()
+    }
+
+    /// The best story for a vector, with its similarity, among warm candidates.
+    pub fn best_story(&self, v: &[(Term, f32)], at: Option<Timestamp>) -> Option<(StoryIdx, f32)> {
+        let mut query: Vec<&(Term, f32)> = v.iter().collect();
+        query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut seen = FxHashSet::default();
+        let mut best: Option<(StoryIdx, f32)> = None;
+        for (t, _) in query.into_iter().take(self.config.query_terms) {
+            for &s in self.index.get(t).map_or(&[][..], Vec::as_slice) {
+                if !seen.insert(s) {
+                    continue;
+                }
+                let Some(story) = self.stories[s as usize].as_ref() else {
+                    continue;
+                };
+                if self.is_cold(story, at) {
+                    continue;
+                }
+                let sim = Self::cosine(story, v);
+                if best.is_none_or(|(bs, b)| sim > b || sim == b && s < bs) {
+                    best = Some((s, sim));
+                }
+            }
+        }
+        best
+    }
+
+    /// Assigns an article to a story (creating one when none is similar enough).
+    pub fn add(&mut self, counts: &TermCounts, at: Option<Timestamp>) -> Assignment {
+        self.observe(counts);
+        let v = self.vectorize(counts);
+        let (story, created, similarity) = match self.best_story(&v, at) {
+            Some((s, sim)) if sim >= self.config.threshold => (s, false, sim),
+            _ => (self.new_story(), true, 1.0),
+        };
+        self.join(story, &v, at);
+        Assignment {
+            story,
+            created,
+            similarity,
+        }
+    }
+
+    /// Adds an article to a known story (a copy joins its original's story) without a decision.
+    pub fn add_to(&mut self, story: StoryIdx, counts: &TermCounts, at: Option<Timestamp>) {
+        self.observe(counts);
+        if let Some(live) = self
+            .stories
+            .get_mut(story as usize)
+            .and_then(Option::as_mut)
+        {
+            live.size += 1;
+            Self::widen(live, at);
+            self.dirty.insert(story);
+        }
+        if let Some(t) = at {
+            self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    fn widen(live: &mut LiveStory, at: Option<Timestamp>) {
+        if let Some(t) = at {
+            live.first = Some(live.first.map_or(t, |f| f.min(t)));
+            live.last = Some(live.last.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    fn new_story(&mut self) -> StoryIdx {
+        self.stories.push(Some(LiveStory {
+            centroid: FxHashMap::default(),
+            norm2: 0.0,
+            size: 0,
+            first: None,
+            last: None,
+            indexed: FxHashSet::default(),
+        }));
+        (self.stories.len() - 1) as StoryIdx
+    }
+
+    fn join(&mut self, story: StoryIdx, v: &[(Term, f32)], at: Option<Timestamp>) {
+        let index_terms = self.config.index_terms;
+        let live = self.stories[story as usize]
+            .as_mut()
+            .expect("joined stories are live");
+        for &(t, w) in v {
+            let c = live.centroid.entry(t).or_default();
+            live.norm2 += 2.0 * *c * w + w * w;
+            *c += w;
+        }
+        live.size += 1;
+        Self::widen(live, at);
+        // Index the strongest centroid terms that are not indexed yet.
+        let mut top: Vec<(Term, f32)> = live.centroid.iter().map(|(&t, &w)| (t, w)).collect();
+        if top.len() > index_terms {
+            top.select_nth_unstable_by(index_terms, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            top.truncate(index_terms);
+        }
+        for (t, _) in top {
+            if live.indexed.insert(t) {
+                self.index.entry(t).or_default().push(story);
+            }
+        }
+        self.dirty.insert(story);
+        if let Some(t) = at {
+            self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    /// Drops cold stories from memory and their index entries. Returns how many left.
+    pub fn evict_cold(&mut self) -> usize {
+        let Some(latest) = self.latest else { return 0 };
+        let mut evicted = 0;
+        for s in 0..self.stories.len() {
+            let cold = self.stories[s]
+                .as_ref()
+                .is_some_and(|st| self.is_cold(st, Some(latest)));
+            if cold && !self.dirty.contains(&(s as StoryIdx)) {
+                self.stories[s] = None;
+                evicted += 1;
+            }
+        }
+        if evicted > 0 {
+            let stories = &self.stories;
+            self.index.retain(|_, list| {
+                list.retain(|&s| stories[s as usize].is_some());
+                !list.is_empty()
+            });
+        }
+        evicted
+    }
+
+    /// The states of the stories changed since the last call, for persisting.
+    pub fn take_dirty(&mut self) -> Vec<(StoryIdx, StoryState)> {
+        let mut dirty: Vec<StoryIdx> = self.dirty.drain().collect();
+        dirty.sort_unstable();
+        dirty
+            .into_iter()
+            .filter_map(|s| {
+                self.stories[s as usize]
+                    .as_ref()
+                    .map(|live| (s, Self::state_of(live)))
+            })
+            .collect()
+    }
+
+    /// The document frequencies changed since the last call, and the document count.
+    pub fn take_dirty_df(&mut self) -> (Vec<(Term, u32)>, u32) {
+        let terms: Vec<(Term, u32)> = self.dirty_terms.drain().map(|t| (t, self.df[&t])).collect();
+        (terms, self.docs)
+    }
+
+    fn state_of(live: &LiveStory) -> StoryState {
+        let mut centroid: Vec<(Term, f32)> = live.centroid.iter().map(|(&t, &w)| (t, w)).collect();
+        centroid.sort_unstable_by_key(|&(t, _)| t);
+        StoryState {
+            centroid,
+            size: live.size,
+            first: live.first,
+            last: live.last,
+        }
+    }
+
+    /// Restores state saved by [`Clusterer::take_dirty`] and [`Clusterer::take_dirty_df`].
+    /// `stories` holds every story index up to the highest; `None` for stories left cold.
+    pub fn restore(
+        &mut self,
+        df: impl IntoIterator<Item = (Term, u32)>,
+        docs: u32,
+        stories: Vec<Option<StoryState>>,
+    ) {
+        self.df = df.into_iter().collect();
+        self.docs = docs;
+        self.index.clear();
+        self.stories = Vec::with_capacity(stories.len());
+        for (i, state) in stories.into_iter().enumerate() {
+            let live = state.map(|st| {
+                let centroid: FxHashMap<Term, f32> = st.centroid.into_iter().collect();
+                let norm2 = centroid.values().map(|w| w * w).sum();
+                LiveStory {
+                    centroid,
+                    norm2,
+                    size: st.size,
+                    first: st.first,
+                    last: st.last,
+                    indexed: FxHashSet::default(),
+                }
+            });
+            if let Some(l) = &live {
+                if let Some(t) = l.last {
+                    self.latest = Some(self.latest.map_or(t, |x| x.max(t)));
+                }
+            }
+            self.stories.push(live);
+            if self.stories[i].is_some() {
+                self.reindex(i as StoryIdx);
+            }
+        }
+    }
+
+    fn reindex(&mut self, story: StoryIdx) {
+        let index_terms = self.config.index_terms;
+        let live = self.stories[story as usize].as_mut().expect("live");
+        let mut top: Vec<(Term, f32)> = live.centroid.iter().map(|(&t, &w)| (t, w)).collect();
+        top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (t, _) in top.into_iter().take(index_terms) {
+            if live.indexed.insert(t) {
+                self.index.entry(t).or_default().push(story);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400;
+
+    fn add(c: &mut Clusterer, title: &str, text: &str, at: i64) -> Assignment {
+        let counts = term_counts(Some(title), text, c.config());
+        c.add(&counts, Some(at))
+    }
+
+    #[test]
+    fn same_event_joins_and_other_event_does_not() {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        let a = add(&mut c, "Earthquake hits Chile", "A magnitude 8.2 earthquake struck northern Chile near Iquique on Tuesday, officials said.", 0);
+        let b = add(&mut c, "Chile quake: tsunami warning", "The 8.2 earthquake near Iquique in Chile triggered a tsunami warning across the Pacific.", DAY / 2);
+        let d = add(
+            &mut c,
+            "Apple unveils new iPhone",
+            "Apple showed a new iPhone with a larger screen at its Cupertino event.",
+            DAY,
+        );
+        assert!(a.created && !b.created && d.created);
+        assert_eq!(a.story, b.story);
+        assert_ne!(a.story, d.story);
+    }
+
+    #[test]
+    fn a_similar_event_months_later_is_a_new_story() {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        let text = "A magnitude 8.2 earthquake struck northern Chile near Iquique, officials said.";
+        let a = add(&mut c, "Earthquake hits Chile", text, 0);
+        let b = add(&mut c, "Earthquake hits Chile", text, 150 * DAY);
+        assert_ne!(a.story, b.story);
+        assert_eq!(c.evict_cold(), 0, "the dirty story is kept until persisted");
+        c.take_dirty();
+        assert_eq!(c.evict_cold(), 1);
+        assert_eq!(c.live_story_count(), 1);
+    }
+
+    #[test]
+    fn restored_state_continues_identically() {
+        let docs = [
+            (
+                "Chile quake",
+                "Earthquake near Iquique in Chile, magnitude 8.2, tsunami warning issued.",
+            ),
+            (
+                "Tsunami warning after Chile quake",
+                "The Iquique earthquake in Chile led to a tsunami warning.",
+            ),
+            ("Apple iPhone", "Apple unveiled a new iPhone in Cupertino."),
+        ];
+        let mut a = Clusterer::new(ClusterConfig::default());
+        for (t, x) in &docs[..2] {
+            add(&mut a, t, x, 0);
+        }
+        let states = a.take_dirty();
+        let (df, n) = a.take_dirty_df();
+        let mut b = Clusterer::new(ClusterConfig::default());
+        b.restore(df, n, states.into_iter().map(|(_, s)| Some(s)).collect());
+        let (t, x) = docs[1];
+        assert_eq!(add(&mut a, t, x, 10).story, add(&mut b, t, x, 10).story);
+        let (t, x) = docs[2];
+        assert_eq!(add(&mut a, t, x, 10), add(&mut b, t, x, 10));
+    }
+}

@@ -1,0 +1,193 @@
+//! The pipeline: one article in, its copy family and story out.
+//!
+//! Work is split in two so that it scales on many cores and stays deterministic:
+//! [`prepare`] is pure and per-article (cleaning, words, signature, term counts), so callers run
+//! it in parallel; [`Engine::add`] then takes prepared articles one at a time, in order, and makes
+//! the online decisions (copy of what, which story).
+
+use crate::article::{stable_hash, Article, Timestamp};
+use crate::clean::{Cleaned, Cleaner};
+use crate::cluster::{ClusterConfig, Clusterer, StoryIdx, StoryState, Term, TermCounts};
+use crate::dedup::{CopyIndex, CopyOf, DocIdx};
+use crate::fingerprint::{signature, Signature};
+use crate::text::word_hashes;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// Jaccard similarity of word shingles from which an article is a near copy.
+    pub copy_threshold: f32,
+    /// Words per shingle.
+    pub shingle: usize,
+    pub cluster: ClusterConfig,
+    /// Cluster on text alone, as if no article had a date.
+    pub ignore_dates: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            copy_threshold: 0.8,
+            shingle: 5,
+            cluster: ClusterConfig::default(),
+            ignore_dates: false,
+        }
+    }
+}
+
+/// Everything about one article that does not depend on the others.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub cleaned: Cleaned,
+    /// The article's date, else a date found in its leading metadata.
+    pub published: Option<Timestamp>,
+    pub words: usize,
+    /// Hash of the normalized word sequence: equal for exact copies.
+    pub exact_hash: u64,
+    pub signature: Signature,
+    pub terms: TermCounts,
+}
+
+pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepared {
+    let cleaned = cleaner.clean(&article.text);
+    let words = word_hashes(&cleaned.text);
+    let exact_hash = words.iter().fold(0x1234_5678_9abc_def0_u64, |h, &w| {
+        crate::article::mix64(h ^ w)
+    });
+    let signature = signature(&words, config.shingle);
+    let terms =
+        crate::cluster::term_counts(article.title.as_deref(), &cleaned.text, &config.cluster);
+    let published = article.published.or(cleaned.published);
+    Prepared {
+        words: words.len(),
+        exact_hash,
+        signature,
+        terms,
+        published,
+        cleaned,
+    }
+}
+
+/// What the engine decided for one article.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub doc: DocIdx,
+    pub story: StoryIdx,
+    pub story_created: bool,
+    /// Similarity to the story it joined (1.0 when it created one or is a copy).
+    pub story_similarity: f32,
+    pub copy_of: Option<CopyOf>,
+    /// Earlier documents whose original is now this one.
+    pub repointed: Vec<DocIdx>,
+}
+
+/// A stored document, for restoring an engine.
+pub struct KnownDoc {
+    pub exact_hash: u64,
+    pub signature: Signature,
+    pub published: Option<Timestamp>,
+    pub original: DocIdx,
+    pub story: StoryIdx,
+}
+
+/// The online state: copy index and story clusterer.
+pub struct Engine {
+    config: Config,
+    copies: CopyIndex,
+    clusterer: Clusterer,
+    doc_story: Vec<StoryIdx>,
+}
+
+impl Engine {
+    pub fn new(config: Config) -> Self {
+        Engine {
+            copies: CopyIndex::new(config.copy_threshold),
+            clusterer: Clusterer::new(config.cluster),
+            doc_story: Vec::new(),
+            config,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn copies(&self) -> &CopyIndex {
+        &self.copies
+    }
+
+    pub fn clusterer(&self) -> &Clusterer {
+        &self.clusterer
+    }
+
+    pub fn clusterer_mut(&mut self) -> &mut Clusterer {
+        &mut self.clusterer
+    }
+
+    pub fn doc_count(&self) -> usize {
+        self.doc_story.len()
+    }
+
+    pub fn story_of(&self, doc: DocIdx) -> StoryIdx {
+        self.doc_story[doc as usize]
+    }
+
+    pub fn add(&mut self, p: &Prepared) -> Outcome {
+        let at = if self.config.ignore_dates {
+            None
+        } else {
+            p.published
+        };
+        let added = self
+            .copies
+            .add(p.exact_hash, p.signature.clone(), p.published);
+        let doc = (self.doc_story.len()) as DocIdx;
+        // A copy joins its family's story; a new original of an existing family joins the story
+        // its (younger) copies are in.
+        let family_story = match (&added.copy_of, added.repointed.first()) {
+            (Some(c), _) => Some(self.doc_story[c.original as usize]),
+            (None, Some(&m)) => Some(self.doc_story[m as usize]),
+            (None, None) => None,
+        };
+        let (story, story_created, story_similarity) = match family_story {
+            Some(s) => {
+                self.clusterer.add_to(s, &p.terms, at);
+                (s, false, 1.0)
+            }
+            None => {
+                let a = self.clusterer.add(&p.terms, at);
+                (a.story, a.created, a.similarity)
+            }
+        };
+        self.doc_story.push(story);
+        Outcome {
+            doc,
+            story,
+            story_created,
+            story_similarity,
+            copy_of: added.copy_of,
+            repointed: added.repointed,
+        }
+    }
+
+    /// Rebuilds the engine from stored documents (in their order) and clusterer state.
+    pub fn restore(
+        &mut self,
+        docs: impl IntoIterator<Item = KnownDoc>,
+        df: impl IntoIterator<Item = (Term, u32)>,
+        doc_count: u32,
+        stories: Vec<Option<StoryState>>,
+    ) {
+        for d in docs {
+            self.copies
+                .insert_known(d.exact_hash, d.signature, d.published, d.original);
+            self.doc_story.push(d.story);
+        }
+        self.clusterer.restore(df, doc_count, stories);
+    }
+}
+
+/// The stable external id of a story: derived from the id of its first article.
+pub fn story_id(first_article_id: &str) -> String {
+    format!("s{:012x}", stable_hash(first_article_id.as_bytes()) >> 16)
+}
