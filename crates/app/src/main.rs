@@ -1,1 +1,259 @@
-fn main() {}
+//! `samestory`: the command line. Glue only: reading input, calling the engine and the store,
+//! printing results. Exit codes are decided in one place, [`main`].
+
+mod compare;
+mod eval;
+mod ingest;
+mod input;
+mod output;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use samestory_engine::pipeline::Config;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// Everything went through.
+    pub const OK: u8 = 0;
+    /// A fatal error: nothing (more) could be done.
+    pub const FAILURE: u8 = 1;
+    /// The command line is wrong (clap's own code).
+    pub const USAGE: u8 = 2;
+    /// The command finished, but some input records were rejected (each was reported).
+    pub const PARTIAL: u8 = 3;
+    /// A requested item (story, article) does not exist.
+    pub const NOT_FOUND: u8 = 4;
+}
+
+#[derive(Parser)]
+#[command(
+    name = "samestory",
+    version,
+    about = "Which news articles are copies, and which report the same story"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArg {
+    /// The database file.
+    #[arg(long, default_value = "samestory.db", env = "SAMESTORY_DB")]
+    db: PathBuf,
+}
+
+#[derive(Args, Clone)]
+pub struct EngineArgs {
+    /// Jaccard similarity of 5-word shingles from which an article is a near copy.
+    #[arg(long, default_value_t = 0.8)]
+    copy_threshold: f32,
+    /// Cosine similarity from which an article joins a story.
+    #[arg(long)]
+    story_threshold: Option<f32>,
+    /// Days after its newest article that a story goes cold (0: never).
+    #[arg(long)]
+    window_days: Option<f64>,
+    /// Words per shingle.
+    #[arg(long, default_value_t = 5)]
+    shingle: usize,
+    /// Cluster on the text alone, as if no article had a date.
+    #[arg(long)]
+    ignore_dates: bool,
+}
+
+impl EngineArgs {
+    pub fn config(&self) -> Config {
+        let mut c = Config {
+            copy_threshold: self.copy_threshold,
+            shingle: self.shingle,
+            ..Config::default()
+        };
+        if let Some(t) = self.story_threshold {
+            c.cluster.threshold = t;
+        }
+        if let Some(d) = self.window_days {
+            c.cluster.window_secs = (d > 0.0).then_some((d * 86_400.0) as i64);
+        }
+        c.ignore_dates = self.ignore_dates;
+        c
+    }
+}
+
+#[derive(Args, Clone)]
+pub struct InputArgs {
+    /// Take the article text from this field (e.g. TITLE for a headline data set).
+    #[arg(long)]
+    text_field: Option<String>,
+    /// Refuse articles larger than this many bytes.
+    #[arg(long, default_value_t = input::DEFAULT_MAX_ARTICLE_BYTES)]
+    max_article_bytes: usize,
+}
+
+impl InputArgs {
+    pub fn options(&self) -> input::ReadOptions {
+        input::ReadOptions {
+            text_field: self.text_field.clone(),
+            max_article_bytes: self.max_article_bytes,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles (JSONL, CSV, .txt, directories, .gz, `-` for stdin) into the database.
+    Ingest {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        engine: EngineArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        /// Articles per transaction.
+        #[arg(long, default_value_t = 2000)]
+        batch: usize,
+        /// Print one JSON line per article and a JSON summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List stories, largest first.
+    Stories {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One story: its articles, outlets, and which are copies of which.
+    Story {
+        id: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List copies and their originals.
+    Copies {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two articles (files or stored ids): same story? copy? and why.
+    Compare {
+        a: String,
+        b: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        engine: EngineArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print an article's clean text and what cleaning removed, and why.
+    Clean {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score story clustering against a label field (ingests into a temporary store).
+    Eval {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The field holding the gold story label.
+        #[arg(long)]
+        label: String,
+        #[command(flatten)]
+        engine: EngineArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Ingest {
+            paths,
+            db,
+            engine,
+            input,
+            batch,
+            json,
+        } => {
+            let store = samestory_store::Store::open(&db.db)
+                .with_context(|| format!("opening {}", db.db.display()))?;
+            output::ingest(
+                store,
+                &paths,
+                engine.config(),
+                &input.options(),
+                batch.max(1),
+                json,
+            )
+        }
+        Command::Stories { db, limit, json } => output::stories(&open_existing(&db)?, limit, json),
+        Command::Story { id, db, json } => output::story(&open_existing(&db)?, &id, json),
+        Command::Copies { db, limit, json } => output::copies(&open_existing(&db)?, limit, json),
+        Command::Compare {
+            a,
+            b,
+            db,
+            engine,
+            json,
+        } => compare::run(&a, &b, &db.db, engine.config(), json),
+        Command::Clean { file, json } => output::clean(&file, json),
+        Command::Eval {
+            paths,
+            label,
+            engine,
+            input,
+            json,
+        } => eval::run(&paths, &label, engine.config(), &input.options(), json),
+    }
+}
+
+fn open_existing(db: &DbArg) -> anyhow::Result<samestory_store::Store> {
+    if !db.db.exists() {
+        anyhow::bail!(
+            "{}: no such database (run `samestory ingest` first, or pass --db)",
+            db.db.display()
+        );
+    }
+    samestory_store::Store::open(&db.db).with_context(|| format!("opening {}", db.db.display()))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::from(exit::OK);
+            }
+            eprintln!("samestory: {e:#}");
+            let not_found = e.chain().any(|c| {
+                matches!(
+                    c.downcast_ref(),
+                    Some(samestory_store::StoreError::NotFound(_))
+                )
+            });
+            ExitCode::from(if not_found {
+                exit::NOT_FOUND
+            } else {
+                exit::FAILURE
+            })
+        }
+    }
+}

@@ -70,8 +70,14 @@ fn stem(word: &str) -> &str {
     }
 }
 
-fn keep(word: &str) -> bool {
+/// Whether a normalized word counts as evidence at all.
+pub fn is_content_word(word: &str) -> bool {
     word.len() > 1 && !crate::stopwords::is_stopword(word)
+}
+
+/// The term of a normalized word.
+pub fn term(word: &str) -> Term {
+    hash_word(stem(word))
 }
 
 /// Counts the terms of an article: its title and its clean text.
@@ -79,8 +85,8 @@ pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> T
     let mut counts: FxHashMap<Term, f32> = FxHashMap::default();
     if let Some(title) = title {
         for_each_word(title, |_, w| {
-            if keep(w) {
-                *counts.entry(hash_word(stem(w))).or_default() += config.title_boost;
+            if is_content_word(w) {
+                *counts.entry(term(w)).or_default() += config.title_boost;
             }
         });
     }
@@ -100,9 +106,9 @@ pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> T
         let capital = bytes[span.start].is_ascii_uppercase();
         let is_name = capital && !sentence_start;
         sentence_start = false;
-        if keep(w) {
+        if is_content_word(w) {
             let weight = if is_name { config.name_boost } else { 1.0 };
-            *counts.entry(hash_word(stem(w))).or_default() += weight;
+            *counts.entry(term(w)).or_default() += weight;
         }
     });
     let mut v: Vec<(Term, f32)> = counts

@@ -1,1 +1,549 @@
-pub fn x() {}
+//! # samestory-store
+//!
+//! Embedded storage for samestory: one SQLite file (WAL mode) behind one [`Store`] type.
+//!
+//! It keeps every article (raw and clean text, removals, signature), the copy families and stories,
+//! and the clusterer's state (document frequencies, live story centroids), so that an ingest can
+//! stop at any point and a later one continues exactly where the last committed batch ended.
+//! Writes go in batches ([`Store::write_batch`]), each one transaction: a killed process loses at
+//! most the batch it was writing, never half of it.
+//!
+//! The schema is versioned ([`SCHEMA_VERSION`]); [`Store::open`] applies the migrations a file
+//! needs, in order, and refuses files written by a newer samestory.
+
+mod schema;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use samestory_engine::clean::Removal;
+use samestory_engine::cluster::{StoryState, Term};
+use samestory_engine::dedup::DocIdx;
+use samestory_engine::fingerprint::Signature;
+use samestory_engine::pipeline::{Config, Engine, KnownDoc};
+use samestory_engine::{Article, Timestamp};
+use serde::Serialize;
+use std::path::Path;
+
+pub use schema::SCHEMA_VERSION;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "the database was written by a newer samestory (schema {found}, this one knows {known})"
+    )]
+    SchemaTooNew { found: u32, known: u32 },
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One new article with what the engine made of it, ready to be written.
+pub struct NewArticle<'a> {
+    pub article: &'a Article,
+    pub doc: DocIdx,
+    pub published: Option<Timestamp>,
+    pub clean_text: &'a str,
+    pub removals: &'a [Removal],
+    pub words: usize,
+    pub exact_hash: u64,
+    pub signature: &'a Signature,
+    pub story: u32,
+    /// The story's external id when this article created it.
+    pub new_story_id: Option<String>,
+    pub story_similarity: f32,
+    pub original: DocIdx,
+    pub copy_jaccard: Option<f32>,
+    pub copy_exact: bool,
+    /// Earlier documents whose original is now this one.
+    pub repointed: &'a [DocIdx],
+}
+
+/// A story, one line of `samestory stories`.
+#[derive(Clone, Debug, Serialize)]
+pub struct StorySummary {
+    pub id: String,
+    pub size: u64,
+    pub outlets: u64,
+    pub copies: u64,
+    pub first: Option<Timestamp>,
+    pub last: Option<Timestamp>,
+    pub headline: String,
+}
+
+/// A stored article without its texts.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleRow {
+    pub id: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<Timestamp>,
+    pub story: String,
+    /// The id of its original when the article is a copy.
+    pub copy_of: Option<String>,
+    pub copy_jaccard: Option<f32>,
+    pub copy_exact: bool,
+    pub words: u64,
+}
+
+/// A stored article with its texts and removals.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleFull {
+    #[serde(flatten)]
+    pub row: ArticleRow,
+    pub text: String,
+    pub clean_text: String,
+    pub removals: Vec<StoredRemoval>,
+    pub meta: serde_json::Value,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StoredRemoval {
+    pub start: usize,
+    pub end: usize,
+    pub reason: String,
+    pub text: String,
+}
+
+/// A copy and its original, one line of `samestory copies`.
+#[derive(Clone, Debug, Serialize)]
+pub struct CopyRow {
+    pub id: String,
+    pub original: String,
+    pub jaccard: f32,
+    pub exact: bool,
+    pub story: String,
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+fn term_to_sql(t: Term) -> i64 {
+    t as i64
+}
+
+fn state_blob(state: &StoryState) -> Vec<u8> {
+    let mut out = Vec::with_capacity(state.centroid.len() * 12);
+    for &(t, w) in &state.centroid {
+        out.extend_from_slice(&t.to_le_bytes());
+        out.extend_from_slice(&w.to_le_bytes());
+    }
+    out
+}
+
+fn blob_state(blob: &[u8]) -> Result<Vec<(Term, f32)>> {
+    if blob.len() % 12 != 0 {
+        return Err(StoreError::Corrupt("story centroid blob".into()));
+    }
+    Ok(blob
+        .chunks_exact(12)
+        .map(|c| {
+            let t = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
+            let w = f32::from_le_bytes(c[8..].try_into().expect("4 bytes"));
+            (t, w)
+        })
+        .collect())
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Self::init(conn)
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut store = Store { conn };
+        schema::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// The raw connection, for read-only queries the store does not offer yet.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The engine configuration this database was created with, if any.
+    pub fn config(&self) -> Result<Option<Config>> {
+        let v: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'config'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        v.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("config: {e}"))))
+            .transpose()
+    }
+
+    pub fn set_config(&self, config: &Config) -> Result<()> {
+        let json = serde_json::to_string(config).expect("config serializes");
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('config', ?1)",
+            [json],
+        )?;
+        Ok(())
+    }
+
+    pub fn article_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    pub fn story_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    pub fn contains(&self, id: &str) -> Result<bool> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
+        Ok(st.exists([id])?)
+    }
+
+    /// The stored document frequencies and the number of documents they count.
+    pub fn document_frequencies(&self) -> Result<(Vec<(Term, u32)>, u32)> {
+        let mut st = self.conn.prepare("SELECT term, n FROM df")?;
+        let df = st
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u32))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let docs: u32 = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'df_docs'", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .map_or(Ok(0), |s| {
+                s.parse().map_err(|_| StoreError::Corrupt("df_docs".into()))
+            })?;
+        Ok((df, docs))
+    }
+
+    /// Rebuilds an engine from everything stored.
+    pub fn load_engine(&self, config: Config) -> Result<Engine> {
+        let mut engine = Engine::new(config);
+        let mut st = self.conn.prepare(
+            "SELECT idx, exact_hash, signature, published, original, story FROM articles ORDER BY idx",
+        )?;
+        let mut docs = Vec::new();
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let idx: i64 = r.get(0)?;
+            if idx as usize != docs.len() {
+                return Err(StoreError::Corrupt(format!(
+                    "article index {idx} out of sequence"
+                )));
+            }
+            let blob: Vec<u8> = r.get(2)?;
+            let signature = Signature::from_bytes(&blob)
+                .ok_or_else(|| StoreError::Corrupt("signature".into()))?;
+            docs.push(KnownDoc {
+                exact_hash: r.get::<_, i64>(1)? as u64,
+                signature,
+                published: r.get(3)?,
+                original: r.get::<_, i64>(4)? as DocIdx,
+                story: r.get::<_, i64>(5)? as u32,
+            });
+        }
+        let (df, doc_count) = self.document_frequencies()?;
+        let mut st = self
+            .conn
+            .prepare("SELECT idx, size, first, last, state FROM stories ORDER BY idx")?;
+        let mut stories: Vec<Option<StoryState>> = Vec::new();
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let idx = r.get::<_, i64>(0)? as usize;
+            stories.resize(idx, None);
+            let blob: Option<Vec<u8>> = r.get(4)?;
+            stories.push(match blob {
+                Some(b) => Some(StoryState {
+                    centroid: blob_state(&b)?,
+                    size: r.get::<_, i64>(1)? as u32,
+                    first: r.get(2)?,
+                    last: r.get(3)?,
+                }),
+                None => None,
+            });
+        }
+        engine.restore(docs, df, doc_count, stories);
+        engine.clusterer_mut().evict_cold();
+        Ok(engine)
+    }
+
+    /// Writes a batch of new articles and the engine state they changed, in one transaction.
+    pub fn write_batch(&mut self, batch: &[NewArticle<'_>], engine: &mut Engine) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO articles (idx, id, url, title, source, published, text, clean_text, meta, words,
+                    exact_hash, signature, story, story_similarity, original, copy_jaccard, copy_exact)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )?;
+            let mut rem = tx.prepare_cached(
+                "INSERT INTO removals (article, start, end, reason, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut new_story = tx.prepare_cached(
+                "INSERT INTO stories (idx, id, size, first, last, headline) VALUES (?1, ?2, 0, NULL, NULL, ?3)",
+            )?;
+            let mut repoint =
+                tx.prepare_cached("UPDATE articles SET original = ?1 WHERE idx = ?2")?;
+            let mut fts = tx.prepare_cached(
+                "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+            )?;
+            for a in batch {
+                let art = a.article;
+                if let Some(id) = &a.new_story_id {
+                    let headline = art
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| first_words(a.clean_text, 14));
+                    new_story.execute(params![a.story, id, headline])?;
+                }
+                let meta = if art.meta.is_empty() {
+                    None
+                } else {
+                    Some(serde_json::Value::Object(art.meta.clone()).to_string())
+                };
+                ins.execute(params![
+                    a.doc,
+                    art.id,
+                    art.url,
+                    art.title,
+                    art.source,
+                    a.published,
+                    art.text,
+                    a.clean_text,
+                    meta,
+                    a.words as i64,
+                    a.exact_hash as i64,
+                    a.signature.to_bytes(),
+                    a.story,
+                    a.story_similarity,
+                    a.original,
+                    a.copy_jaccard,
+                    a.copy_exact,
+                ])?;
+                fts.execute(params![
+                    a.doc,
+                    art.title.as_deref().unwrap_or(""),
+                    a.clean_text
+                ])?;
+                for r in a.removals {
+                    rem.execute(params![
+                        a.doc,
+                        r.span.start as i64,
+                        r.span.end as i64,
+                        r.reason.as_str(),
+                        r.text
+                    ])?;
+                }
+                for &m in a.repointed {
+                    repoint.execute(params![a.doc, m])?;
+                }
+            }
+            let mut upd = tx.prepare_cached(
+                "UPDATE stories SET size = ?2, first = ?3, last = ?4, state = ?5 WHERE idx = ?1",
+            )?;
+            for (idx, state) in engine.clusterer_mut().take_dirty() {
+                upd.execute(params![
+                    idx,
+                    state.size,
+                    state.first,
+                    state.last,
+                    state_blob(&state)
+                ])?;
+            }
+            let (terms, docs) = engine.clusterer_mut().take_dirty_df();
+            let mut df =
+                tx.prepare_cached("INSERT OR REPLACE INTO df (term, n) VALUES (?1, ?2)")?;
+            for (t, n) in terms {
+                df.execute(params![term_to_sql(t), n])?;
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_docs', ?1)",
+                [docs.to_string()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stories, largest first (then newest), at most `limit`.
+    pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>> {
+        let mut st = self.conn.prepare(
+            "SELECT s.id, s.size, s.first, s.last, s.headline,
+                    (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx),
+                    (SELECT COUNT(*) FROM articles a WHERE a.story = s.idx AND a.original != a.idx)
+             FROM stories s ORDER BY s.size DESC, s.last DESC, s.idx LIMIT ?1",
+        )?;
+        let rows = st.query_map([limit as i64], |r| {
+            Ok(StorySummary {
+                id: r.get(0)?,
+                size: r.get::<_, i64>(1)? as u64,
+                first: r.get(2)?,
+                last: r.get(3)?,
+                headline: r.get(4)?,
+                outlets: r.get::<_, i64>(5)? as u64,
+                copies: r.get::<_, i64>(6)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn article_rows(&self, where_sql: &str, arg: &dyn rusqlite::ToSql) -> Result<Vec<ArticleRow>> {
+        let sql = format!(
+            "SELECT a.id, a.url, a.title, a.source, a.published, s.id, o.id, a.copy_jaccard, a.copy_exact, a.words
+             FROM articles a JOIN stories s ON s.idx = a.story JOIN articles o ON o.idx = a.original
+             WHERE {where_sql} ORDER BY COALESCE(a.published, 0), a.idx"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map([arg], |r| {
+            let id: String = r.get(0)?;
+            let original: String = r.get(6)?;
+            Ok(ArticleRow {
+                copy_of: (original != id).then_some(original),
+                id,
+                url: r.get(1)?,
+                title: r.get(2)?,
+                source: r.get(3)?,
+                published: r.get(4)?,
+                story: r.get(5)?,
+                copy_jaccard: r.get(7)?,
+                copy_exact: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+                words: r.get::<_, i64>(9)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One story and its articles (in publication order).
+    pub fn story(&self, id: &str) -> Result<(StorySummary, Vec<ArticleRow>)> {
+        let summary = self
+            .conn
+            .query_row(
+                "SELECT idx, id, size, first, last, headline FROM stories WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        StorySummary {
+                            id: r.get(1)?,
+                            size: r.get::<_, i64>(2)? as u64,
+                            first: r.get(3)?,
+                            last: r.get(4)?,
+                            headline: r.get(5)?,
+                            outlets: 0,
+                            copies: 0,
+                        },
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("story {id}")))?;
+        let (idx, mut summary) = summary;
+        let articles = self.article_rows("a.story = ?1", &idx)?;
+        let mut outlets: Vec<&str> = articles
+            .iter()
+            .map(|a| a.source.as_deref().unwrap_or(&a.id))
+            .collect();
+        outlets.sort_unstable();
+        outlets.dedup();
+        summary.outlets = outlets.len() as u64;
+        summary.copies = articles.iter().filter(|a| a.copy_of.is_some()).count() as u64;
+        Ok((summary, articles))
+    }
+
+    /// One article with its texts.
+    pub fn article(&self, id: &str) -> Result<ArticleFull> {
+        let row = self
+            .article_rows("a.id = ?1", &id)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NotFound(format!("article {id}")))?;
+        let (idx, text, clean_text, meta): (i64, String, String, Option<String>) =
+            self.conn.query_row(
+                "SELECT idx, text, clean_text, meta FROM articles WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT start, end, reason, text FROM removals WHERE article = ?1 ORDER BY start",
+        )?;
+        let removals = st
+            .query_map([idx], |r| {
+                Ok(StoredRemoval {
+                    start: r.get::<_, i64>(0)? as usize,
+                    end: r.get::<_, i64>(1)? as usize,
+                    reason: r.get(2)?,
+                    text: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let meta = meta
+            .and_then(|m| serde_json::from_str(&m).ok())
+            .unwrap_or(serde_json::Value::Null);
+        Ok(ArticleFull {
+            row,
+            text,
+            clean_text,
+            removals,
+            meta,
+        })
+    }
+
+    /// Every copy with its original, most similar first.
+    pub fn copies(&self, limit: usize) -> Result<Vec<CopyRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT a.id, o.id, a.copy_jaccard, a.copy_exact, s.id FROM articles a
+             JOIN articles o ON o.idx = a.original JOIN stories s ON s.idx = a.story
+             WHERE a.original != a.idx ORDER BY o.idx, a.idx LIMIT ?1",
+        )?;
+        let rows = st.query_map([limit as i64], |r| {
+            Ok(CopyRow {
+                id: r.get(0)?,
+                original: r.get(1)?,
+                jaccard: r.get::<_, Option<f32>>(2)?.unwrap_or(1.0),
+                exact: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
+                story: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The story id and document index of every article, in ingest order.
+    pub fn assignments(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT a.id, s.id FROM articles a JOIN stories s ON s.idx = a.story ORDER BY a.idx",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(n + 1).collect();
+    let mut s = words[..words.len().min(n)].join(" ");
+    if words.len() > n {
+        s.push('…');
+    }
+    s
+}

@@ -1,0 +1,286 @@
+//! The commands that read the store or one file, and how they print: text for people, `--json`
+//! for programs.
+
+use crate::exit;
+use crate::ingest::{Ingester, Outcome, Summary};
+use crate::input::{read_paths, ReadOptions, Record};
+use samestory_engine::clean::Cleaner;
+use samestory_engine::pipeline::Config;
+use samestory_engine::Timestamp;
+use samestory_store::Store;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub fn fmt_time(t: Option<Timestamp>) -> String {
+    t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map_or_else(
+            || "-".to_owned(),
+            |d| d.format("%Y-%m-%d %H:%M").to_string(),
+        )
+}
+
+fn span(first: Option<Timestamp>, last: Option<Timestamp>) -> String {
+    match (first, last) {
+        (Some(f), Some(l)) if f != l => format!("{} .. {}", fmt_time(Some(f)), fmt_time(Some(l))),
+        _ => fmt_time(first),
+    }
+}
+
+pub fn ingest(
+    store: Store,
+    paths: &[PathBuf],
+    config: Config,
+    opts: &ReadOptions,
+    batch: usize,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let mut ing = Ingester::open(store, config)?;
+    let summary = run_ingest(
+        &mut ing,
+        paths,
+        opts,
+        batch,
+        json,
+        std::io::stderr().is_terminal(),
+    )?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::json!({ "summary": summary }))?;
+    } else {
+        writeln!(
+            out,
+            "stored {} articles ({} copies, {} new stories); {} already stored; {} rejected; {} warnings; {:.1}s ({:.0} articles/s)",
+            summary.stored,
+            summary.copies,
+            summary.new_stories,
+            summary.already_stored,
+            summary.rejected,
+            summary.warnings,
+            summary.seconds,
+            summary.stored as f64 / summary.seconds.max(1e-9)
+        )?;
+    }
+    Ok(if summary.rejected > 0 {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
+}
+
+/// Reads `paths` and ingests them in batches; errors and warnings go to stderr as they come.
+pub fn run_ingest(
+    ing: &mut Ingester,
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+    batch: usize,
+    json_lines: bool,
+    progress: bool,
+) -> anyhow::Result<Summary> {
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let bar = progress.then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos} articles ({per_sec}) {elapsed} {msg}",
+            )
+            .expect("valid template"),
+        );
+        bar
+    });
+    let mut pending = Vec::with_capacity(batch);
+    let mut failure: Option<anyhow::Error> = None;
+    let mut flush = |pending: &mut Vec<samestory_engine::Article>,
+                     summary: &mut Summary|
+     -> anyhow::Result<()> {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let outcomes = ing.ingest(pending)?;
+        let mut out = std::io::stdout().lock();
+        for o in &outcomes {
+            match o {
+                Outcome::Stored {
+                    new_story, copy_of, ..
+                } => {
+                    summary.stored += 1;
+                    summary.new_stories += u64::from(*new_story);
+                    summary.copies += u64::from(copy_of.is_some());
+                }
+                Outcome::AlreadyStored { .. } => summary.already_stored += 1,
+            }
+            if json_lines {
+                writeln!(out, "{}", serde_json::to_string(o)?)?;
+            }
+        }
+        if let Some(bar) = &bar {
+            bar.inc(pending.len() as u64);
+        }
+        pending.clear();
+        Ok(())
+    };
+    read_paths(paths, opts, &mut |record| {
+        if failure.is_some() {
+            return;
+        }
+        match record {
+            Record::Article(a, warnings) => {
+                for w in warnings {
+                    summary.warnings += 1;
+                    eprintln!("warning: {w}");
+                }
+                pending.push(*a);
+                if pending.len() >= batch {
+                    if let Err(e) = flush(&mut pending, &mut summary) {
+                        failure = Some(e);
+                    }
+                }
+            }
+            Record::Error(e) => {
+                summary.rejected += 1;
+                match &bar {
+                    Some(bar) => bar.suspend(|| eprintln!("error: {e}")),
+                    None => eprintln!("error: {e}"),
+                }
+            }
+        }
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    flush(&mut pending, &mut summary)?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+pub fn stories(store: &Store, limit: usize, json: bool) -> anyhow::Result<u8> {
+    let stories = store.stories(limit)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&stories)?)?;
+    } else {
+        for s in &stories {
+            writeln!(
+                out,
+                "{}\t{} articles\t{} outlets\t{} copies\t{}\t{}",
+                s.id,
+                s.size,
+                s.outlets,
+                s.copies,
+                span(s.first, s.last),
+                s.headline
+            )?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
+    let (summary, articles) = store.story(id)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "story": summary, "articles": articles })
+        )?;
+        return Ok(exit::OK);
+    }
+    writeln!(out, "{}  {}", summary.id, summary.headline)?;
+    writeln!(
+        out,
+        "{} articles, {} outlets, {} copies, {}",
+        summary.size,
+        summary.outlets,
+        summary.copies,
+        span(summary.first, summary.last)
+    )?;
+    for a in &articles {
+        let copy = match &a.copy_of {
+            Some(o) => format!(
+                "  copy of {o} (J={:.2}{})",
+                a.copy_jaccard.unwrap_or(1.0),
+                if a.copy_exact { ", exact" } else { "" }
+            ),
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "  {}\t{}\t{}\t{}{}",
+            a.id,
+            a.source.as_deref().unwrap_or("-"),
+            fmt_time(a.published),
+            a.title.as_deref().unwrap_or("(no title)"),
+            copy
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+pub fn copies(store: &Store, limit: usize, json: bool) -> anyhow::Result<u8> {
+    let copies = store.copies(limit)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&copies)?)?;
+    } else {
+        for c in &copies {
+            writeln!(
+                out,
+                "{}\tcopy of {}\tJ={:.2}{}\tstory {}",
+                c.id,
+                c.original,
+                c.jaccard,
+                if c.exact { " exact" } else { "" },
+                c.story
+            )?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// Reads one article from a file for `clean` and `compare`: a text file, or the first record of a
+/// JSONL or CSV file.
+pub fn read_one(path: &Path) -> anyhow::Result<samestory_engine::Article> {
+    let mut found = None;
+    let mut error = None;
+    crate::input::read_file(path, &ReadOptions::default(), &mut |r| match r {
+        Record::Article(a, _) if found.is_none() => found = Some(*a),
+        Record::Error(e) if error.is_none() && found.is_none() => error = Some(e),
+        _ => {}
+    });
+    match (found, error) {
+        (Some(a), _) => Ok(a),
+        (None, Some(e)) => anyhow::bail!("{e}"),
+        (None, None) => anyhow::bail!("{}: no article in it", path.display()),
+    }
+}
+
+pub fn clean(path: &Path, json: bool) -> anyhow::Result<u8> {
+    let article = read_one(path)?;
+    let cleaned = Cleaner::default().clean(&article.text);
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&cleaned)?)?;
+        return Ok(exit::OK);
+    }
+    writeln!(out, "{}", cleaned.text.trim())?;
+    writeln!(out, "\n--- removed ({}) ---", cleaned.removals.len())?;
+    if let Some(t) = cleaned.published {
+        writeln!(out, "published: {}", fmt_time(Some(t)))?;
+    }
+    for r in &cleaned.removals {
+        writeln!(
+            out,
+            "{}..{}\t{}\t{:?}",
+            r.span.start,
+            r.span.end,
+            r.reason.as_str(),
+            r.text
+        )?;
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,71 @@
+//! The schema and its migrations. A migration is appended, never edited: files in the wild were
+//! made by the old ones.
+
+use crate::{Result, StoreError};
+use rusqlite::Connection;
+
+/// The version of the newest schema this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: articles, removals, stories, document frequencies, full-text index.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE stories (
+        idx INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        first INTEGER,
+        last INTEGER,
+        headline TEXT NOT NULL,
+        state BLOB
+     );
+     CREATE TABLE articles (
+        idx INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        url TEXT,
+        title TEXT,
+        source TEXT,
+        published INTEGER,
+        text TEXT NOT NULL,
+        clean_text TEXT NOT NULL,
+        meta TEXT,
+        words INTEGER NOT NULL,
+        exact_hash INTEGER NOT NULL,
+        signature BLOB NOT NULL,
+        story INTEGER NOT NULL REFERENCES stories(idx),
+        story_similarity REAL,
+        original INTEGER NOT NULL,
+        copy_jaccard REAL,
+        copy_exact INTEGER
+     );
+     CREATE INDEX articles_story ON articles(story);
+     CREATE INDEX articles_original ON articles(original);
+     CREATE INDEX articles_published ON articles(published);
+     CREATE TABLE removals (
+        article INTEGER NOT NULL REFERENCES articles(idx),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        text TEXT NOT NULL
+     );
+     CREATE INDEX removals_article ON removals(article);
+     CREATE TABLE df (term INTEGER PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+     CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='', contentless_delete=1);",
+];
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
