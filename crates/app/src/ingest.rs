@@ -85,10 +85,6 @@ impl Ingester {
         &self.store
     }
 
-    pub fn config(&self) -> &Config {
-        self.engine.config()
-    }
-
     /// Ingests one batch; returns an outcome per input article, in order.
     pub fn ingest(&mut self, articles: &[Article]) -> anyhow::Result<Vec<Outcome>> {
         let mut seen = FxHashSet::default();

@@ -137,7 +137,7 @@ fn state_blob(state: &StoryState) -> Vec<u8> {
 }
 
 fn blob_state(blob: &[u8]) -> Result<Vec<(Term, f32)>> {
-    if blob.len() % 12 != 0 {
+    if !blob.len().is_multiple_of(12) {
         return Err(StoreError::Corrupt("story centroid blob".into()));
     }
     Ok(blob

@@ -1,0 +1,363 @@
+//! The binary end to end: real files in, a real SQLite file, real output.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_samestory"))
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(rel: &str) -> String {
+    root().join("testdata").join(rel).display().to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("runs")
+}
+
+fn stdout_json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn shared_example() -> Option<(String, String)> {
+    let dir = root().join("../shared/examples/same-event");
+    if !dir.exists() {
+        eprintln!("skipped: ../shared/examples/same-event is absent");
+        return None;
+    }
+    let a = dir.join("000_442a550e561fbf62.txt").display().to_string();
+    let b = dir.join("001_ef0239c1efbde0f8.txt").display().to_string();
+    Some((a, b))
+}
+
+#[test]
+fn canonical_pair_is_same_story_not_copy() {
+    let Some((a, b)) = shared_example() else {
+        return;
+    };
+    let out = run(&["compare", &a, &b, "--json", "--db", "/nonexistent/none.db"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = stdout_json(&out);
+    assert_eq!(v["same_story"], true, "{v}");
+    assert_eq!(v["copy"], false, "{v}");
+    let names: Vec<&str> = v["evidence"]["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Putin") && names.contains(&"Biden"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn canonical_pair_cleaning() {
+    let Some((a, b)) = shared_example() else {
+        return;
+    };
+    let ca = stdout_json(&run(&["clean", &a, "--json"]));
+    let cb = stdout_json(&run(&["clean", &b, "--json"]));
+    let removed = |v: &Value| -> Vec<(String, String)> {
+        v["removals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["reason"].as_str().unwrap().to_owned(),
+                    r["text"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let (ra, rb) = (removed(&ca), removed(&cb));
+    assert!(
+        ra.contains(&("leading_metadata".into(), "date 2022-02-13".into())),
+        "{ra:?}"
+    );
+    assert!(
+        ra.contains(&("image_credit".into(), "Image: AP".into())),
+        "{ra:?}"
+    );
+    assert_eq!(ca["published"], 1_644_710_400);
+    assert!(
+        rb.contains(&("dateline".into(), "WASHINGTON:".into())),
+        "{rb:?}"
+    );
+    assert!(
+        rb.iter()
+            .any(|(why, t)| why == "related_headline" && t.starts_with("Blinken says")),
+        "{rb:?}"
+    );
+    // The subheading of the first article is developed by its next paragraph: kept.
+    assert!(ca["text"]
+        .as_str()
+        .unwrap()
+        .contains("Biden was ‘very direct’ with Putin"));
+    assert_eq!(ra.len() + rb.len(), 4, "{ra:?} {rb:?}");
+}
+
+#[test]
+fn wire_reprint_is_a_copy_and_other_quake_is_another_story() {
+    let (orig, reprint) = (
+        fixture("articles/wire_original.txt"),
+        fixture("articles/wire_reprint.txt"),
+    );
+    let v = stdout_json(&run(&[
+        "compare",
+        &orig,
+        &reprint,
+        "--json",
+        "--db",
+        "/nonexistent/none.db",
+    ]));
+    assert_eq!(v["copy"], true, "{v}");
+    assert_eq!(v["same_story"], true, "{v}");
+    assert!(
+        v["jaccard"].as_f64().unwrap() >= 0.8 && v["jaccard"].as_f64().unwrap() < 1.0,
+        "{v}"
+    );
+
+    let v = stdout_json(&run(&[
+        "compare",
+        &fixture("articles/quake_chile.txt"),
+        &fixture("articles/quake_nepal.txt"),
+        "--json",
+        "--db",
+        "/nonexistent/none.db",
+    ]));
+    assert_eq!(v["copy"], false, "{v}");
+    assert_eq!(v["same_story"], false, "{v}");
+}
+
+#[test]
+fn ingest_store_query_and_reingest_is_a_noop() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    let articles = fixture("articles");
+    let out = run(&["ingest", &articles, "--db", &db, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["stored"], 4);
+    assert_eq!(summary["copies"], 1);
+    let reprint = lines.iter().find(|l| l["id"] == "wire_reprint").unwrap();
+    assert_eq!(reprint["copy_of"], "wire_original");
+
+    let stories = stdout_json(&run(&["stories", "--db", &db, "--json"]));
+    assert_eq!(stories.as_array().unwrap().len(), 3, "{stories}");
+    let biggest = &stories[0];
+    assert_eq!(biggest["size"], 2);
+    assert_eq!(biggest["copies"], 1);
+    let story = stdout_json(&run(&[
+        "story",
+        biggest["id"].as_str().unwrap(),
+        "--db",
+        &db,
+        "--json",
+    ]));
+    assert_eq!(story["articles"].as_array().unwrap().len(), 2);
+    let copies = stdout_json(&run(&["copies", "--db", &db, "--json"]));
+    assert_eq!(copies[0]["original"], "wire_original");
+
+    // Compare two stored ids.
+    let v = stdout_json(&run(&[
+        "compare",
+        "quake_chile",
+        "quake_nepal",
+        "--db",
+        &db,
+        "--json",
+    ]));
+    assert_eq!(v["same_story"], false);
+
+    let again = run(&["ingest", &articles, "--db", &db, "--json"]);
+    let last: Value = serde_json::from_str(
+        String::from_utf8_lossy(&again.stdout)
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(last["summary"]["stored"], 0);
+    assert_eq!(last["summary"]["already_stored"], 4);
+    let stories_after = stdout_json(&run(&["stories", "--db", &db, "--json"]));
+    assert_eq!(stories, stories_after);
+
+    let missing = run(&["story", "s-nope", "--db", &db]);
+    assert_eq!(missing.status.code(), Some(4));
+}
+
+#[test]
+fn bad_input_is_reported_and_the_rest_goes_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    let huge = dir.path().join("huge.jsonl");
+    let big_text = "word ".repeat(10 * 1024 * 1024); // 50 MB
+    std::fs::write(
+        &huge,
+        format!("{{\"id\":\"huge\",\"text\":\"{big_text}\"}}\n{{\"id\":\"after-huge\",\"text\":\"A small article after the huge one.\"}}\n"),
+    )
+    .unwrap();
+    let huge = huge.display().to_string();
+    let out = run(&["ingest", &fixture("bad"), &huge, "--db", &db, "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    for expected in [
+        "mixed.jsonl:2: malformed JSON",
+        "mixed.jsonl:3: missing field `text`",
+        "invalid_utf8.jsonl:1: invalid UTF-8",
+        "invalid_utf8.jsonl:2: field `published`",
+        "empty.jsonl: file is empty",
+        "binary.jsonl: binary file",
+        "rows.csv:4: ",
+        "huge.jsonl:1: record is",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+    let last: Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
+    // ok-1, ok-2, ok-3, two CSV headlines, after-huge.
+    assert_eq!(last["summary"]["stored"], 6, "{last}\n{stderr}");
+    assert_eq!(last["summary"]["rejected"], 7, "{last}\n{stderr}");
+}
+
+#[test]
+fn stdin_and_gzip_inputs() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    let gz = dir.path().join("a.jsonl.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::fast(),
+    );
+    writeln!(
+        enc,
+        "{{\"id\":\"gz-1\",\"content\":\"Gzipped article text about a harbour.\"}}"
+    )
+    .unwrap();
+    enc.finish().unwrap();
+    let out = run(&["ingest", gz.to_str().unwrap(), "--db", &db]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut child = bin()
+        .args(["ingest", "-", "--db", &db, "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"id\":\"in-1\",\"text\":\"From standard input.\"}\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"stored\":1"));
+    let v = stdout_json(&run(&["stories", "--db", &db, "--json"]));
+    assert_eq!(v.as_array().unwrap().len(), 2);
+}
+
+/// A deterministic corpus of `n` articles in `stories` stories, some of them copies.
+fn synthetic_corpus(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        let story = i / 5;
+        let body: String = (0..120)
+            .map(|w| format!("s{story}w{} ", (w * 7 + i % 3) % 150))
+            .collect();
+        s.push_str(&format!(
+            "{{\"id\":\"a{i}\",\"title\":\"Story {story} event\",\"published\":{},\"text\":\"{body}\"}}\n",
+            1_600_000_000 + i as i64 * 60
+        ));
+    }
+    s
+}
+
+#[test]
+fn killed_ingest_resumes_with_every_article_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let corpus = dir.path().join("c.jsonl");
+    let n = 20_000;
+    std::fs::write(&corpus, synthetic_corpus(n)).unwrap();
+    let mut child = bin()
+        .args([
+            "ingest",
+            corpus.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+            "--batch",
+            "200",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until some batches are committed, then kill it mid-stream.
+    let started = std::time::Instant::now();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let count = rusqlite_count(&db);
+        if count > 0 || started.elapsed().as_secs() > 60 {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = rusqlite_count(&db);
+    assert!(partial > 0, "nothing was committed before the kill");
+    let out = run(&[
+        "ingest",
+        corpus.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(out.status.success());
+    assert_eq!(rusqlite_count(&db), n as i64);
+    let distinct: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT COUNT(DISTINCT id) FROM articles", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(distinct, n as i64);
+}
+
+fn rusqlite_count(db: &Path) -> i64 {
+    let Ok(conn) = rusqlite::Connection::open(db) else {
+        return 0;
+    };
+    conn.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))
+        .unwrap_or(0)
+}
