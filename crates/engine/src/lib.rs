@@ -4,7 +4,9 @@
 //!
 //! - [`article`]: the [`Article`] and the small types naming things inside it ([`Span`]).
 //! - [`text`]: words for matching (normalization, tokens, hashes).
+//! - [`analysis`]: per story: shared passages, quotes grouped across outlets, what each outlet adds.
 
+pub mod analysis;
 pub mod article;
 pub mod text;
 
