@@ -2,4 +2,6 @@
 //!
 //! - [`align`]: shared passages between two texts or all texts of a story (seed and extend).
 pub mod align;
+pub mod quotes;
+pub mod sentences;
 pub mod words;
