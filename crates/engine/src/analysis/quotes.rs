@@ -117,9 +117,7 @@ const SPEECH_VERBS: &[&str] = &[
     "asked",
     "asks",
     "stated",
-    "states",
     "noted",
-    "notes",
     "explained",
     "explains",
     "wrote",
@@ -138,7 +136,6 @@ const SPEECH_VERBS: &[&str] = &[
     "replied",
     "announced",
     "claimed",
-    "claims",
     "remarked",
     "commented",
     "observed",
@@ -825,15 +822,13 @@ fn name_speaker(
     if s >= e {
         return None;
     }
-    if !determined && toks[e - 1].cap {
-        // A name: the trailing run of capitalised words, titles dropped.
-        let mut b = e;
-        while b > s && toks[b - 1].cap && !is(&toks[b - 1].lower, TITLES) {
-            b -= 1;
-        }
-        if b == e {
-            return None;
-        }
+    // A name: the trailing run of capitalised words, titles dropped ("Mr. Steele", "White House
+    // spokesman Jay Carney"); "the White House" stays a description.
+    let mut b = e;
+    while b > s && toks[b - 1].cap && !is(&toks[b - 1].lower, TITLES) {
+        b -= 1;
+    }
+    if b < e && (!determined || b > s) {
         let name = text[toks[b].span.start..toks[e - 1].span.end].to_owned();
         if e - b == 1 {
             if let Some(full) = full_name(text, toks, &name) {
