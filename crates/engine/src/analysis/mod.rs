@@ -11,6 +11,7 @@ pub use align::{align_pair, align_story, Passage, StoryPassage};
 pub use groups::{group_quotes, QuoteGroup, QuoteVariant};
 pub use quotes::{extract_quotes, Quote, Speaker};
 pub use sentences::split_sentences;
+pub use story::{analyze_story, compare_pair, BriefSentence, StoryAnalysis};
 
 /// One document of a story as the analysis takes it: its clean text and its outlet.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,3 +21,5 @@ pub struct DocText<'a> {
     pub outlet: String,
     pub text: &'a str,
 }
+pub mod similar;
+pub mod story;
