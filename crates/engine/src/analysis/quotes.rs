@@ -341,6 +341,7 @@ const TITLES: &[&str] = &[
     "spokesman",
     "spokeswoman",
     "spokesperson",
+    "sheriff",
     "lt",
     "col",
     "sgt",
@@ -380,7 +381,7 @@ fn np_before(toks: &[Tok], lo: usize, end: usize) -> Option<(usize, usize)> {
             s -= 1; // "Secretary of State John Kerry"
             continue;
         }
-        if is(&t.lower, STOPS) || t.lower.chars().all(|c| c.is_ascii_digit()) {
+        if is(&t.lower, STOPS) || is_adverb(t) || t.lower.chars().all(|c| c.is_ascii_digit()) {
             break;
         }
         s -= 1;
@@ -408,13 +409,21 @@ fn np_after(toks: &[Tok], start: usize, hi: usize) -> Option<(usize, usize)> {
             e += 1;
             continue;
         }
-        if is(&t.lower, STOPS) {
+        if is(&t.lower, STOPS) || is_adverb(t) {
             break;
         }
         e += 1;
     }
     // A phrase of determiners only is no speaker.
     (toks[start..e].iter().any(|t| !is(&t.lower, DETERMINERS))).then_some((start, e))
+}
+
+/// A lower-case "-ly" word ("reportedly", "recently"): never part of a speaker's name.
+fn is_adverb(t: &Tok) -> bool {
+    const NOUNS: &[&str] = &[
+        "family", "assembly", "ally", "rally", "daily", "supply", "monopoly",
+    ];
+    !t.cap && t.lower.len() > 4 && t.lower.ends_with("ly") && !is(&t.lower, NOUNS)
 }
 
 /// Whether a clause looks like a speaker: starts with a determiner, a pronoun or a capital.
