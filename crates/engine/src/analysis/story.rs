@@ -251,3 +251,63 @@ pub fn analyze_story(docs: &[DocText]) -> StoryAnalysis {
 pub fn compare_pair(a: &DocText, b: &DocText) -> StoryAnalysis {
     analyze_story(&[a.clone(), b.clone()])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WIRE: &str = "The bridge over the Elbe will stay closed until engineers finish inspecting its cracked pillars.";
+    const TWO: &str =
+        "Traffic is being diverted through the northern suburbs for at least three weeks.";
+
+    fn docs<'a>(texts: &'a [String]) -> Vec<DocText<'a>> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(k, t)| DocText {
+                doc: 10 + k,
+                outlet: ["A", "B", "C"][k].into(),
+                text: t,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn brief_prefers_what_most_outlets_carry_and_unique_is_what_none_shares() {
+        let texts = vec![
+            format!("{WIRE} {TWO} The mayor's cat was seen near the river on Sunday morning."),
+            format!(
+                "Local shops fear losing customers during the busy summer season. {WIRE} {TWO}"
+            ),
+            format!("{WIRE} Officials gave no estimate of the repair costs yet."),
+        ];
+        let a = analyze_story(&docs(&texts));
+        assert_eq!(a.brief[0].text, WIRE);
+        assert_eq!(a.brief[0].outlets, ["A", "B", "C"]);
+        assert_eq!(a.brief[1].text, TWO);
+        assert_eq!(a.brief[1].outlets, ["A", "B"]);
+        assert_eq!(a.brief.len(), 2, "one brief sentence per linked group");
+        let unique: Vec<Vec<&str>> = a
+            .unique
+            .iter()
+            .zip(&texts)
+            .map(|(u, t)| u.iter().map(|s| s.slice(t)).collect())
+            .collect();
+        assert_eq!(
+            unique[0],
+            ["The mayor's cat was seen near the river on Sunday morning."]
+        );
+        assert_eq!(
+            unique[1],
+            ["Local shops fear losing customers during the busy summer season."]
+        );
+        assert_eq!(
+            unique[2],
+            ["Officials gave no estimate of the repair costs yet."]
+        );
+        assert!(a
+            .passages
+            .iter()
+            .all(|p| p.a_doc >= 10 && p.b_doc > p.a_doc));
+    }
+}
