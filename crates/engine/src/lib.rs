@@ -10,7 +10,9 @@
 //! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
 //! - [`pipeline`]: [`pipeline::prepare`] (pure, parallel) then [`pipeline::Engine::add`] (online, in order).
 //! - [`metrics`]: B-cubed, pairwise and ARI scores for evaluation.
+//! - [`analysis`]: per story: shared passages, quotes grouped across outlets, what each outlet adds.
 
+pub mod analysis;
 pub mod article;
 pub mod clean;
 pub mod cluster;

@@ -1,0 +1,195 @@
+//! Story analysis speed on synthetic stories of 10, 50 and 200 articles of about 800 words.
+//!
+//! Articles mix their own random sentences with passages drawn from a shared pool (lightly edited:
+//! a word changed or dropped here and there, the first five pool passages quoted), the shape of wire copy reused
+//! by many outlets. The bench checks what it times: every (pair of articles, shared passage) must
+//! be found as an aligned passage, and shared quotes must be grouped.
+//!
+//! Run: `cargo bench -p samestory-engine --bench align`
+
+use samestory_engine::analysis::{align_story, analyze_story, DocText};
+use std::time::Instant;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+const VOCAB: usize = 5000;
+
+fn word(rng: &mut Rng) -> String {
+    // Zipf-like: low indexes are much more frequent.
+    let k = (VOCAB as f64 * rng.unit().powi(3)) as usize;
+    let syl = [
+        "ka", "lo", "mi", "ten", "ra", "vos", "del", "un", "ber", "sa", "qui", "po",
+    ];
+    let mut w = String::new();
+    let mut x = k + 1;
+    while x > 0 {
+        w.push_str(syl[x % syl.len()]);
+        x /= syl.len();
+    }
+    w
+}
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut s: Vec<String> = (0..words).map(|_| word(rng)).collect();
+    let mut first = s[0].clone();
+    first[..1].make_ascii_uppercase();
+    s[0] = first;
+    format!("{}.", s.join(" "))
+}
+
+/// A passage lightly edited: about 3% of the words changed or dropped.
+fn edited(rng: &mut Rng, passage: &str) -> String {
+    let mut out = Vec::new();
+    for w in passage.split(' ') {
+        match rng.below(100) {
+            0 => {}
+            1 | 2 => out.push(word(rng)),
+            _ => out.push(w.to_owned()),
+        }
+    }
+    out.join(" ")
+}
+
+struct Story {
+    texts: Vec<String>,
+    /// Per article, the pool passages it carries.
+    carries: Vec<Vec<usize>>,
+    words: usize,
+}
+
+fn story(n: usize, seed: u64) -> Story {
+    let mut rng = Rng(seed);
+    let pool: Vec<String> = (0..15)
+        .map(|_| {
+            let len = 30 + rng.below(30);
+            sentence(&mut rng, len)
+        })
+        .collect();
+    let mut texts = Vec::new();
+    let mut carries = Vec::new();
+    for a in 0..n {
+        let mut parts: Vec<String> = Vec::new();
+        let mut mine: Vec<usize> = Vec::new();
+        while mine.len() < 5 {
+            let p = rng.below(pool.len());
+            if !mine.contains(&p) {
+                mine.push(p);
+            }
+        }
+        let mut words = 0;
+        let mut next_shared = 0;
+        while words < 800 {
+            if next_shared < mine.len() && rng.below(3) == 0 {
+                let p = mine[next_shared];
+                next_shared += 1;
+                let text = edited(&mut rng, &pool[p]);
+                let text = if p < 5 {
+                    format!(
+                        "\u{201C}{}\u{201D} the minister said.",
+                        text.trim_end_matches('.')
+                    )
+                } else {
+                    text
+                };
+                words += text.split(' ').count();
+                parts.push(text);
+            } else {
+                let len = 12 + rng.below(14);
+                words += len;
+                parts.push(sentence(&mut rng, len));
+            }
+            if rng.below(4) == 0 {
+                parts.push("\n".into());
+            }
+        }
+        mine.truncate(next_shared);
+        let _ = a;
+        texts.push(parts.join(" "));
+        carries.push(mine);
+    }
+    let words = texts.iter().map(|t| t.split_whitespace().count()).sum();
+    Story {
+        texts,
+        carries,
+        words,
+    }
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::MAX;
+    let mut out = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = f();
+        best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+        out = Some(r);
+    }
+    (best, out.expect("one run"))
+}
+
+fn main() {
+    println!("articles  words    align ms  analyze ms  analyze ms/1000 words  passages  shared quote groups");
+    for &n in &[10usize, 50, 200] {
+        let s = story(n, 0x9E37_79B9 + n as u64);
+        let refs: Vec<&str> = s.texts.iter().map(String::as_str).collect();
+        let docs: Vec<DocText> = refs
+            .iter()
+            .enumerate()
+            .map(|(k, t)| DocText {
+                doc: k,
+                outlet: format!("outlet{}", k % 7),
+                text: t,
+            })
+            .collect();
+        let runs = if n >= 200 { 2 } else { 5 };
+        let (align_ms, passages) = time(runs, || align_story(&refs));
+        let (ms, analysis) = time(runs, || analyze_story(&docs));
+
+        // Check the answer: every pair carrying the same pool passage has an aligned passage.
+        let mut expected = 0;
+        let mut found = 0;
+        for a in 0..n {
+            for b in a + 1..n {
+                let common = s.carries[a]
+                    .iter()
+                    .filter(|p| s.carries[b].contains(p))
+                    .count();
+                expected += common;
+                let got = passages
+                    .iter()
+                    .filter(|p| p.a_doc == a && p.b_doc == b && p.words >= 20)
+                    .count();
+                found += got.min(common);
+            }
+        }
+        assert!(expected > 0);
+        assert!(
+            found as f64 >= 0.95 * expected as f64,
+            "{n} articles: found {found} of {expected} shared (pair, passage)"
+        );
+        assert_eq!(analysis.passages.len(), passages.len());
+        assert!(!analysis.quotes.is_empty(), "shared quotes are grouped");
+        assert!(analysis.quotes.iter().all(|g| g.docs.len() >= 2));
+        println!(
+            "{n:>8}  {:>6}  {align_ms:>9.1}  {ms:>10.1}  {:>21.3}  {:>8}  {:>19}   (pairs x shared passages found {found}/{expected})",
+            s.words,
+            ms / (s.words as f64 / 1000.0),
+            passages.len(),
+            analysis.quotes.len()
+        );
+    }
+}
