@@ -4,6 +4,7 @@
 use crate::exit;
 use crate::output::{fmt_time, read_one};
 use rustc_hash::FxHashMap;
+use samestory_engine::analysis::{compare_pair, DocText, StoryAnalysis};
 use samestory_engine::clean::Cleaner;
 use samestory_engine::cluster::{is_content_word, term, Clusterer, Term};
 use samestory_engine::fingerprint::{exact_jaccard, shingle_set};
@@ -45,6 +46,8 @@ struct Comparison {
     evidence: Evidence,
     a: Side,
     b: Side,
+    /// Shared passages and quotes, and what each adds; spans into each side's clean text.
+    analysis: StoryAnalysis,
 }
 
 fn load(arg: &str, store: Option<&Store>) -> anyhow::Result<Article> {
@@ -223,6 +226,19 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
         (Some(x), Some(y)) => Some((x - y).abs() as f64 / 86_400.0),
         _ => None,
     };
+    let outlet = |a: &Article| a.source.clone().unwrap_or_else(|| a.id.clone());
+    let analysis = compare_pair(
+        &DocText {
+            doc: 0,
+            outlet: outlet(&art_a),
+            text: &pa.cleaned.text,
+        },
+        &DocText {
+            doc: 1,
+            outlet: outlet(&art_b),
+            text: &pb.cleaned.text,
+        },
+    );
     let result = Comparison {
         same_story,
         copy,
@@ -239,6 +255,7 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
         },
         a: side(&art_a, &pa),
         b: side(&art_b, &pb),
+        analysis,
     };
     let mut out = std::io::stdout().lock();
     if json {
@@ -283,5 +300,8 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
             writeln!(out, "   removed {r}")?;
         }
     }
+    let texts = [pa.cleaned.text.clone(), pb.cleaned.text.clone()];
+    let (oa, ob) = (outlet(&art_a), outlet(&art_b));
+    crate::output::print_analysis(&mut out, &result.analysis, &texts, &[&oa, &ob])?;
     Ok(exit::OK)
 }

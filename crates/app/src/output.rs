@@ -181,12 +181,13 @@ pub fn stories(store: &Store, limit: usize, json: bool) -> anyhow::Result<u8> {
 
 pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
     let (summary, articles) = store.story(id)?;
+    let view = store.story_analysis(id)?;
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(
             out,
             "{}",
-            serde_json::json!({ "story": summary, "articles": articles })
+            serde_json::json!({ "story": summary, "articles": articles, "analysis": view })
         )?;
         return Ok(exit::OK);
     }
@@ -218,7 +219,85 @@ pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
             copy
         )?;
     }
+    let texts = view
+        .docs
+        .iter()
+        .map(|d| store.article(&d.id).map(|a| a.clean_text))
+        .collect::<Result<Vec<_>, _>>()?;
+    let outlets: Vec<&str> = view.docs.iter().map(|d| d.outlet.as_str()).collect();
+    print_analysis(&mut out, &view.analysis, &texts, &outlets)?;
     Ok(exit::OK)
+}
+
+/// Prints shared quotes, shared passages, what each outlet alone reports, and the brief.
+pub fn print_analysis(
+    out: &mut impl Write,
+    analysis: &samestory_engine::analysis::StoryAnalysis,
+    texts: &[String],
+    outlets: &[&str],
+) -> std::io::Result<()> {
+    let clip = |s: &str, n: usize| -> String {
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if s.chars().count() > n {
+            format!("{}…", s.chars().take(n).collect::<String>())
+        } else {
+            s
+        }
+    };
+    writeln!(out, "\nshared quotes ({}):", analysis.quotes.len())?;
+    for q in &analysis.quotes {
+        writeln!(
+            out,
+            "  “{}” — {}  [{}]",
+            clip(&q.canonical, 160),
+            q.speaker.as_deref().unwrap_or("(speaker unknown)"),
+            q.outlets.join(", ")
+        )?;
+        if q.variants.len() > 1 {
+            for v in &q.variants {
+                let by: Vec<&str> = v.occurrences.iter().map(|(d, _)| outlets[*d]).collect();
+                writeln!(
+                    out,
+                    "      wording: “{}” ({})",
+                    clip(&v.text, 140),
+                    by.join(", ")
+                )?;
+            }
+        }
+    }
+    let mut passages: Vec<_> = analysis.passages.iter().collect();
+    passages.sort_by(|a, b| b.words.cmp(&a.words).then(a.a_doc.cmp(&b.a_doc)));
+    writeln!(
+        out,
+        "\nshared passages ({}, longest first):",
+        passages.len()
+    )?;
+    for p in passages.iter().take(10) {
+        writeln!(
+            out,
+            "  {} ↔ {} ({} words, {:.2}): {}",
+            outlets[p.a_doc],
+            outlets[p.b_doc],
+            p.words,
+            p.similarity,
+            clip(p.a.slice(&texts[p.a_doc]), 140)
+        )?;
+    }
+    writeln!(out, "\nwhat each outlet alone reports:")?;
+    for (doc, spans) in analysis.unique.iter().enumerate() {
+        if spans.is_empty() {
+            continue;
+        }
+        writeln!(out, "  {} ({} sentences):", outlets[doc], spans.len())?;
+        for s in spans.iter().take(5) {
+            writeln!(out, "    - {}", clip(s.slice(&texts[doc]), 160))?;
+        }
+    }
+    writeln!(out, "\nbrief:")?;
+    for b in &analysis.brief {
+        writeln!(out, "  - {} [{}]", clip(&b.text, 200), b.outlets.join(", "))?;
+    }
+    Ok(())
 }
 
 pub fn copies(store: &Store, limit: usize, json: bool) -> anyhow::Result<u8> {

@@ -14,13 +14,14 @@
 mod schema;
 
 use rusqlite::{params, Connection, OptionalExtension};
+use samestory_engine::analysis::{analyze_story, DocText, StoryAnalysis};
 use samestory_engine::clean::Removal;
 use samestory_engine::cluster::{StoryState, Term};
 use samestory_engine::dedup::DocIdx;
 use samestory_engine::fingerprint::Signature;
 use samestory_engine::pipeline::{Config, Engine, KnownDoc};
 use samestory_engine::{Article, Timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub use schema::SCHEMA_VERSION;
@@ -118,6 +119,31 @@ pub struct CopyRow {
     pub exact: bool,
     pub story: String,
 }
+
+/// One article of an analysed story; its position is the `doc` number the analysis uses.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AnalysisDoc {
+    pub id: String,
+    pub outlet: String,
+    pub title: Option<String>,
+    pub published: Option<Timestamp>,
+    pub copy_of: Option<String>,
+}
+
+/// A story's analysis (shared passages, quotes, unique sentences, brief). Spans are byte spans
+/// into each article's `clean_text`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoryAnalysisView {
+    pub story: String,
+    pub docs: Vec<AnalysisDoc>,
+    /// True when the story has more articles than [`MAX_ANALYSED`] and only the first were analysed.
+    pub truncated: bool,
+    #[serde(flatten)]
+    pub analysis: StoryAnalysis,
+}
+
+/// The most articles of one story that an analysis takes (in publication order).
+pub const MAX_ANALYSED: usize = 200;
 
 pub struct Store {
     conn: Connection,
@@ -527,6 +553,78 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A story's analysis, computed on demand and cached on its member set: the cache answers until
+    /// an article joins the story (or a copy is repointed), then the next call recomputes it.
+    pub fn story_analysis(&self, id: &str) -> Result<StoryAnalysisView> {
+        let (_, articles) = self.story(id)?;
+        let idx: i64 = self
+            .conn
+            .query_row("SELECT idx FROM stories WHERE id = ?1", [id], |r| r.get(0))?;
+        let truncated = articles.len() > MAX_ANALYSED;
+        let articles = &articles[..articles.len().min(MAX_ANALYSED)];
+        let mut key = Vec::new();
+        for a in articles {
+            key.extend_from_slice(a.id.as_bytes());
+            key.push(0);
+            key.extend_from_slice(a.copy_of.as_deref().unwrap_or("").as_bytes());
+            key.push(0);
+        }
+        let members = samestory_engine::article::stable_hash(&key) as i64;
+        let cached: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT json FROM analysis_cache WHERE story = ?1 AND members = ?2",
+                params![idx, members],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(json) = cached {
+            if let Ok(view) = serde_json::from_str(&json) {
+                return Ok(view);
+            }
+        }
+        let mut texts = Vec::with_capacity(articles.len());
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT clean_text FROM articles WHERE id = ?1")?;
+        for a in articles {
+            texts.push(st.query_row([&a.id], |r| r.get::<_, String>(0))?);
+        }
+        let docs: Vec<AnalysisDoc> = articles
+            .iter()
+            .map(|a| AnalysisDoc {
+                id: a.id.clone(),
+                outlet: a.source.clone().unwrap_or_else(|| a.id.clone()),
+                title: a.title.clone(),
+                published: a.published,
+                copy_of: a.copy_of.clone(),
+            })
+            .collect();
+        let doc_texts: Vec<DocText<'_>> = texts
+            .iter()
+            .zip(&docs)
+            .enumerate()
+            .map(|(i, (t, d))| DocText {
+                doc: i,
+                outlet: d.outlet.clone(),
+                text: t,
+            })
+            .collect();
+        let view = StoryAnalysisView {
+            story: id.to_owned(),
+            docs,
+            truncated,
+            analysis: analyze_story(&doc_texts),
+        };
+        let json = serde_json::to_string(&view).expect("analysis serializes");
+        // Best effort: a read-only connection (a server's reader) cannot fill the cache, and need not.
+        let _ = self.conn.execute(
+            "INSERT OR REPLACE INTO analysis_cache (story, members, json) VALUES (?1, ?2, ?3)",
+            params![idx, members, json],
+        );
+        Ok(view)
     }
 
     /// The story id and document index of every article, in ingest order.
