@@ -28,15 +28,15 @@ fn span(first: Option<Timestamp>, last: Option<Timestamp>) -> String {
 }
 
 pub fn ingest(
-    store: Store,
+    db: &Path,
     paths: &[PathBuf],
     config: Config,
     opts: &ReadOptions,
     batch: usize,
     json: bool,
 ) -> anyhow::Result<u8> {
-    let mut ing = Ingester::open(store, config)?;
-    let summary = run_ingest(
+    let mut ing = Ingester::open(db, config)?;
+    let mut summary = run_ingest(
         &mut ing,
         paths,
         opts,
@@ -44,6 +44,9 @@ pub fn ingest(
         json,
         std::io::stderr().is_terminal(),
     )?;
+    let started = Instant::now();
+    ing.finish()?;
+    summary.seconds += started.elapsed().as_secs_f64();
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(out, "{}", serde_json::json!({ "summary": summary }))?;
@@ -97,7 +100,7 @@ pub fn run_ingest(
         if pending.is_empty() {
             return Ok(());
         }
-        let outcomes = ing.ingest(pending)?;
+        let outcomes = ing.ingest_pipelined(std::mem::take(pending))?;
         let mut out = std::io::stdout().lock();
         for o in &outcomes {
             match o {
@@ -115,9 +118,8 @@ pub fn run_ingest(
             }
         }
         if let Some(bar) = &bar {
-            bar.inc(pending.len() as u64);
+            bar.inc(outcomes.len() as u64);
         }
-        pending.clear();
         Ok(())
     };
     read_paths(paths, opts, &mut |record| {
