@@ -45,6 +45,9 @@ pub struct DedupOptions {
     pub pairs: Option<PathBuf>,
 }
 
+/// Pass 1's view of a line: id, date, exact hash, signature.
+type Fingerprinted = (Value, Option<i64>, u64, Signature);
+
 /// One input article as pass 1 saw it.
 struct Doc {
     /// Which input and line it came from.
@@ -171,7 +174,7 @@ pub fn run(inputs: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSumma
     // Pass 1: signatures and candidates.
     for (input, path) in inputs.iter().enumerate() {
         for_each_chunk(path, |chunk| {
-            let parsed: Vec<(u64, Result<(Value, Option<i64>, u64, Signature), String>)> = chunk
+            let parsed: Vec<(u64, Result<Fingerprinted, String>)> = chunk
                 .par_iter()
                 .map(|(line, bytes)| {
                     let r = parse(bytes, *line).map(|(id, published, words)| {

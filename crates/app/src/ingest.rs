@@ -94,6 +94,9 @@ fn write(store: &mut Store, job: &WriteJob) -> samestory_store::Result<()> {
     store.write_batch(&rows, &job.delta)
 }
 
+/// The channel to the writer thread, and the thread.
+type Writer = (mpsc::SyncSender<WriteJob>, JoinHandle<Result<(), String>>);
+
 pub struct Ingester {
     engine: Engine,
     cleaner: Cleaner,
@@ -102,7 +105,7 @@ pub struct Ingester {
     doc_ids: Vec<String>,
     doc_index: FxHashMap<String, DocIdx>,
     story_ids: Vec<String>,
-    writer: Option<(mpsc::SyncSender<WriteJob>, JoinHandle<Result<(), String>>)>,
+    writer: Option<Writer>,
 }
 
 impl Ingester {
