@@ -49,7 +49,8 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX removals_article ON removals(article);
      CREATE TABLE df (term INTEGER PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
-     CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='', contentless_delete=1, detail='none');",
+     CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='', detail='none', columnsize=0);
+     INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);",
     // 2: cached story analyses, keyed on the story's member set.
     "CREATE TABLE analysis_cache (
         story INTEGER PRIMARY KEY REFERENCES stories(idx),
