@@ -1,5 +1,8 @@
 //! `samestory compare A B`: two articles (files or stored ids), the decisions the pipeline would
 //! make about them, and the evidence behind them.
+//!
+//! [`compare`] computes the [`Comparison`]; the CLI ([`run`]) prints it and the server
+//! (`GET /api/compare`) serves it, so both always agree.
 
 use crate::exit;
 use crate::output::{fmt_time, read_one};
@@ -15,36 +18,37 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-#[derive(Serialize)]
-struct Side {
-    id: String,
-    title: Option<String>,
-    source: Option<String>,
-    published: Option<String>,
-    words: usize,
-    removed: Vec<String>,
+#[derive(Clone, Debug, Serialize)]
+pub struct Side {
+    pub id: String,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<String>,
+    pub words: usize,
+    pub removed: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct Evidence {
-    names: Vec<String>,
-    numbers: Vec<String>,
-    terms: Vec<String>,
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    pub names: Vec<String>,
+    pub numbers: Vec<String>,
+    pub terms: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct Comparison {
-    same_story: bool,
-    copy: bool,
-    story_similarity: f32,
-    story_threshold: f32,
-    jaccard: f32,
-    jaccard_estimate: f32,
-    copy_threshold: f32,
-    days_apart: Option<f64>,
-    evidence: Evidence,
-    a: Side,
-    b: Side,
+/// What the pipeline would decide about two articles, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub same_story: bool,
+    pub copy: bool,
+    pub story_similarity: f32,
+    pub story_threshold: f32,
+    pub jaccard: f32,
+    pub jaccard_estimate: f32,
+    pub copy_threshold: f32,
+    pub days_apart: Option<f64>,
+    pub evidence: Evidence,
+    pub a: Side,
+    pub b: Side,
 }
 
 fn load(arg: &str, store: Option<&Store>) -> anyhow::Result<Article> {
@@ -55,7 +59,12 @@ fn load(arg: &str, store: Option<&Store>) -> anyhow::Result<Article> {
     let Some(store) = store else {
         anyhow::bail!("{arg}: no such file, and no database to look it up in");
     };
-    let full = store.article(arg)?;
+    Ok(stored_article(store, arg)?)
+}
+
+/// A stored article as the engine takes it (its original text, so it is prepared anew).
+pub fn stored_article(store: &Store, id: &str) -> samestory_store::Result<Article> {
+    let full = store.article(id)?;
     let meta = match full.meta {
         serde_json::Value::Object(m) => m,
         _ => Default::default(),
@@ -68,6 +77,18 @@ fn load(arg: &str, store: Option<&Store>) -> anyhow::Result<Article> {
         published: full.row.published,
         text: full.text,
         meta,
+    })
+}
+
+/// The engine configuration of a store (or `fallback` for a store without one), with the caller's
+/// `ignore_dates`.
+pub fn store_config(store: Option<&Store>, fallback: Config) -> anyhow::Result<Config> {
+    Ok(match store.map(Store::config).transpose()?.flatten() {
+        Some(c) => Config {
+            ignore_dates: fallback.ignore_dates,
+            ..c
+        },
+        None => fallback,
     })
 }
 
@@ -129,20 +150,26 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
     } else {
         None
     };
-    let config = match store.as_ref().map(Store::config).transpose()?.flatten() {
-        Some(c) => Config {
-            ignore_dates: config.ignore_dates,
-            ..c
-        },
-        None => config,
-    };
+    let config = store_config(store.as_ref(), config)?;
     let (art_a, art_b) = (load(a, store.as_ref())?, load(b, store.as_ref())?);
+    let result = compare(&art_a, &art_b, &config, store.as_ref())?;
+    print(&result, json)
+}
+
+/// Compares two articles as the pipeline would see them, with document frequencies from `store`
+/// when there is one.
+pub fn compare(
+    art_a: &Article,
+    art_b: &Article,
+    config: &Config,
+    store: Option<&Store>,
+) -> anyhow::Result<Comparison> {
+    let config = *config;
     let cleaner = Cleaner::default();
     let (pa, pb) = (
-        prepare(&art_a, &cleaner, &config),
-        prepare(&art_b, &cleaner, &config),
+        prepare(art_a, &cleaner, &config),
+        prepare(art_b, &cleaner, &config),
     );
-
     let (wa, wb) = (word_hashes(&pa.cleaned.text), word_hashes(&pb.cleaned.text));
     let jaccard = exact_jaccard(
         &shingle_set(&wa, config.shingle),
@@ -154,7 +181,7 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
     // The story decision exactly as the clusterer makes it, with document frequencies from the
     // database when there is one.
     let mut clusterer = Clusterer::new(config.cluster);
-    if let Some(store) = &store {
+    if let Some(store) = store {
         let (df, docs) = store.document_frequencies()?;
         clusterer.restore(df, docs, Vec::new());
     }
@@ -237,12 +264,25 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
             numbers,
             terms,
         },
-        a: side(&art_a, &pa),
-        b: side(&art_b, &pb),
+        a: side(art_a, &pa),
+        b: side(art_b, &pb),
     };
+    Ok(result)
+}
+
+fn print(result: &Comparison, json: bool) -> anyhow::Result<u8> {
+    let Comparison {
+        same_story,
+        copy,
+        story_similarity,
+        jaccard,
+        jaccard_estimate,
+        days_apart,
+        ..
+    } = *result;
     let mut out = std::io::stdout().lock();
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&result)?)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(result)?)?;
         return Ok(exit::OK);
     }
     let yes = |b: bool| if b { "yes" } else { "no" };

@@ -85,6 +85,11 @@ impl Ingester {
         &self.store
     }
 
+    /// The engine configuration in force (the store's own, for an existing store).
+    pub fn config(&self) -> &Config {
+        self.engine.config()
+    }
+
     /// Ingests one batch; returns an outcome per input article, in order.
     pub fn ingest(&mut self, articles: &[Article]) -> anyhow::Result<Vec<Outcome>> {
         let mut seen = FxHashSet::default();
