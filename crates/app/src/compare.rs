@@ -2,11 +2,12 @@
 //! make about them, and the evidence behind them.
 //!
 //! [`compare`] computes the [`Comparison`]; the CLI ([`run`]) prints it and the server
-//! (`GET /api/compare`) serves it, so both always agree.
+//! (`GET /api/compare`, `/compare`) serves it, so both always agree.
 
 use crate::exit;
 use crate::output::{fmt_time, read_one};
 use rustc_hash::FxHashMap;
+use samestory_engine::analysis::{compare_pair, DocText, StoryAnalysis};
 use samestory_engine::clean::Cleaner;
 use samestory_engine::cluster::{is_content_word, term, Clusterer, Term};
 use samestory_engine::fingerprint::{exact_jaccard, shingle_set};
@@ -49,6 +50,11 @@ pub struct Comparison {
     pub evidence: Evidence,
     pub a: Side,
     pub b: Side,
+    /// Shared passages and quotes, and what each adds; spans into each side's clean text.
+    pub analysis: StoryAnalysis,
+    /// The two clean texts the analysis spans point into.
+    #[serde(skip)]
+    pub clean_texts: [String; 2],
 }
 
 fn load(arg: &str, store: Option<&Store>) -> anyhow::Result<Article> {
@@ -250,6 +256,19 @@ pub fn compare(
         (Some(x), Some(y)) => Some((x - y).abs() as f64 / 86_400.0),
         _ => None,
     };
+    let outlet = |a: &Article| a.source.clone().unwrap_or_else(|| a.id.clone());
+    let analysis = compare_pair(
+        &DocText {
+            doc: 0,
+            outlet: outlet(art_a),
+            text: &pa.cleaned.text,
+        },
+        &DocText {
+            doc: 1,
+            outlet: outlet(art_b),
+            text: &pb.cleaned.text,
+        },
+    );
     let result = Comparison {
         same_story,
         copy,
@@ -266,6 +285,8 @@ pub fn compare(
         },
         a: side(art_a, &pa),
         b: side(art_b, &pb),
+        analysis,
+        clean_texts: [pa.cleaned.text.clone(), pb.cleaned.text.clone()],
     };
     Ok(result)
 }
@@ -323,5 +344,8 @@ fn print(result: &Comparison, json: bool) -> anyhow::Result<u8> {
             writeln!(out, "   removed {r}")?;
         }
     }
+    let outlet = |s: &Side| s.source.clone().unwrap_or_else(|| s.id.clone());
+    let (oa, ob) = (outlet(&result.a), outlet(&result.b));
+    crate::output::print_analysis(&mut out, &result.analysis, &result.clean_texts, &[&oa, &ob])?;
     Ok(exit::OK)
 }

@@ -44,22 +44,23 @@ pub fn run(
         articles.sort_by_key(|a| a.published.unwrap_or(i64::MIN));
     }
     let dir = tempfile::tempdir()?;
-    let store = samestory_store::Store::open(dir.path().join("eval.db"))?;
-    let mut ing = Ingester::open(store, config)?;
+    let mut ing = Ingester::open(&dir.path().join("eval.db"), config)?;
     let started = std::time::Instant::now();
     let mut predicted = Vec::with_capacity(articles.len());
     let mut gold = Vec::with_capacity(articles.len());
-    for chunk in articles.chunks(2000) {
-        for (o, a) in ing.ingest(chunk)?.into_iter().zip(chunk) {
-            let story = match o {
-                Outcome::Stored { story, .. } => story,
-                // A repeated id: the same article again, so the story it was stored in.
-                Outcome::AlreadyStored { id } => ing.store().article(&id)?.row.story,
-            };
+    for a in &articles {
+        gold.push(a.meta[label].to_string());
+    }
+    let mut rest = articles;
+    while !rest.is_empty() {
+        let tail = rest.split_off(rest.len().min(2000));
+        for o in ing.ingest(std::mem::replace(&mut rest, tail))? {
+            // A repeated id is the same article again, in the story it was stored in.
+            let (Outcome::Stored { story, .. } | Outcome::AlreadyStored { story, .. }) = o;
             predicted.push(story);
-            gold.push(a.meta[label].to_string());
         }
     }
+    ing.finish()?;
     let seconds = started.elapsed().as_secs_f64();
     let s = score(&predicted, &gold);
     let mut out = std::io::stdout().lock();

@@ -1,18 +1,23 @@
 //! Ingest: articles through the engine into the store, in batches.
 //!
 //! A batch is prepared in parallel (cleaning, signatures, term counts: pure per-article work), then
-//! decided in order by the engine, then written in one transaction. Articles whose id is already
-//! stored are skipped, so re-running an ingest stores nothing new, and an ingest killed mid-batch
-//! loses only that uncommitted batch: the next run reloads the engine from the store and takes the
-//! batch again.
+//! decided in order by the engine, then handed to a writer thread that owns the store and writes it
+//! in one transaction while the next batch is being prepared. Articles whose id is already stored are
+//! skipped, so re-running an ingest stores nothing new, and an ingest killed mid-batch loses only
+//! uncommitted batches: the next run reloads the engine from the store and takes them again.
 
+use anyhow::Context;
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 use samestory_engine::clean::Cleaner;
+use samestory_engine::dedup::DocIdx;
 use samestory_engine::pipeline::{prepare, story_id, Config, Engine, Prepared};
 use samestory_engine::Article;
-use samestory_store::{NewArticle, Store};
+use samestory_store::{EngineDelta, NewArticle, Store};
 use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
 
 /// What happened to one article.
 #[derive(Clone, Debug, Serialize)]
@@ -27,6 +32,7 @@ pub enum Outcome {
     },
     AlreadyStored {
         id: String,
+        story: String,
     },
 }
 
@@ -42,21 +48,76 @@ pub struct Summary {
     pub seconds: f64,
 }
 
+/// One decided article, owned, on its way to the writer.
+struct Decided {
+    article: Article,
+    prepared: Prepared,
+    doc: DocIdx,
+    story: u32,
+    new_story_id: Option<String>,
+    story_similarity: f32,
+    original: DocIdx,
+    copy_jaccard: Option<f32>,
+    copy_exact: bool,
+    repointed: Vec<DocIdx>,
+}
+
+struct WriteJob {
+    batch: Vec<Decided>,
+    delta: EngineDelta,
+    /// Answered once the batch is committed.
+    done: Option<mpsc::Sender<Result<(), String>>>,
+}
+
+fn write(store: &mut Store, job: &WriteJob) -> samestory_store::Result<()> {
+    let rows: Vec<NewArticle<'_>> = job
+        .batch
+        .iter()
+        .map(|d| NewArticle {
+            article: &d.article,
+            doc: d.doc,
+            published: d.prepared.published,
+            clean_text: &d.prepared.cleaned.text,
+            removals: &d.prepared.cleaned.removals,
+            words: d.prepared.words,
+            exact_hash: d.prepared.exact_hash,
+            signature: &d.prepared.signature,
+            story: d.story,
+            new_story_id: d.new_story_id.clone(),
+            story_similarity: d.story_similarity,
+            original: d.original,
+            copy_jaccard: d.copy_jaccard,
+            copy_exact: d.copy_exact,
+            repointed: &d.repointed,
+        })
+        .collect();
+    store.write_batch(&rows, &job.delta)
+}
+
+/// The writer thread and the channel feeding it.
+type Writer = (mpsc::SyncSender<WriteJob>, JoinHandle<Result<(), String>>);
+
 pub struct Ingester {
-    store: Store,
     engine: Engine,
     cleaner: Cleaner,
-    /// External ids by dense index, for naming originals and stories.
+    db: PathBuf,
+    /// External ids by dense index, for naming originals and stories, and the index by id.
     doc_ids: Vec<String>,
+    doc_index: FxHashMap<String, DocIdx>,
     story_ids: Vec<String>,
+    writer: Option<Writer>,
 }
 
 impl Ingester {
-    /// Opens the pipeline over a store. A store remembers the configuration it was created with;
-    /// `config` applies only to a new store.
-    pub fn open(store: Store, config: Config) -> anyhow::Result<Ingester> {
+    /// Opens the pipeline over the database at `db`. A database remembers the configuration it was
+    /// created with; `config` applies only to a new one.
+    pub fn open(db: &Path, config: Config) -> anyhow::Result<Ingester> {
+        let store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
         let config = match store.config()? {
-            Some(c) => c,
+            Some(c) => Config {
+                ignore_dates: config.ignore_dates,
+                ..c
+            },
             None => {
                 store.set_config(&config)?;
                 config
@@ -72,92 +133,158 @@ impl Ingester {
             .prepare("SELECT id FROM stories ORDER BY idx")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<String>>>()?;
+        let doc_index = doc_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i as DocIdx))
+            .collect();
+        // Two batches in flight at most: one being written, one waiting.
+        let (tx, rx) = mpsc::sync_channel::<WriteJob>(1);
+        let mut store = store;
+        let handle = std::thread::Builder::new()
+            .name("samestory-writer".into())
+            .spawn(move || {
+                for job in rx {
+                    let result = write(&mut store, &job).map_err(|e| e.to_string());
+                    if let Some(done) = &job.done {
+                        let _ = done.send(result.clone());
+                    }
+                    result?;
+                }
+                Ok(())
+            })?;
         Ok(Ingester {
-            store,
             engine,
             cleaner: Cleaner::default(),
+            db: db.to_owned(),
             doc_ids,
+            doc_index,
             story_ids,
+            writer: Some((tx, handle)),
         })
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    /// The engine configuration in force (the store's own, for an existing store).
+    /// The engine configuration in force (the database's own, for an existing one).
     pub fn config(&self) -> &Config {
         self.engine.config()
     }
 
-    /// Ingests one batch; returns an outcome per input article, in order.
-    pub fn ingest(&mut self, articles: &[Article]) -> anyhow::Result<Vec<Outcome>> {
-        let mut seen = FxHashSet::default();
+    /// Ingests one batch and waits until it is committed; an outcome per input article, in order.
+    pub fn ingest(&mut self, articles: Vec<Article>) -> anyhow::Result<Vec<Outcome>> {
+        let (done, wait) = mpsc::channel();
+        let outcomes = self.submit(articles, Some(done))?;
+        match wait.recv() {
+            Ok(Ok(())) => Ok(outcomes),
+            Ok(Err(e)) => anyhow::bail!("writing to {}: {e}", self.db.display()),
+            Err(_) => Err(self.writer_failure()),
+        }
+    }
+
+    /// Ingests one batch; it is committed in the background (see [`Ingester::finish`]).
+    pub fn ingest_pipelined(&mut self, articles: Vec<Article>) -> anyhow::Result<Vec<Outcome>> {
+        self.submit(articles, None)
+    }
+
+    /// Waits for every batch to be committed.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        let Some((tx, handle)) = self.writer.take() else {
+            return Ok(());
+        };
+        drop(tx);
+        match handle.join() {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => anyhow::bail!("writing to {}: {e}", self.db.display()),
+            Err(_) => anyhow::bail!("the writer thread panicked"),
+        }
+    }
+
+    fn writer_failure(&mut self) -> anyhow::Error {
+        match self.writer.take().map(|(_, h)| h.join()) {
+            Some(Ok(Err(e))) => anyhow::anyhow!("writing to {}: {e}", self.db.display()),
+            _ => anyhow::anyhow!("the writer thread stopped"),
+        }
+    }
+
+    fn submit(
+        &mut self,
+        articles: Vec<Article>,
+        done: Option<mpsc::Sender<Result<(), String>>>,
+    ) -> anyhow::Result<Vec<Outcome>> {
+        let config = *self.engine.config();
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; articles.len()];
         let mut fresh = Vec::with_capacity(articles.len());
-        for (i, a) in articles.iter().enumerate() {
-            if seen.insert(a.id.as_str()) && !self.store.contains(&a.id)? {
-                fresh.push(i);
+        let mut repeats = Vec::new();
+        for (i, a) in articles.into_iter().enumerate() {
+            match self.doc_index.get(&a.id) {
+                Some(&DocIdx::MAX) => repeats.push((i, a.id)),
+                Some(&doc) => {
+                    let story = self.story_ids[self.engine.story_of(doc) as usize].clone();
+                    outcomes[i] = Some(Outcome::AlreadyStored { id: a.id, story });
+                }
+                None => {
+                    // Claim the id now, so that a repeat inside this batch counts as stored.
+                    self.doc_index.insert(a.id.clone(), DocIdx::MAX);
+                    fresh.push((i, a));
+                }
             }
         }
-        let config = *self.engine.config();
-        let prepared: Vec<Prepared> = fresh
-            .par_iter()
-            .map(|&i| prepare(&articles[i], &self.cleaner, &config))
+        let cleaner = &self.cleaner;
+        let prepared: Vec<(usize, Article, Prepared)> = fresh
+            .into_par_iter()
+            .map(|(i, a)| {
+                let p = prepare(&a, cleaner, &config);
+                (i, a, p)
+            })
             .collect();
-        let mut outcomes: Vec<Option<Outcome>> = vec![None; articles.len()];
-        let mut rows = Vec::with_capacity(fresh.len());
-        let mut repointed = Vec::with_capacity(fresh.len());
-        let mut decisions = Vec::with_capacity(fresh.len());
-        for (&i, p) in fresh.iter().zip(&prepared) {
-            let a = &articles[i];
-            let o = self.engine.add(p);
-            let new_story_id = o.story_created.then(|| story_id(&a.id));
+        let mut batch = Vec::with_capacity(prepared.len());
+        for (i, article, prepared) in prepared {
+            let o = self.engine.add(&prepared);
+            let new_story_id = o.story_created.then(|| story_id(&article.id));
             if let Some(id) = &new_story_id {
                 debug_assert_eq!(self.story_ids.len(), o.story as usize);
                 self.story_ids.push(id.clone());
             }
-            self.doc_ids.push(a.id.clone());
+            self.doc_ids.push(article.id.clone());
+            self.doc_index.insert(article.id.clone(), o.doc);
             outcomes[i] = Some(Outcome::Stored {
-                id: a.id.clone(),
+                id: article.id.clone(),
                 story: self.story_ids[o.story as usize].clone(),
                 new_story: o.story_created,
                 copy_of: o.copy_of.map(|c| self.doc_ids[c.original as usize].clone()),
                 jaccard: o.copy_of.map(|c| c.jaccard),
             });
-            repointed.push(o.repointed.clone());
-            decisions.push((o, new_story_id));
-        }
-        for ((&i, p), ((o, new_story_id), rep)) in fresh
-            .iter()
-            .zip(&prepared)
-            .zip(decisions.iter().zip(&repointed))
-        {
-            rows.push(NewArticle {
-                article: &articles[i],
+            batch.push(Decided {
                 doc: o.doc,
-                published: p.published,
-                clean_text: &p.cleaned.text,
-                removals: &p.cleaned.removals,
-                words: p.words,
-                exact_hash: p.exact_hash,
-                signature: &p.signature,
                 story: o.story,
-                new_story_id: new_story_id.clone(),
+                new_story_id,
                 story_similarity: o.story_similarity,
                 original: o.copy_of.map_or(o.doc, |c| c.original),
                 copy_jaccard: o.copy_of.map(|c| c.jaccard),
                 copy_exact: o.copy_of.is_some_and(|c| c.exact),
-                repointed: rep,
+                repointed: o.repointed,
+                article,
+                prepared,
             });
         }
-        self.store.write_batch(&rows, &mut self.engine)?;
-        if self.engine.doc_count() % 4096 < rows.len() {
+        for (i, id) in repeats {
+            let story = self.story_ids[self.engine.story_of(self.doc_index[&id]) as usize].clone();
+            outcomes[i] = Some(Outcome::AlreadyStored { id, story });
+        }
+        let delta = EngineDelta::take(&mut self.engine);
+        if self.engine.doc_count() % 4096 < batch.len() {
             self.engine.clusterer_mut().evict_cold();
+        }
+        let job = WriteJob { batch, delta, done };
+        let sent = match &self.writer {
+            Some((tx, _)) => tx.send(job).is_ok(),
+            None => false,
+        };
+        if !sent {
+            return Err(self.writer_failure());
         }
         Ok(outcomes
             .into_iter()
-            .zip(articles)
-            .map(|(o, a)| o.unwrap_or_else(|| Outcome::AlreadyStored { id: a.id.clone() }))
+            .map(|o| o.expect("every article has an outcome"))
             .collect())
     }
 }

@@ -208,18 +208,14 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             input,
             batch,
             json,
-        } => {
-            let store = samestory_store::Store::open(&db.db)
-                .with_context(|| format!("opening {}", db.db.display()))?;
-            output::ingest(
-                store,
-                &paths,
-                engine.config(),
-                &input.options(),
-                batch.max(1),
-                json,
-            )
-        }
+        } => output::ingest(
+            &db.db,
+            &paths,
+            engine.config(),
+            &input.options(),
+            batch.max(1),
+            json,
+        ),
         Command::Stories { db, limit, json } => output::stories(&open_existing(&db)?, limit, json),
         Command::Story { id, db, json } => output::story(&open_existing(&db)?, &id, json),
         Command::Copies { db, limit, json } => output::copies(&open_existing(&db)?, limit, json),

@@ -28,15 +28,15 @@ fn span(first: Option<Timestamp>, last: Option<Timestamp>) -> String {
 }
 
 pub fn ingest(
-    store: Store,
+    db: &Path,
     paths: &[PathBuf],
     config: Config,
     opts: &ReadOptions,
     batch: usize,
     json: bool,
 ) -> anyhow::Result<u8> {
-    let mut ing = Ingester::open(store, config)?;
-    let summary = run_ingest(
+    let mut ing = Ingester::open(db, config)?;
+    let mut summary = run_ingest(
         &mut ing,
         paths,
         opts,
@@ -44,6 +44,9 @@ pub fn ingest(
         json,
         std::io::stderr().is_terminal(),
     )?;
+    let started = Instant::now();
+    ing.finish()?;
+    summary.seconds += started.elapsed().as_secs_f64();
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(out, "{}", serde_json::json!({ "summary": summary }))?;
@@ -97,7 +100,7 @@ pub fn run_ingest(
         if pending.is_empty() {
             return Ok(());
         }
-        let outcomes = ing.ingest(pending)?;
+        let outcomes = ing.ingest_pipelined(std::mem::take(pending))?;
         let mut out = std::io::stdout().lock();
         for o in &outcomes {
             match o {
@@ -115,9 +118,8 @@ pub fn run_ingest(
             }
         }
         if let Some(bar) = &bar {
-            bar.inc(pending.len() as u64);
+            bar.inc(outcomes.len() as u64);
         }
-        pending.clear();
         Ok(())
     };
     read_paths(paths, opts, &mut |record| {
@@ -181,12 +183,13 @@ pub fn stories(store: &Store, limit: usize, json: bool) -> anyhow::Result<u8> {
 
 pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
     let (summary, articles) = store.story(id)?;
+    let view = store.story_analysis(id)?;
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(
             out,
             "{}",
-            serde_json::json!({ "story": summary, "articles": articles })
+            serde_json::json!({ "story": summary, "articles": articles, "analysis": view })
         )?;
         return Ok(exit::OK);
     }
@@ -218,7 +221,85 @@ pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
             copy
         )?;
     }
+    let texts = view
+        .docs
+        .iter()
+        .map(|d| store.article(&d.id).map(|a| a.clean_text))
+        .collect::<Result<Vec<_>, _>>()?;
+    let outlets: Vec<&str> = view.docs.iter().map(|d| d.outlet.as_str()).collect();
+    print_analysis(&mut out, &view.analysis, &texts, &outlets)?;
     Ok(exit::OK)
+}
+
+/// Prints shared quotes, shared passages, what each outlet alone reports, and the brief.
+pub fn print_analysis(
+    out: &mut impl Write,
+    analysis: &samestory_engine::analysis::StoryAnalysis,
+    texts: &[String],
+    outlets: &[&str],
+) -> std::io::Result<()> {
+    let clip = |s: &str, n: usize| -> String {
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if s.chars().count() > n {
+            format!("{}…", s.chars().take(n).collect::<String>())
+        } else {
+            s
+        }
+    };
+    writeln!(out, "\nshared quotes ({}):", analysis.quotes.len())?;
+    for q in &analysis.quotes {
+        writeln!(
+            out,
+            "  “{}” — {}  [{}]",
+            clip(&q.canonical, 160),
+            q.speaker.as_deref().unwrap_or("(speaker unknown)"),
+            q.outlets.join(", ")
+        )?;
+        if q.variants.len() > 1 {
+            for v in &q.variants {
+                let by: Vec<&str> = v.occurrences.iter().map(|(d, _)| outlets[*d]).collect();
+                writeln!(
+                    out,
+                    "      wording: “{}” ({})",
+                    clip(&v.text, 140),
+                    by.join(", ")
+                )?;
+            }
+        }
+    }
+    let mut passages: Vec<_> = analysis.passages.iter().collect();
+    passages.sort_by(|a, b| b.words.cmp(&a.words).then(a.a_doc.cmp(&b.a_doc)));
+    writeln!(
+        out,
+        "\nshared passages ({}, longest first):",
+        passages.len()
+    )?;
+    for p in passages.iter().take(10) {
+        writeln!(
+            out,
+            "  {} ↔ {} ({} words, {:.2}): {}",
+            outlets[p.a_doc],
+            outlets[p.b_doc],
+            p.words,
+            p.similarity,
+            clip(p.a.slice(&texts[p.a_doc]), 140)
+        )?;
+    }
+    writeln!(out, "\nwhat each outlet alone reports:")?;
+    for (doc, spans) in analysis.unique.iter().enumerate() {
+        if spans.is_empty() {
+            continue;
+        }
+        writeln!(out, "  {} ({} sentences):", outlets[doc], spans.len())?;
+        for s in spans.iter().take(5) {
+            writeln!(out, "    - {}", clip(s.slice(&texts[doc]), 160))?;
+        }
+    }
+    writeln!(out, "\nbrief:")?;
+    for b in &analysis.brief {
+        writeln!(out, "  - {} [{}]", clip(&b.text, 200), b.outlets.join(", "))?;
+    }
+    Ok(())
 }
 
 pub fn copies(store: &Store, limit: usize, json: bool) -> anyhow::Result<u8> {

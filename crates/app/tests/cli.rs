@@ -361,3 +361,45 @@ fn rusqlite_count(db: &Path) -> i64 {
     conn.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))
         .unwrap_or(0)
 }
+
+#[test]
+fn story_shows_shared_quotes_with_speakers() {
+    let Some((a, b)) = shared_example() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    assert!(run(&["ingest", &a, &b, "--db", &db]).status.success());
+    let stories = stdout_json(&run(&["stories", "--db", &db, "--json"]));
+    assert_eq!(stories.as_array().unwrap().len(), 1, "{stories}");
+    let id = stories[0]["id"].as_str().unwrap();
+    for _ in 0..2 {
+        // The second call is answered from the analysis cache and must say the same.
+        let v = stdout_json(&run(&["story", id, "--db", &db, "--json"]));
+        let quotes = v["analysis"]["quotes"].as_array().unwrap();
+        let find = |needle: &str| {
+            quotes
+                .iter()
+                .find(|q| q["canonical"].as_str().unwrap().contains(needle))
+                .unwrap_or_else(|| panic!("no quote with {needle:?} in {quotes:?}"))
+        };
+        for needle in [
+            "professional and substantive",
+            "stakes of this are too high",
+            "prospect",
+        ] {
+            let q = find(needle);
+            assert!(
+                q["speaker"].as_str().unwrap_or("").contains("official"),
+                "{q}"
+            );
+            assert_eq!(q["outlets"].as_array().unwrap().len(), 2, "{q}");
+        }
+        assert!(find("prospect")["variants"].as_array().unwrap().len() >= 2);
+    }
+    let text = String::from_utf8(run(&["story", id, "--db", &db]).stdout).unwrap();
+    assert!(
+        text.contains("shared quotes") && text.contains("what each outlet alone reports"),
+        "{text}"
+    );
+}

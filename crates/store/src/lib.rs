@@ -14,13 +14,14 @@
 mod schema;
 
 use rusqlite::{params, Connection, OptionalExtension};
+use samestory_engine::analysis::{analyze_story, DocText, StoryAnalysis};
 use samestory_engine::clean::Removal;
 use samestory_engine::cluster::{StoryState, Term};
 use samestory_engine::dedup::DocIdx;
 use samestory_engine::fingerprint::Signature;
 use samestory_engine::pipeline::{Config, Engine, KnownDoc};
 use samestory_engine::{Article, Timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub use schema::SCHEMA_VERSION;
@@ -60,6 +61,27 @@ pub struct NewArticle<'a> {
     pub copy_exact: bool,
     /// Earlier documents whose original is now this one.
     pub repointed: &'a [DocIdx],
+}
+
+/// The engine state a batch changed: story centroids and document frequencies.
+#[derive(Default)]
+pub struct EngineDelta {
+    pub stories: Vec<(u32, StoryState)>,
+    pub df: Vec<(Term, u32)>,
+    pub df_docs: u32,
+}
+
+impl EngineDelta {
+    /// Takes what changed in the engine since the last call.
+    pub fn take(engine: &mut Engine) -> EngineDelta {
+        let stories = engine.clusterer_mut().take_dirty();
+        let (df, df_docs) = engine.clusterer_mut().take_dirty_df();
+        EngineDelta {
+            stories,
+            df,
+            df_docs,
+        }
+    }
 }
 
 /// A story, one line of `samestory stories`.
@@ -119,6 +141,31 @@ pub struct CopyRow {
     pub story: String,
 }
 
+/// One article of an analysed story; its position is the `doc` number the analysis uses.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AnalysisDoc {
+    pub id: String,
+    pub outlet: String,
+    pub title: Option<String>,
+    pub published: Option<Timestamp>,
+    pub copy_of: Option<String>,
+}
+
+/// A story's analysis (shared passages, quotes, unique sentences, brief). Spans are byte spans
+/// into each article's `clean_text`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoryAnalysisView {
+    pub story: String,
+    pub docs: Vec<AnalysisDoc>,
+    /// True when the story has more articles than [`MAX_ANALYSED`] and only the first were analysed.
+    pub truncated: bool,
+    #[serde(flatten)]
+    pub analysis: StoryAnalysis,
+}
+
+/// The most articles of one story that an analysis takes (in publication order).
+pub const MAX_ANALYSED: usize = 200;
+
 pub struct Store {
     conn: Connection,
 }
@@ -164,6 +211,8 @@ impl Store {
     fn init(conn: Connection) -> Result<Store> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let mut store = Store { conn };
@@ -290,13 +339,13 @@ impl Store {
     }
 
     /// Writes a batch of new articles and the engine state they changed, in one transaction.
-    pub fn write_batch(&mut self, batch: &[NewArticle<'_>], engine: &mut Engine) -> Result<()> {
+    pub fn write_batch(&mut self, batch: &[NewArticle<'_>], state: &EngineDelta) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
             let mut ins = tx.prepare_cached(
-                "INSERT INTO articles (idx, id, url, title, source, published, text, clean_text, meta, words,
+                "INSERT INTO articles (idx, id, url, title, source, published, text, meta, words,
                     exact_hash, signature, story, story_similarity, original, copy_jaccard, copy_exact)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?;
             let mut rem = tx.prepare_cached(
                 "INSERT INTO removals (article, start, end, reason, text) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -331,7 +380,6 @@ impl Store {
                     art.source,
                     a.published,
                     art.text,
-                    a.clean_text,
                     meta,
                     a.words as i64,
                     a.exact_hash as i64,
@@ -363,20 +411,20 @@ impl Store {
             let mut upd = tx.prepare_cached(
                 "UPDATE stories SET size = ?2, first = ?3, last = ?4, state = ?5 WHERE idx = ?1",
             )?;
-            for (idx, state) in engine.clusterer_mut().take_dirty() {
+            for (idx, story) in &state.stories {
                 upd.execute(params![
                     idx,
-                    state.size,
-                    state.first,
-                    state.last,
-                    state_blob(&state)
+                    story.size,
+                    story.first,
+                    story.last,
+                    state_blob(story)
                 ])?;
             }
-            let (terms, docs) = engine.clusterer_mut().take_dirty_df();
+            let (terms, docs) = (&state.df, state.df_docs);
             let mut df =
                 tx.prepare_cached("INSERT OR REPLACE INTO df (term, n) VALUES (?1, ?2)")?;
             for (t, n) in terms {
-                df.execute(params![term_to_sql(t), n])?;
+                df.execute(params![term_to_sql(*t), n])?;
             }
             tx.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_docs', ?1)",
@@ -479,12 +527,26 @@ impl Store {
             .into_iter()
             .next()
             .ok_or_else(|| StoreError::NotFound(format!("article {id}")))?;
-        let (idx, text, clean_text, meta): (i64, String, String, Option<String>) =
-            self.conn.query_row(
-                "SELECT idx, text, clean_text, meta FROM articles WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )?;
+        let (idx, text, meta): (i64, String, Option<String>) = self.conn.query_row(
+            "SELECT idx, text, meta FROM articles WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let removals = self.removals(idx)?;
+        let clean_text = cut(&text, &removals);
+        let meta = meta
+            .and_then(|m| serde_json::from_str(&m).ok())
+            .unwrap_or(serde_json::Value::Null);
+        Ok(ArticleFull {
+            row,
+            text,
+            clean_text,
+            removals,
+            meta,
+        })
+    }
+
+    fn removals(&self, idx: i64) -> Result<Vec<StoredRemoval>> {
         let mut st = self.conn.prepare_cached(
             "SELECT start, end, reason, text FROM removals WHERE article = ?1 ORDER BY start",
         )?;
@@ -498,16 +560,20 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let meta = meta
-            .and_then(|m| serde_json::from_str(&m).ok())
-            .unwrap_or(serde_json::Value::Null);
-        Ok(ArticleFull {
-            row,
-            text,
-            clean_text,
-            removals,
-            meta,
-        })
+        Ok(removals)
+    }
+
+    /// The clean text of a stored article: its text with the removals cut out (the clean text is
+    /// not stored twice).
+    pub fn clean_text(&self, id: &str) -> Result<String> {
+        let (idx, text): (i64, String) = self
+            .conn
+            .query_row("SELECT idx, text FROM articles WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("article {id}")))?;
+        Ok(cut(&text, &self.removals(idx)?))
     }
 
     /// Every copy with its original, most similar first.
@@ -529,6 +595,75 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// A story's analysis, computed on demand and cached on its member set: the cache answers until
+    /// an article joins the story (or a copy is repointed), then the next call recomputes it.
+    pub fn story_analysis(&self, id: &str) -> Result<StoryAnalysisView> {
+        let (_, articles) = self.story(id)?;
+        let idx: i64 = self
+            .conn
+            .query_row("SELECT idx FROM stories WHERE id = ?1", [id], |r| r.get(0))?;
+        let truncated = articles.len() > MAX_ANALYSED;
+        let articles = &articles[..articles.len().min(MAX_ANALYSED)];
+        let mut key = Vec::new();
+        for a in articles {
+            key.extend_from_slice(a.id.as_bytes());
+            key.push(0);
+            key.extend_from_slice(a.copy_of.as_deref().unwrap_or("").as_bytes());
+            key.push(0);
+        }
+        let members = samestory_engine::article::stable_hash(&key) as i64;
+        let cached: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT json FROM analysis_cache WHERE story = ?1 AND members = ?2",
+                params![idx, members],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(json) = cached {
+            if let Ok(view) = serde_json::from_str(&json) {
+                return Ok(view);
+            }
+        }
+        let mut texts = Vec::with_capacity(articles.len());
+        for a in articles {
+            texts.push(self.clean_text(&a.id)?);
+        }
+        let docs: Vec<AnalysisDoc> = articles
+            .iter()
+            .map(|a| AnalysisDoc {
+                id: a.id.clone(),
+                outlet: a.source.clone().unwrap_or_else(|| a.id.clone()),
+                title: a.title.clone(),
+                published: a.published,
+                copy_of: a.copy_of.clone(),
+            })
+            .collect();
+        let doc_texts: Vec<DocText<'_>> = texts
+            .iter()
+            .zip(&docs)
+            .enumerate()
+            .map(|(i, (t, d))| DocText {
+                doc: i,
+                outlet: d.outlet.clone(),
+                text: t,
+            })
+            .collect();
+        let view = StoryAnalysisView {
+            story: id.to_owned(),
+            docs,
+            truncated,
+            analysis: analyze_story(&doc_texts),
+        };
+        let json = serde_json::to_string(&view).expect("analysis serializes");
+        // Best effort: a read-only connection (a server's reader) cannot fill the cache, and need not.
+        let _ = self.conn.execute(
+            "INSERT OR REPLACE INTO analysis_cache (story, members, json) VALUES (?1, ?2, ?3)",
+            params![idx, members, json],
+        );
+        Ok(view)
+    }
+
     /// The story id and document index of every article, in ingest order.
     pub fn assignments(&self) -> Result<Vec<(String, String)>> {
         let mut st = self.conn.prepare(
@@ -537,6 +672,20 @@ impl Store {
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// `text` without the removed ranges (sorted, not overlapping), as cleaning made it.
+fn cut(text: &str, removals: &[StoredRemoval]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for r in removals {
+        if r.start > pos && r.start <= text.len() {
+            out.push_str(&text[pos..r.start]);
+        }
+        pos = pos.max(r.end.min(text.len()));
+    }
+    out.push_str(&text[pos..]);
+    out
 }
 
 fn first_words(text: &str, n: usize) -> String {

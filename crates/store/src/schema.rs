@@ -5,7 +5,7 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// The version of the newest schema this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const MIGRATIONS: &[&str] = &[
     // 1: articles, removals, stories, document frequencies, full-text index.
@@ -27,7 +27,6 @@ const MIGRATIONS: &[&str] = &[
         source TEXT,
         published INTEGER,
         text TEXT NOT NULL,
-        clean_text TEXT NOT NULL,
         meta TEXT,
         words INTEGER NOT NULL,
         exact_hash INTEGER NOT NULL,
@@ -50,7 +49,13 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX removals_article ON removals(article);
      CREATE TABLE df (term INTEGER PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
-     CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='', contentless_delete=1);",
+     CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='', contentless_delete=1, detail='none');",
+    // 2: cached story analyses, keyed on the story's member set.
+    "CREATE TABLE analysis_cache (
+        story INTEGER PRIMARY KEY REFERENCES stories(idx),
+        members INTEGER NOT NULL,
+        json TEXT NOT NULL
+     );",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

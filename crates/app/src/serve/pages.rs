@@ -204,7 +204,18 @@ fn story_body(full: &StoryFull) -> String {
         analysis,
     } = full;
     let a = &analysis.analysis;
-    let outlet = |i: usize| analysis.docs[i].outlet.as_str();
+    let outlet = |i: usize| {
+        analysis.docs.get(i).map_or_else(
+            || {
+                articles[i]
+                    .row
+                    .source
+                    .as_deref()
+                    .unwrap_or(&articles[i].row.id)
+            },
+            |d| d.outlet.as_str(),
+        )
+    };
     let quote_spans = |i: usize| -> Vec<Span> {
         a.quotes
             .iter()
@@ -364,11 +375,7 @@ pub async fn article(State(state): State<AppState>, Path(id): Path<String>) -> P
         .read(move |s, st| {
             let art = s.article(&id)?;
             let full = stories::load_story(s, st.analyses(), &art.row.story)?;
-            let me = full
-                .analysis
-                .docs
-                .iter()
-                .position(|d| d.article == art.row.id);
+            let me = full.analysis.docs.iter().position(|d| d.id == art.row.id);
             let spans: Vec<Span> = full
                 .analysis
                 .analysis

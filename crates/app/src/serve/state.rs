@@ -45,8 +45,7 @@ struct Inner {
 impl AppState {
     /// Opens the database (creating it if needed) and starts the writer thread.
     pub fn open(opts: ServeOptions) -> anyhow::Result<AppState> {
-        let store = Store::open(&opts.db)?;
-        let ingester = Ingester::open(store, opts.config)?;
+        let ingester = Ingester::open(&opts.db, opts.config)?;
         let config = *ingester.config();
         let (tx, rx) = mpsc::channel::<Job>();
         let db = opts.db.clone();
@@ -197,7 +196,7 @@ fn write_loop(
             all.extend(job.articles);
             replies.push(job.reply);
         }
-        match ingester.ingest(&all) {
+        match ingester.ingest(all) {
             Ok(outcomes) => {
                 let mut it = outcomes.into_iter();
                 for (len, reply) in lens.into_iter().zip(replies) {
@@ -212,10 +211,7 @@ fn write_loop(
                 }
                 // The engine may hold decisions the failed transaction did not write: start again
                 // from what the database has.
-                match Store::open(db)
-                    .map_err(anyhow::Error::from)
-                    .and_then(|s| Ingester::open(s, config))
-                {
+                match Ingester::open(db, config) {
                     Ok(i) => ingester = i,
                     Err(e) => {
                         eprintln!(

@@ -5,15 +5,13 @@
 //! so a page stays right while new articles arrive (an offset would skip or repeat stories). The
 //! cursor is opaque to clients (hex of `sort.key.idx`) and checked when read back.
 //!
-//! The story analysis is computed on demand and cached keyed on the story's member set (the ids of
-//! its articles): a story that gains an article is analysed again, one that does not is served
-//! from the cache.
+//! The story analysis is the store's ([`Store::story_analysis`], computed on demand and cached in
+//! the database keyed on the member set); [`AnalysisCache`] keeps the hot ones in memory too.
 
 use super::error::{ApiError, ErrorKind};
 use rusqlite::types::Value as Sql;
-use samestory_engine::analysis::{analyze_story, DocText, StoryAnalysis};
 use samestory_engine::Timestamp;
-use samestory_store::{ArticleFull, Store, StorySummary};
+use samestory_store::{ArticleFull, ArticleRow, Store, StoryAnalysisView, StorySummary};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -72,12 +70,14 @@ fn time_param(name: &str, v: &Option<String>) -> Result<Option<Timestamp>, ApiEr
         })
 }
 
-/// A user's search words as an FTS5 query: every word must occur (quoted, so that FTS5 syntax in
-/// the input is taken literally).
+/// A user's search words as an FTS5 query: every word must occur. Words are cut at anything not a
+/// letter or digit and each is quoted, so FTS5 syntax in the input is taken literally and no
+/// phrase (which the index, built without positions, cannot answer) is ever asked for.
 pub fn fts_query(q: &str) -> Option<String> {
     let words: Vec<String> = q
-        .split_whitespace()
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
@@ -273,30 +273,16 @@ pub fn latest_day_with_stories(
     Ok(any.map(day_of))
 }
 
-/// One story's analysis and the documents it names: `docs[i]` is the article behind document `i`
-/// of every result, and every span points into that article's `clean_text`.
-#[derive(Debug, Serialize)]
-pub struct AnalysisView {
-    pub docs: Vec<DocRef>,
-    #[serde(flatten)]
-    pub analysis: StoryAnalysis,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct DocRef {
-    pub doc: usize,
-    pub article: String,
-    pub outlet: String,
-}
-
-/// An analysis and the member set (article ids) it was computed on.
-type CachedAnalysis = (Vec<String>, Arc<AnalysisView>);
-
-/// Story analyses keyed on the story id, each valid for the member set it was computed on.
+/// Story analyses keyed on the story id, each valid for the member set it was computed on. The
+/// store keeps its own cache in the database; this one in front of it spares the readers the
+/// database round trip (and the cache write) for stories read often.
 #[derive(Default)]
 pub struct AnalysisCache {
     map: Mutex<HashMap<String, CachedAnalysis>>,
 }
+
+/// An analysis and the member set (article ids and originals) it was computed on.
+type CachedAnalysis = (Vec<(String, Option<String>)>, Arc<StoryAnalysisView>);
 
 /// Analyses kept at most; past it the cache starts over (stories read often are back quickly).
 const CACHE_STORIES: usize = 1024;
@@ -308,39 +294,28 @@ pub fn outlet_of(source: Option<&str>, id: &str) -> String {
 
 impl AnalysisCache {
     /// The analysis of a story whose articles (in publication order) are `articles`.
-    pub fn get(&self, story: &str, articles: &[ArticleFull]) -> Arc<AnalysisView> {
-        let members: Vec<String> = articles.iter().map(|a| a.row.id.clone()).collect();
+    pub fn get(
+        &self,
+        store: &Store,
+        story: &str,
+        articles: &[ArticleRow],
+    ) -> Result<Arc<StoryAnalysisView>, ApiError> {
+        let members: Vec<(String, Option<String>)> = articles
+            .iter()
+            .map(|a| (a.id.clone(), a.copy_of.clone()))
+            .collect();
         if let Some((m, v)) = self.map.lock().expect("cache lock").get(story) {
             if *m == members {
-                return v.clone();
+                return Ok(v.clone());
             }
         }
-        let docs: Vec<DocText> = articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| DocText {
-                doc: i,
-                outlet: outlet_of(a.row.source.as_deref(), &a.row.id),
-                text: &a.clean_text,
-            })
-            .collect();
-        let view = Arc::new(AnalysisView {
-            analysis: analyze_story(&docs),
-            docs: docs
-                .iter()
-                .map(|d| DocRef {
-                    doc: d.doc,
-                    article: articles[d.doc].row.id.clone(),
-                    outlet: d.outlet.clone(),
-                })
-                .collect(),
-        });
+        let view = Arc::new(store.story_analysis(story)?);
         let mut map = self.map.lock().expect("cache lock");
         if map.len() >= CACHE_STORIES {
             map.clear();
         }
         map.insert(story.to_owned(), (members, view.clone()));
-        view
+        Ok(view)
     }
 }
 
@@ -348,16 +323,17 @@ impl AnalysisCache {
 pub struct StoryFull {
     pub summary: StorySummary,
     pub articles: Vec<ArticleFull>,
-    pub analysis: Arc<AnalysisView>,
+    /// `analysis.docs[i]` is `articles[i]` (the first [`samestory_store::MAX_ANALYSED`] of them).
+    pub analysis: Arc<StoryAnalysisView>,
 }
 
 pub fn load_story(store: &Store, cache: &AnalysisCache, id: &str) -> Result<StoryFull, ApiError> {
     let (summary, rows) = store.story(id)?;
+    let analysis = cache.get(store, &summary.id, &rows)?;
     let articles = rows
         .iter()
         .map(|r| store.article(&r.id))
         .collect::<Result<Vec<_>, _>>()?;
-    let analysis = cache.get(&summary.id, &articles);
     Ok(StoryFull {
         summary,
         articles,
@@ -380,8 +356,8 @@ mod tests {
     #[test]
     fn search_words_are_quoted_for_fts5() {
         assert_eq!(
-            fts_query("bank \"rate"),
-            Some("\"bank\" \"\"\"rate\"".into())
+            fts_query("bank \"rate-cut"),
+            Some("\"bank\" \"rate\" \"cut\"".into())
         );
         assert_eq!(fts_query("  "), None);
     }

@@ -31,7 +31,7 @@
 use super::words::Words;
 use crate::article::Span;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Words in a seed. Three: two-word seeds hit on every "of the"; four-word seeds miss passages
 /// with an edit every four words.
@@ -53,7 +53,7 @@ pub const RESYNC_WORDS: usize = 2;
 pub const COMMON_SEED_DOCS: usize = 16;
 
 /// A passage shared by two texts `a` and `b`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     /// Byte span in `a`, from its first to its last matched word.
     pub a: Span,
@@ -66,7 +66,7 @@ pub struct Passage {
 }
 
 /// A passage shared by two documents of a story (`a_doc < b_doc`, indexes into the input).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoryPassage {
     pub a_doc: usize,
     pub b_doc: usize,

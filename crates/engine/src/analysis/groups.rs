@@ -20,7 +20,7 @@ use super::DocText;
 use crate::article::Span;
 use crate::text::{for_each_word, hash_word};
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Units shorter than this must appear verbatim (as a run of words) in the longer one.
 pub const LONG_UNIT_WORDS: usize = 5;
@@ -30,7 +30,7 @@ pub const CONTAINMENT: f32 = 0.8;
 pub const MIN_UNIT_WORDS: usize = 2;
 
 /// One wording of a quote and where it occurs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuoteVariant {
     pub text: String,
     /// `(doc, span)`: `doc` is [`DocText::doc`], the span points into that document's text.
@@ -38,7 +38,7 @@ pub struct QuoteVariant {
 }
 
 /// One utterance as the articles of a story quote it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuoteGroup {
     /// The wording carried by most documents (ties: the longest).
     pub canonical: String,

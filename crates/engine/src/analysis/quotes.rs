@@ -31,10 +31,10 @@
 use super::sentences::ABBREVIATIONS;
 use crate::article::Span;
 use crate::text::for_each_word;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Who said a quote.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Speaker {
     /// Normalised name or description, without titles or leading articles ("Michael Steele",
     /// "senior US official").
@@ -44,7 +44,7 @@ pub struct Speaker {
 }
 
 /// One quote of a text.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
     /// The quoted words without the quote marks (for a quote over several paragraphs, from its
     /// first word to its last, marks in between included).

@@ -8,7 +8,7 @@ use super::words::Words;
 use super::DocText;
 use crate::article::Span;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Sentences shorter than this are never reported as unique or put in the brief: they are
 /// datelines, credits ("Image: AP") and headings more often than content.
@@ -18,7 +18,7 @@ pub const MIN_SENTENCE_WORDS: usize = 4;
 pub const BRIEF_SENTENCES: usize = 5;
 
 /// A sentence of the brief.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BriefSentence {
     /// The document ([`DocText::doc`]) the sentence is taken from.
     pub doc: usize,
@@ -29,7 +29,7 @@ pub struct BriefSentence {
 }
 
 /// What the articles of a story share and what each adds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoryAnalysis {
     /// Shared passages; `a_doc`, `b_doc` are [`DocText::doc`] ids.
     pub passages: Vec<StoryPassage>,
