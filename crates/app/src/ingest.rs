@@ -94,7 +94,7 @@ fn write(store: &mut Store, job: &WriteJob) -> samestory_store::Result<()> {
     store.write_batch(&rows, &job.delta)
 }
 
-/// The writer thread and the channel feeding it.
+/// The channel to the writer thread, and the thread.
 type Writer = (mpsc::SyncSender<WriteJob>, JoinHandle<Result<(), String>>);
 
 pub struct Ingester {

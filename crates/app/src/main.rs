@@ -1,7 +1,9 @@
 //! `samestory`: the command line. Glue only: reading input, calling the engine and the store,
 //! printing results. Exit codes are decided in one place, [`main`].
 
+mod cluster;
 mod compare;
+mod dedup;
 mod eval;
 mod ingest;
 mod input;
@@ -183,6 +185,38 @@ enum Command {
         #[command(flatten)]
         engine: EngineArgs,
     },
+    /// Batch near-duplicate removal for corpus builders (JSONL in, no database).
+    Dedup {
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Jaccard similarity of word shingles from which two articles are copies.
+        #[arg(long, default_value_t = 0.8)]
+        threshold: f32,
+        /// Words per shingle.
+        #[arg(long, default_value_t = 5)]
+        shingle: usize,
+        /// Write the articles to keep (originals and articles without copies) as JSONL.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Write the copy families as JSONL: {"original", "members", "pairs": [[a, b, jaccard]]}.
+        #[arg(long)]
+        clusters: Option<PathBuf>,
+        /// Write every verified pair as TSV (a, b, jaccard).
+        #[arg(long)]
+        pairs: Option<PathBuf>,
+    },
+    /// Group articles into stories in memory (no database) and write `id<TAB>story` lines.
+    Cluster {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where to write the TSV (default: standard output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        engine: EngineArgs,
+        #[command(flatten)]
+        input: InputArgs,
+    },
     /// Score story clustering against a label field (ingests into a temporary store).
     Eval {
         #[arg(required = true)]
@@ -242,6 +276,46 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             max_body_bytes,
             config: engine.config(),
         }),
+        Command::Dedup {
+            inputs,
+            threshold,
+            shingle,
+            output,
+            clusters,
+            pairs,
+        } => {
+            let opts = dedup::DedupOptions {
+                threshold,
+                shingle,
+                output,
+                clusters,
+                pairs,
+            };
+            let s = dedup::run(&inputs, &opts)?;
+            eprintln!(
+                "{} articles: {} copies in {} families ({} pairs verified of {} candidates), {} kept, {} rejected; {:.2}s ({:.0} articles/s)",
+                s.articles,
+                s.copies,
+                s.families,
+                s.pairs,
+                s.candidates,
+                s.kept,
+                s.rejected,
+                s.seconds,
+                s.articles as f64 / s.seconds.max(1e-9)
+            );
+            Ok(if s.rejected > 0 {
+                exit::PARTIAL
+            } else {
+                exit::OK
+            })
+        }
+        Command::Cluster {
+            paths,
+            output,
+            engine,
+            input,
+        } => cluster::run(&paths, output.as_deref(), engine.config(), &input.options()),
         Command::Eval {
             paths,
             label,

@@ -338,6 +338,10 @@ fn killed_ingest_resumes_with_every_article_once() {
     child.wait().unwrap();
     let partial = rusqlite_count(&db);
     assert!(partial > 0, "nothing was committed before the kill");
+    assert!(
+        partial < n as i64,
+        "the ingest finished before it could be killed"
+    );
     let out = run(&[
         "ingest",
         corpus.to_str().unwrap(),
@@ -402,4 +406,76 @@ fn story_shows_shared_quotes_with_speakers() {
         text.contains("shared quotes") && text.contains("what each outlet alone reports"),
         "{text}"
     );
+}
+
+#[test]
+fn dedup_batch_mode_keeps_originals_and_writes_families() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let base: Vec<String> = (0..200).map(|i| format!("w{}", (i * 37) % 211)).collect();
+    let mut near = base.clone();
+    near[100] = "changed".into();
+    let other: Vec<String> = (0..200).map(|i| format!("x{}", (i * 13) % 199)).collect();
+    let line = |id: &str, day: u32, words: &[String]| {
+        format!(
+            "{{\"id\":\"{id}\",\"published\":\"2024-01-{day:02}\",\"text\":\"{}\"}}\n",
+            words.join(" ")
+        )
+    };
+    // The near copy comes first in the file but was published later: the original is `orig`.
+    let body = [
+        line("near", 3, &near),
+        line("orig", 1, &base),
+        line("other", 2, &other),
+        line("exact", 4, &base),
+    ]
+    .concat();
+    std::fs::write(&input, format!("{body}not json\n")).unwrap();
+    let (kept, clusters) = (dir.path().join("kept.jsonl"), dir.path().join("c.jsonl"));
+    let out = run(&[
+        "dedup",
+        input.to_str().unwrap(),
+        "--output",
+        kept.to_str().unwrap(),
+        "--clusters",
+        clusters.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("in.jsonl:5: malformed JSON"));
+    let kept_ids: Vec<String> = std::fs::read_to_string(&kept)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(kept_ids, ["orig", "other"]);
+    let families: Vec<Value> = std::fs::read_to_string(&clusters)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(families.len(), 1);
+    assert_eq!(families[0]["original"], "orig");
+    let mut members: Vec<&str> = families[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    members.sort_unstable();
+    assert_eq!(members, ["exact", "near", "orig"]);
+    // Three pairs, each with its exact Jaccard: 1.0 for the exact copy, below 1 for the near one.
+    let pairs = families[0]["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 3);
+    assert!(pairs.iter().all(|p| p[2].as_f64().unwrap() >= 0.8));
+    assert!(pairs.iter().any(|p| p[2].as_f64().unwrap() == 1.0));
 }

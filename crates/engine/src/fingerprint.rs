@@ -123,7 +123,7 @@ fn densify(sig: &mut [u32; SIG_LEN]) {
 }
 
 /// The exact Jaccard similarity of two sorted, deduplicated sets of shingle hashes.
-pub fn exact_jaccard(a: &[u64], b: &[u64]) -> f32 {
+pub fn exact_jaccard<T: Ord>(a: &[T], b: &[T]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
