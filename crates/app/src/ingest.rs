@@ -97,6 +97,40 @@ fn write(store: &mut Store, job: &WriteJob) -> samestory_store::Result<()> {
 /// The channel to the writer thread, and the thread.
 type Writer = (mpsc::SyncSender<WriteJob>, JoinHandle<Result<(), String>>);
 
+/// A batch sorted by [`Ingester::claim`].
+pub struct Claimed {
+    outcomes: Vec<Option<Outcome>>,
+    fresh: Vec<(usize, Article)>,
+    repeats: Vec<(usize, String)>,
+}
+
+/// A claimed batch with its fresh articles prepared (the pure, parallel part of the pipeline).
+pub struct PreparedBatch {
+    outcomes: Vec<Option<Outcome>>,
+    prepared: Vec<(usize, Article, Prepared)>,
+    repeats: Vec<(usize, String)>,
+}
+
+impl Claimed {
+    /// Prepares the fresh articles on every core. Needs no access to the engine, so it can run
+    /// while the previous batch is being decided.
+    pub fn prepare(self, cleaner: &Cleaner, config: Config) -> PreparedBatch {
+        let prepared = self
+            .fresh
+            .into_par_iter()
+            .map(|(i, a)| {
+                let p = prepare(&a, cleaner, &config);
+                (i, a, p)
+            })
+            .collect();
+        PreparedBatch {
+            outcomes: self.outcomes,
+            prepared,
+            repeats: self.repeats,
+        }
+    }
+}
+
 pub struct Ingester {
     engine: Engine,
     cleaner: Cleaner,
@@ -180,9 +214,9 @@ impl Ingester {
         }
     }
 
-    /// Ingests one batch; it is committed in the background (see [`Ingester::finish`]).
-    pub fn ingest_pipelined(&mut self, articles: Vec<Article>) -> anyhow::Result<Vec<Outcome>> {
-        self.submit(articles, None)
+    /// The configuration the engine runs with.
+    pub fn config(&self) -> Config {
+        *self.engine.config()
     }
 
     /// Waits for every batch to be committed.
@@ -210,7 +244,14 @@ impl Ingester {
         articles: Vec<Article>,
         done: Option<mpsc::Sender<Result<(), String>>>,
     ) -> anyhow::Result<Vec<Outcome>> {
-        let config = *self.engine.config();
+        let claimed = self.claim(articles);
+        let prepared = claimed.prepare(&self.cleaner, *self.engine.config());
+        self.decide(prepared, done)
+    }
+
+    /// Sorts a batch into articles already stored (or repeated in it) and fresh ones, and claims
+    /// the fresh ids, so that a repeat in this or the next batch counts as stored.
+    pub fn claim(&mut self, articles: Vec<Article>) -> Claimed {
         let mut outcomes: Vec<Option<Outcome>> = vec![None; articles.len()];
         let mut fresh = Vec::with_capacity(articles.len());
         let mut repeats = Vec::new();
@@ -222,20 +263,30 @@ impl Ingester {
                     outcomes[i] = Some(Outcome::AlreadyStored { id: a.id, story });
                 }
                 None => {
-                    // Claim the id now, so that a repeat inside this batch counts as stored.
                     self.doc_index.insert(a.id.clone(), DocIdx::MAX);
                     fresh.push((i, a));
                 }
             }
         }
-        let cleaner = &self.cleaner;
-        let prepared: Vec<(usize, Article, Prepared)> = fresh
-            .into_par_iter()
-            .map(|(i, a)| {
-                let p = prepare(&a, cleaner, &config);
-                (i, a, p)
-            })
-            .collect();
+        Claimed {
+            outcomes,
+            fresh,
+            repeats,
+        }
+    }
+
+    /// Decides a prepared batch in order and hands it to the writer. Returns an outcome per
+    /// article of the batch, in input order.
+    pub fn decide(
+        &mut self,
+        batch_in: PreparedBatch,
+        done: Option<mpsc::Sender<Result<(), String>>>,
+    ) -> anyhow::Result<Vec<Outcome>> {
+        let PreparedBatch {
+            mut outcomes,
+            prepared,
+            repeats,
+        } = batch_in;
         let mut batch = Vec::with_capacity(prepared.len());
         for (i, article, prepared) in prepared {
             let o = self.engine.add(&prepared);

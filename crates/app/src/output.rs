@@ -2,7 +2,7 @@
 //! for programs.
 
 use crate::exit;
-use crate::ingest::{Ingester, Outcome, Summary};
+use crate::ingest::{Ingester, Outcome, PreparedBatch, Summary};
 use crate::input::{read_paths, ReadOptions, Record};
 use samestory_engine::clean::Cleaner;
 use samestory_engine::pipeline::Config;
@@ -94,13 +94,11 @@ pub fn run_ingest(
     });
     let mut pending = Vec::with_capacity(batch);
     let mut failure: Option<anyhow::Error> = None;
-    let mut flush = |pending: &mut Vec<samestory_engine::Article>,
-                     summary: &mut Summary|
-     -> anyhow::Result<()> {
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let outcomes = ing.ingest_pipelined(std::mem::take(pending))?;
+    let cleaner = Cleaner::default();
+    let config = ing.config();
+    // Batch k is prepared on every core while batch k-1 is decided (and batch k-2 written).
+    let mut in_flight: Option<PreparedBatch> = None;
+    let report = |outcomes: Vec<Outcome>, summary: &mut Summary| -> anyhow::Result<()> {
         let mut out = std::io::stdout().lock();
         for o in &outcomes {
             match o {
@@ -122,6 +120,22 @@ pub fn run_ingest(
         }
         Ok(())
     };
+    let mut step = |articles: Vec<samestory_engine::Article>,
+                    in_flight: &mut Option<PreparedBatch>,
+                    summary: &mut Summary|
+     -> anyhow::Result<()> {
+        let claimed = ing.claim(articles);
+        let previous = in_flight.take();
+        let (prepared, decided) = rayon::join(
+            || claimed.prepare(&cleaner, config),
+            || previous.map(|p| ing.decide(p, None)).transpose(),
+        );
+        *in_flight = Some(prepared);
+        if let Some(outcomes) = decided? {
+            report(outcomes, summary)?;
+        }
+        Ok(())
+    };
     read_paths(paths, opts, &mut |record| {
         if failure.is_some() {
             return;
@@ -134,7 +148,8 @@ pub fn run_ingest(
                 }
                 pending.push(*a);
                 if pending.len() >= batch {
-                    if let Err(e) = flush(&mut pending, &mut summary) {
+                    if let Err(e) = step(std::mem::take(&mut pending), &mut in_flight, &mut summary)
+                    {
                         failure = Some(e);
                     }
                 }
@@ -151,7 +166,8 @@ pub fn run_ingest(
     if let Some(e) = failure {
         return Err(e);
     }
-    flush(&mut pending, &mut summary)?;
+    step(std::mem::take(&mut pending), &mut in_flight, &mut summary)?;
+    step(Vec::new(), &mut in_flight, &mut summary)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

@@ -570,6 +570,18 @@ pub struct Boilerplate;
 impl Stage for Boilerplate {
     fn apply(&self, draft: &mut Draft<'_>) {
         for line in draft.lines() {
+            // Cheap test on the raw line first: most lines are long prose.
+            let raw = line.span.slice(draft.original).trim_start();
+            if raw.len() > 300 || raw.is_empty() {
+                continue;
+            }
+            let head: String = raw.chars().take(24).collect::<String>().to_lowercase();
+            if !BOILERPLATE_STARTS
+                .iter()
+                .any(|b| head.starts_with(b) || b.starts_with(head.as_str()))
+            {
+                continue;
+            }
             let live = draft.live_text(line);
             if live.is_empty() || live.split_whitespace().count() > 25 {
                 continue;
@@ -593,16 +605,31 @@ fn content_words(s: &str) -> Vec<String> {
     out
 }
 
+/// Stands for the text of a line too long to be a headline (its words are never looked at, only
+/// that it has many and ends a sentence).
+const LONG_LINE: &str = "long line of body text that is no headline, standing in for the real one.";
+
 /// Related-article headlines and teasers inside the body.
 pub struct InlineHeadlines;
 
 impl Stage for InlineHeadlines {
     fn apply(&self, draft: &mut Draft<'_>) {
+        // Only short lines can be headlines; long ones need no live text.
         let lines: Vec<(Line, String)> = draft
             .lines()
             .into_iter()
-            .map(|l| (l, draft.live_text(l)))
-            .filter(|(_, t)| !t.is_empty())
+            .filter(|l| !l.span.slice(draft.original).trim().is_empty())
+            .map(|l| {
+                let short = l.span.len() < 400;
+                (
+                    l,
+                    if short {
+                        draft.live_text(l)
+                    } else {
+                        LONG_LINE.to_owned()
+                    },
+                )
+            })
             .collect();
         if lines.len() < 3 {
             return;
@@ -622,12 +649,14 @@ impl Stage for InlineHeadlines {
             if next.split_whitespace().count() < words {
                 continue;
             }
+            // The next line's real words (it may be a long line not read so far).
+            let next = draft.live_text(lines[i + 1].0);
             let own = content_words(text);
             if own.is_empty() {
                 continue;
             }
             let following: rustc_hash::FxHashSet<String> =
-                content_words(next).into_iter().collect();
+                content_words(&next).into_iter().collect();
             let taken_up = own.iter().filter(|w| following.contains(*w)).count();
             if taken_up * 2 < own.len() {
                 draft.remove(line.with_break, Reason::RelatedHeadline);

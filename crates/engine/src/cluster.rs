@@ -42,6 +42,9 @@ use crate::text::{for_each_word, hash_word};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+/// How many of a term's postings (the newest) a candidate look-up reads.
+const POSTINGS_SCANNED: usize = 256;
+
 /// A term: the hash of a normalized, lightly stemmed word.
 pub type Term = u64;
 
@@ -121,7 +124,8 @@ pub fn term(word: &str) -> Term {
 
 /// Counts the terms of an article: its title and its clean text.
 pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> TermCounts {
-    let mut counts: FxHashMap<Term, f32> = FxHashMap::default();
+    let mut counts: FxHashMap<Term, f32> =
+        FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
     if let Some(title) = title {
         for_each_word(title, |_, w| {
             if is_content_word(w) {
@@ -322,7 +326,11 @@ impl Clusterer {
         // Candidates, scored by the query weight of the index terms they share with the article.
         let mut hits: FxHashMap<StoryIdx, f32> = FxHashMap::default();
         for &&(t, w) in query.iter().take(self.config.query_terms) {
-            for &s in self.index.get(&t).map_or(&[][..], Vec::as_slice) {
+            // Postings are in story creation order: the newest stories, the ones an article can
+            // still join, are at the end. A term shared by thousands of stories costs no more
+            // than POSTINGS_SCANNED of them.
+            let list = self.index.get(&t).map_or(&[][..], Vec::as_slice);
+            for &s in list.iter().rev().take(POSTINGS_SCANNED) {
                 *hits.entry(s).or_default() += w;
             }
         }
