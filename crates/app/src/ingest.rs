@@ -198,11 +198,6 @@ impl Ingester {
         })
     }
 
-    /// The engine configuration in force (the database's own, for an existing one).
-    pub fn config(&self) -> &Config {
-        self.engine.config()
-    }
-
     /// Ingests one batch and waits until it is committed; an outcome per input article, in order.
     pub fn ingest(&mut self, articles: Vec<Article>) -> anyhow::Result<Vec<Outcome>> {
         let (done, wait) = mpsc::channel();

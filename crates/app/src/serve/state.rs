@@ -46,7 +46,7 @@ impl AppState {
     /// Opens the database (creating it if needed) and starts the writer thread.
     pub fn open(opts: ServeOptions) -> anyhow::Result<AppState> {
         let ingester = Ingester::open(&opts.db, opts.config)?;
-        let config = *ingester.config();
+        let config = ingester.config();
         let (tx, rx) = mpsc::channel::<Job>();
         let db = opts.db.clone();
         let metrics = Metrics::default();
