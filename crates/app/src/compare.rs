@@ -1,5 +1,8 @@
 //! `samestory compare A B`: two articles (files or stored ids), the decisions the pipeline would
 //! make about them, and the evidence behind them.
+//!
+//! [`compare`] computes the [`Comparison`]; the CLI ([`run`]) prints it and the server
+//! (`GET /api/compare`, `/compare`) serves it, so both always agree.
 
 use crate::exit;
 use crate::output::{fmt_time, read_one};
@@ -16,38 +19,42 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-#[derive(Serialize)]
-struct Side {
-    id: String,
-    title: Option<String>,
-    source: Option<String>,
-    published: Option<String>,
-    words: usize,
-    removed: Vec<String>,
+#[derive(Clone, Debug, Serialize)]
+pub struct Side {
+    pub id: String,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<String>,
+    pub words: usize,
+    pub removed: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct Evidence {
-    names: Vec<String>,
-    numbers: Vec<String>,
-    terms: Vec<String>,
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    pub names: Vec<String>,
+    pub numbers: Vec<String>,
+    pub terms: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct Comparison {
-    same_story: bool,
-    copy: bool,
-    story_similarity: f32,
-    story_threshold: f32,
-    jaccard: f32,
-    jaccard_estimate: f32,
-    copy_threshold: f32,
-    days_apart: Option<f64>,
-    evidence: Evidence,
-    a: Side,
-    b: Side,
+/// What the pipeline would decide about two articles, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub same_story: bool,
+    pub copy: bool,
+    pub story_similarity: f32,
+    pub story_threshold: f32,
+    pub jaccard: f32,
+    pub jaccard_estimate: f32,
+    pub copy_threshold: f32,
+    pub days_apart: Option<f64>,
+    pub evidence: Evidence,
+    pub a: Side,
+    pub b: Side,
     /// Shared passages and quotes, and what each adds; spans into each side's clean text.
-    analysis: StoryAnalysis,
+    pub analysis: StoryAnalysis,
+    /// The two clean texts the analysis spans point into.
+    #[serde(skip)]
+    pub clean_texts: [String; 2],
 }
 
 fn load(arg: &str, store: Option<&Store>) -> anyhow::Result<Article> {
@@ -58,7 +65,12 @@ fn load(arg: &str, store: Option<&Store>) -> anyhow::Result<Article> {
     let Some(store) = store else {
         anyhow::bail!("{arg}: no such file, and no database to look it up in");
     };
-    let full = store.article(arg)?;
+    Ok(stored_article(store, arg)?)
+}
+
+/// A stored article as the engine takes it (its original text, so it is prepared anew).
+pub fn stored_article(store: &Store, id: &str) -> samestory_store::Result<Article> {
+    let full = store.article(id)?;
     let meta = match full.meta {
         serde_json::Value::Object(m) => m,
         _ => Default::default(),
@@ -71,6 +83,18 @@ fn load(arg: &str, store: Option<&Store>) -> anyhow::Result<Article> {
         published: full.row.published,
         text: full.text,
         meta,
+    })
+}
+
+/// The engine configuration of a store (or `fallback` for a store without one), with the caller's
+/// `ignore_dates`.
+pub fn store_config(store: Option<&Store>, fallback: Config) -> anyhow::Result<Config> {
+    Ok(match store.map(Store::config).transpose()?.flatten() {
+        Some(c) => Config {
+            ignore_dates: fallback.ignore_dates,
+            ..c
+        },
+        None => fallback,
     })
 }
 
@@ -132,20 +156,26 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
     } else {
         None
     };
-    let config = match store.as_ref().map(Store::config).transpose()?.flatten() {
-        Some(c) => Config {
-            ignore_dates: config.ignore_dates,
-            ..c
-        },
-        None => config,
-    };
+    let config = store_config(store.as_ref(), config)?;
     let (art_a, art_b) = (load(a, store.as_ref())?, load(b, store.as_ref())?);
+    let result = compare(&art_a, &art_b, &config, store.as_ref())?;
+    print(&result, json)
+}
+
+/// Compares two articles as the pipeline would see them, with document frequencies from `store`
+/// when there is one.
+pub fn compare(
+    art_a: &Article,
+    art_b: &Article,
+    config: &Config,
+    store: Option<&Store>,
+) -> anyhow::Result<Comparison> {
+    let config = *config;
     let cleaner = Cleaner::default();
     let (pa, pb) = (
-        prepare(&art_a, &cleaner, &config),
-        prepare(&art_b, &cleaner, &config),
+        prepare(art_a, &cleaner, &config),
+        prepare(art_b, &cleaner, &config),
     );
-
     let (wa, wb) = (word_hashes(&pa.cleaned.text), word_hashes(&pb.cleaned.text));
     let jaccard = exact_jaccard(
         &shingle_set(&wa, config.shingle),
@@ -157,7 +187,7 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
     // The story decision exactly as the clusterer makes it, with document frequencies from the
     // database when there is one.
     let mut clusterer = Clusterer::new(config.cluster);
-    if let Some(store) = &store {
+    if let Some(store) = store {
         let (df, docs) = store.document_frequencies()?;
         clusterer.restore(df, docs, Vec::new());
     }
@@ -230,12 +260,12 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
     let analysis = compare_pair(
         &DocText {
             doc: 0,
-            outlet: outlet(&art_a),
+            outlet: outlet(art_a),
             text: &pa.cleaned.text,
         },
         &DocText {
             doc: 1,
-            outlet: outlet(&art_b),
+            outlet: outlet(art_b),
             text: &pb.cleaned.text,
         },
     );
@@ -253,13 +283,27 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
             numbers,
             terms,
         },
-        a: side(&art_a, &pa),
-        b: side(&art_b, &pb),
+        a: side(art_a, &pa),
+        b: side(art_b, &pb),
         analysis,
+        clean_texts: [pa.cleaned.text.clone(), pb.cleaned.text.clone()],
     };
+    Ok(result)
+}
+
+fn print(result: &Comparison, json: bool) -> anyhow::Result<u8> {
+    let Comparison {
+        same_story,
+        copy,
+        story_similarity,
+        jaccard,
+        jaccard_estimate,
+        days_apart,
+        ..
+    } = *result;
     let mut out = std::io::stdout().lock();
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&result)?)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(result)?)?;
         return Ok(exit::OK);
     }
     let yes = |b: bool| if b { "yes" } else { "no" };
@@ -300,8 +344,8 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
             writeln!(out, "   removed {r}")?;
         }
     }
-    let texts = [pa.cleaned.text.clone(), pb.cleaned.text.clone()];
-    let (oa, ob) = (outlet(&art_a), outlet(&art_b));
-    crate::output::print_analysis(&mut out, &result.analysis, &texts, &[&oa, &ob])?;
+    let outlet = |s: &Side| s.source.clone().unwrap_or_else(|| s.id.clone());
+    let (oa, ob) = (outlet(&result.a), outlet(&result.b));
+    crate::output::print_analysis(&mut out, &result.analysis, &result.clean_texts, &[&oa, &ob])?;
     Ok(exit::OK)
 }

@@ -8,6 +8,7 @@ mod eval;
 mod ingest;
 mod input;
 mod output;
+mod serve;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -165,6 +166,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the HTTP API and the web pages over the database.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on (port 0: any free port; the chosen one is printed).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Require `Authorization: Bearer TOKEN` for writes (and for reads with --private).
+        #[arg(long, env = "SAMESTORY_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Require the token for reads too (all but /api/health).
+        #[arg(long, requires = "token")]
+        private: bool,
+        /// Refuse request bodies larger than this many bytes (413).
+        #[arg(long, default_value_t = 16 * 1024 * 1024)]
+        max_body_bytes: usize,
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
     /// Batch near-duplicate removal for corpus builders (JSONL in, no database).
     Dedup {
         #[arg(required = true)]
@@ -241,6 +261,21 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             json,
         } => compare::run(&a, &b, &db.db, engine.config(), json),
         Command::Clean { file, json } => output::clean(&file, json),
+        Command::Serve {
+            db,
+            addr,
+            token,
+            private,
+            max_body_bytes,
+            engine,
+        } => serve::run(serve::ServeOptions {
+            db: db.db,
+            addr,
+            token,
+            private,
+            max_body_bytes,
+            config: engine.config(),
+        }),
         Command::Dedup {
             inputs,
             threshold,

@@ -1,0 +1,306 @@
+//! Load benchmark for `samestory serve` (not a timed test): writers post articles while readers read
+//! stories, for a bounded time, on loopback. Checks the answer it times: no failed request, and the
+//! number of articles in the database equals the number posted (none lost, none doubled).
+//!
+//! ```sh
+//! cargo build --release && cargo run --release --example serve_load -- --seconds 60
+//! ```
+//! Flags: `--seconds N` (default 60), `--writers N` (8), `--readers N` (32), `--bin PATH` (default:
+//! the `samestory` built beside this example).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const WORDS: &[&str] = &[
+    "council",
+    "minister",
+    "river",
+    "bridge",
+    "election",
+    "budget",
+    "court",
+    "strike",
+    "hospital",
+    "school",
+    "police",
+    "storm",
+    "market",
+    "bank",
+    "energy",
+    "price",
+    "union",
+    "airport",
+    "rail",
+    "harbour",
+    "village",
+    "mayor",
+    "judge",
+    "report",
+    "summit",
+    "treaty",
+    "army",
+    "farmers",
+    "wheat",
+    "coal",
+    "oil",
+    "tax",
+    "museum",
+    "festival",
+    "team",
+    "coach",
+    "league",
+    "final",
+    "record",
+    "scientists",
+    "vaccine",
+    "virus",
+    "drought",
+    "flood",
+    "fire",
+    "quake",
+    "tower",
+    "road",
+    "ferry",
+];
+
+/// An article of one of 300 synthetic stories: the story's own sentences plus random filler.
+fn article(rng: &mut Rng, id: &str) -> String {
+    let story = rng.below(300);
+    let mut s = Rng(story.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut text = String::new();
+    for _ in 0..6 {
+        let n = 12 + s.below(8);
+        // Each story has its own names (so the 300 stories stay apart) among common words.
+        let words: Vec<String> = (0..n)
+            .map(|k| {
+                if k % 3 == 0 {
+                    format!("Name{story}x{}", s.below(12))
+                } else {
+                    WORDS[s.below(WORDS.len() as u64) as usize].to_owned()
+                }
+            })
+            .collect();
+        text.push_str(&format!("{}. ", words.join(" ")));
+    }
+    for _ in 0..3 {
+        let words: Vec<&str> = (0..15)
+            .map(|_| WORDS[rng.below(WORDS.len() as u64) as usize])
+            .collect();
+        text.push_str(&format!("{}. ", words.join(" ")));
+    }
+    serde_json::json!({
+        "id": id,
+        "title": format!("Story {story} update"),
+        "source": format!("outlet{}", rng.below(20)),
+        "published": 1_700_000_000 + story as i64 * 3600 + rng.below(3600) as i64,
+        "text": text,
+    })
+    .to_string()
+}
+
+fn arg(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let seconds: u64 = arg(&args, "--seconds").map_or(60, |s| s.parse().expect("--seconds N"));
+    let writers: usize = arg(&args, "--writers").map_or(8, |s| s.parse().expect("--writers N"));
+    let readers: usize = arg(&args, "--readers").map_or(32, |s| s.parse().expect("--readers N"));
+    let bin = arg(&args, "--bin").map_or_else(
+        || {
+            let exe = std::env::current_exe().expect("exe");
+            exe.parent()
+                .and_then(|p| p.parent())
+                .expect("target dir")
+                .join("samestory")
+        },
+        Into::into,
+    );
+    assert!(
+        bin.exists(),
+        "{}: build it first (cargo build --release)",
+        bin.display()
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(&bin)
+        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("load.db"))
+        .env_remove("SAMESTORY_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("address");
+    let url = Arc::new(line.trim().trim_start_matches("listening on ").to_owned());
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(30))
+        .build();
+    let failures = Arc::new(AtomicU64::new(0));
+    let stored = Arc::new(AtomicU64::new(0));
+
+    let mut handles = Vec::new();
+    for w in 0..writers {
+        let (url, agent, failures, stored) =
+            (url.clone(), agent.clone(), failures.clone(), stored.clone());
+        handles.push(std::thread::spawn(move || {
+            let mut rng = Rng(0x1234_5678 + w as u64 * 7919);
+            let mut lat = Vec::new();
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let body = article(&mut rng, &format!("w{w}-{n}"));
+                n += 1;
+                let t = Instant::now();
+                match agent
+                    .post(&format!("{url}/api/articles"))
+                    .set("Content-Type", "application/json")
+                    .send_string(&body)
+                {
+                    Ok(r) => {
+                        let v: serde_json::Value =
+                            serde_json::from_str(&r.into_string().unwrap_or_default())
+                                .unwrap_or_default();
+                        if v["stored"] == 1 {
+                            stored.fetch_add(1, Ordering::Relaxed);
+                        } else {
+                            failures.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    Err(_) => {
+                        failures.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                lat.push(t.elapsed());
+            }
+            (lat, Vec::new())
+        }));
+    }
+    for r in 0..readers {
+        let (url, agent, failures) = (url.clone(), agent.clone(), failures.clone());
+        handles.push(std::thread::spawn(move || {
+            let mut rng = Rng(0xABCD_EF01 + r as u64 * 104_729);
+            let (mut list, mut detail) = (Vec::new(), Vec::new());
+            let mut ids: Vec<String> = Vec::new();
+            while Instant::now() < deadline {
+                let want_detail = !ids.is_empty() && rng.below(2) == 0;
+                let path = if want_detail {
+                    format!("/api/stories/{}", ids[rng.below(ids.len() as u64) as usize])
+                } else if rng.below(2) == 0 {
+                    "/api/stories?limit=20".to_owned()
+                } else {
+                    "/api/stories?limit=20&sort=largest".to_owned()
+                };
+                let t = Instant::now();
+                match agent.get(&format!("{url}{path}")).call() {
+                    Ok(resp) => {
+                        let body = resp.into_string().unwrap_or_default();
+                        let took = t.elapsed();
+                        if want_detail {
+                            detail.push(took);
+                        } else {
+                            list.push(took);
+                            let v: serde_json::Value =
+                                serde_json::from_str(&body).unwrap_or_default();
+                            if let Some(s) = v["stories"].as_array() {
+                                ids = s
+                                    .iter()
+                                    .filter_map(|s| s["id"].as_str().map(str::to_owned))
+                                    .collect();
+                            }
+                        }
+                    }
+                    Err(_) => {
+                        failures.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            (list, detail)
+        }));
+    }
+    let mut writes = Vec::new();
+    let (mut list, mut detail) = (Vec::new(), Vec::new());
+    for (i, h) in handles.into_iter().enumerate() {
+        let (a, b) = h.join().expect("client thread");
+        if i < writers {
+            writes.extend(a);
+        } else {
+            list.extend(a);
+            detail.extend(b);
+        }
+    }
+    let health: serde_json::Value = serde_json::from_str(
+        &agent
+            .get(&format!("{url}/api/health"))
+            .call()
+            .expect("health")
+            .into_string()
+            .expect("body"),
+    )
+    .expect("JSON");
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let mut reads: Vec<Duration> = list.iter().chain(&detail).copied().collect();
+    for v in [&mut writes, &mut list, &mut detail, &mut reads] {
+        v.sort_unstable();
+    }
+    let in_db = health["articles"].as_u64().unwrap_or(0);
+    let posted = stored.load(Ordering::Relaxed);
+    let failed = failures.load(Ordering::Relaxed);
+    println!("{seconds} s, {writers} writers, {readers} readers");
+    println!(
+        "writes: {} ({:.0}/s), p50 {:.1} ms, p99 {:.1} ms",
+        writes.len(),
+        writes.len() as f64 / seconds as f64,
+        percentile(&writes, 0.5),
+        percentile(&writes, 0.99)
+    );
+    for (name, v) in [("reads", &reads), ("  list", &list), ("  story", &detail)] {
+        println!(
+            "{name}: {} ({:.0}/s), p50 {:.1} ms, p99 {:.1} ms",
+            v.len(),
+            v.len() as f64 / seconds as f64,
+            percentile(v, 0.5),
+            percentile(v, 0.99)
+        );
+    }
+    println!(
+        "failed requests: {failed}; articles stored {posted}, in the database {in_db}, stories {}",
+        health["stories"]
+    );
+    let ok = failed == 0 && posted == in_db;
+    println!("{}", if ok { "OK" } else { "FAILED" });
+    if !ok {
+        std::process::exit(1);
+    }
+}

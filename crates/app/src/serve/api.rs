@@ -1,0 +1,295 @@
+//! The JSON routes. Each handler parses its input, runs a read on a pooled connection (or sends
+//! articles to the writer) and answers; errors are [`ApiError`]s, mapped to statuses in one place.
+
+use super::error::{ApiError, ErrorKind};
+use super::state::AppState;
+use super::stories::{self, StoryFilter};
+use crate::ingest::Outcome;
+use crate::input::{article_from_fields, ReadOptions, Record};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use samestory_engine::Article;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+
+type ApiResult = Result<Response, ApiError>;
+
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(t)| t)
+        .map_err(|e| ApiError::new(ErrorKind::InvalidQuery, e.body_text()))
+}
+
+pub async fn health(State(state): State<AppState>) -> ApiResult {
+    let (articles, stories) = state
+        .read(|s, _| Ok((s.article_count()?, s.story_count()?)))
+        .await?;
+    Ok(Json(json!({"status": "ok", "articles": articles, "stories": stories})).into_response())
+}
+
+pub async fn metrics(State(state): State<AppState>) -> ApiResult {
+    let (articles, stories) = state
+        .read(|s, _| Ok((s.article_count()?, s.story_count()?)))
+        .await?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics().render(articles, stories),
+    )
+        .into_response())
+}
+
+pub async fn openapi() -> Response {
+    Json(super::openapi::document()).into_response()
+}
+
+pub async fn list_stories(
+    State(state): State<AppState>,
+    q: Result<Query<StoryFilter>, QueryRejection>,
+) -> ApiResult {
+    let filter = query(q)?;
+    let page = state.read(move |s, _| stories::list(s, &filter)).await?;
+    Ok(Json(page).into_response())
+}
+
+pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let body = state
+        .read(move |s, st| {
+            let full = stories::load_story(s, st.analyses(), &id)?;
+            let articles: Vec<_> = full.articles.iter().map(|a| &a.row).collect();
+            let copies: Vec<Value> = full
+                .articles
+                .iter()
+                .filter_map(|a| {
+                    a.row.copy_of.as_ref().map(|o| {
+                        json!({"id": a.row.id, "original": o, "jaccard": a.row.copy_jaccard,
+                               "exact": a.row.copy_exact})
+                    })
+                })
+                .collect();
+            Ok(json!({
+                "story": full.summary,
+                "articles": articles,
+                "copies": copies,
+                "analysis": &*full.analysis,
+            }))
+        })
+        .await?;
+    Ok(Json(body).into_response())
+}
+
+pub async fn article(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let a = state.read(move |s, _| Ok(s.article(&id)?)).await?;
+    Ok(Json(a).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CompareQuery {
+    pub a: String,
+    pub b: String,
+}
+
+/// Two stored articles compared as the CLI's `samestory compare` does.
+pub fn compare_stored(
+    store: &samestory_store::Store,
+    state: &AppState,
+    a: &str,
+    b: &str,
+) -> Result<crate::compare::Comparison, ApiError> {
+    let art_a = crate::compare::stored_article(store, a)?;
+    let art_b = crate::compare::stored_article(store, b)?;
+    Ok(crate::compare::compare(
+        &art_a,
+        &art_b,
+        &state.config(),
+        Some(store),
+    )?)
+}
+
+pub async fn compare(
+    State(state): State<AppState>,
+    q: Result<Query<CompareQuery>, QueryRejection>,
+) -> ApiResult {
+    let CompareQuery { a, b } = query(q)?;
+    let result = state
+        .read(move |s, st| compare_stored(s, st, &a, &b))
+        .await?;
+    Ok(Json(result).into_response())
+}
+
+/// One article object of a body, or why that item is not one.
+pub type BodyItem = Result<serde_json::Map<String, Value>, String>;
+
+/// The JSON objects of a body: one object, an array of them, or NDJSON (one a line). Items that are
+/// not objects, and NDJSON lines that are not JSON, come back as errors in their place.
+pub fn body_items(body: &[u8]) -> Result<Vec<BodyItem>, ApiError> {
+    let text = std::str::from_utf8(body)
+        .map_err(|e| ApiError::new(ErrorKind::InvalidBody, format!("body is not UTF-8: {e}")))?;
+    if text.trim().is_empty() {
+        return Err(ApiError::new(
+            ErrorKind::EmptyBody,
+            "the body holds no article",
+        ));
+    }
+    let item = |v: Value| match v {
+        Value::Object(m) => Ok(m),
+        other => Err(format!("expected a JSON object, found {}", kind_of(&other))),
+    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) => {
+            if items.is_empty() {
+                return Err(ApiError::new(
+                    ErrorKind::EmptyBody,
+                    "the array holds no article",
+                ));
+            }
+            Ok(items.into_iter().map(item).collect())
+        }
+        Ok(v) => Ok(vec![item(v)]),
+        Err(whole) => {
+            let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            if lines.len() < 2 {
+                return Err(ApiError::new(
+                    ErrorKind::InvalidBody,
+                    format!("body is not JSON: {whole}"),
+                ));
+            }
+            Ok(lines
+                .into_iter()
+                .map(|l| {
+                    serde_json::from_str::<Value>(l)
+                        .map_err(|e| format!("malformed JSON: {e}"))
+                        .and_then(item)
+                })
+                .collect())
+        }
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `POST /api/articles`: answers once every article is stored and given its story.
+pub async fn post_articles(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                ErrorKind::PayloadTooLarge,
+                format!(
+                    "the body is over the limit of {} bytes (--max-body-bytes)",
+                    state.max_body_bytes()
+                ),
+            )
+        } else {
+            ApiError::new(ErrorKind::InvalidBody, e.body_text())
+        }
+    })?;
+    let items = body_items(&body)?;
+    let opts = ReadOptions::default();
+    let mut results: Vec<Option<Value>> = Vec::with_capacity(items.len());
+    let mut articles: Vec<Article> = Vec::new();
+    let mut slots = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let record =
+            item.map(|fields| article_from_fields(fields, &opts, "body", Some(i as u64 + 1)));
+        match record {
+            Ok(Record::Article(a, warnings)) => {
+                slots.push(i);
+                articles.push(*a);
+                results.push(
+                    (!warnings.is_empty()).then(|| {
+                        json!({"warnings": warnings.iter().map(|w| w.message.clone()).collect::<Vec<_>>()})
+                    }),
+                );
+            }
+            Ok(Record::Error(e)) => results.push(Some(rejected(i, e.message))),
+            Err(message) => results.push(Some(rejected(i, message))),
+        }
+    }
+    let metrics = state.metrics();
+    metrics
+        .received
+        .fetch_add(results.len() as u64, Ordering::Relaxed);
+    let n_rejected = results.len() - articles.len();
+    metrics
+        .rejected
+        .fetch_add(n_rejected as u64, Ordering::Relaxed);
+    let outcomes = if articles.is_empty() {
+        Vec::new()
+    } else {
+        state.ingest(articles).await?
+    };
+    let (mut stored, mut already) = (0u64, 0u64);
+    for (i, outcome) in slots.into_iter().zip(outcomes) {
+        let warnings = results[i].take();
+        let mut v = serde_json::to_value(&outcome).expect("outcome serializes");
+        match outcome {
+            Outcome::Stored { .. } => stored += 1,
+            Outcome::AlreadyStored { .. } => already += 1,
+        }
+        if let (Value::Object(m), Some(Value::Object(w))) = (&mut v, warnings) {
+            m.extend(w);
+        }
+        if let Value::Object(m) = &mut v {
+            m.insert("index".into(), json!(i));
+        }
+        results[i] = Some(v);
+    }
+    metrics.stored.fetch_add(stored, Ordering::Relaxed);
+    // 200 even when every article was rejected: the body was read, and each article has its own
+    // answer (an error only for a body that could not be read at all).
+    Ok((
+        StatusCode::OK,
+        Json(json!({
+            "stored": stored,
+            "already_stored": already,
+            "rejected": n_rejected,
+            "results": results,
+        })),
+    )
+        .into_response())
+}
+
+fn rejected(index: usize, message: String) -> Value {
+    json!({
+        "index": index,
+        "status": "rejected",
+        "error": {"code": "invalid_article", "message": message},
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_of_every_shape() {
+        assert_eq!(body_items(br#"{"text": "a"}"#).unwrap().len(), 1);
+        assert!(body_items(br#"[{"text": "a"}, 3]"#).unwrap()[1].is_err());
+        let nd = body_items(b"{\"text\": \"a\"}\n{oops\n{\"text\": \"b\"}\n").unwrap();
+        assert_eq!(nd.len(), 3);
+        assert!(nd[0].is_ok() && nd[1].is_err() && nd[2].is_ok());
+        assert_eq!(body_items(b"  ").unwrap_err().kind, ErrorKind::EmptyBody);
+        assert_eq!(
+            body_items(b"{oops").unwrap_err().kind,
+            ErrorKind::InvalidBody
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! The OpenAPI 3 document of the JSON API. Written by hand next to the router; a unit test checks
+//! that it lists exactly the routes [`super::api_routes`] registers, and the HTTP tests call every
+//! documented path.
+
+use serde_json::{json, Value};
+
+fn param(name: &str, loc: &str, desc: &str, schema: Value) -> Value {
+    json!({"name": name, "in": loc, "required": loc == "path", "description": desc, "schema": schema})
+}
+
+fn ok(desc: &str, schema: Value) -> Value {
+    json!({
+        "200": {"description": desc, "content": {"application/json": {"schema": schema}}},
+        "default": {"$ref": "#/components/responses/Error"},
+    })
+}
+
+fn reference(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+pub fn document() -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "samestory",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Copies and same-story news articles. Writes need `Authorization: Bearer TOKEN` when the server has a token; reads too when it runs with --private (except /api/health). Errors are `{\"error\": {\"code\", \"message\"}}`. Spans are half-open byte offsets into the article's `clean_text`."
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": reference("Error")}}}},
+            "schemas": schemas(),
+        },
+        "paths": paths(),
+    })
+}
+
+fn schemas() -> Value {
+    let s = json!({"type": "string"});
+    let int = json!({"type": "integer"});
+    let mut m = serde_json::Map::new();
+    m.insert("Error".into(), json!({"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {
+                        "code": {"type": "string", "enum": ["invalid_query", "invalid_body", "empty_body", "unauthorized", "not_found", "payload_too_large", "unavailable", "internal"]},
+                        "message": {"type": "string"}}}}}));
+    m.insert(
+        "StorySummary".into(),
+        json!({"type": "object", "properties": {
+                    "id": s, "size": int, "outlets": int, "copies": int,
+                    "first": {"type": "integer", "nullable": true, "description": "epoch seconds"},
+                    "last": {"type": "integer", "nullable": true, "description": "epoch seconds"},
+                    "headline": s}}),
+    );
+    m.insert("ArticleRow".into(), json!({"type": "object", "properties": {
+                    "id": s, "url": {"type": "string", "nullable": true}, "title": {"type": "string", "nullable": true},
+                    "source": {"type": "string", "nullable": true}, "published": {"type": "integer", "nullable": true},
+                    "story": s, "copy_of": {"type": "string", "nullable": true},
+                    "copy_jaccard": {"type": "number", "nullable": true}, "copy_exact": {"type": "boolean"}, "words": int}}));
+    m.insert(
+        "Article".into(),
+        json!({"allOf": [reference("ArticleRow"), {"type": "object", "properties": {
+                    "text": s, "clean_text": s, "meta": {"type": "object"},
+                    "removals": {"type": "array", "items": {"type": "object", "properties": {
+                        "start": int, "end": int, "reason": s, "text": s}}}}}]}),
+    );
+    m.insert(
+        "Span".into(),
+        json!({"type": "object", "properties": {"start": int, "end": int}}),
+    );
+    m.insert("StoryDetail".into(), json!({"type": "object", "properties": {
+                    "story": reference("StorySummary"),
+                    "articles": {"type": "array", "items": reference("ArticleRow")},
+                    "copies": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": s, "original": s, "jaccard": {"type": "number", "nullable": true}, "exact": {"type": "boolean"}}}},
+                    "analysis": {"type": "object", "description": "docs[i] names the article behind document i; spans point into that article's clean_text.",
+                        "properties": {
+                            "docs": {"type": "array", "items": {"type": "object", "properties": {"doc": int, "article": s, "outlet": s}}},
+                            "passages": {"type": "array", "items": {"type": "object", "properties": {
+                                "a_doc": int, "b_doc": int, "a": reference("Span"), "b": reference("Span"), "words": int, "similarity": {"type": "number"}}}},
+                            "quotes": {"type": "array", "items": {"type": "object", "properties": {
+                                "canonical": s, "speaker": {"type": "string", "nullable": true},
+                                "variants": {"type": "array", "items": {"type": "object", "properties": {
+                                    "text": s, "occurrences": {"type": "array", "description": "[doc, span] pairs", "items": {"type": "array"}}}}},
+                                "outlets": {"type": "array", "items": s}, "docs": {"type": "array", "items": int}}}},
+                            "unique": {"type": "array", "description": "per document, the spans of sentences no other document shares", "items": {"type": "array", "items": reference("Span")}},
+                            "brief": {"type": "array", "items": {"type": "object", "properties": {
+                                "doc": int, "span": reference("Span"), "text": s, "outlets": {"type": "array", "items": s}}}}}}}}));
+    m.insert("Comparison".into(), json!({"type": "object", "properties": {
+                    "same_story": {"type": "boolean"}, "copy": {"type": "boolean"},
+                    "story_similarity": {"type": "number"}, "story_threshold": {"type": "number"},
+                    "jaccard": {"type": "number"}, "jaccard_estimate": {"type": "number"}, "copy_threshold": {"type": "number"},
+                    "days_apart": {"type": "number", "nullable": true},
+                    "evidence": {"type": "object", "properties": {"names": {"type": "array", "items": s}, "numbers": {"type": "array", "items": s}, "terms": {"type": "array", "items": s}}},
+                    "a": {"type": "object"}, "b": {"type": "object"}}}));
+    m.insert("IngestResult".into(), json!({"type": "object", "properties": {
+                    "stored": int, "already_stored": int, "rejected": int,
+                    "results": {"type": "array", "description": "one per article, in body order", "items": {"type": "object", "properties": {
+                        "index": int, "status": {"type": "string", "enum": ["stored", "already_stored", "rejected"]},
+                        "id": s, "story": s, "new_story": {"type": "boolean"}, "copy_of": {"type": "string", "nullable": true},
+                        "jaccard": {"type": "number", "nullable": true},
+                        "warnings": {"type": "array", "items": s},
+                        "error": {"type": "object", "properties": {"code": s, "message": s}}}}}}}));
+    Value::Object(m)
+}
+
+fn paths() -> Value {
+    let s = json!({"type": "string"});
+    let int = json!({"type": "integer"});
+    let id = param("id", "path", "The id.", s.clone());
+    let mut m = serde_json::Map::new();
+    m.insert("/api/health".into(), json!({"get": {"summary": "Liveness and counts (open even with --private)", "responses": ok("ok", json!({"type": "object", "properties": {"status": s, "articles": int, "stories": int}}))}}));
+    m.insert("/api/stories".into(), json!({"get": {
+                "summary": "Stories, filtered and paginated",
+                "parameters": [
+                    param("since", "query", "Stories whose last article is at or after this time (RFC 3339, YYYY-MM-DD, epoch seconds)", s.clone()),
+                    param("until", "query", "Stories whose first article is at or before this time", s.clone()),
+                    param("q", "query", "Full-text search: every word must occur in a title or text of the story", s.clone()),
+                    param("outlet", "query", "Stories with an article from this outlet", s.clone()),
+                    param("min_outlets", "query", "At least this many outlets", int.clone()),
+                    param("limit", "query", "Page size (1-200, default 20)", int.clone()),
+                    param("cursor", "query", "next_cursor of the previous page", s.clone()),
+                    param("sort", "query", "newest (default) or largest", json!({"type": "string", "enum": ["newest", "largest"]})),
+                ],
+                "responses": ok("a page of stories", json!({"type": "object", "properties": {
+                    "stories": {"type": "array", "items": reference("StorySummary")},
+                    "next_cursor": {"type": "string", "nullable": true}}}))}}));
+    m.insert("/api/stories/{id}".into(), json!({"get": {"summary": "A story: articles, copies, shared quotes and passages, unique sentences, brief", "parameters": [id.clone()], "responses": ok("the story", reference("StoryDetail"))}}));
+    m.insert("/api/articles/{id}".into(), json!({"get": {"summary": "One stored article with its texts", "parameters": [id], "responses": ok("the article", reference("Article"))}}));
+    m.insert("/api/articles".into(), json!({"post": {
+                "summary": "Ingest articles: one JSON object, a JSON array, or NDJSON. Same fields as `samestory ingest`. Answers when every article is stored and has its story.",
+                "security": [{"bearer": []}],
+                "requestBody": {"required": true, "content": {
+                    "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
+                    "application/x-ndjson": {"schema": s}}},
+                "responses": ok("one result per article", reference("IngestResult"))}}));
+    m.insert("/api/compare".into(), json!({"get": {"summary": "Two stored articles: same story? copy? similarity and evidence", "parameters": [
+                    json!({"name": "a", "in": "query", "required": true, "schema": s}),
+                    json!({"name": "b", "in": "query", "required": true, "schema": s})],
+                "responses": ok("the comparison", reference("Comparison"))}}));
+    m.insert("/api/openapi.json".into(), json!({"get": {"summary": "This document", "responses": ok("OpenAPI 3", json!({"type": "object"}))}}));
+    m.insert("/metrics".into(), json!({"get": {"summary": "Prometheus metrics", "responses": {
+                "200": {"description": "text exposition format", "content": {"text/plain": {"schema": s}}},
+                "default": {"$ref": "#/components/responses/Error"}}}}));
+    Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_exactly_the_routes_of_the_router() {
+        let doc = document();
+        let mut documented: Vec<(String, String)> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, ops)| {
+                ops.as_object()
+                    .unwrap()
+                    .keys()
+                    .map(|m| (m.clone(), path.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut routed: Vec<(String, String)> = crate::serve::api_routes()
+            .api
+            .into_iter()
+            .map(|(m, p)| (m.to_owned(), p.to_owned()))
+            .collect();
+        documented.sort();
+        routed.sort();
+        assert_eq!(documented, routed);
+    }
+}

@@ -1,0 +1,226 @@
+//! The server's shared state: one writer thread owning the [`Ingester`], a pool of read
+//! connections, the metrics and the analysis cache.
+
+use super::error::{ApiError, ErrorKind};
+use super::metrics::Metrics;
+use super::stories::AnalysisCache;
+use super::ServeOptions;
+use crate::ingest::{Ingester, Outcome};
+use samestory_engine::pipeline::Config;
+use samestory_engine::Article;
+use samestory_store::Store;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use tokio::sync::oneshot;
+
+/// Most articles written in one transaction when jobs queue up.
+const GROUP_COMMIT_ARTICLES: usize = 2000;
+/// Idle read connections kept open.
+const POOL_SIZE: usize = 16;
+
+type Reply = oneshot::Sender<Result<Vec<Outcome>, String>>;
+
+struct Job {
+    articles: Vec<Article>,
+    reply: Reply,
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    db: PathBuf,
+    config: Config,
+    token: Option<String>,
+    private: bool,
+    max_body_bytes: usize,
+    writer: Mutex<Option<mpsc::Sender<Job>>>,
+    writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    readers: Mutex<Vec<Store>>,
+    metrics: Metrics,
+    analyses: AnalysisCache,
+}
+
+impl AppState {
+    /// Opens the database (creating it if needed) and starts the writer thread.
+    pub fn open(opts: ServeOptions) -> anyhow::Result<AppState> {
+        let ingester = Ingester::open(&opts.db, opts.config)?;
+        let config = ingester.config();
+        let (tx, rx) = mpsc::channel::<Job>();
+        let db = opts.db.clone();
+        let metrics = Metrics::default();
+        let handle = std::thread::Builder::new()
+            .name("samestory-writer".into())
+            .spawn(move || write_loop(ingester, rx, &db, config))?;
+        Ok(AppState(Arc::new(Inner {
+            db: opts.db,
+            config,
+            token: opts.token.filter(|t| !t.is_empty()),
+            private: opts.private,
+            max_body_bytes: opts.max_body_bytes,
+            writer: Mutex::new(Some(tx)),
+            writer_thread: Mutex::new(Some(handle)),
+            readers: Mutex::new(Vec::new()),
+            metrics,
+            analyses: AnalysisCache::default(),
+        })))
+    }
+
+    /// Closes the ingest queue and waits for the writer to finish what it has.
+    pub fn shutdown(&self) {
+        self.0.writer.lock().expect("writer lock").take();
+        if let Some(h) = self.0.writer_thread.lock().expect("writer lock").take() {
+            let _ = h.join();
+        }
+    }
+
+    pub fn config(&self) -> Config {
+        self.0.config
+    }
+
+    pub fn private(&self) -> bool {
+        self.0.private
+    }
+
+    pub fn max_body_bytes(&self) -> usize {
+        self.0.max_body_bytes
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    pub fn analyses(&self) -> &AnalysisCache {
+        &self.0.analyses
+    }
+
+    /// Checks a bearer token against the configured one (if any), in time independent of where
+    /// they differ.
+    pub fn check_token(&self, given: Option<&str>) -> Result<(), ApiError> {
+        let Some(want) = &self.0.token else {
+            return Ok(());
+        };
+        let ok = given.is_some_and(|g| {
+            g.len() == want.len()
+                && g.bytes()
+                    .zip(want.bytes())
+                    .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+                    == 0
+        });
+        if ok {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                ErrorKind::Unauthorized,
+                "this needs `Authorization: Bearer TOKEN` with the server's token",
+            ))
+        }
+    }
+
+    /// Runs `f` on a read connection, on a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = match state.0.readers.lock().expect("pool lock").pop() {
+                Some(s) => s,
+                None => Store::open(&state.0.db)?,
+            };
+            let out = f(&store, &state);
+            let mut pool = state.0.readers.lock().expect("pool lock");
+            if pool.len() < POOL_SIZE {
+                pool.push(store);
+            }
+            out
+        })
+        .await
+        .map_err(|e| ApiError::new(ErrorKind::Internal, format!("read task failed: {e}")))?
+    }
+
+    /// Sends articles to the writer and waits until they are stored (and given a story).
+    pub async fn ingest(&self, articles: Vec<Article>) -> Result<Vec<Outcome>, ApiError> {
+        let (reply, rx) = oneshot::channel();
+        let sent = self
+            .0
+            .writer
+            .lock()
+            .expect("writer lock")
+            .as_ref()
+            .map(|tx| tx.send(Job { articles, reply }).is_ok());
+        if sent != Some(true) {
+            return Err(ApiError::new(
+                ErrorKind::Unavailable,
+                "the server is stopping",
+            ));
+        }
+        match rx.await {
+            Ok(Ok(outcomes)) => Ok(outcomes),
+            Ok(Err(message)) => Err(ApiError::new(ErrorKind::Internal, message)),
+            Err(_) => Err(ApiError::new(
+                ErrorKind::Unavailable,
+                "the writer stopped before answering",
+            )),
+        }
+    }
+}
+
+/// The writer: takes a job, adds whatever else is already queued (up to
+/// [`GROUP_COMMIT_ARTICLES`]), ingests them as one batch, and answers each job with its share.
+fn write_loop(
+    mut ingester: Ingester,
+    rx: mpsc::Receiver<Job>,
+    db: &std::path::Path,
+    config: Config,
+) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        let mut n = jobs[0].articles.len();
+        while n < GROUP_COMMIT_ARTICLES {
+            match rx.try_recv() {
+                Ok(job) => {
+                    n += job.articles.len();
+                    jobs.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let mut all = Vec::with_capacity(n);
+        let mut lens = Vec::with_capacity(jobs.len());
+        let mut replies = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            lens.push(job.articles.len());
+            all.extend(job.articles);
+            replies.push(job.reply);
+        }
+        match ingester.ingest(all) {
+            Ok(outcomes) => {
+                let mut it = outcomes.into_iter();
+                for (len, reply) in lens.into_iter().zip(replies) {
+                    let _ = reply.send(Ok(it.by_ref().take(len).collect()));
+                }
+            }
+            Err(e) => {
+                let message = format!("ingest failed: {e:#}");
+                eprintln!("samestory serve: {message}");
+                for reply in replies {
+                    let _ = reply.send(Err(message.clone()));
+                }
+                // The engine may hold decisions the failed transaction did not write: start again
+                // from what the database has.
+                match Ingester::open(db, config) {
+                    Ok(i) => ingester = i,
+                    Err(e) => {
+                        eprintln!(
+                            "samestory serve: cannot reopen the database, writes stop: {e:#}"
+                        );
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! Reading stories for the server: the filtered, paginated list, the stories of a day, and a
+//! story's analysis with its cache.
+//!
+//! Pagination is by key, not by offset: the cursor carries the sort key of the last story served,
+//! so a page stays right while new articles arrive (an offset would skip or repeat stories). The
+//! cursor is opaque to clients (hex of `sort.key.idx`) and checked when read back.
+//!
+//! The story analysis is the store's ([`Store::story_analysis`], computed on demand and cached in
+//! the database keyed on the member set); [`AnalysisCache`] keeps the hot ones in memory too.
+
+use super::error::{ApiError, ErrorKind};
+use rusqlite::types::Value as Sql;
+use samestory_engine::Timestamp;
+use samestory_store::{ArticleFull, ArticleRow, Store, StoryAnalysisView, StorySummary};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 200;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Most recently updated first.
+    #[default]
+    Newest,
+    /// Most articles first.
+    Largest,
+}
+
+/// The filters of `GET /api/stories` (and of the front page's search).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct StoryFilter {
+    /// Stories whose last article is at or after this time.
+    pub since: Option<String>,
+    /// Stories whose first article is at or before this time.
+    pub until: Option<String>,
+    /// Full-text search over titles and clean texts.
+    pub q: Option<String>,
+    /// Stories with an article from this outlet (case-insensitive).
+    pub outlet: Option<String>,
+    pub min_outlets: Option<u64>,
+    pub limit: Option<usize>,
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub sort: Sort,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StoryPage {
+    pub stories: Vec<StorySummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+fn time_param(name: &str, v: &Option<String>) -> Result<Option<Timestamp>, ApiError> {
+    let Some(s) = v.as_deref().filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    crate::input::parse_time(&serde_json::Value::String(s.to_owned()))
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorKind::InvalidQuery,
+                format!(
+                    "`{name}`: cannot read {s:?} as a time (RFC 3339, YYYY-MM-DD or epoch seconds)"
+                ),
+            )
+        })
+}
+
+/// A user's search words as an FTS5 query: every word must occur. Words are cut at anything not a
+/// letter or digit and each is quoted, so FTS5 syntax in the input is taken literally and no
+/// phrase (which the index, built without positions, cannot answer) is ever asked for.
+pub fn fts_query(q: &str) -> Option<String> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn encode_cursor(sort: Sort, key: &[i64]) -> String {
+    let tag = match sort {
+        Sort::Newest => "n",
+        Sort::Largest => "l",
+    };
+    let mut s = tag.to_owned();
+    for k in key {
+        s.push('.');
+        s.push_str(&k.to_string());
+    }
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_cursor(sort: Sort, cursor: &str) -> Result<Vec<i64>, ApiError> {
+    let bad = || {
+        ApiError::new(
+            ErrorKind::InvalidQuery,
+            "`cursor` is not one this server gave",
+        )
+    };
+    if !cursor.len().is_multiple_of(2) || !cursor.is_ascii() {
+        return Err(bad());
+    }
+    let bytes: Vec<u8> = (0..cursor.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&cursor[i..i + 2], 16))
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    let s = String::from_utf8(bytes).map_err(|_| bad())?;
+    let mut parts = s.split('.');
+    let want = match (parts.next(), sort) {
+        (Some("n"), Sort::Newest) => 2,
+        (Some("l"), Sort::Largest) => 3,
+        _ => return Err(bad()),
+    };
+    let key: Vec<i64> = parts
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    if key.len() != want {
+        return Err(bad());
+    }
+    Ok(key)
+}
+
+const SUMMARY_COLUMNS: &str = "s.id, s.size, s.first, s.last, s.headline,
+    (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx),
+    (SELECT COUNT(*) FROM articles a WHERE a.story = s.idx AND a.original != a.idx),
+    s.idx";
+
+fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<(StorySummary, i64)> {
+    Ok((
+        StorySummary {
+            id: r.get(0)?,
+            size: r.get::<_, i64>(1)? as u64,
+            first: r.get(2)?,
+            last: r.get(3)?,
+            headline: r.get(4)?,
+            outlets: r.get::<_, i64>(5)? as u64,
+            copies: r.get::<_, i64>(6)? as u64,
+        },
+        r.get(7)?,
+    ))
+}
+
+/// The stories matching `f`, one page of them.
+pub fn list(store: &Store, f: &StoryFilter) -> Result<StoryPage, ApiError> {
+    let limit = f.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let mut wh: Vec<&str> = Vec::new();
+    let mut args: Vec<Sql> = Vec::new();
+    let mut arg = |wh: &mut Vec<&str>, clause: &'static str, v: Sql| {
+        wh.push(clause);
+        args.push(v);
+    };
+    if let Some(t) = time_param("since", &f.since)? {
+        arg(&mut wh, "s.last >= ?", Sql::Integer(t));
+    }
+    if let Some(t) = time_param("until", &f.until)? {
+        arg(&mut wh, "s.first <= ?", Sql::Integer(t));
+    }
+    if let Some(q) = f.q.as_deref().and_then(fts_query) {
+        arg(
+            &mut wh,
+            "s.idx IN (SELECT a.story FROM articles_fts JOIN articles a ON a.idx = articles_fts.rowid
+                       WHERE articles_fts MATCH ?)",
+            Sql::Text(q),
+        );
+    }
+    if let Some(o) = f.outlet.as_deref().filter(|o| !o.is_empty()) {
+        arg(
+            &mut wh,
+            "EXISTS (SELECT 1 FROM articles a WHERE a.story = s.idx AND a.source = ? COLLATE NOCASE)",
+            Sql::Text(o.to_owned()),
+        );
+    }
+    if let Some(n) = f.min_outlets.filter(|&n| n > 1) {
+        arg(
+            &mut wh,
+            "(SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx) >= ?",
+            Sql::Integer(n as i64),
+        );
+    }
+    let order = match f.sort {
+        Sort::Newest => "COALESCE(s.last, -1) DESC, s.idx DESC",
+        Sort::Largest => "s.size DESC, COALESCE(s.last, -1) DESC, s.idx DESC",
+    };
+    if let Some(c) = f.cursor.as_deref().filter(|c| !c.is_empty()) {
+        let key = decode_cursor(f.sort, c)?;
+        match f.sort {
+            Sort::Newest => {
+                wh.push("(COALESCE(s.last, -1) < ? OR (COALESCE(s.last, -1) = ? AND s.idx < ?))");
+                args.extend([key[0], key[0], key[1]].map(Sql::Integer));
+            }
+            Sort::Largest => {
+                wh.push(
+                    "(s.size < ? OR (s.size = ? AND (COALESCE(s.last, -1) < ?
+                      OR (COALESCE(s.last, -1) = ? AND s.idx < ?))))",
+                );
+                args.extend([key[0], key[0], key[1], key[1], key[2]].map(Sql::Integer));
+            }
+        }
+    }
+    let where_sql = if wh.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", wh.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM stories s {where_sql} ORDER BY {order} LIMIT {}",
+        limit + 1
+    );
+    let conn = store.connection();
+    let mut st = conn.prepare_cached(&sql)?;
+    let mut rows = st
+        .query_map(rusqlite::params_from_iter(args), summary_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|(s, idx)| {
+            let last = s.last.unwrap_or(-1);
+            match f.sort {
+                Sort::Newest => encode_cursor(f.sort, &[last, *idx]),
+                Sort::Largest => encode_cursor(f.sort, &[s.size as i64, last, *idx]),
+            }
+        })
+    } else {
+        None
+    };
+    Ok(StoryPage {
+        stories: rows.into_iter().map(|(s, _)| s).collect(),
+        next_cursor,
+    })
+}
+
+/// The UTC day (its first second) of a timestamp.
+pub fn day_of(t: Timestamp) -> Timestamp {
+    t.div_euclid(86_400) * 86_400
+}
+
+/// Stories with an article on the UTC day starting at `day`, largest first.
+pub fn of_day(store: &Store, day: Timestamp) -> Result<Vec<StorySummary>, ApiError> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM stories s WHERE s.first < ?1 AND s.last >= ?2
+         ORDER BY s.size DESC, s.last DESC LIMIT 500"
+    );
+    let mut st = store.connection().prepare_cached(&sql)?;
+    let rows = st
+        .query_map([day + 86_400, day], summary_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().map(|(s, _)| s).collect())
+}
+
+/// The latest day at or before `day` that has stories, else the latest day of all; `None` when no
+/// story has a date.
+pub fn latest_day_with_stories(
+    store: &Store,
+    day: Timestamp,
+) -> Result<Option<Timestamp>, ApiError> {
+    let conn = store.connection();
+    let before: Option<i64> = conn.query_row(
+        "SELECT MAX(last) FROM stories WHERE last < ?1",
+        [day + 86_400],
+        |r| r.get(0),
+    )?;
+    let any: Option<i64> = match before {
+        Some(t) => Some(t),
+        None => conn.query_row("SELECT MAX(last) FROM stories", [], |r| r.get(0))?,
+    };
+    Ok(any.map(day_of))
+}
+
+/// Story analyses keyed on the story id, each valid for the member set it was computed on. The
+/// store keeps its own cache in the database; this one in front of it spares the readers the
+/// database round trip (and the cache write) for stories read often.
+#[derive(Default)]
+pub struct AnalysisCache {
+    map: Mutex<HashMap<String, CachedAnalysis>>,
+}
+
+/// An analysis and the member set (article ids and originals) it was computed on.
+type CachedAnalysis = (Vec<(String, Option<String>)>, Arc<StoryAnalysisView>);
+
+/// Analyses kept at most; past it the cache starts over (stories read often are back quickly).
+const CACHE_STORIES: usize = 1024;
+
+/// An outlet's display name: its source, else its article id.
+pub fn outlet_of(source: Option<&str>, id: &str) -> String {
+    source.unwrap_or(id).to_owned()
+}
+
+impl AnalysisCache {
+    /// The analysis of a story whose articles (in publication order) are `articles`.
+    pub fn get(
+        &self,
+        store: &Store,
+        story: &str,
+        articles: &[ArticleRow],
+    ) -> Result<Arc<StoryAnalysisView>, ApiError> {
+        let members: Vec<(String, Option<String>)> = articles
+            .iter()
+            .map(|a| (a.id.clone(), a.copy_of.clone()))
+            .collect();
+        if let Some((m, v)) = self.map.lock().expect("cache lock").get(story) {
+            if *m == members {
+                return Ok(v.clone());
+            }
+        }
+        let view = Arc::new(store.story_analysis(story)?);
+        let mut map = self.map.lock().expect("cache lock");
+        if map.len() >= CACHE_STORIES {
+            map.clear();
+        }
+        map.insert(story.to_owned(), (members, view.clone()));
+        Ok(view)
+    }
+}
+
+/// A story with everything the story page and `GET /api/stories/{id}` show.
+pub struct StoryFull {
+    pub summary: StorySummary,
+    pub articles: Vec<ArticleFull>,
+    /// `analysis.docs[i]` is `articles[i]` (the first [`samestory_store::MAX_ANALYSED`] of them).
+    pub analysis: Arc<StoryAnalysisView>,
+}
+
+pub fn load_story(store: &Store, cache: &AnalysisCache, id: &str) -> Result<StoryFull, ApiError> {
+    let (summary, rows) = store.story(id)?;
+    let analysis = cache.get(store, &summary.id, &rows)?;
+    let articles = rows
+        .iter()
+        .map(|r| store.article(&r.id))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(StoryFull {
+        summary,
+        articles,
+        analysis,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_the_other_sort() {
+        let c = encode_cursor(Sort::Largest, &[5, -1, 42]);
+        assert_eq!(decode_cursor(Sort::Largest, &c).unwrap(), vec![5, -1, 42]);
+        assert!(decode_cursor(Sort::Newest, &c).is_err());
+        assert!(decode_cursor(Sort::Newest, "zz").is_err());
+    }
+
+    #[test]
+    fn search_words_are_quoted_for_fts5() {
+        assert_eq!(
+            fts_query("bank \"rate-cut"),
+            Some("\"bank\" \"rate\" \"cut\"".into())
+        );
+        assert_eq!(fts_query("  "), None);
+    }
+}

@@ -1,0 +1,369 @@
+//! The pages in a real headless Chromium, driven over the WebDriver protocol (W3C) through
+//! chromedriver by a tiny client below. Screenshots go to `target/screenshots/`.
+//!
+//! Chromium and chromedriver are Debian's (`apt-get install chromium chromium-driver`; `.ci/run`
+//! installs them). Without them the tests print a notice and pass, except in CI (`CI` set), where
+//! they fail.
+
+use super::{fixture, post, root, Server};
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn which(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|n| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(n))
+            .find(|p| p.is_file())
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// A chromedriver process with one Chromium session; both end when dropped.
+struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+fn call(method: &str, url: &str, body: Option<Value>) -> Value {
+    let req = ureq::request(method, url).timeout(Duration::from_secs(60));
+    let r = match body {
+        Some(b) => req
+            .set("Content-Type", "application/json")
+            .send_string(&b.to_string()),
+        None => req.call(),
+    };
+    let resp = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(code, r)) => {
+            panic!(
+                "{method} {url}: {code} {}",
+                r.into_string().unwrap_or_default()
+            )
+        }
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let v: Value = serde_json::from_str(&resp.into_string().expect("body")).expect("JSON");
+    v["value"].clone()
+}
+
+impl Browser {
+    /// Starts a browser, or says why it cannot (`None` outside CI when Chromium is absent).
+    fn start() -> Option<Browser> {
+        let (Some(driver), Some(chromium)) = (
+            which(&["chromedriver"]),
+            which(&["chromium", "chromium-browser"]),
+        ) else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have chromium and chromium-driver (.ci/run installs them)"
+            );
+            eprintln!(
+                "skipped: chromium or chromedriver is not installed \
+                 (apt-get install chromium chromium-driver)"
+            );
+            return None;
+        };
+        let port = free_port();
+        let child = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while ureq::get(&format!("{base}/status")).call().is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "chromedriver did not come up"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = tempfile::tempdir().expect("profile dir");
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        }}});
+        let mut browser = Browser {
+            driver: child,
+            base,
+            session: String::new(),
+            _profile: profile,
+        };
+        let v = call("POST", &format!("{}/session", browser.base), Some(caps));
+        browser.session = v["sessionId"].as_str().expect("session id").to_owned();
+        Some(browser)
+    }
+
+    fn url(&self, rest: &str) -> String {
+        format!("{}/session/{}{rest}", self.base, self.session)
+    }
+
+    fn goto(&self, url: &str) {
+        call("POST", &self.url("/url"), Some(json!({"url": url})));
+    }
+
+    fn current_url(&self) -> String {
+        call("GET", &self.url("/url"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn find_all(&self, css: &str) -> Vec<String> {
+        call(
+            "POST",
+            &self.url("/elements"),
+            Some(json!({"using": "css selector", "value": css})),
+        )
+        .as_array()
+        .expect("elements")
+        .iter()
+        .map(|e| {
+            e.as_object()
+                .and_then(|o| o.values().next())
+                .and_then(Value::as_str)
+                .expect("element id")
+                .to_owned()
+        })
+        .collect()
+    }
+
+    fn find(&self, css: &str) -> String {
+        self.find_all(css)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no element {css} on {}", self.current_url()))
+    }
+
+    fn text(&self, el: &str) -> String {
+        call("GET", &self.url(&format!("/element/{el}/text")), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn property(&self, el: &str, name: &str) -> String {
+        let v = call(
+            "GET",
+            &self.url(&format!("/element/{el}/property/{name}")),
+            None,
+        );
+        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+    }
+
+    fn click(&self, el: &str) {
+        call(
+            "POST",
+            &self.url(&format!("/element/{el}/click")),
+            Some(json!({})),
+        );
+    }
+
+    fn type_into(&self, el: &str, text: &str) {
+        call(
+            "POST",
+            &self.url(&format!("/element/{el}/value")),
+            Some(json!({"text": text})),
+        );
+    }
+
+    fn title(&self) -> String {
+        call("GET", &self.url("/title"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn screenshot(&self, name: &str) {
+        let b64 = call("GET", &self.url("/screenshot"), None);
+        let png = base64_decode(b64.as_str().expect("base64"));
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("screenshot written");
+        eprintln!("screenshot: {}", path.display());
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = ureq::delete(&self.url("")).call();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn screenshots_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), PathBuf::from)
+        .join("screenshots")
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|&c| c != b'=' && c != b'\n').collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= u32::from(val(c)) << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+/// Front page, search, story page: the shared quotes are marked in both articles' texts.
+fn check_story_pages(b: &Browser, server: &Server, search: &str, ids: [&str; 2], shot: &str) {
+    b.goto(&format!("{}/", server.url));
+    assert!(b.title().contains("samestory"));
+    assert!(
+        !b.find_all("ul.stories li").is_empty(),
+        "stories on the front page"
+    );
+    b.screenshot(&format!("{shot}-front"));
+
+    let q = b.find("#q");
+    b.type_into(&q, search);
+    b.click(&b.find("header form button"));
+    let start = Instant::now();
+    while !b.current_url().contains("q=") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "search did not load"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let hits = b.find_all("ul.stories a.headline");
+    assert_eq!(hits.len(), 1, "one story found for {search:?}");
+    b.screenshot(&format!("{shot}-search"));
+    b.click(&hits[0]);
+    let start = Instant::now();
+    while !b.current_url().contains("/stories/") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "story did not load"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !b.find_all(".quote blockquote").is_empty(),
+        "shared quotes listed"
+    );
+    for id in ids {
+        let marks = b.find_all(&format!("[data-article=\"{id}\"] mark.quote"));
+        assert!(!marks.is_empty(), "a quote is marked in {id}");
+        let marked = b.property(&marks[0], "textContent");
+        assert!(marked.split_whitespace().count() >= 3, "{marked:?}");
+    }
+    b.screenshot(&format!("{shot}-story"));
+    let _ = b.text(&b.find("#headline"));
+}
+
+#[test]
+fn pages_in_chromium_with_the_fixture_articles() {
+    let Some(b) = Browser::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("b.db"), &[]);
+    let body = json!([
+        fixture("wire_original", "Reuters", "2024-09-21T09:00:00Z"),
+        fixture("wire_reprint", "Scotsman", "2024-09-21T11:30:00Z"),
+        fixture("quake_chile", "AP", "2024-09-21T12:00:00Z"),
+        {"id": "xss", "title": "<script>alert(1)</script>", "source": "Evil",
+         "published": "2024-09-21T13:00:00Z",
+         "text": "The council said the bridge over the river would reopen on Monday after repairs."},
+    ]);
+    assert_eq!(
+        post(
+            &format!("{}/api/articles", server.url),
+            &body.to_string(),
+            None
+        )
+        .status,
+        200
+    );
+    check_story_pages(
+        &b,
+        &server,
+        "Bailey inflation",
+        ["wire_original", "wire_reprint"],
+        "fixture",
+    );
+
+    // The XSS title is shown as text: no alert, the literal markup visible.
+    b.goto(&format!("{}/articles/xss", server.url));
+    assert_eq!(b.text(&b.find("h1")), "<script>alert(1)</script>");
+    b.goto(&format!(
+        "{}/compare?a=wire_original&b=wire_reprint",
+        server.url
+    ));
+    assert!(
+        !b.find_all("mark.passage").is_empty(),
+        "aligned passages marked"
+    );
+    assert_eq!(b.text(&b.find("#copy")), "yes");
+    b.screenshot("fixture-compare");
+}
+
+#[test]
+fn pages_in_chromium_with_the_shared_same_event_example() {
+    let dir = root().join("../shared/examples/same-event");
+    if !dir.exists() {
+        eprintln!("skipped: ../shared/examples/same-event is absent");
+        return;
+    }
+    let Some(b) = Browser::start() else { return };
+    let names = ["000_442a550e561fbf62", "001_ef0239c1efbde0f8"];
+    let articles: Vec<Value> = names
+        .iter()
+        .map(|n| {
+            let text = std::fs::read_to_string(Path::new(&dir).join(format!("{n}.txt"))).unwrap();
+            json!({"id": n, "text": text, "source": n})
+        })
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(&tmp.path().join("e.db"), &[]);
+    let r = post(
+        &format!("{}/api/articles", server.url),
+        &Value::Array(articles).to_string(),
+        None,
+    );
+    let v = r.json();
+    assert_eq!(
+        v["results"][0]["story"], v["results"][1]["story"],
+        "one story: {v}"
+    );
+    check_story_pages(&b, &server, "Biden Putin", names, "same-event");
+}

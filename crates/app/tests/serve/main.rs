@@ -1,0 +1,417 @@
+//! `samestory serve` end to end: the real binary on a loopback port, driven over HTTP, and its
+//! pages in a real headless Chromium over WebDriver.
+
+mod browser;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A running server; killed when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    /// Starts `samestory serve --db DB --addr 127.0.0.1:0 ARGS...` and waits for its address.
+    pub fn start(db: &Path, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_samestory"))
+            .arg("serve")
+            .arg("--db")
+            .arg(db)
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("SAMESTORY_TOKEN")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the binary starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("reads the address");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Server { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A response: status and body.
+pub struct Resp {
+    pub status: u16,
+    pub body: String,
+    pub content_type: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: status {} body {}", self.status, self.body))
+    }
+}
+
+fn finish(r: Result<ureq::Response, ureq::Error>) -> Resp {
+    let resp = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    let status = resp.status();
+    let content_type = resp.header("content-type").unwrap_or("").to_owned();
+    let body = resp.into_string().expect("body");
+    Resp {
+        status,
+        body,
+        content_type,
+    }
+}
+
+pub fn get(url: &str) -> Resp {
+    finish(ureq::get(url).call())
+}
+
+pub fn get_auth(url: &str, token: &str) -> Resp {
+    finish(
+        ureq::get(url)
+            .set("Authorization", &format!("Bearer {token}"))
+            .call(),
+    )
+}
+
+pub fn post(url: &str, body: &str, token: Option<&str>) -> Resp {
+    let mut req = ureq::post(url).set("Content-Type", "application/json");
+    if let Some(t) = token {
+        req = req.set("Authorization", &format!("Bearer {t}"));
+    }
+    finish(req.send_string(body))
+}
+
+/// A fixture article from `testdata/articles/` as a JSON object.
+pub fn fixture(name: &str, source: &str, published: &str) -> serde_json::Value {
+    let text =
+        std::fs::read_to_string(root().join("testdata/articles").join(format!("{name}.txt")))
+            .expect("fixture");
+    serde_json::json!({"id": name, "text": text, "source": source, "published": published})
+}
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("serve.db");
+    (dir, db)
+}
+
+fn wire_pair() -> String {
+    serde_json::json!([
+        fixture("wire_original", "Reuters", "2024-09-21T09:00:00Z"),
+        fixture("wire_reprint", "Scotsman", "2024-09-21T11:30:00Z"),
+    ])
+    .to_string()
+}
+
+#[test]
+fn post_single_array_ndjson_with_a_bad_article_among_good_ones() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db, &[]);
+    let url = format!("{}/api/articles", s.url);
+
+    // One object.
+    let one = fixture("quake_chile", "AP", "2014-04-01T23:46:00Z").to_string();
+    let r = post(&url, &one, None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["stored"], 1);
+    assert_eq!(v["results"][0]["status"], "stored");
+    assert_eq!(v["results"][0]["id"], "quake_chile");
+    assert!(v["results"][0]["story"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty()));
+
+    // An array: the reprint is a copy of the original, in the same story, decided before the answer.
+    let v = post(&url, &wire_pair(), None).json();
+    assert_eq!(v["stored"], 2);
+    let (orig, copy) = (&v["results"][0], &v["results"][1]);
+    assert_eq!(copy["copy_of"], "wire_original");
+    assert_eq!(copy["story"], orig["story"]);
+
+    // NDJSON with a malformed line, an article without text and a repeat among good ones.
+    let nd = format!(
+        "{}\n{{oops\n{}\n{}\n",
+        fixture("quake_nepal", "AP", "2015-04-25T06:11:00Z"),
+        serde_json::json!({"id": "no-text", "title": "nothing"}),
+        fixture("quake_chile", "AP", "2014-04-01T23:46:00Z"),
+    );
+    let v = post(&url, &nd, None).json();
+    assert_eq!(v["stored"], 1, "{v}");
+    assert_eq!(v["rejected"], 2);
+    assert_eq!(v["already_stored"], 1);
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0]["status"], "stored");
+    assert_eq!(results[1]["status"], "rejected");
+    assert_eq!(results[1]["error"]["code"], "invalid_article");
+    assert!(results[2]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("missing field `text`"));
+    assert_eq!(results[3]["status"], "already_stored");
+
+    // A body that is not JSON at all, and an empty one: errors for the whole request.
+    let r = post(&url, "not json", None);
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"]["code"], "invalid_body");
+    assert_eq!(post(&url, "", None).json()["error"]["code"], "empty_body");
+
+    let h = get(&format!("{}/api/health", s.url)).json();
+    assert_eq!(h["articles"], 4);
+}
+
+#[test]
+fn writes_need_the_token_and_private_reads_too() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db, &["--token", "s3cret"]);
+    let url = format!("{}/api/articles", s.url);
+    let r = post(&url, &wire_pair(), None);
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["error"]["code"], "unauthorized");
+    assert_eq!(post(&url, &wire_pair(), Some("wrong")).status, 401);
+    assert_eq!(post(&url, &wire_pair(), Some("s3cret")).status, 200);
+    // Reads stay open.
+    assert_eq!(get(&format!("{}/api/stories", s.url)).status, 200);
+    drop(s);
+
+    let s = Server::start(&db, &["--token", "s3cret", "--private"]);
+    let r = get(&format!("{}/api/stories", s.url));
+    assert_eq!(r.status, 401);
+    assert_eq!(get(&format!("{}/", s.url)).status, 401);
+    assert_eq!(
+        get_auth(&format!("{}/api/stories", s.url), "s3cret").status,
+        200
+    );
+    assert_eq!(get(&format!("{}/api/health", s.url)).status, 200);
+}
+
+#[test]
+fn bodies_over_the_limit_are_refused_with_413() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db, &["--max-body-bytes", "2000"]);
+    let big = serde_json::json!({"id": "big", "text": "word ".repeat(1000)}).to_string();
+    let r = post(&format!("{}/api/articles", s.url), &big, None);
+    assert_eq!(r.status, 413);
+    assert_eq!(r.json()["error"]["code"], "payload_too_large");
+    let small = serde_json::json!({"id": "small", "text": "A short text about a bridge."});
+    assert_eq!(
+        post(&format!("{}/api/articles", s.url), &small.to_string(), None).status,
+        200
+    );
+}
+
+/// Every route: stories (with filters, search and pages), a story with its analysis, an article,
+/// compare, health, metrics, the OpenAPI document (each documented path answers), and escaping.
+#[test]
+fn reads_search_compare_metrics_openapi_and_escaping() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db, &[]);
+    let body = serde_json::json!([
+        fixture("wire_original", "Reuters", "2024-09-21T09:00:00Z"),
+        fixture("wire_reprint", "Scotsman", "2024-09-21T11:30:00Z"),
+        fixture("quake_chile", "AP", "2014-04-01T23:46:00Z"),
+        fixture("quake_nepal", "AP", "2015-04-25T06:11:00Z"),
+        {"id": "xss", "title": "<script>alert(1)</script>", "source": "<b>Evil</b>",
+         "text": "The council said the <script>alert(2)</script> bridge would reopen on Monday after repairs."},
+    ]);
+    let v = post(&format!("{}/api/articles", s.url), &body.to_string(), None).json();
+    let story = v["results"][0]["story"].as_str().unwrap().to_owned();
+    let xss_story = v["results"][4]["story"].as_str().unwrap().to_owned();
+
+    // The list: newest first, paginated by cursor without repeats.
+    let page = get(&format!("{}/api/stories?limit=2", s.url)).json();
+    assert_eq!(page["stories"].as_array().unwrap().len(), 2);
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let page2 = get(&format!("{}/api/stories?limit=2&cursor={cursor}", s.url)).json();
+    let ids = |p: &serde_json::Value| -> Vec<String> {
+        p["stories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut all = ids(&page);
+    all.extend(ids(&page2));
+    assert!(
+        page2["next_cursor"].is_null(),
+        "four stories: two pages of two"
+    );
+    let mut dedup = all.clone();
+    dedup.sort();
+    dedup.dedup();
+    assert_eq!((all.len(), dedup.len()), (4, 4), "{all:?}");
+    assert_eq!(
+        get(&format!("{}/api/stories?cursor=zz", s.url)).json()["error"]["code"],
+        "invalid_query"
+    );
+
+    // Largest first; filters.
+    let largest = get(&format!("{}/api/stories?sort=largest&limit=1", s.url)).json();
+    assert_eq!(largest["stories"][0]["id"], story.as_str());
+    assert_eq!(largest["stories"][0]["copies"], 1);
+    let two = get(&format!("{}/api/stories?min_outlets=2", s.url)).json();
+    assert_eq!(ids(&two), vec![story.clone()]);
+    let ap = get(&format!("{}/api/stories?outlet=ap", s.url)).json();
+    assert_eq!(ap["stories"].as_array().unwrap().len(), 2);
+    let since = get(&format!("{}/api/stories?since=2024-01-01", s.url)).json();
+    assert_eq!(ids(&since), vec![story.clone()]);
+
+    // Full-text search.
+    let found = get(&format!("{}/api/stories?q=inflation%20Bailey", s.url)).json();
+    assert_eq!(ids(&found), vec![story.clone()]);
+    let found = get(&format!("{}/api/stories?q=Kathmandu", s.url)).json();
+    assert_eq!(found["stories"].as_array().unwrap().len(), 1);
+    let none = get(&format!("{}/api/stories?q=%22AND%20OR%20(", s.url));
+    assert_eq!(none.status, 200, "FTS syntax in a query is taken literally");
+
+    // A story: articles, copies, shared quotes with speakers, spans into clean texts.
+    let st = get(&format!("{}/api/stories/{story}", s.url)).json();
+    assert_eq!(st["articles"].as_array().unwrap().len(), 2);
+    assert_eq!(st["copies"][0]["original"], "wire_original");
+    let quotes = st["analysis"]["quotes"].as_array().unwrap();
+    assert!(!quotes.is_empty(), "{st}");
+    assert!(
+        quotes
+            .iter()
+            .any(|q| q["speaker"].as_str().is_some_and(|s| s.contains("Bailey"))),
+        "{quotes:?}"
+    );
+    let art = get(&format!("{}/api/articles/wire_reprint", s.url)).json();
+    let clean = art["clean_text"].as_str().unwrap();
+    let doc = st["analysis"]["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|d| d["id"] == "wire_reprint")
+        .unwrap();
+    let occ = quotes[0]["variants"][0]["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o[0] == doc)
+        .cloned()
+        .unwrap_or_else(|| quotes[0]["variants"][0]["occurrences"][0].clone());
+    let (a, b) = (
+        occ[1]["start"].as_u64().unwrap() as usize,
+        occ[1]["end"].as_u64().unwrap() as usize,
+    );
+    if occ[0] == doc {
+        let wording = quotes[0]["variants"][0]["text"].as_str().unwrap();
+        let at = clean.get(a..b).expect("a span inside the clean text");
+        assert!(at.starts_with(wording), "{at:?} is the quote {wording:?}");
+    }
+    assert!(!st["analysis"]["brief"].as_array().unwrap().is_empty());
+    assert_eq!(
+        get(&format!("{}/api/stories/nope", s.url)).json()["error"]["code"],
+        "not_found"
+    );
+    assert_eq!(get(&format!("{}/api/articles/nope", s.url)).status, 404);
+
+    // Compare: the CLI's figures.
+    let c = get(&format!(
+        "{}/api/compare?a=wire_original&b=wire_reprint",
+        s.url
+    ))
+    .json();
+    assert_eq!(c["copy"], true);
+    assert_eq!(c["same_story"], true);
+    assert!(c["jaccard"].as_f64().unwrap() > 0.8);
+    let c = get(&format!(
+        "{}/api/compare?a=quake_chile&b=quake_nepal",
+        s.url
+    ))
+    .json();
+    assert_eq!(c["copy"], false);
+    assert_eq!(get(&format!("{}/api/compare?a=x", s.url)).status, 400);
+
+    // Metrics.
+    let m = get(&format!("{}/metrics", s.url));
+    assert!(m.content_type.starts_with("text/plain"));
+    assert!(m.body.contains("samestory_articles 5"), "{}", m.body);
+    assert!(m.body.contains("samestory_stories 4"));
+    assert!(m.body.contains(
+        "samestory_request_duration_seconds_bucket{route=\"/api/stories\",status=\"200\""
+    ));
+
+    // Every documented path answers (and the router has no undocumented API route: unit test).
+    let doc = get(&format!("{}/api/openapi.json", s.url)).json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let url = format!(
+            "{}{}",
+            s.url,
+            path.replace("/stories/{id}", &format!("/stories/{story}"))
+                .replace("/articles/{id}", "/articles/wire_original")
+        );
+        for method in ops.as_object().unwrap().keys() {
+            let r = match method.as_str() {
+                "get" if path == "/api/compare" => get(&format!("{url}?a=wire_original&b=xss")),
+                "get" => get(&url),
+                "post" => post(&url, &body.to_string(), None),
+                m => panic!("undocumented method {m}"),
+            };
+            assert_eq!(r.status, 200, "{method} {path}: {}", r.body);
+        }
+    }
+
+    // Escaping: markup in titles, outlets and texts shows as text.
+    for page in [
+        format!("/stories/{xss_story}"),
+        "/articles/xss".to_owned(),
+        "/?q=bridge%20council".to_owned(),
+        "/compare?a=xss&b=wire_original".to_owned(),
+    ] {
+        let r = get(&format!("{}{page}", s.url));
+        assert_eq!(r.status, 200, "{page}");
+        assert!(r.content_type.starts_with("text/html"));
+        assert!(!r.body.contains("<script>"), "{page}: {}", r.body);
+        assert!(!r.body.contains("<b>Evil"), "{page}");
+        assert!(r.body.contains("&lt;script&gt;alert("), "{page}");
+    }
+    let r = get(&format!("{}/?q=%3Cscript%3E", s.url));
+    assert!(!r.body.contains("<script>"));
+    assert_eq!(get(&format!("{}/stories/nope", s.url)).status, 404);
+}
+
+#[test]
+fn a_restart_keeps_articles_stories_and_copies() {
+    let (_dir, db) = temp_db();
+    let before = {
+        let s = Server::start(&db, &[]);
+        post(&format!("{}/api/articles", s.url), &wire_pair(), None);
+        get(&format!("{}/api/stories?sort=largest", s.url)).json()
+    };
+    let s = Server::start(&db, &[]);
+    let after = get(&format!("{}/api/stories?sort=largest", s.url)).json();
+    assert_eq!(before, after);
+    let a = get(&format!("{}/api/articles/wire_reprint", s.url)).json();
+    assert_eq!(a["copy_of"], "wire_original");
+    // Posting again after the restart stores nothing new, and a new article joins the same story.
+    let v = post(&format!("{}/api/articles", s.url), &wire_pair(), None).json();
+    assert_eq!(v["already_stored"], 2);
+    let mut third = fixture("wire_original", "Herald", "2024-09-21T12:00:00Z");
+    third["id"] = "wire_third".into();
+    let v = post(&format!("{}/api/articles", s.url), &third.to_string(), None).json();
+    assert_eq!(v["results"][0]["story"], before["stories"][0]["id"]);
+}
