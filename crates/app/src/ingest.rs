@@ -78,6 +78,7 @@ fn write(store: &mut Store, job: &WriteJob) -> samestory_store::Result<()> {
             doc: d.doc,
             published: d.prepared.published,
             clean_text: &d.prepared.cleaned.text,
+            search_words: &d.prepared.search_words,
             removals: &d.prepared.cleaned.removals,
             words: d.prepared.words,
             exact_hash: d.prepared.exact_hash,

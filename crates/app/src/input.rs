@@ -407,73 +407,92 @@ fn read_bytes(
     }
 }
 
+/// Lines parsed together, in parallel: JSON parsing is a third of the reading cost.
+const JSONL_CHUNK: usize = 1024;
+
 fn read_jsonl(
     name: &str,
     mut reader: impl BufRead,
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Record),
 ) {
+    use rayon::prelude::*;
     let mut line_no = 0u64;
-    let mut buf = Vec::new();
+    let mut chunk: Vec<(u64, Vec<u8>)> = Vec::with_capacity(JSONL_CHUNK);
+    let flush = |chunk: &mut Vec<(u64, Vec<u8>)>, sink: &mut dyn FnMut(Record)| {
+        let parsed: Vec<Vec<Record>> = chunk
+            .par_iter()
+            .map(|(line, bytes)| parse_json_line(name, *line, bytes, opts))
+            .collect();
+        chunk.clear();
+        for record in parsed.into_iter().flatten() {
+            sink(record);
+        }
+    };
     loop {
-        buf.clear();
+        let mut buf = Vec::new();
         match reader.read_until(b'\n', &mut buf) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
+                flush(&mut chunk, sink);
                 sink(Record::Error(InputError {
                     file: name.into(),
                     line: Some(line_no + 1),
                     message: format!("cannot read: {e}"),
                 }));
-                break;
+                return;
             }
         }
         line_no += 1;
-        let error = |message: String| {
-            Record::Error(InputError {
-                file: name.into(),
-                line: Some(line_no),
-                message,
-            })
-        };
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        // Judge size before parsing: a 50 MB line should not be parsed to be refused.
-        if buf.len() > opts.max_article_bytes + 64 * 1024 {
-            sink(error(format!(
-                "record is {} bytes, over the limit of {} bytes; skipped",
-                buf.len(),
-                opts.max_article_bytes
-            )));
-            continue;
+        chunk.push((line_no, buf));
+        if chunk.len() == JSONL_CHUNK {
+            flush(&mut chunk, sink);
         }
-        let line = match std::str::from_utf8(&buf) {
-            Ok(l) => l,
-            Err(e) => {
-                sink(error(format!(
-                    "invalid UTF-8 at byte {} of the line; skipped",
-                    e.valid_up_to()
-                )));
-                continue;
-            }
-        };
-        match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(map)) => sink(article_from_fields(map, opts, name, Some(line_no))),
-            Ok(Value::Array(items)) => {
-                for item in items {
-                    match item {
-                        Value::Object(map) => {
-                            sink(article_from_fields(map, opts, name, Some(line_no)))
-                        }
-                        _ => sink(error("array item is not a JSON object".into())),
-                    }
-                }
-            }
-            Ok(_) => sink(error("not a JSON object".into())),
-            Err(e) => sink(error(format!("malformed JSON: {e}"))),
+    }
+    flush(&mut chunk, sink);
+}
+
+/// The records of one JSONL line: an object is one article, an array several.
+fn parse_json_line(name: &str, line_no: u64, buf: &[u8], opts: &ReadOptions) -> Vec<Record> {
+    let error = |message: String| {
+        Record::Error(InputError {
+            file: name.into(),
+            line: Some(line_no),
+            message,
+        })
+    };
+    // Judge size before parsing: a 50 MB line should not be parsed to be refused.
+    if buf.len() > opts.max_article_bytes + 64 * 1024 {
+        return vec![error(format!(
+            "record is {} bytes, over the limit of {} bytes; skipped",
+            buf.len(),
+            opts.max_article_bytes
+        ))];
+    }
+    let line = match std::str::from_utf8(buf) {
+        Ok(l) => l,
+        Err(e) => {
+            return vec![error(format!(
+                "invalid UTF-8 at byte {} of the line; skipped",
+                e.valid_up_to()
+            ))]
         }
+    };
+    match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(map)) => vec![article_from_fields(map, opts, name, Some(line_no))],
+        Ok(Value::Array(items)) => items
+            .into_iter()
+            .map(|item| match item {
+                Value::Object(map) => article_from_fields(map, opts, name, Some(line_no)),
+                _ => error("array item is not a JSON object".into()),
+            })
+            .collect(),
+        Ok(_) => vec![error("not a JSON object".into())],
+        Err(e) => vec![error(format!("malformed JSON: {e}"))],
     }
 }
 

@@ -48,6 +48,9 @@ pub struct NewArticle<'a> {
     pub doc: DocIdx,
     pub published: Option<Timestamp>,
     pub clean_text: &'a str,
+    /// What the full-text index takes for the text: its distinct normalized words (the index
+    /// keeps no positions, so nothing is lost).
+    pub search_words: &'a str,
     pub removals: &'a [Removal],
     pub words: usize,
     pub exact_hash: u64,
@@ -393,7 +396,7 @@ impl Store {
                 fts.execute(params![
                     a.doc,
                     art.title.as_deref().unwrap_or(""),
-                    a.clean_text
+                    a.search_words
                 ])?;
                 for r in a.removals {
                     rem.execute(params![
