@@ -82,7 +82,7 @@ class Ctx:
         self.out = os.path.join(self.bench, "out")
         self.py = sys.executable  # bench/.venv's python
         self.py_td = os.path.join(self.bench, ".venv-textdedup", "bin", "python")
-        self.bin = os.path.join(self.root, "target", "release", "samestory")
+        self.bin = os.path.abspath(a.bin) if a.bin else os.path.join(self.root, "target", "release", "samestory")
         self.peers_dir = os.path.join(self.shared, "bench", "peers")
 
 
@@ -260,6 +260,7 @@ def run_tool(ctx, name, group, kind, line, n, corpus_dir):
     log("%s: running" % name)
     r = timed(cmd, w, ctx.root)
     row.update(r)
+    row["loadavg_after"] = os.getloadavg()[0]  # other jobs on a shared machine show here
     if r["exit"] != 0:
         row.update(status="failed", reason="exit %d: %s" % (r["exit"], tail(os.path.join(w, "stderr.txt"))))
         log("%s: FAILED (%s)" % (name, row["reason"]))
@@ -305,14 +306,14 @@ def fmt_int(x):
 
 def table(rows, n):
     ours = next((r for r in rows if r["tool"] == "samestory-dedup" and r.get("status") == "ok"), None)
-    out = ["| tool | articles/s | wall s | peak MiB | near-copy P / R / F1 (line) | family F1 | "
+    out = ["| tool | articles/s | wall s | CPU s | peak MiB | near-copy P / R / F1 (line) | family F1 | "
            "stories B³ F1 | stories pairwise P | samestory dedup ÷ tool |",
-           "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
+           "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
     notes = []
     for r in rows:
         label = r["label"] + (" †" if r.get("carried") else "")
         if r.get("status") != "ok":
-            out.append("| %s | %s | | | | | | | |" % (label, r.get("status", "?")
+            out.append("| %s | %s | | | | | | | | |" % (label, r.get("status", "?")
                                                    + (": " + r["reason"] if r.get("reason") else "")))
             continue
         dup = fam = b3 = pp = ratio = "–"
@@ -326,8 +327,9 @@ def table(rows, n):
             ratio = "%.2f×" % (ours["rate"] / r["rate"])
         if r["tool"] == "samestory-ingest" and r.get("db_mib") is not None:
             label += " (db %s MiB)" % fmt_int(r["db_mib"])
-        out.append("| %s | %s | %.1f | %s | %s | %s | %s | %s | %s |" % (
-            label, fmt_int(r.get("rate")), r["wall_s"], fmt_int(r.get("peak_mib")), dup, fam, b3, pp, ratio))
+        cpu = "%.1f" % (r["user_s"] + r["sys_s"]) if "user_s" in r else "–"
+        out.append("| %s | %s | %.1f | %s | %s | %s | %s | %s | %s | %s |" % (
+            label, fmt_int(r.get("rate")), r["wall_s"], cpu, fmt_int(r.get("peak_mib")), dup, fam, b3, pp, ratio))
     if any(r.get("carried") for r in rows):
         notes.append("† carried over from an earlier run of this N (`measured_at` in the JSON); "
                      "timings from different runs drift, compare ratios measured in one run.")
@@ -336,7 +338,8 @@ def table(rows, n):
     if sc and sk:
         notes.append("Like for like on stories: samestory cluster ÷ scikit-learn = %.2f×." % (sc["rate"] / sk["rate"]))
     notes.append("Line: raw = every pair written; est>=0.80 = pairs whose Jaccard estimate is ≥ 0.8; "
-                 "closure = connected components (the tool outputs clusters). Family F1 = closure line for all.")
+                 "closure = connected components (the tool outputs clusters). Family F1 = closure line for all. "
+                 "CPU s = user + system seconds (above wall s: the tool used both cores; well below: it waited).")
     return "\n".join(out) + "\n\n" + "\n".join("- " + x for x in notes) + "\n"
 
 
@@ -381,6 +384,7 @@ def main():
     ap.add_argument("--only", action="append", default=[],
                     help="tools or groups to run (comma-separated, repeatable): samestory, peers, "
                          + ", ".join(t[0] for t in TOOLS))
+    ap.add_argument("--bin", help="samestory binary to time (default: ROOT/target/release/samestory)")
     ap.add_argument("--rebuild", action="store_true", help="(run.sh) run cargo build even if the binary exists")
     a = ap.parse_args()
     a.only = {x for o in a.only for x in o.split(",") if x}
