@@ -243,7 +243,7 @@ def command(ctx, name, corpus, w):
     return [py, os.path.join(ctx.peers_dir, PEER_SCRIPTS[name]), corpus, os.path.join(w, ext)], os.path.join(w, ext)
 
 
-def run_tool(ctx, name, group, kind, line, n, corpus_dir):
+def run_tool(ctx, name, group, kind, line, n, corpus_dir, repeat=1):
     row = {"tool": name, "label": LABELS[name], "group": group, "kind": kind, "n": n,
            "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     if group == "samestory":
@@ -257,10 +257,22 @@ def run_tool(ctx, name, group, kind, line, n, corpus_dir):
     os.makedirs(w)
     corpus = os.path.join(corpus_dir, "corpus.jsonl")
     cmd, pred = command(ctx, name, corpus, w)
-    log("%s: running" % name)
-    r = timed(cmd, w, ctx.root)
+    runs = []
+    for k in range(repeat):
+        log("%s: running%s" % (name, " (%d/%d)" % (k + 1, repeat) if repeat > 1 else ""))
+        for f in ("samestory.db", "samestory.db-wal", "samestory.db-shm"):  # ingest starts empty
+            if os.path.exists(os.path.join(w, f)):
+                os.remove(os.path.join(w, f))
+        r = timed(cmd, w, ctx.root)
+        r["loadavg_after"] = os.getloadavg()[0]  # other jobs on a shared machine show here
+        runs.append(r)
+        if r["exit"] != 0:
+            break
+    # best of the repeats: the fastest wall time (noise on a shared machine only ever adds time)
+    r = min(runs, key=lambda x: (x["exit"] != 0, x.get("wall_s", float("inf"))))
     row.update(r)
-    row["loadavg_after"] = os.getloadavg()[0]  # other jobs on a shared machine show here
+    if repeat > 1:
+        row["walls_s"] = [x.get("wall_s") for x in runs]
     if r["exit"] != 0:
         row.update(status="failed", reason="exit %d: %s" % (r["exit"], tail(os.path.join(w, "stderr.txt"))))
         log("%s: FAILED (%s)" % (name, row["reason"]))
@@ -384,6 +396,7 @@ def main():
     ap.add_argument("--only", action="append", default=[],
                     help="tools or groups to run (comma-separated, repeatable): samestory, peers, "
                          + ", ".join(t[0] for t in TOOLS))
+    ap.add_argument("--repeat", type=int, default=1, help="run each tool K times, keep the fastest wall time")
     ap.add_argument("--bin", help="samestory binary to time (default: ROOT/target/release/samestory)")
     ap.add_argument("--rebuild", action="store_true", help="(run.sh) run cargo build even if the binary exists")
     a = ap.parse_args()
@@ -406,7 +419,7 @@ def main():
         for name, group, kind, line in TOOLS:
             why = selected(a, name, group, n)
             if why is None:
-                rows.append(run_tool(ctx, name, group, kind, line, n, corpus_dir))
+                rows.append(run_tool(ctx, name, group, kind, line, n, corpus_dir, a.repeat))
             elif name in prev and prev[name].get("status") == "ok":
                 rows.append(dict(prev[name], carried=True))
             else:
