@@ -225,7 +225,8 @@ def score(ctx, kind, corpus_dir, pred, workdir, name):
     for line in p.stdout.splitlines():
         if line.startswith("JSON "):
             return json.loads(line[5:])
-    raise RuntimeError("%s gave no JSON line: %s" % (script, (p.stdout + p.stderr)[-500:]))
+    last = [x for x in (p.stdout + p.stderr).splitlines() if x.strip()][-1:] or ["no output"]
+    raise RuntimeError("%s gave no JSON line (%s; see score.txt)" % (script, last[0].strip()))
 
 
 def command(ctx, name, corpus, w):
@@ -280,19 +281,20 @@ def run_tool(ctx, name, group, kind, line, n, corpus_dir, repeat=1):
     row["status"] = "ok"
     row["rate"] = n / r["wall_s"] if r.get("wall_s") else None
     # the peers print "tool<TAB>docs<TAB>in-process seconds<TAB>docs/s" on stdout
-    for ln in open(os.path.join(w, "stdout.txt")):
-        p = ln.rstrip("\n").split("\t")
-        if len(p) == 4 and p[0] and p[1] == str(n):
-            row["in_process_s"] = float(p[2])
-    if name == "samestory-dedup":
-        row["pairs_written"] = clusters_to_pairs(os.path.join(w, "clusters.jsonl"), pred)
+    with open(os.path.join(w, "stdout.txt"), errors="replace") as f:
+        for ln in f:
+            p = ln.rstrip("\n").split("\t")
+            if len(p) == 4 and p[0] and p[1] == str(n):
+                row["in_process_s"] = float(p[2])
     if name == "samestory-ingest":
         db = os.path.join(w, "samestory.db")
         row["db_mib"] = os.path.getsize(db) / 2 ** 20 if os.path.exists(db) else None
     if pred:
         try:
+            if name == "samestory-dedup":
+                row["pairs_written"] = clusters_to_pairs(os.path.join(w, "clusters.jsonl"), pred)
             s = score(ctx, kind, corpus_dir, pred, w, name)
-        except Exception as e:  # a broken output file must not stop the run
+        except Exception as e:  # a missing or broken output file must not stop the run
             row.update(status="failed", reason="scoring: %s" % e)
             log("%s: scoring FAILED (%s)" % (name, e))
             return row
@@ -325,8 +327,9 @@ def table(rows, n):
     for r in rows:
         label = r["label"] + (" †" if r.get("carried") else "")
         if r.get("status") != "ok":
-            out.append("| %s | %s | | | | | | | | |" % (label, r.get("status", "?")
-                                                   + (": " + r["reason"] if r.get("reason") else "")))
+            why = " ".join(r.get("reason", "").split()).replace("|", "/")
+            why = why if len(why) <= 160 else why[:157] + "..."
+            out.append("| %s | %s%s | | | | | | | | |" % (label, r.get("status", "?"), ": " + why if why else ""))
             continue
         dup = fam = b3 = pp = ratio = "–"
         q = r.get("quality")
