@@ -85,7 +85,8 @@ pub struct CopyIndex {
     banding: Banding,
     exact: FxHashMap<u64, DocIdx>,
     buckets: FxHashMap<u64, Vec<DocIdx>>,
-    signatures: Vec<Signature>,
+    /// `None` once a document has left the window ([`CopyIndex::forget_before`]).
+    signatures: Vec<Option<Box<Signature>>>,
     docs: Vec<Doc>,
     /// Members of every family with more than one document, keyed by original.
     families: FxHashMap<DocIdx, Vec<DocIdx>>,
@@ -116,8 +117,33 @@ impl CopyIndex {
         self.docs.is_empty()
     }
 
-    pub fn signature(&self, doc: DocIdx) -> &Signature {
-        &self.signatures[doc as usize]
+    /// A document's signature, while it is in the window.
+    pub fn signature(&self, doc: DocIdx) -> Option<&Signature> {
+        self.signatures[doc as usize].as_deref()
+    }
+
+    /// Forgets the signatures of documents published before `cutoff`, so that memory stays flat on
+    /// an endless stream: they can no longer be found as near copies (exact copies still are: the
+    /// exact-hash map keeps 16 bytes a document). Returns how many were forgotten.
+    pub fn forget_before(&mut self, cutoff: Timestamp) -> usize {
+        let mut forgotten = 0;
+        for (doc, sig) in self.docs.iter().zip(self.signatures.iter_mut()) {
+            if sig.is_some() && doc.published.is_some_and(|p| p < cutoff) {
+                *sig = None;
+                forgotten += 1;
+            }
+        }
+        if forgotten > 0 {
+            let signatures = &self.signatures;
+            self.buckets.retain(|_, list| {
+                list.retain(|&d| signatures[d as usize].is_some());
+                if list.capacity() > 2 * list.len() + 4 {
+                    list.shrink_to_fit();
+                }
+                !list.is_empty()
+            });
+        }
+        forgotten
     }
 
     pub fn original_of(&self, doc: DocIdx) -> DocIdx {
@@ -149,7 +175,10 @@ impl CopyIndex {
                 if best.is_some_and(|(d, _, _)| d == doc) {
                     continue;
                 }
-                let j = sig.jaccard(&self.signatures[doc as usize]);
+                let Some(other) = self.signatures[doc as usize].as_deref() else {
+                    continue;
+                };
+                let j = sig.jaccard(other);
                 if j >= self.threshold && best.is_none_or(|(d, bj, _)| j > bj || j == bj && doc < d)
                 {
                     best = Some((doc, j, false));
@@ -169,7 +198,10 @@ impl CopyIndex {
         if !sig.is_empty() {
             for key in self.band_keys(sig) {
                 for &doc in self.buckets.get(&key).map_or(&[][..], Vec::as_slice) {
-                    if !out.contains(&doc) && sig.jaccard(&self.signatures[doc as usize]) >= floor {
+                    let close = self.signatures[doc as usize]
+                        .as_deref()
+                        .is_some_and(|o| sig.jaccard(o) >= floor);
+                    if close && !out.contains(&doc) {
                         out.push(doc);
                     }
                 }
@@ -195,7 +227,7 @@ impl CopyIndex {
                 self.buckets.entry(key).or_default().push(idx);
             }
         }
-        self.signatures.push(sig);
+        self.signatures.push(Some(Box::new(sig)));
         self.docs.push(Doc {
             published,
             original,
@@ -219,7 +251,7 @@ impl CopyIndex {
                 self.buckets.entry(key).or_default().push(idx);
             }
         }
-        self.signatures.push(sig);
+        self.signatures.push(Some(Box::new(sig)));
         self.docs.push(Doc {
             published,
             original: idx,
@@ -312,5 +344,25 @@ mod tests {
             Some((1, true))
         );
         assert!(add(&mut ix, &long_text(2), 400).copy_of.is_none());
+    }
+
+    #[test]
+    fn forgotten_documents_are_found_only_as_exact_copies() {
+        let mut ix = CopyIndex::new(0.8);
+        let base = long_text(3);
+        add(&mut ix, &base, 100);
+        assert_eq!(ix.forget_before(200), 1);
+        assert!(ix.signature(0).is_none());
+        let near = format!("{base} and one more sentence at the end");
+        assert!(
+            add(&mut ix, &near, 300).copy_of.is_none(),
+            "a forgotten article is no near original"
+        );
+        assert_eq!(
+            add(&mut ix, &base, 400)
+                .copy_of
+                .map(|c| (c.original, c.exact)),
+            Some((0, true))
+        );
     }
 }

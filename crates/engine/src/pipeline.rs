@@ -22,6 +22,14 @@ pub struct Config {
     pub cluster: ClusterConfig,
     /// Cluster on text alone, as if no article had a date.
     pub ignore_dates: bool,
+    /// How long after its publication an article can still be found as the original of a near
+    /// copy (exact copies are found forever). Bounds memory on endless streams. `None`: forever.
+    #[serde(default = "default_copy_window")]
+    pub copy_window_secs: Option<i64>,
+}
+
+fn default_copy_window() -> Option<i64> {
+    Some(30 * 86_400)
 }
 
 impl Default for Config {
@@ -31,6 +39,7 @@ impl Default for Config {
             shingle: 5,
             cluster: ClusterConfig::default(),
             ignore_dates: false,
+            copy_window_secs: default_copy_window(),
         }
     }
 }
@@ -100,6 +109,8 @@ pub struct Engine {
     copies: CopyIndex,
     clusterer: Clusterer,
     doc_story: Vec<StoryIdx>,
+    /// The newest publication time seen.
+    latest: Option<Timestamp>,
 }
 
 impl Engine {
@@ -108,6 +119,7 @@ impl Engine {
             copies: CopyIndex::new(config.copy_threshold),
             clusterer: Clusterer::new(config.cluster),
             doc_story: Vec::new(),
+            latest: None,
             config,
         }
     }
@@ -164,6 +176,12 @@ impl Engine {
             }
         };
         self.doc_story.push(story);
+        if let Some(t) = p.published {
+            self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
+        }
+        if self.doc_story.len() % 4096 == 0 {
+            self.forget_old_copies();
+        }
         Outcome {
             doc,
             story,
@@ -171,6 +189,12 @@ impl Engine {
             story_similarity,
             copy_of: added.copy_of,
             repointed: added.repointed,
+        }
+    }
+
+    fn forget_old_copies(&mut self) {
+        if let (Some(window), Some(latest)) = (self.config.copy_window_secs, self.latest) {
+            self.copies.forget_before(latest - window);
         }
     }
 
@@ -182,12 +206,24 @@ impl Engine {
         doc_count: u32,
         stories: Vec<Option<StoryState>>,
     ) {
+        // Forgetting happens every 4096 documents; restoring does what the last of those did, so
+        // that a restarted ingest decides exactly as an uninterrupted one.
+        let mut latest_at_checkpoint = None;
         for d in docs {
+            if let Some(t) = d.published {
+                self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
+            }
+            if (self.doc_story.len() + 1) % 4096 == 0 {
+                latest_at_checkpoint = self.latest;
+            }
             self.copies
                 .insert_known(d.exact_hash, d.signature, d.published, d.original);
             self.doc_story.push(d.story);
         }
         self.clusterer.restore(df, doc_count, stories);
+        if let (Some(window), Some(latest)) = (self.config.copy_window_secs, latest_at_checkpoint) {
+            self.copies.forget_before(latest - window);
+        }
     }
 }
 
