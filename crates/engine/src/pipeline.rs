@@ -179,7 +179,7 @@ impl Engine {
         if let Some(t) = p.published {
             self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
         }
-        if self.doc_story.len() % 4096 == 0 {
+        if self.doc_story.len().is_multiple_of(4096) {
             self.forget_old_copies();
         }
         Outcome {
@@ -213,7 +213,7 @@ impl Engine {
             if let Some(t) = d.published {
                 self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
             }
-            if (self.doc_story.len() + 1) % 4096 == 0 {
+            if (self.doc_story.len() + 1).is_multiple_of(4096) {
                 latest_at_checkpoint = self.latest;
             }
             self.copies
