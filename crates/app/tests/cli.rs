@@ -479,3 +479,45 @@ fn dedup_batch_mode_keeps_originals_and_writes_families() {
     assert!(pairs.iter().all(|p| p[2].as_f64().unwrap() >= 0.8));
     assert!(pairs.iter().any(|p| p[2].as_f64().unwrap() == 1.0));
 }
+
+/// Story quality on the real labelled data sets, when `../shared/data` is there. The figures
+/// asserted are the plain TF-IDF single-pass floor of each set (see BENCHMARKS.md): the engine
+/// must never fall below what the simplest clusterer reaches.
+#[test]
+fn eval_on_shared_data_beats_the_tfidf_floor() {
+    let data = root().join("../shared/data");
+    if !data.exists() {
+        eprintln!("skipped: ../shared/data is absent");
+        return;
+    }
+    let cases: [(&str, &[&str], f64); 4] = [
+        ("basil/basil_dev.jsonl", &["--label", "triplet_id"], 0.98),
+        (
+            "basil/basil_dev.jsonl",
+            &["--label", "triplet_id", "--ignore-dates"],
+            0.927,
+        ),
+        (
+            "ecbplus/ecbplus_train_dev.jsonl",
+            &["--label", "subtopic"],
+            0.826,
+        ),
+        (
+            "uci-headlines/uci-news-aggregator.first6366.csv",
+            &["--label", "STORY", "--text-field", "TITLE"],
+            0.701,
+        ),
+    ];
+    for (file, args, floor) in cases {
+        let path = data.join(file).display().to_string();
+        let mut all = vec!["eval", path.as_str(), "--json"];
+        all.extend_from_slice(args);
+        let v = stdout_json(&run(&all));
+        let f1 = v["bcubed"]["f1"].as_f64().unwrap();
+        assert!(
+            f1 >= floor,
+            "{file} {args:?}: B-cubed F1 {f1} below {floor}"
+        );
+        assert!(v["ari"].as_f64().unwrap() > 0.5, "{v}");
+    }
+}
