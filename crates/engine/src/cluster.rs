@@ -10,8 +10,9 @@
 //! so far, itself included; nothing peeks ahead.
 //!
 //! A story is the running sum of its members' unit vectors (its centroid). An article joins the
-//! story whose centroid is most similar (cosine) if that similarity reaches the threshold, else it
-//! starts a new story: one decision per article, never a re-clustering. Candidate stories come from
+//! story most similar to it (centroid cosine, or mean member cosine for long articles: below) if
+//! that similarity reaches the threshold, else it starts a new story: one decision per article,
+//! never a re-clustering. Candidate stories come from
 //! an inverted index over each story's strongest centroid terms, not from a scan; they are ranked
 //! by the weight of the article's terms that reached them, and only the best
 //! [`ClusterConfig::max_candidates`] get a full cosine, which bounds the work per article however
