@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 use samestory_engine::clean::Cleaner;
 use samestory_engine::dedup::DocIdx;
 use samestory_engine::pipeline::{prepare, story_id, Config, Engine, Prepared};
+use samestory_engine::text::distinct_words;
 use samestory_engine::Article;
 use samestory_store::{EngineDelta, NewArticle, Store};
 use serde::Serialize;
@@ -52,6 +53,8 @@ pub struct Summary {
 struct Decided {
     article: Article,
     prepared: Prepared,
+    /// The distinct words of the clean text, for the search index.
+    search_words: String,
     doc: DocIdx,
     story: u32,
     new_story_id: Option<String>,
@@ -78,7 +81,7 @@ fn write(store: &mut Store, job: &WriteJob) -> samestory_store::Result<()> {
             doc: d.doc,
             published: d.prepared.published,
             clean_text: &d.prepared.cleaned.text,
-            search_words: &d.prepared.search_words,
+            search_words: &d.search_words,
             removals: &d.prepared.cleaned.removals,
             words: d.prepared.words,
             exact_hash: d.prepared.exact_hash,
@@ -108,7 +111,7 @@ pub struct Claimed {
 /// A claimed batch with its fresh articles prepared (the pure, parallel part of the pipeline).
 pub struct PreparedBatch {
     outcomes: Vec<Option<Outcome>>,
-    prepared: Vec<(usize, Article, Prepared)>,
+    prepared: Vec<(usize, Article, Prepared, String)>,
     repeats: Vec<(usize, String)>,
 }
 
@@ -121,7 +124,8 @@ impl Claimed {
             .into_par_iter()
             .map(|(i, a)| {
                 let p = prepare(&a, cleaner, &config);
-                (i, a, p)
+                let words = distinct_words(&p.cleaned.text);
+                (i, a, p, words)
             })
             .collect();
         PreparedBatch {
@@ -284,7 +288,7 @@ impl Ingester {
             repeats,
         } = batch_in;
         let mut batch = Vec::with_capacity(prepared.len());
-        for (i, article, prepared) in prepared {
+        for (i, article, prepared, search_words) in prepared {
             let o = self.engine.add(&prepared);
             let new_story_id = o.story_created.then(|| story_id(&article.id));
             if let Some(id) = &new_story_id {
@@ -311,6 +315,7 @@ impl Ingester {
                 repointed: o.repointed,
                 article,
                 prepared,
+                search_words,
             });
         }
         for (i, id) in repeats {

@@ -8,9 +8,13 @@ use samestory_engine::analysis::{group_quotes, DocText};
 use std::collections::BTreeMap;
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/basil/basil_dev.jsonl").into());
+    let path = std::env::args().nth(1).unwrap_or_else(|| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/basil/basil_dev.jsonl"
+        )
+        .into()
+    });
     let raw = match std::fs::read_to_string(&path) {
         Ok(r) => r,
         Err(e) => {

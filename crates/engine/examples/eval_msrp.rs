@@ -49,9 +49,13 @@ fn jaccard(a: &[u64], b: &[u64]) -> f64 {
 }
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/msrp/msr_paraphrase_train.txt").into());
+    let path = std::env::args().nth(1).unwrap_or_else(|| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/msrp/msr_paraphrase_train.txt"
+        )
+        .into()
+    });
     let raw = match std::fs::read_to_string(&path) {
         Ok(r) => r,
         Err(e) => {

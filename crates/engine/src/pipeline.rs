@@ -55,8 +55,6 @@ pub struct Prepared {
     pub exact_hash: u64,
     pub signature: Signature,
     pub terms: TermCounts,
-    /// The distinct words of the title and clean text, for the search index.
-    pub search_words: String,
 }
 
 pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepared {
@@ -69,9 +67,7 @@ pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepare
     let terms =
         crate::cluster::term_counts(article.title.as_deref(), &cleaned.text, &config.cluster);
     let published = article.published.or(cleaned.published);
-    let search_words = crate::text::distinct_words(&cleaned.text);
     Prepared {
-        search_words,
         words: words.len(),
         exact_hash,
         signature,
