@@ -168,6 +168,8 @@ pub const MAX_ANALYSED: usize = 200;
 
 pub struct Store {
     conn: Connection,
+    /// Opened with [`Store::open_read_only`]: never writes (not even the analysis cache).
+    read_only: bool,
 }
 
 fn term_to_sql(t: Term) -> i64 {
@@ -204,6 +206,39 @@ impl Store {
         Self::init(conn)
     }
 
+    /// Opens an existing database for reading only (`SQLITE_OPEN_READ_ONLY`, `query_only`), without
+    /// migrating it: for readers beside a writer that opened it with [`Store::open`] (WAL lets them
+    /// read while it writes). Refuses a schema other than this build's.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        conn.pragma_update(None, "cache_size", -16_384)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if version < SCHEMA_VERSION {
+            return Err(StoreError::Corrupt(format!(
+                "schema {version} needs migrating to {SCHEMA_VERSION}: open it for writing first"
+            )));
+        }
+        Ok(Store {
+            conn,
+            read_only: true,
+        })
+    }
+
     pub fn open_in_memory() -> Result<Store> {
         Self::init(Connection::open_in_memory()?)
     }
@@ -215,7 +250,10 @@ impl Store {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let mut store = Store { conn };
+        let mut store = Store {
+            conn,
+            read_only: false,
+        };
         schema::migrate(&mut store.conn)?;
         Ok(store)
     }
@@ -655,12 +693,14 @@ impl Store {
             truncated,
             analysis: analyze_story(&doc_texts),
         };
-        let json = serde_json::to_string(&view).expect("analysis serializes");
-        // Best effort: a read-only connection (a server's reader) cannot fill the cache, and need not.
-        let _ = self.conn.execute(
-            "INSERT OR REPLACE INTO analysis_cache (story, members, json) VALUES (?1, ?2, ?3)",
-            params![idx, members, json],
-        );
+        if !self.read_only {
+            let json = serde_json::to_string(&view).expect("analysis serializes");
+            // Best effort: a cache that cannot be written is only a cache.
+            let _ = self.conn.execute(
+                "INSERT OR REPLACE INTO analysis_cache (story, members, json) VALUES (?1, ?2, ?3)",
+                params![idx, members, json],
+            );
+        }
         Ok(view)
     }
 

@@ -128,7 +128,7 @@ impl AppState {
         tokio::task::spawn_blocking(move || {
             let store = match state.0.readers.lock().expect("pool lock").pop() {
                 Some(s) => s,
-                None => Store::open(&state.0.db)?,
+                None => Store::open_read_only(&state.0.db)?,
             };
             let out = f(&store, &state);
             let mut pool = state.0.readers.lock().expect("pool lock");
