@@ -396,6 +396,8 @@ impl Store {
             let mut fts = tx.prepare_cached(
                 "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
             )?;
+            let mut story_of = tx.prepare_cached("SELECT story FROM articles WHERE idx = ?1")?;
+            let mut touched: Vec<i64> = Vec::with_capacity(batch.len());
             for a in batch {
                 let art = a.article;
                 if let Some(id) = &a.new_story_id {
@@ -442,9 +444,24 @@ impl Store {
                         r.text
                     ])?;
                 }
+                touched.push(i64::from(a.story));
                 for &m in a.repointed {
                     repoint.execute(params![a.doc, m])?;
+                    // A repointed article may sit in another story, and may just have become a copy.
+                    touched.push(story_of.query_row([m], |r| r.get(0))?);
                 }
+            }
+            // The stories' outlet and copy counts, recounted for every story the batch touched.
+            touched.sort_unstable();
+            touched.dedup();
+            let mut counts = tx.prepare_cached(
+                "UPDATE stories SET
+                    outlets = (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = ?1),
+                    copies = (SELECT COUNT(*) FROM articles a WHERE a.story = ?1 AND a.original != a.idx)
+                 WHERE idx = ?1",
+            )?;
+            for s in &touched {
+                counts.execute([s])?;
             }
             let mut upd = tx.prepare_cached(
                 "UPDATE stories SET size = ?2, first = ?3, last = ?4, state = ?5 WHERE idx = ?1",
@@ -476,9 +493,7 @@ impl Store {
     /// Stories, largest first (then newest), at most `limit`.
     pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>> {
         let mut st = self.conn.prepare(
-            "SELECT s.id, s.size, s.first, s.last, s.headline,
-                    (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx),
-                    (SELECT COUNT(*) FROM articles a WHERE a.story = s.idx AND a.original != a.idx)
+            "SELECT s.id, s.size, s.first, s.last, s.headline, s.outlets, s.copies
              FROM stories s ORDER BY s.size DESC, s.last DESC, s.idx LIMIT ?1",
         )?;
         let rows = st.query_map([limit as i64], |r| {

@@ -127,10 +127,10 @@ fn decode_cursor(sort: Sort, cursor: &str) -> Result<Vec<i64>, ApiError> {
     Ok(key)
 }
 
-const SUMMARY_COLUMNS: &str = "s.id, s.size, s.first, s.last, s.headline,
-    (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx),
-    (SELECT COUNT(*) FROM articles a WHERE a.story = s.idx AND a.original != a.idx),
-    s.idx";
+/// The story's own columns only: the outlet and copy counts are kept on the story (schema 3), so
+/// a page costs an index range scan and no per-story count.
+const SUMMARY_COLUMNS: &str =
+    "s.id, s.size, s.first, s.last, s.headline, s.outlets, s.copies, s.idx";
 
 fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<(StorySummary, i64)> {
     Ok((
@@ -178,11 +178,7 @@ pub fn list(store: &Store, f: &StoryFilter) -> Result<StoryPage, ApiError> {
         );
     }
     if let Some(n) = f.min_outlets.filter(|&n| n > 1) {
-        arg(
-            &mut wh,
-            "(SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx) >= ?",
-            Sql::Integer(n as i64),
-        );
+        arg(&mut wh, "s.outlets >= ?", Sql::Integer(n as i64));
     }
     let order = match f.sort {
         Sort::Newest => "COALESCE(s.last, -1) DESC, s.idx DESC",
