@@ -130,7 +130,16 @@ impl AppState {
                 Some(s) => s,
                 None => Store::open_read_only(&state.0.db)?,
             };
-            let out = f(&store, &state);
+            // One read transaction for the whole request: one consistent snapshot, and one WAL
+            // read lock (and page-cache check) instead of one per statement.
+            let out = match store.connection().unchecked_transaction() {
+                Ok(tx) => {
+                    let out = f(&store, &state);
+                    drop(tx); // rolls back: nothing was written
+                    out
+                }
+                Err(e) => Err(e.into()),
+            };
             let mut pool = state.0.readers.lock().expect("pool lock");
             if pool.len() < POOL_SIZE {
                 pool.push(store);
