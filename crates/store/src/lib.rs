@@ -166,6 +166,50 @@ pub struct StoryAnalysisView {
 /// The most articles of one story that an analysis takes (in publication order).
 pub const MAX_ANALYSED: usize = 200;
 
+impl StoryAnalysisView {
+    /// The analysis of story `story` over `articles` (each with its clean text, in publication
+    /// order), of which it takes the first [`MAX_ANALYSED`]. Pure: for callers that already hold
+    /// the texts ([`Store::story_analysis`] reads them itself).
+    pub fn compute<'a>(
+        story: &str,
+        articles: impl IntoIterator<Item = (&'a ArticleRow, &'a str)>,
+    ) -> StoryAnalysisView {
+        let mut docs = Vec::new();
+        let mut texts = Vec::new();
+        let mut truncated = false;
+        for (a, text) in articles {
+            if docs.len() == MAX_ANALYSED {
+                truncated = true;
+                break;
+            }
+            docs.push(AnalysisDoc {
+                id: a.id.clone(),
+                outlet: a.source.clone().unwrap_or_else(|| a.id.clone()),
+                title: a.title.clone(),
+                published: a.published,
+                copy_of: a.copy_of.clone(),
+            });
+            texts.push(text);
+        }
+        let doc_texts: Vec<DocText<'_>> = texts
+            .iter()
+            .zip(&docs)
+            .enumerate()
+            .map(|(i, (t, d))| DocText {
+                doc: i,
+                outlet: d.outlet.clone(),
+                text: t,
+            })
+            .collect();
+        StoryAnalysisView {
+            story: story.to_owned(),
+            analysis: analyze_story(&doc_texts),
+            docs,
+            truncated,
+        }
+    }
+}
+
 pub struct Store {
     conn: Connection,
     /// Opened with [`Store::open_read_only`]: never writes (not even the analysis cache).
@@ -576,6 +620,59 @@ impl Store {
         Ok((summary, articles))
     }
 
+    /// One story and its articles with their texts (in publication order): [`Store::story`] plus
+    /// what [`Store::article`] gives for each article, in four queries whatever the story's size.
+    pub fn story_full(&self, id: &str) -> Result<(StorySummary, Vec<ArticleFull>)> {
+        let (summary, rows) = self.story(id)?;
+        let mut texts: std::collections::HashMap<String, (i64, String, Option<String>)> =
+            std::collections::HashMap::with_capacity(rows.len());
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.idx, a.id, a.text, a.meta FROM articles a
+             WHERE a.story = (SELECT idx FROM stories WHERE id = ?1)",
+        )?;
+        let mut q = st.query([id])?;
+        while let Some(r) = q.next()? {
+            texts.insert(r.get(1)?, (r.get(0)?, r.get(2)?, r.get(3)?));
+        }
+        let mut removals: std::collections::HashMap<i64, Vec<StoredRemoval>> =
+            std::collections::HashMap::new();
+        let mut st = self.conn.prepare_cached(
+            "SELECT r.article, r.start, r.end, r.reason, r.text FROM removals r
+             JOIN articles a ON a.idx = r.article
+             WHERE a.story = (SELECT idx FROM stories WHERE id = ?1) ORDER BY r.article, r.start",
+        )?;
+        let mut q = st.query([id])?;
+        while let Some(r) = q.next()? {
+            removals.entry(r.get(0)?).or_default().push(StoredRemoval {
+                start: r.get::<_, i64>(1)? as usize,
+                end: r.get::<_, i64>(2)? as usize,
+                reason: r.get(3)?,
+                text: r.get(4)?,
+            });
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            // Within one read transaction the article is there; outside one it may have been
+            // written between the queries, and is then left for the next read.
+            let Some((idx, text, meta)) = texts.remove(&row.id) else {
+                continue;
+            };
+            let removals = removals.remove(&idx).unwrap_or_default();
+            let clean_text = cut(&text, &removals);
+            let meta = meta
+                .and_then(|m| serde_json::from_str(&m).ok())
+                .unwrap_or(serde_json::Value::Null);
+            out.push(ArticleFull {
+                row,
+                text,
+                clean_text,
+                removals,
+                meta,
+            });
+        }
+        Ok((summary, out))
+    }
+
     /// One article with its texts.
     pub fn article(&self, id: &str) -> Result<ArticleFull> {
         let row = self
@@ -685,32 +782,9 @@ impl Store {
         for a in articles {
             texts.push(self.clean_text(&a.id)?);
         }
-        let docs: Vec<AnalysisDoc> = articles
-            .iter()
-            .map(|a| AnalysisDoc {
-                id: a.id.clone(),
-                outlet: a.source.clone().unwrap_or_else(|| a.id.clone()),
-                title: a.title.clone(),
-                published: a.published,
-                copy_of: a.copy_of.clone(),
-            })
-            .collect();
-        let doc_texts: Vec<DocText<'_>> = texts
-            .iter()
-            .zip(&docs)
-            .enumerate()
-            .map(|(i, (t, d))| DocText {
-                doc: i,
-                outlet: d.outlet.clone(),
-                text: t,
-            })
-            .collect();
-        let view = StoryAnalysisView {
-            story: id.to_owned(),
-            docs,
-            truncated,
-            analysis: analyze_story(&doc_texts),
-        };
+        let mut view =
+            StoryAnalysisView::compute(id, articles.iter().zip(texts.iter().map(String::as_str)));
+        view.truncated = truncated;
         if !self.read_only {
             let json = serde_json::to_string(&view).expect("analysis serializes");
             // Best effort: a cache that cannot be written is only a cache.

@@ -5,16 +5,21 @@
 //! so a page stays right while new articles arrive (an offset would skip or repeat stories). The
 //! cursor is opaque to clients (hex of `sort.key.idx`) and checked when read back.
 //!
-//! The story analysis is the store's ([`Store::story_analysis`], computed on demand and cached in
-//! the database keyed on the member set); [`AnalysisCache`] keeps the hot ones in memory too.
+//! The story list reads the outlet and copy counts kept on each story (schema 3) and walks the
+//! index of its sort order, so a page costs the same however many stories there are.
+//!
+//! A story's analysis is computed from the texts the story read has just loaded and kept in
+//! [`AnalysisCache`], which serves it for up to [`STALE_FOR`] after the story changed rather than
+//! recompute it on every read of a growing story (why, and what that means for clients, there).
 
 use super::error::{ApiError, ErrorKind};
 use rusqlite::types::Value as Sql;
 use samestory_engine::Timestamp;
-use samestory_store::{ArticleFull, ArticleRow, Store, StoryAnalysisView, StorySummary};
+use samestory_store::{ArticleFull, Store, StoryAnalysisView, StorySummary};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 200;
@@ -269,16 +274,31 @@ pub fn latest_day_with_stories(
     Ok(any.map(day_of))
 }
 
-/// Story analyses keyed on the story id, each valid for the member set it was computed on. The
-/// store keeps its own cache in the database; this one in front of it spares the readers the
-/// database round trip (and the cache write) for stories read often.
+/// Story analyses in memory, keyed on the story id, each with the member set (article ids and
+/// originals) it was computed on and when.
+///
+/// Under steady ingest a story that is read is usually one that is growing, so a cache that had to
+/// match the member set exactly would recompute on nearly every read. Instead an analysis is served
+/// while it is at most [`STALE_FOR`] old even when articles joined since; past that, the next read
+/// recomputes it (from the texts it has just read, with no further query). A story is thus
+/// analysed at most about once per [`STALE_FOR`] however often it is read, and an answer lags the
+/// story by at most that much. A stale analysis is still self-consistent: `docs` names the
+/// articles it covers, and spans point into those articles' clean texts, which never change.
+/// The cache is per server process (the database's own cache, keyed on the exact member set, is
+/// the CLI's; readers here are read-only and do not fill it).
 #[derive(Default)]
 pub struct AnalysisCache {
     map: Mutex<HashMap<String, CachedAnalysis>>,
 }
 
-/// An analysis and the member set (article ids and originals) it was computed on.
-type CachedAnalysis = (Vec<(String, Option<String>)>, Arc<StoryAnalysisView>);
+/// How long an analysis is served after the story changed (see [`AnalysisCache`]).
+pub const STALE_FOR: Duration = Duration::from_secs(2);
+
+struct CachedAnalysis {
+    members: Vec<(String, Option<String>)>,
+    computed: Instant,
+    view: Arc<StoryAnalysisView>,
+}
 
 /// Analyses kept at most; past it the cache starts over (stories read often are back quickly).
 const CACHE_STORIES: usize = 1024;
@@ -289,29 +309,36 @@ pub fn outlet_of(source: Option<&str>, id: &str) -> String {
 }
 
 impl AnalysisCache {
-    /// The analysis of a story whose articles (in publication order) are `articles`.
-    pub fn get(
-        &self,
-        store: &Store,
-        story: &str,
-        articles: &[ArticleRow],
-    ) -> Result<Arc<StoryAnalysisView>, ApiError> {
+    /// The analysis of a story whose articles (in publication order, with their texts) are
+    /// `articles`: the cached one when it is current or recent, else a new one.
+    pub fn get(&self, story: &str, articles: &[ArticleFull]) -> Arc<StoryAnalysisView> {
         let members: Vec<(String, Option<String>)> = articles
             .iter()
-            .map(|a| (a.id.clone(), a.copy_of.clone()))
+            .map(|a| (a.row.id.clone(), a.row.copy_of.clone()))
             .collect();
-        if let Some((m, v)) = self.map.lock().expect("cache lock").get(story) {
-            if *m == members {
-                return Ok(v.clone());
+        if let Some(c) = self.map.lock().expect("cache lock").get(story) {
+            if c.members == members || c.computed.elapsed() < STALE_FOR {
+                return c.view.clone();
             }
         }
-        let view = Arc::new(store.story_analysis(story)?);
+        let computed = Instant::now();
+        let view = Arc::new(StoryAnalysisView::compute(
+            story,
+            articles.iter().map(|a| (&a.row, a.clean_text.as_str())),
+        ));
         let mut map = self.map.lock().expect("cache lock");
         if map.len() >= CACHE_STORIES {
             map.clear();
         }
-        map.insert(story.to_owned(), (members, view.clone()));
-        Ok(view)
+        map.insert(
+            story.to_owned(),
+            CachedAnalysis {
+                members,
+                computed,
+                view: view.clone(),
+            },
+        );
+        view
     }
 }
 
@@ -319,17 +346,39 @@ impl AnalysisCache {
 pub struct StoryFull {
     pub summary: StorySummary,
     pub articles: Vec<ArticleFull>,
-    /// `analysis.docs[i]` is `articles[i]` (the first [`samestory_store::MAX_ANALYSED`] of them).
+    /// Covers the articles its `docs` name: the first [`samestory_store::MAX_ANALYSED`] of
+    /// `articles`, or, at most [`STALE_FOR`] after the story changed, the ones it had then.
     pub analysis: Arc<StoryAnalysisView>,
 }
 
+impl StoryFull {
+    /// The analysis document of each article (`None` for one it does not cover).
+    pub fn docs_of_articles(&self) -> Vec<Option<usize>> {
+        let docs = &self.analysis.docs;
+        let aligned = docs
+            .iter()
+            .zip(&self.articles)
+            .all(|(d, a)| d.id == a.row.id);
+        if aligned {
+            return (0..self.articles.len())
+                .map(|i| (i < docs.len()).then_some(i))
+                .collect();
+        }
+        let by_id: HashMap<&str, usize> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        self.articles
+            .iter()
+            .map(|a| by_id.get(a.row.id.as_str()).copied())
+            .collect()
+    }
+}
+
 pub fn load_story(store: &Store, cache: &AnalysisCache, id: &str) -> Result<StoryFull, ApiError> {
-    let (summary, rows) = store.story(id)?;
-    let analysis = cache.get(store, &summary.id, &rows)?;
-    let articles = rows
-        .iter()
-        .map(|r| store.article(&r.id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (summary, articles) = store.story_full(id)?;
+    let analysis = cache.get(&summary.id, &articles);
     Ok(StoryFull {
         summary,
         articles,
