@@ -202,6 +202,7 @@ fn story_body(full: &StoryFull) -> String {
         summary,
         articles,
         analysis,
+        ..
     } = full;
     let a = &analysis.analysis;
     // Articles and analysis documents are matched by id: a recent analysis may not cover the

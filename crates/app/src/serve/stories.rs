@@ -297,7 +297,16 @@ pub const STALE_FOR: Duration = Duration::from_secs(2);
 struct CachedAnalysis {
     members: Vec<(String, Option<String>)>,
     computed: Instant,
-    view: Arc<StoryAnalysisView>,
+    /// A reader is recomputing it: the others keep serving this one meanwhile.
+    refreshing: bool,
+    analysis: Analysis,
+}
+
+/// An analysis, and its JSON (made once, for every API answer that carries it).
+#[derive(Clone)]
+pub struct Analysis {
+    pub view: Arc<StoryAnalysisView>,
+    pub json: Arc<str>,
 }
 
 /// Analyses kept at most; past it the cache starts over (stories read often are back quickly).
@@ -310,22 +319,31 @@ pub fn outlet_of(source: Option<&str>, id: &str) -> String {
 
 impl AnalysisCache {
     /// The analysis of a story whose articles (in publication order, with their texts) are
-    /// `articles`: the cached one when it is current or recent, else a new one.
-    pub fn get(&self, story: &str, articles: &[ArticleFull]) -> Arc<StoryAnalysisView> {
+    /// `articles`: the cached one when it is current or recent (or already being recomputed by
+    /// another reader), else a new one.
+    pub fn get(&self, story: &str, articles: &[ArticleFull]) -> Analysis {
         let members: Vec<(String, Option<String>)> = articles
             .iter()
             .map(|a| (a.row.id.clone(), a.row.copy_of.clone()))
             .collect();
-        if let Some(c) = self.map.lock().expect("cache lock").get(story) {
-            if c.members == members || c.computed.elapsed() < STALE_FOR {
-                return c.view.clone();
+        if let Some(c) = self.map.lock().expect("cache lock").get_mut(story) {
+            if c.members == members || c.computed.elapsed() < STALE_FOR || c.refreshing {
+                return c.analysis.clone();
             }
+            c.refreshing = true;
         }
         let computed = Instant::now();
-        let view = Arc::new(StoryAnalysisView::compute(
+        let view = StoryAnalysisView::compute(
             story,
             articles.iter().map(|a| (&a.row, a.clean_text.as_str())),
-        ));
+        );
+        let json: Arc<str> = serde_json::to_string(&view)
+            .expect("analysis serializes")
+            .into();
+        let analysis = Analysis {
+            view: Arc::new(view),
+            json,
+        };
         let mut map = self.map.lock().expect("cache lock");
         if map.len() >= CACHE_STORIES {
             map.clear();
@@ -335,10 +353,11 @@ impl AnalysisCache {
             CachedAnalysis {
                 members,
                 computed,
-                view: view.clone(),
+                refreshing: false,
+                analysis: analysis.clone(),
             },
         );
-        view
+        analysis
     }
 }
 
@@ -349,6 +368,8 @@ pub struct StoryFull {
     /// Covers the articles its `docs` name: the first [`samestory_store::MAX_ANALYSED`] of
     /// `articles`, or, at most [`STALE_FOR`] after the story changed, the ones it had then.
     pub analysis: Arc<StoryAnalysisView>,
+    /// `analysis` as JSON.
+    pub analysis_json: Arc<str>,
 }
 
 impl StoryFull {
@@ -382,7 +403,8 @@ pub fn load_story(store: &Store, cache: &AnalysisCache, id: &str) -> Result<Stor
     Ok(StoryFull {
         summary,
         articles,
-        analysis,
+        analysis: analysis.view,
+        analysis_json: analysis.json,
     })
 }
 
