@@ -420,6 +420,64 @@ mod tests {
         assert!(decode_cursor(Sort::Newest, "zz").is_err());
     }
 
+    fn article(id: &str, text: &str) -> ArticleFull {
+        ArticleFull {
+            row: samestory_store::ArticleRow {
+                id: id.into(),
+                url: None,
+                title: None,
+                source: Some(format!("outlet-{id}")),
+                published: None,
+                story: "s1".into(),
+                copy_of: None,
+                copy_jaccard: None,
+                copy_exact: false,
+                words: 0,
+            },
+            text: text.into(),
+            clean_text: text.into(),
+            removals: Vec::new(),
+            meta: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn a_recent_analysis_is_served_after_its_story_grew_and_matched_by_id() {
+        let text = "The council approved the new bridge on Monday. Work starts in May.";
+        let cache = AnalysisCache::default();
+        let two = vec![article("a", text), article("b", text)];
+        let first = cache.get("s1", &two);
+        assert_eq!(first.view.docs.len(), 2);
+        // A third article arrives before the first in publication order: within STALE_FOR the
+        // cached analysis answers, and articles are matched to its docs by id.
+        let three = vec![article("c", text), article("a", text), article("b", text)];
+        let again = cache.get("s1", &three);
+        assert!(Arc::ptr_eq(&first.view, &again.view));
+        let full = StoryFull {
+            summary: StorySummary {
+                id: "s1".into(),
+                size: 3,
+                outlets: 3,
+                copies: 0,
+                first: None,
+                last: None,
+                headline: String::new(),
+            },
+            articles: three.clone(),
+            analysis: again.view,
+            analysis_json: again.json,
+        };
+        assert_eq!(full.docs_of_articles(), vec![None, Some(0), Some(1)]);
+        // Past STALE_FOR a changed story is analysed again, whole.
+        cache.map.lock().unwrap().get_mut("s1").unwrap().computed -= STALE_FOR;
+        let fresh = cache.get("s1", &three);
+        assert_eq!(fresh.view.docs.len(), 3);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&fresh.json).unwrap()["docs"][0]["id"],
+            "c"
+        );
+    }
+
     #[test]
     fn search_words_are_quoted_for_fts5() {
         assert_eq!(
