@@ -71,30 +71,28 @@ pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Api
     // Written straight to bytes (no `Value` tree), with the analysis's JSON made once per analysis.
     let body = state
         .read(move |s, st| {
-            let full = stories::load_story(s, st.analyses(), &id)?;
-            let articles: Vec<_> = full.articles.iter().map(|a| &a.row).collect();
-            let copies: Vec<CopyOut<'_>> = full
-                .articles
+            let (summary, articles, analysis) = stories::load_story_rows(s, st.analyses(), &id)?;
+            let copies: Vec<CopyOut<'_>> = articles
                 .iter()
                 .filter_map(|a| {
-                    a.row.copy_of.as_deref().map(|o| CopyOut {
-                        id: &a.row.id,
+                    a.copy_of.as_deref().map(|o| CopyOut {
+                        id: &a.id,
                         original: o,
-                        jaccard: a.row.copy_jaccard,
-                        exact: a.row.copy_exact,
+                        jaccard: a.copy_jaccard,
+                        exact: a.copy_exact,
                     })
                 })
                 .collect();
-            let mut out = Vec::with_capacity(full.analysis_json.len() * 2 + 4096);
+            let mut out = Vec::with_capacity(analysis.json.len() + articles.len() * 400 + 1024);
             let ser = "story serializes";
             out.extend_from_slice(b"{\"story\":");
-            serde_json::to_writer(&mut out, &full.summary).expect(ser);
+            serde_json::to_writer(&mut out, &summary).expect(ser);
             out.extend_from_slice(b",\"articles\":");
             serde_json::to_writer(&mut out, &articles).expect(ser);
             out.extend_from_slice(b",\"copies\":");
             serde_json::to_writer(&mut out, &copies).expect(ser);
             out.extend_from_slice(b",\"analysis\":");
-            out.extend_from_slice(full.analysis_json.as_bytes());
+            out.extend_from_slice(analysis.json.as_bytes());
             out.push(b'}');
             Ok(out)
         })

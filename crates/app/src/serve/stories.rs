@@ -15,8 +15,9 @@
 use super::error::{ApiError, ErrorKind};
 use rusqlite::types::Value as Sql;
 use samestory_engine::Timestamp;
-use samestory_store::{ArticleFull, Store, StoryAnalysisView, StorySummary};
+use samestory_store::{ArticleFull, ArticleRow, Store, StoryAnalysisView, StorySummary};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -237,6 +238,22 @@ pub fn list(store: &Store, f: &StoryFilter) -> Result<StoryPage, ApiError> {
     })
 }
 
+/// A story's articles without their texts, and its analysis: what `GET /api/stories/{id}` shows.
+/// The texts are read only when the analysis has to be made again.
+pub fn load_story_rows(
+    store: &Store,
+    cache: &AnalysisCache,
+    id: &str,
+) -> Result<(StorySummary, Vec<ArticleRow>, Analysis), ApiError> {
+    let (summary, rows) = store.story(id)?;
+    let refs: Vec<&ArticleRow> = rows.iter().collect();
+    // In the request's read transaction, so the same articles as `rows`.
+    let analysis = cache.get(&summary.id, &refs, || {
+        Ok(Cow::Owned(store.story_full(&summary.id)?.1))
+    })?;
+    Ok((summary, rows, analysis))
+}
+
 /// The UTC day (its first second) of a timestamp.
 pub fn day_of(t: Timestamp) -> Timestamp {
     t.div_euclid(86_400) * 86_400
@@ -318,20 +335,35 @@ pub fn outlet_of(source: Option<&str>, id: &str) -> String {
 }
 
 impl AnalysisCache {
-    /// The analysis of a story whose articles (in publication order, with their texts) are
-    /// `articles`: the cached one when it is current or recent (or already being recomputed by
-    /// another reader), else a new one.
-    pub fn get(&self, story: &str, articles: &[ArticleFull]) -> Analysis {
-        let members: Vec<(String, Option<String>)> = articles
+    /// The analysis of a story whose articles (in publication order) are `rows`: the cached one
+    /// when it is current or recent (or already being recomputed by another reader), else a new
+    /// one made from the articles `texts` gives (the same ones, with their texts), which is only
+    /// called then.
+    pub fn get<'a>(
+        &self,
+        story: &str,
+        rows: &[&ArticleRow],
+        texts: impl FnOnce() -> Result<Cow<'a, [ArticleFull]>, ApiError>,
+    ) -> Result<Analysis, ApiError> {
+        let members: Vec<(String, Option<String>)> = rows
             .iter()
-            .map(|a| (a.row.id.clone(), a.row.copy_of.clone()))
+            .map(|a| (a.id.clone(), a.copy_of.clone()))
             .collect();
         if let Some(c) = self.map.lock().expect("cache lock").get_mut(story) {
             if c.members == members || c.computed.elapsed() < STALE_FOR || c.refreshing {
-                return c.analysis.clone();
+                return Ok(c.analysis.clone());
             }
             c.refreshing = true;
         }
+        let articles = match texts() {
+            Ok(a) => a,
+            Err(e) => {
+                if let Some(c) = self.map.lock().expect("cache lock").get_mut(story) {
+                    c.refreshing = false;
+                }
+                return Err(e);
+            }
+        };
         let computed = Instant::now();
         let view = StoryAnalysisView::compute(
             story,
@@ -357,7 +389,7 @@ impl AnalysisCache {
                 analysis: analysis.clone(),
             },
         );
-        analysis
+        Ok(analysis)
     }
 }
 
@@ -368,8 +400,6 @@ pub struct StoryFull {
     /// Covers the articles its `docs` name: the first [`samestory_store::MAX_ANALYSED`] of
     /// `articles`, or, at most [`STALE_FOR`] after the story changed, the ones it had then.
     pub analysis: Arc<StoryAnalysisView>,
-    /// `analysis` as JSON.
-    pub analysis_json: Arc<str>,
 }
 
 impl StoryFull {
@@ -399,12 +429,12 @@ impl StoryFull {
 
 pub fn load_story(store: &Store, cache: &AnalysisCache, id: &str) -> Result<StoryFull, ApiError> {
     let (summary, articles) = store.story_full(id)?;
-    let analysis = cache.get(&summary.id, &articles);
+    let rows: Vec<&ArticleRow> = articles.iter().map(|a| &a.row).collect();
+    let analysis = cache.get(&summary.id, &rows, || Ok(Cow::Borrowed(&articles[..])))?;
     Ok(StoryFull {
         summary,
         articles,
         analysis: analysis.view,
-        analysis_json: analysis.json,
     })
 }
 
@@ -446,12 +476,18 @@ mod tests {
         let text = "The council approved the new bridge on Monday. Work starts in May.";
         let cache = AnalysisCache::default();
         let two = vec![article("a", text), article("b", text)];
-        let first = cache.get("s1", &two);
+        let get = |arts: &Vec<ArticleFull>| {
+            let rows: Vec<&ArticleRow> = arts.iter().map(|a| &a.row).collect();
+            cache
+                .get("s1", &rows, || Ok(Cow::Borrowed(&arts[..])))
+                .unwrap()
+        };
+        let first = get(&two);
         assert_eq!(first.view.docs.len(), 2);
         // A third article arrives before the first in publication order: within STALE_FOR the
         // cached analysis answers, and articles are matched to its docs by id.
         let three = vec![article("c", text), article("a", text), article("b", text)];
-        let again = cache.get("s1", &three);
+        let again = get(&three);
         assert!(Arc::ptr_eq(&first.view, &again.view));
         let full = StoryFull {
             summary: StorySummary {
@@ -465,12 +501,11 @@ mod tests {
             },
             articles: three.clone(),
             analysis: again.view,
-            analysis_json: again.json,
         };
         assert_eq!(full.docs_of_articles(), vec![None, Some(0), Some(1)]);
         // Past STALE_FOR a changed story is analysed again, whole.
         cache.map.lock().unwrap().get_mut("s1").unwrap().computed -= STALE_FOR;
-        let fresh = cache.get("s1", &three);
+        let fresh = get(&three);
         assert_eq!(fresh.view.docs.len(), 3);
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&fresh.json).unwrap()["docs"][0]["id"],
