@@ -263,9 +263,6 @@ impl Store {
         )?;
         conn.pragma_update(None, "query_only", "ON")?;
         conn.pragma_update(None, "cache_size", -16_384)?;
-        // Pages straight from the mapped file: a WAL reader's page cache starts over whenever the
-        // database changed, which under steady ingest is every transaction.
-        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
