@@ -5,8 +5,12 @@
 //! ```sh
 //! cargo build --release && cargo run --release --example serve_load -- --seconds 60
 //! ```
-//! Flags: `--seconds N` (default 60), `--writers N` (8), `--readers N` (32), `--bin PATH` (default:
+//! Flags: `--seconds N` (default 60), `--writers N` (8), `--readers N` (32), `--write-rate N`
+//! (articles per second over all writers; default: as fast as answered), `--bin PATH` (default:
 //! the `samestory` built beside this example).
+//!
+//! Without `--write-rate` a faster server also ingests more, so its stories grow larger and each
+//! story read does more work: compare servers at the same `--write-rate`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -133,6 +137,8 @@ fn main() {
     let seconds: u64 = arg(&args, "--seconds").map_or(60, |s| s.parse().expect("--seconds N"));
     let writers: usize = arg(&args, "--writers").map_or(8, |s| s.parse().expect("--writers N"));
     let readers: usize = arg(&args, "--readers").map_or(32, |s| s.parse().expect("--readers N"));
+    let write_rate: Option<f64> =
+        arg(&args, "--write-rate").map(|s| s.parse().expect("--write-rate N"));
     let bin = arg(&args, "--bin").map_or_else(
         || {
             let exe = std::env::current_exe().expect("exe");
@@ -177,7 +183,18 @@ fn main() {
             let mut rng = Rng(0x1234_5678 + w as u64 * 7919);
             let mut lat = Vec::new();
             let mut n = 0u64;
+            // Each writer's share of the rate, its posts spread evenly (and staggered).
+            let every = write_rate.map(|r| Duration::from_secs_f64(writers as f64 / r));
+            let mut next =
+                Instant::now() + every.map_or(Duration::ZERO, |e| e * w as u32 / writers as u32);
             while Instant::now() < deadline {
+                if let Some(e) = every {
+                    let now = Instant::now();
+                    if next > now {
+                        std::thread::sleep(next - now);
+                    }
+                    next += e;
+                }
                 let body = article(&mut rng, &format!("w{w}-{n}"));
                 n += 1;
                 let t = Instant::now();
@@ -277,7 +294,10 @@ fn main() {
     let in_db = health["articles"].as_u64().unwrap_or(0);
     let posted = stored.load(Ordering::Relaxed);
     let failed = failures.load(Ordering::Relaxed);
-    println!("{seconds} s, {writers} writers, {readers} readers");
+    println!(
+        "{seconds} s, {writers} writers{}, {readers} readers",
+        write_rate.map_or_else(String::new, |r| format!(" (at most {r}/s)"))
+    );
     println!(
         "writes: {} ({:.0}/s), p50 {:.1} ms, p99 {:.1} ms",
         writes.len(),

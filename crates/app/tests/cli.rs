@@ -521,3 +521,57 @@ fn eval_on_shared_data_beats_the_tfidf_floor() {
         assert!(v["ari"].as_f64().unwrap() > 0.5, "{v}");
     }
 }
+
+/// The outlet and copy counts kept on each story (schema 3) equal a count over its articles, after
+/// ingests in many batches, and migration 3 fills them in for a database written before it.
+#[test]
+fn story_counts_are_kept_and_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let corpus = dir.path().join("c.jsonl");
+    std::fs::write(&corpus, synthetic_corpus(300)).unwrap();
+    let out = run(&[
+        "ingest",
+        corpus.to_str().unwrap(),
+        &fixture("articles"),
+        "--db",
+        db.to_str().unwrap(),
+        "--batch",
+        "7",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    const RECOUNT: &str = "SELECT COUNT(*), SUM(s.copies), SUM(s.outlets) FROM stories s
+        WHERE s.outlets = (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx)
+          AND s.copies = (SELECT COUNT(*) FROM articles a WHERE a.story = s.idx AND a.original != a.idx)";
+    let check = || {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let stories: i64 = conn
+            .query_row("SELECT COUNT(*) FROM stories", [], |r| r.get(0))
+            .unwrap();
+        let (right, copies, outlets): (i64, i64, i64) = conn
+            .query_row(RECOUNT, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        assert_eq!(right, stories, "every story's counts are right");
+        assert!(
+            copies > 0 && outlets >= stories,
+            "{copies} copies, {outlets} outlets"
+        );
+    };
+    check();
+    // Back to schema 2: drop what migration 3 added, then let `stories` migrate again.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP INDEX stories_last; DROP INDEX stories_newest; DROP INDEX stories_size_last;
+         ALTER TABLE stories DROP COLUMN outlets; ALTER TABLE stories DROP COLUMN copies;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let stories = stdout_json(&run(&["stories", "--db", db.to_str().unwrap(), "--json"]));
+    assert!(stories[0]["outlets"].as_u64().unwrap() >= 1, "{stories}");
+    check();
+}

@@ -169,8 +169,54 @@ pub struct StoryAnalysisView {
 /// The most articles of one story that an analysis takes (in publication order).
 pub const MAX_ANALYSED: usize = 200;
 
+impl StoryAnalysisView {
+    /// The analysis of story `story` over `articles` (each with its clean text, in publication
+    /// order), of which it takes the first [`MAX_ANALYSED`]. Pure: for callers that already hold
+    /// the texts ([`Store::story_analysis`] reads them itself).
+    pub fn compute<'a>(
+        story: &str,
+        articles: impl IntoIterator<Item = (&'a ArticleRow, &'a str)>,
+    ) -> StoryAnalysisView {
+        let mut docs = Vec::new();
+        let mut texts = Vec::new();
+        let mut truncated = false;
+        for (a, text) in articles {
+            if docs.len() == MAX_ANALYSED {
+                truncated = true;
+                break;
+            }
+            docs.push(AnalysisDoc {
+                id: a.id.clone(),
+                outlet: a.source.clone().unwrap_or_else(|| a.id.clone()),
+                title: a.title.clone(),
+                published: a.published,
+                copy_of: a.copy_of.clone(),
+            });
+            texts.push(text);
+        }
+        let doc_texts: Vec<DocText<'_>> = texts
+            .iter()
+            .zip(&docs)
+            .enumerate()
+            .map(|(i, (t, d))| DocText {
+                doc: i,
+                outlet: d.outlet.clone(),
+                text: t,
+            })
+            .collect();
+        StoryAnalysisView {
+            story: story.to_owned(),
+            analysis: analyze_story(&doc_texts),
+            docs,
+            truncated,
+        }
+    }
+}
+
 pub struct Store {
     conn: Connection,
+    /// Opened with [`Store::open_read_only`]: never writes (not even the analysis cache).
+    read_only: bool,
 }
 
 fn term_to_sql(t: Term) -> i64 {
@@ -207,6 +253,39 @@ impl Store {
         Self::init(conn)
     }
 
+    /// Opens an existing database for reading only (`SQLITE_OPEN_READ_ONLY`, `query_only`), without
+    /// migrating it: for readers beside a writer that opened it with [`Store::open`] (WAL lets them
+    /// read while it writes). Refuses a schema other than this build's.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        conn.pragma_update(None, "cache_size", -16_384)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if version < SCHEMA_VERSION {
+            return Err(StoreError::Corrupt(format!(
+                "schema {version} needs migrating to {SCHEMA_VERSION}: open it for writing first"
+            )));
+        }
+        Ok(Store {
+            conn,
+            read_only: true,
+        })
+    }
+
     pub fn open_in_memory() -> Result<Store> {
         Self::init(Connection::open_in_memory()?)
     }
@@ -218,7 +297,10 @@ impl Store {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let mut store = Store { conn };
+        let mut store = Store {
+            conn,
+            read_only: false,
+        };
         schema::migrate(&mut store.conn)?;
         Ok(store)
     }
@@ -361,6 +443,8 @@ impl Store {
             let mut fts = tx.prepare_cached(
                 "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
             )?;
+            let mut story_of = tx.prepare_cached("SELECT story FROM articles WHERE idx = ?1")?;
+            let mut touched: Vec<i64> = Vec::with_capacity(batch.len());
             for a in batch {
                 let art = a.article;
                 if let Some(id) = &a.new_story_id {
@@ -407,9 +491,24 @@ impl Store {
                         r.text
                     ])?;
                 }
+                touched.push(i64::from(a.story));
                 for &m in a.repointed {
                     repoint.execute(params![a.doc, m])?;
+                    // A repointed article may sit in another story, and may just have become a copy.
+                    touched.push(story_of.query_row([m], |r| r.get(0))?);
                 }
+            }
+            // The stories' outlet and copy counts, recounted for every story the batch touched.
+            touched.sort_unstable();
+            touched.dedup();
+            let mut counts = tx.prepare_cached(
+                "UPDATE stories SET
+                    outlets = (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = ?1),
+                    copies = (SELECT COUNT(*) FROM articles a WHERE a.story = ?1 AND a.original != a.idx)
+                 WHERE idx = ?1",
+            )?;
+            for s in &touched {
+                counts.execute([s])?;
             }
             let mut upd = tx.prepare_cached(
                 "UPDATE stories SET size = ?2, first = ?3, last = ?4, state = ?5 WHERE idx = ?1",
@@ -441,9 +540,7 @@ impl Store {
     /// Stories, largest first (then newest), at most `limit`.
     pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>> {
         let mut st = self.conn.prepare(
-            "SELECT s.id, s.size, s.first, s.last, s.headline,
-                    (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx),
-                    (SELECT COUNT(*) FROM articles a WHERE a.story = s.idx AND a.original != a.idx)
+            "SELECT s.id, s.size, s.first, s.last, s.headline, s.outlets, s.copies
              FROM stories s ORDER BY s.size DESC, s.last DESC, s.idx LIMIT ?1",
         )?;
         let rows = st.query_map([limit as i64], |r| {
@@ -521,6 +618,59 @@ impl Store {
         summary.outlets = outlets.len() as u64;
         summary.copies = articles.iter().filter(|a| a.copy_of.is_some()).count() as u64;
         Ok((summary, articles))
+    }
+
+    /// One story and its articles with their texts (in publication order): [`Store::story`] plus
+    /// what [`Store::article`] gives for each article, in four queries whatever the story's size.
+    pub fn story_full(&self, id: &str) -> Result<(StorySummary, Vec<ArticleFull>)> {
+        let (summary, rows) = self.story(id)?;
+        let mut texts: std::collections::HashMap<String, (i64, String, Option<String>)> =
+            std::collections::HashMap::with_capacity(rows.len());
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.idx, a.id, a.text, a.meta FROM articles a
+             WHERE a.story = (SELECT idx FROM stories WHERE id = ?1)",
+        )?;
+        let mut q = st.query([id])?;
+        while let Some(r) = q.next()? {
+            texts.insert(r.get(1)?, (r.get(0)?, r.get(2)?, r.get(3)?));
+        }
+        let mut removals: std::collections::HashMap<i64, Vec<StoredRemoval>> =
+            std::collections::HashMap::new();
+        let mut st = self.conn.prepare_cached(
+            "SELECT r.article, r.start, r.end, r.reason, r.text FROM removals r
+             JOIN articles a ON a.idx = r.article
+             WHERE a.story = (SELECT idx FROM stories WHERE id = ?1) ORDER BY r.article, r.start",
+        )?;
+        let mut q = st.query([id])?;
+        while let Some(r) = q.next()? {
+            removals.entry(r.get(0)?).or_default().push(StoredRemoval {
+                start: r.get::<_, i64>(1)? as usize,
+                end: r.get::<_, i64>(2)? as usize,
+                reason: r.get(3)?,
+                text: r.get(4)?,
+            });
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            // Within one read transaction the article is there; outside one it may have been
+            // written between the queries, and is then left for the next read.
+            let Some((idx, text, meta)) = texts.remove(&row.id) else {
+                continue;
+            };
+            let removals = removals.remove(&idx).unwrap_or_default();
+            let clean_text = cut(&text, &removals);
+            let meta = meta
+                .and_then(|m| serde_json::from_str(&m).ok())
+                .unwrap_or(serde_json::Value::Null);
+            out.push(ArticleFull {
+                row,
+                text,
+                clean_text,
+                removals,
+                meta,
+            });
+        }
+        Ok((summary, out))
     }
 
     /// One article with its texts.
@@ -632,38 +782,17 @@ impl Store {
         for a in articles {
             texts.push(self.clean_text(&a.id)?);
         }
-        let docs: Vec<AnalysisDoc> = articles
-            .iter()
-            .map(|a| AnalysisDoc {
-                id: a.id.clone(),
-                outlet: a.source.clone().unwrap_or_else(|| a.id.clone()),
-                title: a.title.clone(),
-                published: a.published,
-                copy_of: a.copy_of.clone(),
-            })
-            .collect();
-        let doc_texts: Vec<DocText<'_>> = texts
-            .iter()
-            .zip(&docs)
-            .enumerate()
-            .map(|(i, (t, d))| DocText {
-                doc: i,
-                outlet: d.outlet.clone(),
-                text: t,
-            })
-            .collect();
-        let view = StoryAnalysisView {
-            story: id.to_owned(),
-            docs,
-            truncated,
-            analysis: analyze_story(&doc_texts),
-        };
-        let json = serde_json::to_string(&view).expect("analysis serializes");
-        // Best effort: a read-only connection (a server's reader) cannot fill the cache, and need not.
-        let _ = self.conn.execute(
-            "INSERT OR REPLACE INTO analysis_cache (story, members, json) VALUES (?1, ?2, ?3)",
-            params![idx, members, json],
-        );
+        let mut view =
+            StoryAnalysisView::compute(id, articles.iter().zip(texts.iter().map(String::as_str)));
+        view.truncated = truncated;
+        if !self.read_only {
+            let json = serde_json::to_string(&view).expect("analysis serializes");
+            // Best effort: a cache that cannot be written is only a cache.
+            let _ = self.conn.execute(
+                "INSERT OR REPLACE INTO analysis_cache (story, members, json) VALUES (?1, ?2, ?3)",
+                params![idx, members, json],
+            );
+        }
         Ok(view)
     }
 

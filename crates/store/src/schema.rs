@@ -5,7 +5,7 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// The version of the newest schema this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const MIGRATIONS: &[&str] = &[
     // 1: articles, removals, stories, document frequencies, full-text index.
@@ -57,6 +57,18 @@ const MIGRATIONS: &[&str] = &[
         members INTEGER NOT NULL,
         json TEXT NOT NULL
      );",
+    // 3: each story's outlet and copy counts kept on the story (maintained by `write_batch`), and
+    // indexes for the story lists: `last` for time filters, and the two list orders (newest:
+    // last then idx; largest: size, last, idx; an undated story sorts as last = -1), so a page of
+    // the list is an index range scan.
+    "ALTER TABLE stories ADD COLUMN outlets INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE stories ADD COLUMN copies INTEGER NOT NULL DEFAULT 0;
+     UPDATE stories SET
+        outlets = (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = stories.idx),
+        copies = (SELECT COUNT(*) FROM articles a WHERE a.story = stories.idx AND a.original != a.idx);
+     CREATE INDEX stories_last ON stories(last);
+     CREATE INDEX stories_newest ON stories(COALESCE(last, -1));
+     CREATE INDEX stories_size_last ON stories(size, COALESCE(last, -1));",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -13,7 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use samestory_engine::Article;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 
@@ -58,30 +58,46 @@ pub async fn list_stories(
     Ok(Json(page).into_response())
 }
 
+/// One copy in `GET /api/stories/{id}`.
+#[derive(Serialize)]
+struct CopyOut<'a> {
+    id: &'a str,
+    original: &'a str,
+    jaccard: Option<f32>,
+    exact: bool,
+}
+
 pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    // Written straight to bytes (no `Value` tree), with the analysis's JSON made once per analysis.
     let body = state
         .read(move |s, st| {
-            let full = stories::load_story(s, st.analyses(), &id)?;
-            let articles: Vec<_> = full.articles.iter().map(|a| &a.row).collect();
-            let copies: Vec<Value> = full
-                .articles
+            let (summary, articles, analysis) = stories::load_story_rows(s, st.analyses(), &id)?;
+            let copies: Vec<CopyOut<'_>> = articles
                 .iter()
                 .filter_map(|a| {
-                    a.row.copy_of.as_ref().map(|o| {
-                        json!({"id": a.row.id, "original": o, "jaccard": a.row.copy_jaccard,
-                               "exact": a.row.copy_exact})
+                    a.copy_of.as_deref().map(|o| CopyOut {
+                        id: &a.id,
+                        original: o,
+                        jaccard: a.copy_jaccard,
+                        exact: a.copy_exact,
                     })
                 })
                 .collect();
-            Ok(json!({
-                "story": full.summary,
-                "articles": articles,
-                "copies": copies,
-                "analysis": &*full.analysis,
-            }))
+            let mut out = Vec::with_capacity(analysis.json.len() + articles.len() * 400 + 1024);
+            let ser = "story serializes";
+            out.extend_from_slice(b"{\"story\":");
+            serde_json::to_writer(&mut out, &summary).expect(ser);
+            out.extend_from_slice(b",\"articles\":");
+            serde_json::to_writer(&mut out, &articles).expect(ser);
+            out.extend_from_slice(b",\"copies\":");
+            serde_json::to_writer(&mut out, &copies).expect(ser);
+            out.extend_from_slice(b",\"analysis\":");
+            out.extend_from_slice(analysis.json.as_bytes());
+            out.push(b'}');
+            Ok(out)
         })
         .await?;
-    Ok(Json(body).into_response())
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 pub async fn article(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {

@@ -5,8 +5,10 @@
 //!   is not `Sync` and SQLite takes one writer at a time anyway, so a dedicated thread owns it and
 //!   takes ingest jobs from a channel, answering each on a oneshot channel; jobs that queue up while
 //!   a batch is written go into the next transaction together (group commit). Reads run on tokio's
-//!   blocking threads, each with its own SQLite connection from a small pool: WAL lets them read
-//!   while the writer writes.
+//!   blocking threads, each with its own read-only SQLite connection from a pool and in one read
+//!   transaction (one snapshot): WAL lets them read while the writer writes. At most twice as many
+//!   reads as CPUs run at once (`SAMESTORY_SERVE_READERS` overrides it); the rest wait their turn
+//!   for a permit, which keeps both the tail latency and the writer's share of CPU steady.
 //! - [`error`]: the API's error type, and the one table from error kinds to HTTP statuses.
 //! - [`api`]: the JSON routes; [`pages`]: the HTML pages; [`html`]: escaping and highlighting.
 //! - [`openapi`]: the OpenAPI document, checked against the router by a test.

@@ -202,26 +202,29 @@ fn story_body(full: &StoryFull) -> String {
         summary,
         articles,
         analysis,
+        ..
     } = full;
     let a = &analysis.analysis;
+    // Articles and analysis documents are matched by id: a recent analysis may not cover the
+    // newest articles (see `stories::AnalysisCache`).
+    let doc_of = full.docs_of_articles();
     let outlet = |i: usize| {
-        analysis.docs.get(i).map_or_else(
-            || {
-                articles[i]
-                    .row
-                    .source
-                    .as_deref()
-                    .unwrap_or(&articles[i].row.id)
-            },
-            |d| d.outlet.as_str(),
-        )
+        articles[i]
+            .row
+            .source
+            .as_deref()
+            .unwrap_or(&articles[i].row.id)
     };
+    let doc_outlet = |d: usize| analysis.docs.get(d).map_or("", |d| d.outlet.as_str());
     let quote_spans = |i: usize| -> Vec<Span> {
+        let Some(doc) = doc_of[i] else {
+            return Vec::new();
+        };
         a.quotes
             .iter()
             .flat_map(|g| &g.variants)
             .flat_map(|v| &v.occurrences)
-            .filter(|(d, _)| *d == i)
+            .filter(|(d, _)| *d == doc)
             .map(|(_, s)| *s)
             .collect()
     };
@@ -291,7 +294,7 @@ fn story_body(full: &StoryFull) -> String {
             esc(&g.outlets.join(", ")),
         );
         for v in &g.variants {
-            let mut docs: Vec<&str> = v.occurrences.iter().map(|(d, _)| outlet(*d)).collect();
+            let mut docs: Vec<&str> = v.occurrences.iter().map(|(d, _)| doc_outlet(*d)).collect();
             docs.dedup();
             let _ = write!(
                 out,
@@ -322,7 +325,9 @@ fn story_body(full: &StoryFull) -> String {
             esc(art.row.title.as_deref().unwrap_or(&art.row.id)),
             highlight(&art.clean_text, &marks, "quote"),
         );
-        let unique = a.unique.get(i).map_or(&[][..], Vec::as_slice);
+        let unique = doc_of[i]
+            .and_then(|d| a.unique.get(d))
+            .map_or(&[][..], Vec::as_slice);
         if !unique.is_empty() {
             let _ = write!(
                 out,

@@ -16,8 +16,16 @@ use tokio::sync::oneshot;
 
 /// Most articles written in one transaction when jobs queue up.
 const GROUP_COMMIT_ARTICLES: usize = 2000;
-/// Idle read connections kept open.
-const POOL_SIZE: usize = 16;
+/// Reads running at once, each on its own connection (kept open between reads). More would only
+/// queue for the CPU inside SQLite and the analysis, and open connections past the pool; waiting
+/// for a permit instead is first come, first served.
+fn concurrent_reads() -> usize {
+    std::env::var("SAMESTORY_SERVE_READERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(4, |n| n.get() * 2))
+}
 
 type Reply = oneshot::Sender<Result<Vec<Outcome>, String>>;
 
@@ -38,6 +46,7 @@ struct Inner {
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Store>>,
+    read_permits: Arc<tokio::sync::Semaphore>,
     metrics: Metrics,
     analyses: AnalysisCache,
 }
@@ -62,6 +71,7 @@ impl AppState {
             writer: Mutex::new(Some(tx)),
             writer_thread: Mutex::new(Some(handle)),
             readers: Mutex::new(Vec::new()),
+            read_permits: Arc::new(tokio::sync::Semaphore::new(concurrent_reads())),
             metrics,
             analyses: AnalysisCache::default(),
         })))
@@ -124,17 +134,34 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
     {
+        // Held by the blocking task itself, so a read whose client went away still counts until
+        // it ends.
+        let permit = self
+            .0
+            .read_permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| ApiError::new(ErrorKind::Internal, format!("read queue closed: {e}")))?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let store = match state.0.readers.lock().expect("pool lock").pop() {
                 Some(s) => s,
-                None => Store::open(&state.0.db)?,
+                None => Store::open_read_only(&state.0.db)?,
             };
-            let out = f(&store, &state);
-            let mut pool = state.0.readers.lock().expect("pool lock");
-            if pool.len() < POOL_SIZE {
-                pool.push(store);
-            }
+            // One read transaction for the whole request: one consistent snapshot, and one WAL
+            // read lock (and page-cache check) instead of one per statement.
+            let out = match store.connection().unchecked_transaction() {
+                Ok(tx) => {
+                    let out = f(&store, &state);
+                    drop(tx); // rolls back: nothing was written
+                    out
+                }
+                Err(e) => Err(e.into()),
+            };
+            // At most one connection per permit: all of them are kept.
+            state.0.readers.lock().expect("pool lock").push(store);
             out
         })
         .await

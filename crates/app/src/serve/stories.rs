@@ -5,16 +5,22 @@
 //! so a page stays right while new articles arrive (an offset would skip or repeat stories). The
 //! cursor is opaque to clients (hex of `sort.key.idx`) and checked when read back.
 //!
-//! The story analysis is the store's ([`Store::story_analysis`], computed on demand and cached in
-//! the database keyed on the member set); [`AnalysisCache`] keeps the hot ones in memory too.
+//! The story list reads the outlet and copy counts kept on each story (schema 3) and walks the
+//! index of its sort order, so a page costs the same however many stories there are.
+//!
+//! A story's analysis is computed from the texts the story read has just loaded and kept in
+//! [`AnalysisCache`], which serves it for up to [`STALE_FOR`] after the story changed rather than
+//! recompute it on every read of a growing story (why, and what that means for clients, there).
 
 use super::error::{ApiError, ErrorKind};
 use rusqlite::types::Value as Sql;
 use samestory_engine::Timestamp;
 use samestory_store::{ArticleFull, ArticleRow, Store, StoryAnalysisView, StorySummary};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 200;
@@ -127,10 +133,10 @@ fn decode_cursor(sort: Sort, cursor: &str) -> Result<Vec<i64>, ApiError> {
     Ok(key)
 }
 
-const SUMMARY_COLUMNS: &str = "s.id, s.size, s.first, s.last, s.headline,
-    (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx),
-    (SELECT COUNT(*) FROM articles a WHERE a.story = s.idx AND a.original != a.idx),
-    s.idx";
+/// The story's own columns only: the outlet and copy counts are kept on the story (schema 3), so
+/// a page costs an index range scan and no per-story count.
+const SUMMARY_COLUMNS: &str =
+    "s.id, s.size, s.first, s.last, s.headline, s.outlets, s.copies, s.idx";
 
 fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<(StorySummary, i64)> {
     Ok((
@@ -178,11 +184,7 @@ pub fn list(store: &Store, f: &StoryFilter) -> Result<StoryPage, ApiError> {
         );
     }
     if let Some(n) = f.min_outlets.filter(|&n| n > 1) {
-        arg(
-            &mut wh,
-            "(SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx) >= ?",
-            Sql::Integer(n as i64),
-        );
+        arg(&mut wh, "s.outlets >= ?", Sql::Integer(n as i64));
     }
     let order = match f.sort {
         Sort::Newest => "COALESCE(s.last, -1) DESC, s.idx DESC",
@@ -236,6 +238,22 @@ pub fn list(store: &Store, f: &StoryFilter) -> Result<StoryPage, ApiError> {
     })
 }
 
+/// A story's articles without their texts, and its analysis: what `GET /api/stories/{id}` shows.
+/// The texts are read only when the analysis has to be made again.
+pub fn load_story_rows(
+    store: &Store,
+    cache: &AnalysisCache,
+    id: &str,
+) -> Result<(StorySummary, Vec<ArticleRow>, Analysis), ApiError> {
+    let (summary, rows) = store.story(id)?;
+    let refs: Vec<&ArticleRow> = rows.iter().collect();
+    // In the request's read transaction, so the same articles as `rows`.
+    let analysis = cache.get(&summary.id, &refs, || {
+        Ok(Cow::Owned(store.story_full(&summary.id)?.1))
+    })?;
+    Ok((summary, rows, analysis))
+}
+
 /// The UTC day (its first second) of a timestamp.
 pub fn day_of(t: Timestamp) -> Timestamp {
     t.div_euclid(86_400) * 86_400
@@ -273,16 +291,40 @@ pub fn latest_day_with_stories(
     Ok(any.map(day_of))
 }
 
-/// Story analyses keyed on the story id, each valid for the member set it was computed on. The
-/// store keeps its own cache in the database; this one in front of it spares the readers the
-/// database round trip (and the cache write) for stories read often.
+/// Story analyses in memory, keyed on the story id, each with the member set (article ids and
+/// originals) it was computed on and when.
+///
+/// Under steady ingest a story that is read is usually one that is growing, so a cache that had to
+/// match the member set exactly would recompute on nearly every read. Instead an analysis is served
+/// while it is at most [`STALE_FOR`] old even when articles joined since; past that, the next read
+/// recomputes it (from the texts it has just read, with no further query). A story is thus
+/// analysed at most about once per [`STALE_FOR`] however often it is read, and an answer lags the
+/// story by at most that much. A stale analysis is still self-consistent: `docs` names the
+/// articles it covers, and spans point into those articles' clean texts, which never change.
+/// The cache is per server process (the database's own cache, keyed on the exact member set, is
+/// the CLI's; readers here are read-only and do not fill it).
 #[derive(Default)]
 pub struct AnalysisCache {
     map: Mutex<HashMap<String, CachedAnalysis>>,
 }
 
-/// An analysis and the member set (article ids and originals) it was computed on.
-type CachedAnalysis = (Vec<(String, Option<String>)>, Arc<StoryAnalysisView>);
+/// How long an analysis is served after the story changed (see [`AnalysisCache`]).
+pub const STALE_FOR: Duration = Duration::from_secs(2);
+
+struct CachedAnalysis {
+    members: Vec<(String, Option<String>)>,
+    computed: Instant,
+    /// A reader is recomputing it: the others keep serving this one meanwhile.
+    refreshing: bool,
+    analysis: Analysis,
+}
+
+/// An analysis, and its JSON (made once, for every API answer that carries it).
+#[derive(Clone)]
+pub struct Analysis {
+    pub view: Arc<StoryAnalysisView>,
+    pub json: Arc<str>,
+}
 
 /// Analyses kept at most; past it the cache starts over (stories read often are back quickly).
 const CACHE_STORIES: usize = 1024;
@@ -293,29 +335,61 @@ pub fn outlet_of(source: Option<&str>, id: &str) -> String {
 }
 
 impl AnalysisCache {
-    /// The analysis of a story whose articles (in publication order) are `articles`.
-    pub fn get(
+    /// The analysis of a story whose articles (in publication order) are `rows`: the cached one
+    /// when it is current or recent (or already being recomputed by another reader), else a new
+    /// one made from the articles `texts` gives (the same ones, with their texts), which is only
+    /// called then.
+    pub fn get<'a>(
         &self,
-        store: &Store,
         story: &str,
-        articles: &[ArticleRow],
-    ) -> Result<Arc<StoryAnalysisView>, ApiError> {
-        let members: Vec<(String, Option<String>)> = articles
+        rows: &[&ArticleRow],
+        texts: impl FnOnce() -> Result<Cow<'a, [ArticleFull]>, ApiError>,
+    ) -> Result<Analysis, ApiError> {
+        let members: Vec<(String, Option<String>)> = rows
             .iter()
             .map(|a| (a.id.clone(), a.copy_of.clone()))
             .collect();
-        if let Some((m, v)) = self.map.lock().expect("cache lock").get(story) {
-            if *m == members {
-                return Ok(v.clone());
+        if let Some(c) = self.map.lock().expect("cache lock").get_mut(story) {
+            if c.members == members || c.computed.elapsed() < STALE_FOR || c.refreshing {
+                return Ok(c.analysis.clone());
             }
+            c.refreshing = true;
         }
-        let view = Arc::new(store.story_analysis(story)?);
+        let articles = match texts() {
+            Ok(a) => a,
+            Err(e) => {
+                if let Some(c) = self.map.lock().expect("cache lock").get_mut(story) {
+                    c.refreshing = false;
+                }
+                return Err(e);
+            }
+        };
+        let computed = Instant::now();
+        let view = StoryAnalysisView::compute(
+            story,
+            articles.iter().map(|a| (&a.row, a.clean_text.as_str())),
+        );
+        let json: Arc<str> = serde_json::to_string(&view)
+            .expect("analysis serializes")
+            .into();
+        let analysis = Analysis {
+            view: Arc::new(view),
+            json,
+        };
         let mut map = self.map.lock().expect("cache lock");
         if map.len() >= CACHE_STORIES {
             map.clear();
         }
-        map.insert(story.to_owned(), (members, view.clone()));
-        Ok(view)
+        map.insert(
+            story.to_owned(),
+            CachedAnalysis {
+                members,
+                computed,
+                refreshing: false,
+                analysis: analysis.clone(),
+            },
+        );
+        Ok(analysis)
     }
 }
 
@@ -323,21 +397,44 @@ impl AnalysisCache {
 pub struct StoryFull {
     pub summary: StorySummary,
     pub articles: Vec<ArticleFull>,
-    /// `analysis.docs[i]` is `articles[i]` (the first [`samestory_store::MAX_ANALYSED`] of them).
+    /// Covers the articles its `docs` name: the first [`samestory_store::MAX_ANALYSED`] of
+    /// `articles`, or, at most [`STALE_FOR`] after the story changed, the ones it had then.
     pub analysis: Arc<StoryAnalysisView>,
 }
 
+impl StoryFull {
+    /// The analysis document of each article (`None` for one it does not cover).
+    pub fn docs_of_articles(&self) -> Vec<Option<usize>> {
+        let docs = &self.analysis.docs;
+        let aligned = docs
+            .iter()
+            .zip(&self.articles)
+            .all(|(d, a)| d.id == a.row.id);
+        if aligned {
+            return (0..self.articles.len())
+                .map(|i| (i < docs.len()).then_some(i))
+                .collect();
+        }
+        let by_id: HashMap<&str, usize> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        self.articles
+            .iter()
+            .map(|a| by_id.get(a.row.id.as_str()).copied())
+            .collect()
+    }
+}
+
 pub fn load_story(store: &Store, cache: &AnalysisCache, id: &str) -> Result<StoryFull, ApiError> {
-    let (summary, rows) = store.story(id)?;
-    let analysis = cache.get(store, &summary.id, &rows)?;
-    let articles = rows
-        .iter()
-        .map(|r| store.article(&r.id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (summary, articles) = store.story_full(id)?;
+    let rows: Vec<&ArticleRow> = articles.iter().map(|a| &a.row).collect();
+    let analysis = cache.get(&summary.id, &rows, || Ok(Cow::Borrowed(&articles[..])))?;
     Ok(StoryFull {
         summary,
         articles,
-        analysis,
+        analysis: analysis.view,
     })
 }
 
@@ -351,6 +448,69 @@ mod tests {
         assert_eq!(decode_cursor(Sort::Largest, &c).unwrap(), vec![5, -1, 42]);
         assert!(decode_cursor(Sort::Newest, &c).is_err());
         assert!(decode_cursor(Sort::Newest, "zz").is_err());
+    }
+
+    fn article(id: &str, text: &str) -> ArticleFull {
+        ArticleFull {
+            row: samestory_store::ArticleRow {
+                id: id.into(),
+                url: None,
+                title: None,
+                source: Some(format!("outlet-{id}")),
+                published: None,
+                story: "s1".into(),
+                copy_of: None,
+                copy_jaccard: None,
+                copy_exact: false,
+                words: 0,
+            },
+            text: text.into(),
+            clean_text: text.into(),
+            removals: Vec::new(),
+            meta: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn a_recent_analysis_is_served_after_its_story_grew_and_matched_by_id() {
+        let text = "The council approved the new bridge on Monday. Work starts in May.";
+        let cache = AnalysisCache::default();
+        let two = vec![article("a", text), article("b", text)];
+        let get = |arts: &Vec<ArticleFull>| {
+            let rows: Vec<&ArticleRow> = arts.iter().map(|a| &a.row).collect();
+            cache
+                .get("s1", &rows, || Ok(Cow::Borrowed(&arts[..])))
+                .unwrap()
+        };
+        let first = get(&two);
+        assert_eq!(first.view.docs.len(), 2);
+        // A third article arrives before the first in publication order: within STALE_FOR the
+        // cached analysis answers, and articles are matched to its docs by id.
+        let three = vec![article("c", text), article("a", text), article("b", text)];
+        let again = get(&three);
+        assert!(Arc::ptr_eq(&first.view, &again.view));
+        let full = StoryFull {
+            summary: StorySummary {
+                id: "s1".into(),
+                size: 3,
+                outlets: 3,
+                copies: 0,
+                first: None,
+                last: None,
+                headline: String::new(),
+            },
+            articles: three.clone(),
+            analysis: again.view,
+        };
+        assert_eq!(full.docs_of_articles(), vec![None, Some(0), Some(1)]);
+        // Past STALE_FOR a changed story is analysed again, whole.
+        cache.map.lock().unwrap().get_mut("s1").unwrap().computed -= STALE_FOR;
+        let fresh = get(&three);
+        assert_eq!(fresh.view.docs.len(), 3);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&fresh.json).unwrap()["docs"][0]["id"],
+            "c"
+        );
     }
 
     #[test]
