@@ -4,9 +4,9 @@
 //! (512 bytes an article), not with the text:
 //!
 //! 1. **Signatures.** Chunks of lines are parsed and fingerprinted in parallel (words, 5-word
-//!    shingles, one-permutation MinHash); then, in order, each signature is looked up in and added
-//!    to the LSH index. Pairs whose estimated Jaccard is within [`ESTIMATE_MARGIN`] of the
-//!    threshold become candidates (the margin is four standard deviations of the 128-bin estimate
+//!    shingles, one-permutation MinHash); then LSH runs in bulk, a band at a time
+//!    ([`candidate_pairs`]). Pairs that share a bucket and whose estimated Jaccard is within
+//!    [`ESTIMATE_MARGIN`] of the threshold become candidates (the margin is four standard deviations of the 128-bin estimate
 //!    at J = 0.8, so the estimate's noise costs no recall).
 //! 2. **Verification.** The input is read again; only articles in a candidate pair are shingled,
 //!    and each candidate pair gets its **exact** Jaccard similarity, so the output holds no pair
@@ -23,7 +23,7 @@ use crate::input::parse_time;
 use anyhow::Context;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use samestory_engine::dedup::CopyIndex;
+use samestory_engine::dedup::Banding;
 use samestory_engine::fingerprint::{exact_jaccard, signature, Signature};
 use samestory_engine::text::word_hashes;
 use serde::Serialize;
@@ -143,6 +143,56 @@ pub struct DedupSummary {
     pub seconds: f64,
 }
 
+/// LSH in bulk: for each band, the (bucket key, document) pairs of all documents are sorted, and
+/// documents sharing a key become candidates when their estimated similarity reaches `floor`; so
+/// do documents with the same exact hash. A sorted array a band costs 12 bytes a document, where
+/// a hash map of buckets holding every band at once costs over 60. Returns pairs `(a, b)`, `a < b`.
+fn candidate_pairs(
+    signatures: &[Signature],
+    exact: &mut [(u64, u32)],
+    banding: Banding,
+    floor: f32,
+) -> Vec<(u32, u32)> {
+    let pairs_in_runs = |keys: &[(u64, u32)], check: bool| -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        for run in keys.chunk_by(|x, y| x.0 == y.0) {
+            for (i, &(_, a)) in run.iter().enumerate() {
+                for &(_, b) in &run[i + 1..] {
+                    let (a, b) = (a.min(b), a.max(b));
+                    if !check || signatures[a as usize].jaccard(&signatures[b as usize]) >= floor {
+                        out.push((a, b));
+                    }
+                }
+            }
+        }
+        out
+    };
+    exact.sort_unstable();
+    let mut all = pairs_in_runs(exact, false);
+    let per_band: Vec<Vec<(u32, u32)>> = (0..banding.bands)
+        .into_par_iter()
+        .map(|band| {
+            let mut keys: Vec<(u64, u32)> = signatures
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.is_empty())
+                .map(|(d, s)| (banding.key(s, band), d as u32))
+                .collect();
+            keys.sort_unstable();
+            let mut pairs = pairs_in_runs(&keys, true);
+            pairs.sort_unstable();
+            pairs.dedup();
+            pairs
+        })
+        .collect();
+    for p in per_band {
+        all.extend(p);
+    }
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 struct UnionFind(Vec<u32>);
 
 impl UnionFind {
@@ -167,11 +217,11 @@ pub fn run(inputs: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSumma
     let started = Instant::now();
     let mut summary = DedupSummary::default();
     let mut docs: Vec<Doc> = Vec::new();
-    let mut index = CopyIndex::new(opts.threshold);
-    let mut candidates: Vec<(u32, u32)> = Vec::new();
+    let mut signatures: Vec<Signature> = Vec::new();
+    let mut exact_hashes: Vec<(u64, u32)> = Vec::new();
     let floor = opts.threshold - ESTIMATE_MARGIN;
 
-    // Pass 1: signatures and candidates.
+    // Pass 1: signatures.
     for (input, path) in inputs.iter().enumerate() {
         for_each_chunk(path, |chunk| {
             let parsed: Vec<(u64, Result<Fingerprinted, String>)> = chunk
@@ -189,11 +239,8 @@ pub fn run(inputs: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSumma
             for (line, r) in parsed {
                 match r {
                     Ok((id, published, exact, sig)) => {
-                        let doc = docs.len() as u32;
-                        for other in index.candidates(exact, &sig, floor) {
-                            candidates.push((other, doc));
-                        }
-                        index.add(exact, sig, published);
+                        exact_hashes.push((exact, docs.len() as u32));
+                        signatures.push(sig);
                         docs.push(Doc {
                             input: input as u32,
                             line,
@@ -211,11 +258,18 @@ pub fn run(inputs: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSumma
         })?;
     }
     summary.articles = docs.len() as u64;
+    let mut candidates = candidate_pairs(
+        &signatures,
+        &mut exact_hashes,
+        Banding::for_threshold(f64::from(opts.threshold)),
+        floor,
+    );
     summary.candidates = candidates.len() as u64;
-    drop(index);
+    drop(signatures);
 
     // Pass 2: exact Jaccard of every candidate pair.
     candidates.sort_unstable_by_key(|&(a, b)| (b, a));
+    candidates.dedup();
     let mut remaining: FxHashMap<u32, u32> = FxHashMap::default();
     for &(a, _) in &candidates {
         *remaining.entry(a).or_default() += 1;

@@ -33,6 +33,16 @@ impl Banding {
         1.0 - (1.0 - j.powi(self.rows as i32)).powi(self.bands as i32)
     }
 
+    /// The bucket key of one band of a signature: equal keys, equal rows (but for hash collisions,
+    /// which the similarity check after bucketing absorbs).
+    pub fn key(self, sig: &Signature, band: usize) -> u64 {
+        let mut h = band as u64;
+        for &v in &sig.0[band * self.rows..(band + 1) * self.rows] {
+            h = (h.rotate_left(29) ^ u64::from(v)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+        mix64(h)
+    }
+
     pub fn for_threshold(threshold: f64) -> Banding {
         let mut best = Banding {
             bands: SIG_LEN,
@@ -151,14 +161,8 @@ impl CopyIndex {
     }
 
     fn band_keys<'s>(&self, sig: &'s Signature) -> impl Iterator<Item = u64> + 's {
-        let rows = self.banding.rows;
-        (0..self.banding.bands).map(move |band| {
-            let mut h = band as u64;
-            for &v in &sig.0[band * rows..(band + 1) * rows] {
-                h = (h.rotate_left(29) ^ u64::from(v)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            }
-            mix64(h)
-        })
+        let banding = self.banding;
+        (0..banding.bands).map(move |band| banding.key(sig, band))
     }
 
     /// The best match for a signature among indexed documents, at or above the threshold.
