@@ -7,7 +7,13 @@
 //! name; so is a sentence's first word when the next word is capitalised too ("Tara Reid checked
 //! in"), which would otherwise lose the first half of most names that open a sentence.
 //! Document frequencies are maintained online: an article is weighed with the IDF of everything seen
-//! so far, itself included; nothing peeks ahead.
+//! so far, itself included; nothing peeks ahead. A headline (fewer than
+//! [`ClusterConfig::story_idf_terms`] distinct terms) blends in the story frequency (in how many
+//! stories a term occurs, [`ClusterConfig::story_idf`] of the IDF): a big story's own words occur
+//! in many documents but few stories, so document frequency alone discounts them by the story's
+//! size, and a headline of that story, sharing one or two of them, falls short. Story frequencies
+//! and the story count live in the document frequency table under salted pseudo-terms, so they
+//! persist with it.
 //!
 //! A story is the running sum of its members' unit vectors (its centroid). An article joins the
 //! story most similar to it (centroid cosine, or mean member cosine for long articles: below) if
@@ -125,6 +131,12 @@ pub struct ClusterConfig {
     pub name_min: usize,
     /// Articles with fewer distinct terms than this are not held to the name floor.
     pub name_terms: usize,
+    /// Share of the IDF taken from story frequency (in how many stories a term occurs) rather
+    /// than document frequency, for articles of fewer than [`ClusterConfig::story_idf_terms`]
+    /// distinct terms.
+    pub story_idf: f32,
+    /// Articles with fewer distinct terms than this blend story frequency into their IDF.
+    pub story_idf_terms: usize,
 }
 
 impl Default for ClusterConfig {
@@ -146,6 +158,8 @@ impl Default for ClusterConfig {
             name_floor: 0.1,
             name_min: 3,
             name_terms: 12,
+            story_idf: 0.75,
+            story_idf_terms: 10,
         }
     }
 }
@@ -186,6 +200,12 @@ const NAME_SALT: u64 = 0x6e61_6d65_5f63_686e;
 fn name_key(t: Term) -> Term {
     crate::article::mix64(t ^ NAME_SALT)
 }
+
+/// Salt of the pseudo-terms under which the document frequency table counts stories per term.
+const STORY_SALT: u64 = 0x7374_6f72_795f_6672;
+
+/// The pseudo-term under which the document frequency table counts stories.
+const STORIES_TERM: Term = 0x7374_6f72_6965_735f;
 
 /// Salt of the pseudo-term under which the document frequency table counts a line's hash.
 const LINE_SALT: u64 = 0x6c69_6e65_5f73_6565;
@@ -401,16 +421,27 @@ impl Clusterer {
     /// smoothed (`ln((n + 1) / (df + 1)) + 1`) so that, early in a stream, words shared by every
     /// document so far still count.
     pub fn vectorize(&self, counts: &TermCounts) -> Vec<(Term, f32)> {
-        self.weigh(counts.terms.iter().copied())
+        self.weigh(counts.terms.iter().copied(), counts.terms.len())
     }
 
-    fn weigh(&self, raw: impl Iterator<Item = (Term, f32)>) -> Vec<(Term, f32)> {
+    fn weigh(&self, raw: impl Iterator<Item = (Term, f32)>, len: usize) -> Vec<(Term, f32)> {
         let n = self.docs as f32 + 1.0;
+        let b = if len < self.config.story_idf_terms {
+            self.config.story_idf
+        } else {
+            0.0
+        };
+        let stories = self.df.get(&STORIES_TERM).copied().unwrap_or(0) as f32 + 1.0;
         let mut v: Vec<(Term, f32)> = raw
             .filter(|&(_, c)| c > 1e-6)
             .map(|(t, c)| {
                 let df = self.df.get(&t).copied().unwrap_or(0) as f32 + 1.0;
-                (t, sublinear(c) * (((n + 1.0) / df).ln() + 1.0))
+                let mut idf = ((n + 1.0) / df).ln() + 1.0;
+                if b > 0.0 {
+                    let sf = self.df.get(&(t ^ STORY_SALT)).copied().unwrap_or(0) as f32 + 1.0;
+                    idf = (1.0 - b) * idf + b * (((stories + 1.0) / sf).ln() + 1.0);
+                }
+                (t, sublinear(c) * idf)
             })
             .collect();
         let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
@@ -445,6 +476,7 @@ impl Clusterer {
                 .terms
                 .iter()
                 .map(|&(t, c)| (t, c - minus.get(&t).copied().unwrap_or(0.0))),
+            counts.terms.len(),
         )
     }
 
@@ -680,7 +712,15 @@ impl Clusterer {
         let live = self.stories[story as usize]
             .as_mut()
             .expect("joined stories are live");
+        if live.members == 0 {
+            *self.df.entry(STORIES_TERM).or_default() += 1;
+            self.dirty_terms.insert(STORIES_TERM);
+        }
         for &(t, w) in v {
+            if !live.centroid.contains_key(&t) {
+                *self.df.entry(t ^ STORY_SALT).or_default() += 1;
+                self.dirty_terms.insert(t ^ STORY_SALT);
+            }
             let c = live.centroid.entry(t).or_default();
             live.norm2 += 2.0 * *c * w + w * w;
             *c += w;
