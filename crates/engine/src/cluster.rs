@@ -7,7 +7,13 @@
 //! name; so is a sentence's first word when the next word is capitalised too ("Tara Reid checked
 //! in"), which would otherwise lose the first half of most names that open a sentence.
 //! Document frequencies are maintained online: an article is weighed with the IDF of everything seen
-//! so far, itself included; nothing peeks ahead.
+//! so far, itself included; nothing peeks ahead. A headline (fewer than
+//! [`ClusterConfig::story_idf_terms`] distinct terms) blends in the story frequency (in how many
+//! stories a term occurs, [`ClusterConfig::story_idf`] of the IDF): a big story's own words occur
+//! in many documents but few stories, so document frequency alone discounts them by the story's
+//! size, and a headline of that story, sharing one or two of them, falls short. Story frequencies
+//! and the story count live in the document frequency table under salted pseudo-terms, so they
+//! persist with it.
 //!
 //! A story is the running sum of its members' unit vectors (its centroid). An article joins the
 //! story most similar to it (centroid cosine, or mean member cosine for long articles: below) if
@@ -55,6 +61,18 @@
 //! through the copy index), and an article made mostly of seen lines is a partial copy whose lines
 //! are its substance, so they keep their weight. Seen lines are counted in the document-frequency
 //! table under salted pseudo-terms, which is how they persist.
+//!
+//! Names and numbers are also a channel of their own. Two events of one kind (two rehab
+//! check-ins, two earthquakes) share their whole vocabulary and reach a story of the other at
+//! similarities as high as correct joins; what differs is who, where and how many. Each story
+//! keeps a second centroid over the names and numbers of its members (the entries of their
+//! vectors for terms written as a name or holding a digit, renormalised), and an article with at
+//! least [`ClusterConfig::name_terms`] distinct terms and [`ClusterConfig::name_min`] names cannot
+//! join a story with as many names unless the cosine of the two reaches
+//! [`ClusterConfig::name_floor`]; the next candidate may take it instead. Headlines are exempt:
+//! too few words, and title case makes every word a name. The name centroid is saved inside the
+//! story's centroid under pseudo-terms (a hash of each name term), recognised on restore because
+//! their term is in the centroid too.
 //!
 //! Determinism: the same articles in the same order give the same stories (ties break on the
 //! lower story index).
@@ -106,6 +124,19 @@ pub struct ClusterConfig {
     pub long_recency_boost: f32,
     /// Weight multiplier of a body line (paragraph) already seen verbatim in an earlier article.
     pub repeated_line_weight: f32,
+    /// The least cosine between the names and numbers of an article and those of a story for the
+    /// article to join it, when both have at least [`ClusterConfig::name_min`] of them; 0: off.
+    pub name_floor: f32,
+    /// How many distinct names and numbers each side needs for the name floor to apply.
+    pub name_min: usize,
+    /// Articles with fewer distinct terms than this are not held to the name floor.
+    pub name_terms: usize,
+    /// Share of the IDF taken from story frequency (in how many stories a term occurs) rather
+    /// than document frequency, for articles of fewer than [`ClusterConfig::story_idf_terms`]
+    /// distinct terms.
+    pub story_idf: f32,
+    /// Articles with fewer distinct terms than this blend story frequency into their IDF.
+    pub story_idf_terms: usize,
 }
 
 impl Default for ClusterConfig {
@@ -124,6 +155,11 @@ impl Default for ClusterConfig {
             recency_boost: 0.5,
             long_recency_boost: 0.25,
             repeated_line_weight: 0.0,
+            name_floor: 0.1,
+            name_min: 3,
+            name_terms: 12,
+            story_idf: 0.75,
+            story_idf_terms: 10,
         }
     }
 }
@@ -136,6 +172,8 @@ pub struct TermCounts {
     /// Lines (paragraphs) of the body with at least [`LINE_MIN_WORDS`] content words, when the
     /// body has at least two of them: a single-paragraph text is never discounted.
     pub lines: Vec<Line>,
+    /// The terms written as a name or holding a digit somewhere in the text, sorted.
+    pub names: Vec<Term>,
 }
 
 /// One paragraph of an article: the hash of its content words in order and its raw term weights.
@@ -154,6 +192,20 @@ const REPEATED_SHARE_MAX: f32 = 0.5;
 
 /// The pseudo-term under which a saved centroid carries its member count.
 const MEMBERS_TERM: Term = 0x6d65_6d62_6572_735f;
+
+/// Salt of the pseudo-terms under which a saved centroid carries its name channel.
+const NAME_SALT: u64 = 0x6e61_6d65_5f63_686e;
+
+/// The pseudo-term of a term's weight in a saved story's name channel.
+fn name_key(t: Term) -> Term {
+    crate::article::mix64(t ^ NAME_SALT)
+}
+
+/// Salt of the pseudo-terms under which the document frequency table counts stories per term.
+const STORY_SALT: u64 = 0x7374_6f72_795f_6672;
+
+/// The pseudo-term under which the document frequency table counts stories.
+const STORIES_TERM: Term = 0x7374_6f72_6965_735f;
 
 /// Salt of the pseudo-term under which the document frequency table counts a line's hash.
 const LINE_SALT: u64 = 0x6c69_6e65_5f73_6565;
@@ -219,6 +271,7 @@ pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> T
     let mut lines: Vec<Line> = Vec::new();
     let mut line = Line::default();
     let mut line_words = 0;
+    let mut names: Vec<Term> = Vec::new();
     let mut end_line = |line: &mut Line, words: &mut usize| {
         if *words >= LINE_MIN_WORDS {
             let mut done = std::mem::take(line);
@@ -248,18 +301,21 @@ pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> T
         if let Some(first) = opener.take() {
             if is_name && content && between.iter().all(|&b| b == b' ') {
                 *counts.entry(first).or_default() += config.name_boost - 1.0;
+                names.push(first);
                 line.terms.push((first, config.name_boost - 1.0));
             }
         }
         if content {
+            let t = term(w);
             let weight = if is_name {
+                names.push(t);
                 config.name_boost
             } else if w.bytes().any(|b| b.is_ascii_digit()) {
+                names.push(t);
                 config.number_boost
             } else {
                 1.0
             };
-            let t = term(w);
             *counts.entry(t).or_default() += weight;
             line.terms.push((t, weight));
             line.hash = crate::article::mix64(line.hash ^ t);
@@ -276,7 +332,13 @@ pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> T
     }
     let mut terms: Vec<(Term, f32)> = counts.into_iter().collect();
     terms.sort_unstable_by_key(|&(t, _)| t);
-    TermCounts { terms, lines }
+    names.sort_unstable();
+    names.dedup();
+    TermCounts {
+        terms,
+        lines,
+        names,
+    }
 }
 
 /// A story as the clusterer keeps it.
@@ -294,6 +356,9 @@ struct LiveStory {
     /// How many vectors the centroid sums.
     members: u32,
     norm2: f32,
+    /// The sum of the members' name-and-number unit vectors (see the module doc).
+    names: FxHashMap<Term, f32>,
+    names_norm2: f32,
     size: u32,
     first: Option<Timestamp>,
     last: Option<Timestamp>,
@@ -356,16 +421,27 @@ impl Clusterer {
     /// smoothed (`ln((n + 1) / (df + 1)) + 1`) so that, early in a stream, words shared by every
     /// document so far still count.
     pub fn vectorize(&self, counts: &TermCounts) -> Vec<(Term, f32)> {
-        self.weigh(counts.terms.iter().copied())
+        self.weigh(counts.terms.iter().copied(), counts.terms.len())
     }
 
-    fn weigh(&self, raw: impl Iterator<Item = (Term, f32)>) -> Vec<(Term, f32)> {
+    fn weigh(&self, raw: impl Iterator<Item = (Term, f32)>, len: usize) -> Vec<(Term, f32)> {
         let n = self.docs as f32 + 1.0;
+        let b = if len < self.config.story_idf_terms {
+            self.config.story_idf
+        } else {
+            0.0
+        };
+        let stories = self.df.get(&STORIES_TERM).copied().unwrap_or(0) as f32 + 1.0;
         let mut v: Vec<(Term, f32)> = raw
             .filter(|&(_, c)| c > 1e-6)
             .map(|(t, c)| {
                 let df = self.df.get(&t).copied().unwrap_or(0) as f32 + 1.0;
-                (t, sublinear(c) * (((n + 1.0) / df).ln() + 1.0))
+                let mut idf = ((n + 1.0) / df).ln() + 1.0;
+                if b > 0.0 {
+                    let sf = self.df.get(&(t ^ STORY_SALT)).copied().unwrap_or(0) as f32 + 1.0;
+                    idf = (1.0 - b) * idf + b * (((stories + 1.0) / sf).ln() + 1.0);
+                }
+                (t, sublinear(c) * idf)
             })
             .collect();
         let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
@@ -400,6 +476,7 @@ impl Clusterer {
                 .terms
                 .iter()
                 .map(|&(t, c)| (t, c - minus.get(&t).copied().unwrap_or(0.0))),
+            counts.terms.len(),
         )
     }
 
@@ -476,6 +553,47 @@ impl Clusterer {
     /// The best story for a vector, with its similarity (raised for nearness in time), among warm
     /// candidates.
     pub fn best_story(&self, v: &[(Term, f32)], at: Option<Timestamp>) -> Option<(StoryIdx, f32)> {
+        self.best_story_named(v, &[], at)
+    }
+
+    /// The unit vector of an article's names and numbers: its vector's entries for them.
+    fn name_vector(v: &[(Term, f32)], counts: &TermCounts) -> Vec<(Term, f32)> {
+        let mut n: Vec<(Term, f32)> = v
+            .iter()
+            .copied()
+            .filter(|(t, _)| counts.names.binary_search(t).is_ok())
+            .collect();
+        let norm = n.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            n.iter_mut().for_each(|(_, w)| *w /= norm);
+        }
+        n
+    }
+
+    /// Whether an article's names and numbers (`names`, a unit vector) are compatible with a
+    /// story's (see the module doc).
+    fn names_agree(&self, story: &LiveStory, names: &[(Term, f32)]) -> bool {
+        let c = &self.config;
+        if c.name_floor <= 0.0
+            || names.len() < c.name_min.max(1)
+            || story.names.len() < c.name_min.max(1)
+            || story.names_norm2 <= 0.0
+        {
+            return true;
+        }
+        let dot: f32 = names
+            .iter()
+            .filter_map(|(t, w)| story.names.get(t).map(|c| c * w))
+            .sum();
+        dot / story.names_norm2.sqrt() >= c.name_floor
+    }
+
+    fn best_story_named(
+        &self,
+        v: &[(Term, f32)],
+        names: &[(Term, f32)],
+        at: Option<Timestamp>,
+    ) -> Option<(StoryIdx, f32)> {
         let mut query: Vec<&(Term, f32)> = v.iter().collect();
         query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         // Candidates, scored by the query weight of the index terms they share with the article.
@@ -506,6 +624,9 @@ impl Clusterer {
         let long = v.len() >= self.config.short_terms;
         for (s, _) in candidates {
             let story = self.stories[s as usize].as_ref().expect("filtered live");
+            if !self.names_agree(story, names) {
+                continue;
+            }
             let sim = self.recency(story, at, Self::similarity(story, v, long), long);
             if best.is_none_or(|(bs, b)| sim > b || sim == b && s < bs) {
                 best = Some((s, sim));
@@ -520,13 +641,20 @@ impl Clusterer {
         let repeated = self.repeated_lines(counts);
         self.observe(counts);
         let v = self.vectorize_fresh(counts, &repeated);
+        let names = Self::name_vector(&v, counts);
         let threshold = self.threshold_for(counts);
-        let best = self.best_story(&v, at);
+        // Headlines are too short (and often title-cased) for a name channel.
+        let checked = if counts.terms.len() >= self.config.name_terms {
+            &names[..]
+        } else {
+            &[]
+        };
+        let best = self.best_story_named(&v, checked, at);
         let (story, created, similarity) = match best {
             Some((s, sim)) if sim >= threshold => (s, false, sim),
             _ => (self.new_story(), true, 1.0),
         };
-        self.join(story, &v, at);
+        self.join(story, &v, &names, at);
         Assignment {
             story,
             created,
@@ -563,6 +691,8 @@ impl Clusterer {
             centroid: FxHashMap::default(),
             members: 0,
             norm2: 0.0,
+            names: FxHashMap::default(),
+            names_norm2: 0.0,
             size: 0,
             first: None,
             last: None,
@@ -571,14 +701,33 @@ impl Clusterer {
         (self.stories.len() - 1) as StoryIdx
     }
 
-    fn join(&mut self, story: StoryIdx, v: &[(Term, f32)], at: Option<Timestamp>) {
+    fn join(
+        &mut self,
+        story: StoryIdx,
+        v: &[(Term, f32)],
+        names: &[(Term, f32)],
+        at: Option<Timestamp>,
+    ) {
         let index_terms = self.config.index_terms;
         let live = self.stories[story as usize]
             .as_mut()
             .expect("joined stories are live");
+        if live.members == 0 {
+            *self.df.entry(STORIES_TERM).or_default() += 1;
+            self.dirty_terms.insert(STORIES_TERM);
+        }
         for &(t, w) in v {
+            if !live.centroid.contains_key(&t) {
+                *self.df.entry(t ^ STORY_SALT).or_default() += 1;
+                self.dirty_terms.insert(t ^ STORY_SALT);
+            }
             let c = live.centroid.entry(t).or_default();
             live.norm2 += 2.0 * *c * w + w * w;
+            *c += w;
+        }
+        for &(t, w) in names {
+            let c = live.names.entry(t).or_default();
+            live.names_norm2 += 2.0 * *c * w + w * w;
             *c += w;
         }
         live.members += 1;
@@ -647,6 +796,7 @@ impl Clusterer {
     fn state_of(live: &LiveStory) -> StoryState {
         let mut centroid: Vec<(Term, f32)> = live.centroid.iter().map(|(&t, &w)| (t, w)).collect();
         centroid.push((MEMBERS_TERM, live.members as f32));
+        centroid.extend(live.names.iter().map(|(&t, &w)| (name_key(t), w)));
         centroid.sort_unstable_by_key(|&(t, _)| t);
         StoryState {
             centroid,
@@ -675,11 +825,24 @@ impl Clusterer {
                 let members = centroid
                     .remove(&MEMBERS_TERM)
                     .map_or(st.size, |m| m.round() as u32);
+                // The name channel: entries under the name key of another entry's term.
+                let keys: FxHashMap<Term, Term> =
+                    centroid.keys().map(|&t| (name_key(t), t)).collect();
+                let mut names: FxHashMap<Term, f32> = FxHashMap::default();
+                for (k, t) in keys {
+                    if let Some(w) = centroid.get(&k).copied() {
+                        centroid.remove(&k);
+                        names.insert(t, w);
+                    }
+                }
+                let names_norm2 = names.values().map(|w| w * w).sum();
                 let norm2 = centroid.values().map(|w| w * w).sum();
                 LiveStory {
                     members,
                     centroid,
                     norm2,
+                    names,
+                    names_norm2,
                     size: st.size,
                     first: st.first,
                     last: st.last,
@@ -864,8 +1027,8 @@ mod tests {
         c.observe(&cb);
         let s = c.new_story();
         let (va, vb) = (c.vectorize(&ca), c.vectorize(&cb));
-        c.join(s, &va, None);
-        c.join(s, &vb, None);
+        c.join(s, &va, &[], None);
+        c.join(s, &vb, &[], None);
         let story = c.stories[s as usize].as_ref().unwrap();
         // Two unrelated members: the article equals one of them.
         let mean = Clusterer::similarity(story, &va, true);
@@ -910,6 +1073,8 @@ mod tests {
             let config = ClusterConfig {
                 repeated_line_weight: weight,
                 threshold: 0.1,
+                // The made-up words hold digits: numbers, which the name floor would compare.
+                name_floor: 0.0,
                 ..ClusterConfig::default()
             };
             let mut c = Clusterer::new(config);
@@ -921,6 +1086,29 @@ mod tests {
         let (joined, sim) = decide(1.0);
         assert!(joined, "{sim}");
         assert_eq!(decide(0.0), (false, 1.0));
+    }
+
+    #[test]
+    fn the_name_channel_survives_a_restore() {
+        let mut a = Clusterer::new(ClusterConfig::default());
+        add(
+            &mut a,
+            "Quake",
+            "Officials in Chile said Iquique and Arica felt the 8.2 quake.",
+            0,
+        );
+        let states = a.take_dirty();
+        let (df, n) = a.take_dirty_df();
+        let mut b = Clusterer::new(ClusterConfig::default());
+        b.restore(df, n, states.into_iter().map(|(_, s)| Some(s)).collect());
+        let (sa, sb) = (
+            a.stories[0].as_ref().unwrap(),
+            b.stories[0].as_ref().unwrap(),
+        );
+        assert_eq!(sa.names.len(), 3, "chile, iquique, arica");
+        assert_eq!(sa.names, sb.names);
+        assert_eq!(sa.centroid, sb.centroid);
+        assert!((sa.norm2 - sb.norm2).abs() < 1e-5);
     }
 
     #[test]
