@@ -363,6 +363,8 @@ struct LiveStory {
     first: Option<Timestamp>,
     last: Option<Timestamp>,
     indexed: FxHashSet<Term>,
+    /// The current strongest `index_terms` centroid terms.
+    top: Vec<Term>,
 }
 
 /// The decision for one article.
@@ -697,6 +699,7 @@ impl Clusterer {
             first: None,
             last: None,
             indexed: FxHashSet::default(),
+            top: Vec::new(),
         }));
         (self.stories.len() - 1) as StoryIdx
     }
@@ -733,13 +736,21 @@ impl Clusterer {
         live.members += 1;
         live.size += 1;
         Self::widen(live, at);
-        // Index the strongest centroid terms that are not indexed yet.
-        let mut top: Vec<(Term, f32)> = live.centroid.iter().map(|(&t, &w)| (t, w)).collect();
-        if top.len() > index_terms {
-            top.select_nth_unstable_by(index_terms, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            top.truncate(index_terms);
-        }
+        // Index the strongest centroid terms that are not indexed yet. Only the article's terms
+        // grew, so the new strongest terms are among the old ones and the article's: no need to
+        // look at the whole centroid.
+        let mut top: Vec<(Term, f32)> = live
+            .top
+            .iter()
+            .chain(v.iter().map(|(t, _)| t))
+            .map(|t| (*t, live.centroid[t]))
+            .collect();
+        top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        top.dedup_by_key(|(t, _)| *t);
+        top.truncate(index_terms);
+        live.top.clear();
         for (t, _) in top {
+            live.top.push(t);
             if live.indexed.insert(t) {
                 self.index.entry(t).or_default().push(story);
             }
@@ -847,6 +858,7 @@ impl Clusterer {
                     first: st.first,
                     last: st.last,
                     indexed: FxHashSet::default(),
+            top: Vec::new(),
                 }
             });
             if let Some(l) = &live {
@@ -866,6 +878,7 @@ impl Clusterer {
         let live = self.stories[story as usize].as_mut().expect("live");
         let mut top: Vec<(Term, f32)> = live.centroid.iter().map(|(&t, &w)| (t, w)).collect();
         top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        live.top = top.iter().take(index_terms).map(|&(t, _)| t).collect();
         for (t, _) in top.into_iter().take(index_terms) {
             if live.indexed.insert(t) {
                 self.index.entry(t).or_default().push(story);
