@@ -116,8 +116,7 @@ pub struct PreparedBatch {
 }
 
 impl Claimed {
-    /// Prepares the fresh articles on every core. Needs no access to the engine, so it can run
-    /// while the previous batch is being decided.
+    /// Prepares the fresh articles on every core. Needs no access to the engine.
     pub fn prepare(self, cleaner: &Cleaner, config: Config) -> PreparedBatch {
         let prepared = self
             .fresh

@@ -117,7 +117,7 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
         /// Articles per transaction.
-        #[arg(long, default_value_t = 5000)]
+        #[arg(long, default_value_t = 2000)]
         batch: usize,
         /// Print one JSON line per article and a JSON summary.
         #[arg(long)]

@@ -858,7 +858,7 @@ impl Clusterer {
                     first: st.first,
                     last: st.last,
                     indexed: FxHashSet::default(),
-            top: Vec::new(),
+                    top: Vec::new(),
                 }
             });
             if let Some(l) = &live {
