@@ -223,6 +223,23 @@ impl CopyIndex {
         published: Option<Timestamp>,
         original: DocIdx,
     ) {
+        let idx = self.push(exact_hash, sig, published, original);
+        if original != idx {
+            self.families
+                .entry(original)
+                .or_insert_with(|| vec![original])
+                .push(idx);
+        }
+    }
+
+    /// Indexes the next document (exact hash, bands) and records it; returns its index.
+    fn push(
+        &mut self,
+        exact_hash: u64,
+        sig: Signature,
+        published: Option<Timestamp>,
+        original: DocIdx,
+    ) -> DocIdx {
         let idx = self.docs.len() as DocIdx;
         self.exact.entry(exact_hash).or_insert(idx);
         if !sig.is_empty() {
@@ -236,30 +253,13 @@ impl CopyIndex {
             published,
             original,
         });
-        if original != idx {
-            self.families
-                .entry(original)
-                .or_insert_with(|| vec![original])
-                .push(idx);
-        }
+        idx
     }
 
     /// Adds the next document (its index is `self.len()`), linking it to its family if it has one.
     pub fn add(&mut self, exact_hash: u64, sig: Signature, published: Option<Timestamp>) -> Added {
-        let idx = self.docs.len() as DocIdx;
         let found = self.best_match(exact_hash, &sig);
-        self.exact.entry(exact_hash).or_insert(idx);
-        if !sig.is_empty() {
-            let keys: Vec<u64> = self.band_keys(&sig).collect();
-            for key in keys {
-                self.buckets.entry(key).or_default().push(idx);
-            }
-        }
-        self.signatures.push(Some(Box::new(sig)));
-        self.docs.push(Doc {
-            published,
-            original: idx,
-        });
+        let idx = self.push(exact_hash, sig, published, self.docs.len() as DocIdx);
         let Some((matched, jaccard, exact)) = found else {
             return Added::default();
         };
