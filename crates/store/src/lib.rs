@@ -99,6 +99,22 @@ pub struct StorySummary {
     pub headline: String,
 }
 
+impl StorySummary {
+    /// Reads a summary from a row whose first columns are `id, size, first, last, headline,
+    /// outlets, copies` of `stories`.
+    pub fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
+        Ok(StorySummary {
+            id: r.get(0)?,
+            size: r.get::<_, i64>(1)? as u64,
+            first: r.get(2)?,
+            last: r.get(3)?,
+            headline: r.get(4)?,
+            outlets: r.get::<_, i64>(5)? as u64,
+            copies: r.get::<_, i64>(6)? as u64,
+        })
+    }
+}
+
 /// A stored article without its texts.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArticleRow {
@@ -546,17 +562,7 @@ impl Store {
             "SELECT s.id, s.size, s.first, s.last, s.headline, s.outlets, s.copies
              FROM stories s ORDER BY s.size DESC, s.last DESC, s.idx LIMIT ?1",
         )?;
-        let rows = st.query_map([limit as i64], |r| {
-            Ok(StorySummary {
-                id: r.get(0)?,
-                size: r.get::<_, i64>(1)? as u64,
-                first: r.get(2)?,
-                last: r.get(3)?,
-                headline: r.get(4)?,
-                outlets: r.get::<_, i64>(5)? as u64,
-                copies: r.get::<_, i64>(6)? as u64,
-            })
-        })?;
+        let rows = st.query_map([limit as i64], StorySummary::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

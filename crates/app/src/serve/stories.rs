@@ -139,18 +139,7 @@ const SUMMARY_COLUMNS: &str =
     "s.id, s.size, s.first, s.last, s.headline, s.outlets, s.copies, s.idx";
 
 fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<(StorySummary, i64)> {
-    Ok((
-        StorySummary {
-            id: r.get(0)?,
-            size: r.get::<_, i64>(1)? as u64,
-            first: r.get(2)?,
-            last: r.get(3)?,
-            headline: r.get(4)?,
-            outlets: r.get::<_, i64>(5)? as u64,
-            copies: r.get::<_, i64>(6)? as u64,
-        },
-        r.get(7)?,
-    ))
+    Ok((StorySummary::from_row(r)?, r.get(7)?))
 }
 
 /// The stories matching `f`, one page of them.
