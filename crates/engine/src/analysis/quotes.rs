@@ -442,34 +442,55 @@ enum Attribution {
     None,
 }
 
+/// What token `v` says about attribution, read as a possible speech verb.
+enum VerbRead {
+    /// Not a speech verb (or inside a quote).
+    NotVerb,
+    /// The answer: "according to X", "adding that …", or "X said" with X in the verb's clause.
+    Found(Attribution),
+    /// A speech verb with no speaker right before it in its clause; `end` is where the verb
+    /// starts, adverbs included.
+    Open(usize),
+}
+
+fn read_verb(toks: &[Tok], inside: &[bool], lo: usize, hi: usize, v: usize) -> VerbRead {
+    let w = toks[v].lower.as_str();
+    if w == "according" && !inside[v] && v + 1 < hi && toks[v + 1].lower == "to" {
+        return VerbRead::Found(
+            np_after(toks, v + 2, hi).map_or(Attribution::None, |(s, e)| Attribution::Phrase(s, e)),
+        );
+    }
+    if !is(w, SPEECH_VERBS) || inside[v] {
+        return VerbRead::NotVerb;
+    }
+    if w.ends_with("ing") {
+        return VerbRead::Found(Attribution::Inherit);
+    }
+    let mut end = v;
+    while end > lo && toks[end - 1].seg == toks[v].seg && is(&toks[end - 1].lower, ADVERBS) {
+        end -= 1;
+    }
+    if let Some(r) = np_before(toks, lo, end) {
+        if looks_like_speaker(toks, r) && toks[r.0].seg == toks[v].seg {
+            return VerbRead::Found(Attribution::Phrase(r.0, r.1));
+        }
+    }
+    VerbRead::Open(end)
+}
+
 /// Attribution in tokens `lo..hi` after a quote: the first speech verb.
 fn after_attribution(toks: &[Tok], inside: &[bool], lo: usize, hi: usize) -> Attribution {
     for v in lo..hi {
-        let w = toks[v].lower.as_str();
-        if w == "according" && !inside[v] && v + 1 < hi && toks[v + 1].lower == "to" {
-            return np_after(toks, v + 2, hi)
-                .map_or(Attribution::None, |(s, e)| Attribution::Phrase(s, e));
-        }
-        if !is(w, SPEECH_VERBS) || inside[v] {
-            continue;
-        }
-        if w.ends_with("ing") {
-            return Attribution::Inherit;
-        }
-        let mut end = v;
-        while end > lo && toks[end - 1].seg == toks[v].seg && is(&toks[end - 1].lower, ADVERBS) {
-            end -= 1;
-        }
-        if let Some(r) = np_before(toks, lo, end) {
-            if looks_like_speaker(toks, r) && toks[r.0].seg == toks[v].seg {
-                return Attribution::Phrase(r.0, r.1);
-            }
-        }
+        let end = match read_verb(toks, inside, lo, hi, v) {
+            VerbRead::NotVerb => continue,
+            VerbRead::Found(a) => return a,
+            VerbRead::Open(end) => end,
+        };
         if end == lo || toks[end - 1].seg != toks[v].seg {
             // Nothing before the verb in its clause: an earlier clause may be the subject
             // ("the official, speaking on condition of anonymity, told reporters") or the
             // subject follows ("said Mr. Steele").
-            if is(w, INVERTIBLE) {
+            if is(&toks[v].lower, INVERTIBLE) {
                 if let Some((s, e)) = np_after(toks, v + 1, hi) {
                     return Attribution::Phrase(s, e);
                 }
@@ -504,27 +525,12 @@ fn before_attribution(
     open: usize,
 ) -> Attribution {
     for v in (lo..hi).rev() {
-        let w = toks[v].lower.as_str();
-        if w == "according" && !inside[v] && v + 1 < hi && toks[v + 1].lower == "to" {
-            return np_after(toks, v + 2, hi)
-                .map_or(Attribution::None, |(s, e)| Attribution::Phrase(s, e));
+        match read_verb(toks, inside, lo, hi, v) {
+            VerbRead::NotVerb => continue,
+            VerbRead::Found(a) => return a,
+            VerbRead::Open(_) => {}
         }
-        if !is(w, SPEECH_VERBS) || inside[v] {
-            continue;
-        }
-        if w.ends_with("ing") {
-            return Attribution::Inherit;
-        }
-        let mut end = v;
-        while end > lo && toks[end - 1].seg == toks[v].seg && is(&toks[end - 1].lower, ADVERBS) {
-            end -= 1;
-        }
-        if let Some(r) = np_before(toks, lo, end) {
-            if toks[r.0].seg == toks[v].seg && looks_like_speaker(toks, r) {
-                return Attribution::Phrase(r.0, r.1);
-            }
-        }
-        if is(w, INVERTIBLE) {
+        if is(&toks[v].lower, INVERTIBLE) {
             if let Some((s, e)) = np_after(toks, v + 1, hi) {
                 if looks_like_speaker(toks, (s, e)) {
                     return Attribution::Phrase(s, e);
