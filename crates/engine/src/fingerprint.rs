@@ -122,11 +122,8 @@ fn densify(sig: &mut [u32; SIG_LEN]) {
     }
 }
 
-/// The exact Jaccard similarity of two sorted, deduplicated sets of shingle hashes.
-pub fn exact_jaccard<T: Ord>(a: &[T], b: &[T]) -> f32 {
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
+/// How many elements two sorted, deduplicated slices share (one merge pass).
+pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -139,6 +136,15 @@ pub fn exact_jaccard<T: Ord>(a: &[T], b: &[T]) -> f32 {
             }
         }
     }
+    common
+}
+
+/// The exact Jaccard similarity of two sorted, deduplicated sets of shingle hashes.
+pub fn exact_jaccard<T: Ord>(a: &[T], b: &[T]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let common = intersection_size(a, b);
     common as f32 / (a.len() + b.len() - common) as f32
 }
 

@@ -112,19 +112,7 @@ fn contains_run(long: &[u64], short: &[u64]) -> bool {
 }
 
 fn shared(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
+    crate::fingerprint::intersection_size(a, b)
 }
 
 /// How well `short` is contained in `long` (0 when not a match).
