@@ -192,29 +192,6 @@ impl CopyIndex {
         best
     }
 
-    /// Every indexed document sharing a band with `sig` (or its exact hash) whose estimated
-    /// similarity is at least `floor`, each once, in index order.
-    pub fn candidates(&self, exact_hash: u64, sig: &Signature, floor: f32) -> Vec<DocIdx> {
-        let mut out: Vec<DocIdx> = Vec::new();
-        if let Some(&doc) = self.exact.get(&exact_hash) {
-            out.push(doc);
-        }
-        if !sig.is_empty() {
-            for key in self.band_keys(sig) {
-                for &doc in self.buckets.get(&key).map_or(&[][..], Vec::as_slice) {
-                    let close = self.signatures[doc as usize]
-                        .as_deref()
-                        .is_some_and(|o| sig.jaccard(o) >= floor);
-                    if close && !out.contains(&doc) {
-                        out.push(doc);
-                    }
-                }
-            }
-        }
-        out.sort_unstable();
-        out
-    }
-
     /// Re-adds a stored document whose family is already known (when restoring from a store).
     pub fn insert_known(
         &mut self,
