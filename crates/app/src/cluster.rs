@@ -43,7 +43,9 @@ pub fn run(
             writeln!(out, "{}\t{}", a.id, story_ids[o.story as usize])?;
         }
         if engine.doc_count() % 16_384 < batch.len() {
+            // No store here: drop the change lists the store would have taken.
             engine.clusterer_mut().take_dirty();
+            engine.clusterer_mut().take_dirty_df();
             engine.clusterer_mut().evict_cold();
         }
         articles += batch.len() as u64;
