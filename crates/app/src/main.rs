@@ -12,6 +12,7 @@ mod serve;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use samestory_engine::cluster::ClusterConfig;
 use samestory_engine::pipeline::Config;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,6 +66,20 @@ pub struct EngineArgs {
     /// Cluster on the text alone, as if no article had a date.
     #[arg(long)]
     ignore_dates: bool,
+    /// Story clusterer settings as a JSON object, e.g. '{"title_boost": 3}'; fields left out keep
+    /// their defaults (see `ClusterConfig` in crates/engine/src/cluster.rs). For tuning.
+    #[arg(long, value_parser = parse_cluster_config)]
+    cluster_config: Option<ClusterConfig>,
+}
+
+fn parse_cluster_config(json: &str) -> Result<ClusterConfig, String> {
+    let given: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(json).map_err(|e| format!("not a JSON object: {e}"))?;
+    let known = serde_json::to_value(ClusterConfig::default()).map_err(|e| e.to_string())?;
+    if let Some(unknown) = given.keys().find(|k| known.get(k.as_str()).is_none()) {
+        return Err(format!("unknown setting `{unknown}`"));
+    }
+    serde_json::from_value(serde_json::Value::Object(given)).map_err(|e| e.to_string())
 }
 
 impl EngineArgs {
@@ -72,6 +87,7 @@ impl EngineArgs {
         let mut c = Config {
             copy_threshold: self.copy_threshold,
             shingle: self.shingle,
+            cluster: self.cluster_config.unwrap_or_default(),
             ..Config::default()
         };
         if let Some(t) = self.story_threshold {
