@@ -381,6 +381,8 @@ struct LiveStory {
     indexed: FxHashSet<Term>,
     /// The current strongest `index_terms` centroid terms.
     top: Vec<Term>,
+    /// The least centroid weight among `top` when it is full, else 0.
+    top_floor: f32,
 }
 
 /// The decision for one article.
@@ -391,6 +393,56 @@ pub struct Assignment {
     /// Similarity to the story centroid before joining, raised for nearness in time (1.0 when
     /// created).
     pub similarity: f32,
+}
+
+/// Document frequencies (and the salted pseudo-terms kept with them), with the terms changed
+/// since they were last taken for persisting.
+#[derive(Default)]
+struct DocFreqs {
+    counts: FxHashMap<Term, Count>,
+    changed: Vec<Term>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Count {
+    n: u32,
+    changed: bool,
+}
+
+impl DocFreqs {
+    fn get(&self, t: Term) -> u32 {
+        self.counts.get(&t).map_or(0, |c| c.n)
+    }
+
+    fn bump(&mut self, t: Term) {
+        let c = self.counts.entry(t).or_default();
+        c.n += 1;
+        if !c.changed {
+            c.changed = true;
+            self.changed.push(t);
+        }
+    }
+
+    fn take_changed(&mut self) -> Vec<(Term, u32)> {
+        let changed = std::mem::take(&mut self.changed);
+        changed
+            .into_iter()
+            .map(|t| {
+                let c = self.counts.get_mut(&t).expect("changed terms are counted");
+                c.changed = false;
+                (t, c.n)
+            })
+            .collect()
+    }
+}
+
+/// Reused buffers of the candidate look-up.
+#[derive(Default)]
+struct Scratch {
+    /// Query weight reaching each story; zero outside a look-up.
+    score: Vec<f32>,
+    /// The stories with a non-zero score.
+    touched: Vec<StoryIdx>,
 }
 
 /// The most similar warm story for an article, and the similarity of the next best.
@@ -404,26 +456,26 @@ struct Choice {
 /// The online story clusterer.
 pub struct Clusterer {
     config: ClusterConfig,
-    df: FxHashMap<Term, u32>,
+    df: DocFreqs,
+    scratch: std::cell::RefCell<Scratch>,
     docs: u32,
     stories: Vec<Option<LiveStory>>,
     index: FxHashMap<Term, Vec<StoryIdx>>,
     latest: Option<Timestamp>,
     dirty: FxHashSet<StoryIdx>,
-    dirty_terms: FxHashSet<Term>,
 }
 
 impl Clusterer {
     pub fn new(config: ClusterConfig) -> Self {
         Clusterer {
             config,
-            df: FxHashMap::default(),
+            df: DocFreqs::default(),
+            scratch: Default::default(),
             docs: 0,
             stories: Vec::new(),
             index: FxHashMap::default(),
             latest: None,
             dirty: FxHashSet::default(),
-            dirty_terms: FxHashSet::default(),
         }
     }
 
@@ -457,14 +509,14 @@ impl Clusterer {
         } else {
             0.0
         };
-        let stories = self.df.get(&STORIES_TERM).copied().unwrap_or(0) as f32 + 1.0;
+        let stories = self.df.get(STORIES_TERM) as f32 + 1.0;
         let mut v: Vec<(Term, f32)> = raw
             .filter(|&(_, c)| c > 1e-6)
             .map(|(t, c)| {
-                let df = self.df.get(&t).copied().unwrap_or(0) as f32 + 1.0;
+                let df = self.df.get(t) as f32 + 1.0;
                 let mut idf = ((n + 1.0) / df).ln() + 1.0;
                 if b > 0.0 {
-                    let sf = self.df.get(&(t ^ STORY_SALT)).copied().unwrap_or(0) as f32 + 1.0;
+                    let sf = self.df.get(t ^ STORY_SALT) as f32 + 1.0;
                     idf = (1.0 - b) * idf + b * (((stories + 1.0) / sf).ln() + 1.0);
                 }
                 (t, sublinear(c) * idf)
@@ -511,7 +563,7 @@ impl Clusterer {
         counts
             .lines
             .iter()
-            .filter(|l| self.df.get(&(l.hash ^ LINE_SALT)).is_some_and(|&n| n > 0))
+            .filter(|l| self.df.get(l.hash ^ LINE_SALT) > 0)
             .collect()
     }
 
@@ -519,8 +571,7 @@ impl Clusterer {
         self.docs += 1;
         let lines = counts.lines.iter().map(|l| l.hash ^ LINE_SALT);
         for t in counts.terms.iter().map(|&(t, _)| t).chain(lines) {
-            *self.df.entry(t).or_default() += 1;
-            self.dirty_terms.insert(t);
+            self.df.bump(t);
         }
     }
 
@@ -621,27 +672,44 @@ impl Clusterer {
         names: &[(Term, f32)],
         at: Option<Timestamp>,
     ) -> Option<Choice> {
-        let mut query: Vec<&(Term, f32)> = v.iter().collect();
-        query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        // Candidates, scored by the query weight of the index terms they share with the article.
-        let mut hits: FxHashMap<StoryIdx, f32> = FxHashMap::default();
-        for &&(t, w) in query.iter().take(self.config.query_terms) {
+        let mut query: Vec<(Term, f32)> = v.to_vec();
+        let by_weight = |a: &(Term, f32), b: &(Term, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if query.len() > self.config.query_terms {
+            query.select_nth_unstable_by(self.config.query_terms, by_weight);
+            query.truncate(self.config.query_terms);
+        }
+        query.sort_unstable_by(by_weight);
+        // Candidates, scored by the query weight of the index terms they share with the article,
+        // summed in a dense scratch array indexed by story (no hashing on this hot path).
+        let mut scratch = self.scratch.borrow_mut();
+        let Scratch { score, touched } = &mut *scratch;
+        if score.len() < self.stories.len() {
+            score.resize(self.stories.len(), 0.0);
+        }
+        for &(t, w) in &query {
             // Postings are in story creation order: the newest stories, the ones an article can
             // still join, are at the end. A term shared by thousands of stories costs no more
             // than POSTINGS_SCANNED of them.
             let list = self.index.get(&t).map_or(&[][..], Vec::as_slice);
             for &s in list.iter().rev().take(POSTINGS_SCANNED) {
-                *hits.entry(s).or_default() += w;
+                let x = &mut score[s as usize];
+                if *x == 0.0 {
+                    touched.push(s);
+                }
+                *x += w;
             }
         }
-        let mut candidates: Vec<(StoryIdx, f32)> = hits
-            .into_iter()
-            .filter(|&(s, _)| {
-                self.stories[s as usize]
-                    .as_ref()
-                    .is_some_and(|story| !self.is_cold(story, at))
-            })
-            .collect();
+        let mut candidates: Vec<(StoryIdx, f32)> = Vec::with_capacity(touched.len());
+        for s in touched.drain(..) {
+            let x = std::mem::take(&mut score[s as usize]);
+            let warm = self.stories[s as usize]
+                .as_ref()
+                .is_some_and(|story| !self.is_cold(story, at));
+            if warm {
+                candidates.push((s, x));
+            }
+        }
+        drop(scratch);
         let max = self.config.max_candidates;
         if max > 0 && candidates.len() > max {
             candidates.select_nth_unstable_by(max, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -747,6 +815,7 @@ impl Clusterer {
             last: None,
             indexed: FxHashSet::default(),
             top: Vec::new(),
+            top_floor: 0.0,
         }));
         (self.stories.len() - 1) as StoryIdx
     }
@@ -763,13 +832,11 @@ impl Clusterer {
             .as_mut()
             .expect("joined stories are live");
         if live.members == 0 {
-            *self.df.entry(STORIES_TERM).or_default() += 1;
-            self.dirty_terms.insert(STORIES_TERM);
+            self.df.bump(STORIES_TERM);
         }
         for &(t, w) in v {
             if !live.centroid.contains_key(&t) {
-                *self.df.entry(t ^ STORY_SALT).or_default() += 1;
-                self.dirty_terms.insert(t ^ STORY_SALT);
+                self.df.bump(t ^ STORY_SALT);
             }
             let c = live.centroid.entry(t).or_default();
             live.norm2 += 2.0 * *c * w + w * w;
@@ -786,15 +853,27 @@ impl Clusterer {
         // Index the strongest centroid terms that are not indexed yet. Only the article's terms
         // grew, so the new strongest terms are among the old ones and the article's: no need to
         // look at the whole centroid.
+        // Centroid weights only grow, so the old strongest terms all weigh at least the old
+        // floor now: an article term below it cannot enter.
+        let floor = live.top_floor;
         let mut top: Vec<(Term, f32)> = live
             .top
             .iter()
-            .chain(v.iter().map(|(t, _)| t))
             .map(|t| (*t, live.centroid[t]))
+            .chain(
+                v.iter()
+                    .map(|(t, _)| (*t, live.centroid[t]))
+                    .filter(|&(_, w)| w >= floor),
+            )
             .collect();
         top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         top.dedup_by_key(|(t, _)| *t);
         top.truncate(index_terms);
+        live.top_floor = if top.len() == index_terms {
+            top[index_terms - 1].1
+        } else {
+            0.0
+        };
         live.top.clear();
         for (t, _) in top {
             live.top.push(t);
@@ -847,8 +926,7 @@ impl Clusterer {
 
     /// The document frequencies changed since the last call, and the document count.
     pub fn take_dirty_df(&mut self) -> (Vec<(Term, u32)>, u32) {
-        let terms: Vec<(Term, u32)> = self.dirty_terms.drain().map(|t| (t, self.df[&t])).collect();
-        (terms, self.docs)
+        (self.df.take_changed(), self.docs)
     }
 
     fn state_of(live: &LiveStory) -> StoryState {
@@ -872,7 +950,13 @@ impl Clusterer {
         docs: u32,
         stories: Vec<Option<StoryState>>,
     ) {
-        self.df = df.into_iter().collect();
+        self.df = DocFreqs {
+            counts: df
+                .into_iter()
+                .map(|(t, n)| (t, Count { n, changed: false }))
+                .collect(),
+            changed: Vec::new(),
+        };
         self.docs = docs;
         self.index.clear();
         self.stories = Vec::with_capacity(stories.len());
@@ -906,6 +990,7 @@ impl Clusterer {
                     last: st.last,
                     indexed: FxHashSet::default(),
                     top: Vec::new(),
+                    top_floor: 0.0,
                 }
             });
             if let Some(l) = &live {
@@ -926,6 +1011,11 @@ impl Clusterer {
         let mut top: Vec<(Term, f32)> = live.centroid.iter().map(|(&t, &w)| (t, w)).collect();
         top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         live.top = top.iter().take(index_terms).map(|&(t, _)| t).collect();
+        live.top_floor = if top.len() >= index_terms {
+            top[index_terms - 1].1
+        } else {
+            0.0
+        };
         for (t, _) in top.into_iter().take(index_terms) {
             if live.indexed.insert(t) {
                 self.index.entry(t).or_default().push(story);
