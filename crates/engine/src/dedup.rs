@@ -19,6 +19,8 @@ use crate::article::{mix64, Timestamp};
 use crate::fingerprint::{Signature, SIG_LEN};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// LSH banding parameters: `bands × rows ≤ SIG_LEN`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -100,6 +102,11 @@ pub struct CopyIndex {
     docs: Vec<Doc>,
     /// Members of every family with more than one document, keyed by original.
     families: FxHashMap<DocIdx, Vec<DocIdx>>,
+    /// Dated documents with a signature, oldest first, for [`CopyIndex::forget_before`].
+    by_time: BinaryHeap<Reverse<(Timestamp, DocIdx)>>,
+    /// Bucket entries of forgotten documents, removed in bulk once they outnumber the others.
+    dead_entries: usize,
+    entries: usize,
 }
 
 impl CopyIndex {
@@ -112,6 +119,9 @@ impl CopyIndex {
             signatures: Vec::new(),
             docs: Vec::new(),
             families: FxHashMap::default(),
+            by_time: BinaryHeap::new(),
+            dead_entries: 0,
+            entries: 0,
         }
     }
 
@@ -137,13 +147,19 @@ impl CopyIndex {
     /// exact-hash map keeps 16 bytes a document). Returns how many were forgotten.
     pub fn forget_before(&mut self, cutoff: Timestamp) -> usize {
         let mut forgotten = 0;
-        for (doc, sig) in self.docs.iter().zip(self.signatures.iter_mut()) {
-            if sig.is_some() && doc.published.is_some_and(|p| p < cutoff) {
-                *sig = None;
+        while let Some(&Reverse((published, doc))) = self.by_time.peek() {
+            if published >= cutoff {
+                break;
+            }
+            self.by_time.pop();
+            if self.signatures[doc as usize].take().is_some() {
                 forgotten += 1;
+                self.dead_entries += self.banding.bands;
             }
         }
-        if forgotten > 0 {
+        // Bucket entries of forgotten documents are skipped by look-ups; they are swept out in
+        // one pass only once they are the majority, so the sweeps cost O(1) per document.
+        if self.dead_entries > 0 && 2 * self.dead_entries > self.entries {
             let signatures = &self.signatures;
             self.buckets.retain(|_, list| {
                 list.retain(|&d| signatures[d as usize].is_some());
@@ -152,6 +168,8 @@ impl CopyIndex {
                 }
                 !list.is_empty()
             });
+            self.entries -= self.dead_entries;
+            self.dead_entries = 0;
         }
         forgotten
     }
@@ -221,8 +239,12 @@ impl CopyIndex {
         self.exact.entry(exact_hash).or_insert(idx);
         if !sig.is_empty() {
             let keys: Vec<u64> = self.band_keys(&sig).collect();
+            self.entries += keys.len();
             for key in keys {
                 self.buckets.entry(key).or_default().push(idx);
+            }
+            if let Some(t) = published {
+                self.by_time.push(Reverse((t, idx)));
             }
         }
         self.signatures.push(Some(Box::new(sig)));
