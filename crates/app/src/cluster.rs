@@ -5,11 +5,14 @@ use crate::exit;
 use crate::input::{read_paths, ReadOptions, Record};
 use rayon::prelude::*;
 use samestory_engine::clean::Cleaner;
-use samestory_engine::pipeline::{prepare, story_id, Config, Engine};
+use samestory_engine::pipeline::{prepare, story_id, Config, Engine, Prepared};
 use samestory_engine::Article;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// Articles prepared together, then handed to the decider.
+const BATCH: usize = 2048;
 
 pub fn run(
     paths: &[PathBuf],
@@ -18,47 +21,57 @@ pub fn run(
     opts: &ReadOptions,
 ) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let mut out: Box<dyn Write> = match output {
+    let mut out: Box<dyn Write + Send> = match output {
         Some(p) => Box::new(BufWriter::new(std::fs::File::create(p)?)),
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+        None => Box::new(BufWriter::new(std::io::stdout())),
     };
     writeln!(out, "id\tcluster")?;
     let cleaner = Cleaner::default();
-    let mut engine = Engine::new(config);
-    let mut story_ids: Vec<String> = Vec::new();
-    let (mut rejected, mut articles, mut copies) = (0u64, 0u64, 0u64);
-    let mut batch: Vec<Article> = Vec::with_capacity(4096);
-    let mut failure = None;
-    let mut flush = |batch: &mut Vec<Article>, out: &mut Box<dyn Write>| -> anyhow::Result<()> {
-        let prepared: Vec<_> = batch
+    // Batches are prepared (in parallel) while the previous one is decided (in order) on a
+    // thread of its own, so the sequential decisions overlap the parallel work.
+    let (to_decider, batches) = std::sync::mpsc::sync_channel::<(Vec<Article>, Vec<Prepared>)>(1);
+    let decider = std::thread::Builder::new().name("decider".into()).spawn(
+        move || -> anyhow::Result<(u64, u64, usize)> {
+            let mut engine = Engine::new(config);
+            let mut story_ids: Vec<String> = Vec::new();
+            let (mut articles, mut copies) = (0u64, 0u64);
+            for (batch, prepared) in batches {
+                for (a, p) in batch.iter().zip(&prepared) {
+                    let o = engine.add(p);
+                    if o.story_created {
+                        story_ids.push(story_id(&a.id));
+                    }
+                    copies += u64::from(o.copy_of.is_some());
+                    writeln!(out, "{}\t{}", a.id, story_ids[o.story as usize])?;
+                }
+                if engine.doc_count() % 16_384 < batch.len() {
+                    // No store here: drop the change lists the store would have taken.
+                    engine.clusterer_mut().take_dirty();
+                    engine.clusterer_mut().take_dirty_df();
+                    engine.clusterer_mut().evict_cold();
+                }
+                articles += batch.len() as u64;
+            }
+            out.flush()?;
+            Ok((articles, copies, story_ids.len()))
+        },
+    )?;
+    let mut rejected = 0u64;
+    let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
+    let mut decider_gone = false;
+    let send = |batch: Vec<Article>| -> bool {
+        let prepared: Vec<Prepared> = batch
             .par_iter()
             .map(|a| prepare(a, &cleaner, &config))
             .collect();
-        for (a, p) in batch.iter().zip(&prepared) {
-            let o = engine.add(p);
-            if o.story_created {
-                story_ids.push(story_id(&a.id));
-            }
-            copies += u64::from(o.copy_of.is_some());
-            writeln!(out, "{}\t{}", a.id, story_ids[o.story as usize])?;
-        }
-        if engine.doc_count() % 16_384 < batch.len() {
-            // No store here: drop the change lists the store would have taken.
-            engine.clusterer_mut().take_dirty();
-            engine.clusterer_mut().take_dirty_df();
-            engine.clusterer_mut().evict_cold();
-        }
-        articles += batch.len() as u64;
-        batch.clear();
-        Ok(())
+        // A send fails only when the decider stopped on an error, which join reports.
+        to_decider.send((batch, prepared)).is_ok()
     };
     read_paths(paths, opts, &mut |r| match r {
         Record::Article(a, _) => {
             batch.push(*a);
-            if batch.len() == 4096 && failure.is_none() {
-                if let Err(e) = flush(&mut batch, &mut out) {
-                    failure = Some(e);
-                }
+            if batch.len() == BATCH && !decider_gone {
+                decider_gone = !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
             }
         }
         Record::Error(e) => {
@@ -66,15 +79,16 @@ pub fn run(
             eprintln!("error: {e}");
         }
     })?;
-    if let Some(e) = failure {
-        return Err(e);
+    if !decider_gone {
+        send(batch);
     }
-    flush(&mut batch, &mut out)?;
-    out.flush()?;
+    drop(to_decider);
+    let (articles, copies, stories) = decider
+        .join()
+        .map_err(|_| anyhow::anyhow!("the decider thread panicked"))??;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
-        "{articles} articles: {} stories, {copies} copies, {rejected} rejected; {seconds:.2}s ({:.0} articles/s)",
-        story_ids.len(),
+        "{articles} articles: {stories} stories, {copies} copies, {rejected} rejected; {seconds:.2}s ({:.0} articles/s)",
         articles as f64 / seconds.max(1e-9)
     );
     Ok(if rejected > 0 {
