@@ -3,7 +3,7 @@
 use super::align::{align_story_words, StoryPassage, MIN_PASSAGE_WORDS};
 use super::groups::{group_quotes, QuoteGroup};
 use super::sentences::split_sentences;
-use super::similar::{coverage, Idf, SIM_THRESHOLD};
+use super::similar::{anchors, Idf, SentenceKeys, MODEL};
 use super::words::Words;
 use super::DocText;
 use crate::article::Span;
@@ -47,7 +47,7 @@ struct Sent {
     span: Span,
     w0: usize,
     w1: usize,
-    set: Vec<u64>,
+    keys: SentenceKeys,
 }
 
 /// Analyses one story. Cost: about linear in the total words for typical news (see the module
@@ -65,15 +65,13 @@ pub fn analyze_story(docs: &[DocText]) -> StoryAnalysis {
         for span in split_sentences(d.text) {
             let w0 = w.spans.partition_point(|s| s.start < span.start);
             let w1 = w.spans.partition_point(|s| s.start < span.end);
-            let mut set = w.keys[w0..w1].to_vec();
-            set.sort_unstable();
-            set.dedup();
+            let keys = SentenceKeys::from_words(d.text, span, &w.spans[w0..w1], &w.keys[w0..w1]);
             sents.push(Sent {
                 doc_pos: pos,
                 span,
                 w0,
                 w1,
-                set,
+                keys,
             });
         }
         doc_sents.push(first..sents.len());
@@ -121,13 +119,12 @@ pub fn analyze_story(docs: &[DocText]) -> StoryAnalysis {
         }
     }
 
-    // Links through similarity, for sentences alignment did not place. A sentence `t` carrying
-    // at least SIM_THRESHOLD of the weight of `s` must hold one of the heaviest words of `s`
-    // that together weigh more than the rest: those are the anchors to look up.
-    let idf = Idf::from_sets(sents.iter().map(|s| s.set.as_slice()));
+    // Links through similarity, for sentences alignment did not place. The model says "same"
+    // only past the coverage gate, so a match `t` of `s` holds one of the anchors of `s`.
+    let idf = Idf::from_sets(sents.iter().map(|s| s.keys.words.as_slice()));
     let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
     for (k, s) in sents.iter().enumerate() {
-        for &w in &s.set {
+        for &w in &s.keys.words {
             postings.entry(w).or_default().push(k as u32);
         }
     }
@@ -136,25 +133,17 @@ pub fn analyze_story(docs: &[DocText]) -> StoryAnalysis {
         if aligned[k] || s.w1 - s.w0 < MIN_SENTENCE_WORDS {
             continue;
         }
-        let mut weighted: Vec<(f32, u64)> = s.set.iter().map(|&w| (idf.weight(w), w)).collect();
-        weighted.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let total: f32 = weighted.iter().map(|w| w.0).sum();
-        let mut acc = 0.0;
-        for &(wt, w) in &weighted {
+        for w in anchors(&s.keys.words, &idf) {
             for &t in &postings[&w] {
                 let t = t as usize;
                 if seen[t] == k as u32 || sents[t].doc_pos == s.doc_pos {
                     continue;
                 }
                 seen[t] = k as u32;
-                if coverage(&s.set, &sents[t].set, &idf) >= SIM_THRESHOLD {
+                if MODEL.matches(&s.keys, &sents[t].keys, &idf) {
                     links[k].push(t);
                     links[t].push(k);
                 }
-            }
-            acc += wt;
-            if acc > (1.0 - SIM_THRESHOLD) * total {
-                break;
             }
         }
     }
