@@ -1,6 +1,6 @@
 //! One story at a time: shared passages, shared quotes, what each article adds, and a brief.
 
-use super::align::{align_story_words, StoryPassage, MIN_PASSAGE_WORDS};
+use super::align::{group_links, story_links, SharedPassage, MIN_PASSAGE_WORDS};
 use super::groups::{group_quotes, QuoteGroup};
 use super::sentences::split_sentences;
 use super::similar::{anchors, Idf, SentenceKeys, MODEL};
@@ -31,8 +31,8 @@ pub struct BriefSentence {
 /// What the articles of a story share and what each adds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoryAnalysis {
-    /// Shared passages; `a_doc`, `b_doc` are [`DocText::doc`] ids.
-    pub passages: Vec<StoryPassage>,
+    /// Shared passages, each once with every document carrying it; docs are [`DocText::doc`] ids.
+    pub passages: Vec<SharedPassage>,
     /// Quote groups carried by at least two documents.
     pub quotes: Vec<QuoteGroup>,
     /// Per input document, in input order: the sentences no other document shares, neither by
@@ -54,7 +54,7 @@ struct Sent {
 /// docs of [`super::align`] for the exception).
 pub fn analyze_story(docs: &[DocText]) -> StoryAnalysis {
     let words: Vec<Words> = docs.iter().map(|d| Words::new(d.text)).collect();
-    let passages = align_story_words(&words);
+    let runs = story_links(&words);
 
     // Sentences and their words.
     let mut sents: Vec<Sent> = Vec::new();
@@ -79,14 +79,11 @@ pub fn analyze_story(docs: &[DocText]) -> StoryAnalysis {
     let mut links: Vec<Vec<usize>> = vec![Vec::new(); sents.len()];
     let mut aligned = vec![false; sents.len()];
 
-    // Through passages: a sentence holding a passage (most of the sentence, or at least
-    // MIN_PASSAGE_WORDS of it) is shared; sentences mostly inside one passage, at matching places
-    // in it, are linked.
-    for p in &passages {
-        let side = |pos: usize, span: Span| -> Vec<(usize, bool, f32, f32)> {
-            let w = &words[pos];
-            let p0 = w.spans.partition_point(|s| s.start < span.start);
-            let p1 = w.spans.partition_point(|s| s.start < span.end);
+    // Through the aligned runs: a sentence holding a run (most of the sentence, or at least
+    // MIN_PASSAGE_WORDS of it) is shared; sentences mostly inside one run, at matching places in
+    // it, are linked.
+    for l in &runs {
+        let side = |pos: usize, (p0, p1): (usize, usize)| -> Vec<(usize, bool, f32, f32)> {
             let len = (p1 - p0).max(1) as f32;
             let range = doc_sents[pos].clone();
             let from = range.start + sents[range.clone()].partition_point(|s| s.w1 <= p0);
@@ -104,8 +101,8 @@ pub fn analyze_story(docs: &[DocText]) -> StoryAnalysis {
             }
             out
         };
-        let a = side(p.a_doc, p.a);
-        let b = side(p.b_doc, p.b);
+        let a = side(l.a_doc, l.a);
+        let b = side(l.b_doc, l.b);
         for &(s, ..) in a.iter().chain(&b) {
             aligned[s] = true;
         }
@@ -217,12 +214,13 @@ pub fn analyze_story(docs: &[DocText]) -> StoryAnalysis {
         });
     }
 
-    let passages = passages
+    let passages = group_links(&words, &runs)
         .into_iter()
-        .map(|p| StoryPassage {
-            a_doc: docs[p.a_doc].doc,
-            b_doc: docs[p.b_doc].doc,
-            ..p
+        .map(|mut p| {
+            for o in &mut p.occurrences {
+                o.0 = docs[o.0].doc;
+            }
+            p
         })
         .collect();
     StoryAnalysis {
@@ -294,9 +292,9 @@ mod tests {
             unique[2],
             ["Officials gave no estimate of the repair costs yet."]
         );
-        assert!(a
-            .passages
-            .iter()
-            .all(|p| p.a_doc >= 10 && p.b_doc > p.a_doc));
+        // The wire passage (and, between A and B, the sentence after it) is one group of three.
+        let docs: Vec<Vec<usize>> = a.passages.iter().map(|p| p.docs()).collect();
+        assert!(docs.contains(&vec![10, 11, 12]), "{docs:?}");
+        assert!(docs.iter().all(|d| d.len() >= 2 && d[0] >= 10));
     }
 }
