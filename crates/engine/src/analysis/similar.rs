@@ -21,9 +21,9 @@
 //! does on pairs it was not fitted on is measured by cross-validation: see
 //! `crates/engine/examples/eval_msrp.rs` and `docs/analysis-eval.md`.
 //!
-//! A model that can say "same" only when each sentence carries a fair share of the other's
-//! weight ([`MIN_COVERAGE`]) lets the story analysis find candidates without comparing all pairs:
-//! a candidate must hold one of the heaviest words of the sentence (see [`anchors`]).
+//! The story analysis links sentences by [`carried`] (the model, or one sentence contained in
+//! the other) and does not compare all pairs: a sentence is compared with those holding one of
+//! its rarest words ([`probe_words`]).
 
 use super::words::{stem, Words};
 use crate::article::Span;
@@ -58,9 +58,9 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "unmatched_rare_min",
 ];
 
-/// Neither sentence carrying at least this share of the other's weight: never the same. A gate
-/// in front of the model, so that candidates can be found through a sentence's heaviest words
-/// ([`anchors`]); on the MSRP pairs it changes no decision of [`MODEL`] (see the eval).
+/// Neither sentence carrying at least this share of the other's weight: never the same. A cheap
+/// gate in front of the model; on the MSRP pairs it changes no decision of [`MODEL`] (see the
+/// eval).
 pub const MIN_COVERAGE: f32 = 0.3;
 
 /// A linear decision over [`features`]: "same" when `bias + weights · features > 0`, that is when
@@ -267,6 +267,38 @@ pub fn coverage(a: &[u64], b: &[u64], idf: &Idf) -> f32 {
     }
 }
 
+/// The words of a sorted set with their weights, for [`coverages`].
+pub fn weighted(words: &[u64], idf: &Idf) -> Vec<(u64, f32)> {
+    words.iter().map(|&w| (w, idf.weight(w))).collect()
+}
+
+/// [`coverage`] both ways in one merge of two weighted sets (as from [`weighted`]): `(of a by b,
+/// of b by a)`.
+pub fn coverages(a: &[(u64, f32)], b: &[(u64, f32)]) -> (f32, f32) {
+    let (mut i, mut j, mut hit) = (0, 0, (0f32, 0f32));
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                hit.0 += a[i].1;
+                hit.1 += b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let share = |hit: f32, w: &[(u64, f32)]| {
+        let total: f32 = w.iter().map(|x| x.1).sum();
+        if total == 0.0 {
+            0.0
+        } else {
+            hit / total
+        }
+    };
+    (share(hit.0, a), share(hit.1, b))
+}
+
 /// The smaller of the two coverages of `a` and `b` by each other.
 pub fn min_coverage(a: &SentenceKeys, b: &SentenceKeys, idf: &Idf) -> f32 {
     coverage(&a.words, &b.words, idf).min(coverage(&b.words, &a.words, idf))
@@ -349,8 +381,7 @@ impl Model {
     /// Whether the two sentences say the same thing: past the [`MIN_COVERAGE`] gate, and scored
     /// above zero.
     pub fn matches(&self, a: &SentenceKeys, b: &SentenceKeys, idf: &Idf) -> bool {
-        let f = features(a, b, idf);
-        f[0] >= MIN_COVERAGE && self.score(&f) > 0.0
+        min_coverage(a, b, idf) >= MIN_COVERAGE && self.score(&features(a, b, idf)) > 0.0
     }
 }
 
@@ -359,22 +390,48 @@ pub fn sentences_match(a: &str, b: &str, idf: &Idf) -> bool {
     MODEL.matches(&SentenceKeys::new(a), &SentenceKeys::new(b), idf)
 }
 
-/// The heaviest words of `words` that together weigh more than `1 - MIN_COVERAGE` of it: a
-/// sentence carrying at least [`MIN_COVERAGE`] of its weight must hold one of them.
-pub fn anchors(words: &[u64], idf: &Idf) -> Vec<u64> {
+/// Share of a sentence's weight another sentence must carry, with every number of it, for the
+/// first to count as *contained* in the second ([`carried`]).
+pub const CONTAINED: f32 = 0.5;
+
+/// Whether the content of sentence `a` is carried by sentence `b`, as the story analysis links
+/// sentences: the two say the same thing ([`MODEL`]), or `a` is contained in `b` (at least
+/// [`CONTAINED`] of its weight and all its numbers are in `b`: "The call was professional and
+/// substantive" inside a longer sentence of another outlet that says so and more). MSRP scores
+/// only the first (its pairs where one sentence adds a clause are mostly labelled different);
+/// for "what no other outlet reports" the second matters too.
+pub fn carried(a: &SentenceKeys, b: &SentenceKeys, idf: &Idf) -> bool {
+    let (ca, cb) = (
+        coverage(&a.words, &b.words, idf),
+        coverage(&b.words, &a.words, idf),
+    );
+    (ca >= CONTAINED && shared(&a.numbers, &b.numbers) == a.numbers.len())
+        || (ca.min(cb) >= MIN_COVERAGE && MODEL.score(&features(a, b, idf)) > 0.0)
+}
+
+/// A sentence `b` carrying less than this share of `a`'s weight never [`carried`] `a`: a cheap
+/// test before the full one.
+pub const MIN_CARRIED_COVERAGE: f32 = if MIN_COVERAGE < CONTAINED {
+    MIN_COVERAGE
+} else {
+    CONTAINED
+};
+
+/// Words of a sentence it is looked up by ([`probe_words`]).
+pub const PROBE_WORDS: usize = 3;
+
+/// The [`PROBE_WORDS`] heaviest words of a sentence (ties broken by hash): the story analysis
+/// compares a sentence only with sentences holding one of them, rather than with all. A sentence
+/// carrying much of another's weight nearly always holds one of its rarest words; on the MSRP
+/// pairs the eval counts how often it does not.
+pub fn probe_words(words: &[u64], idf: &Idf) -> Vec<u64> {
     let mut weighted: Vec<(f32, u64)> = words.iter().map(|&w| (idf.weight(w), w)).collect();
     weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let total: f32 = weighted.iter().map(|w| w.0).sum();
-    let mut acc = 0.0;
-    let mut out = Vec::new();
-    for (wt, w) in weighted {
-        out.push(w);
-        acc += wt;
-        if acc > (1.0 - MIN_COVERAGE) * total {
-            break;
-        }
-    }
-    out
+    weighted
+        .into_iter()
+        .take(PROBE_WORDS)
+        .map(|w| w.1)
+        .collect()
 }
 
 /// Fits a logistic regression of `labels` on `x` by Newton's method (iteratively reweighted least
@@ -526,23 +583,44 @@ mod tests {
     }
 
     #[test]
-    fn anchors_hold_every_sentence_past_the_gate() {
+    fn a_sentence_inside_a_longer_one_is_carried_unless_a_number_differs() {
+        let short = SentenceKeys::new("The call was professional and substantive.");
+        let long = SentenceKeys::new(
+            "The call with Putin was professional and substantive but changed nothing, officials said.",
+        );
+        let other = SentenceKeys::new("The bridge over the Elbe stays closed for an inspection.");
+        let idf = Idf::from_sets([
+            short.words.as_slice(),
+            long.words.as_slice(),
+            other.words.as_slice(),
+        ]);
+        assert!(carried(&short, &long, &idf));
+        assert!(!carried(&long, &short, &idf), "the longer one says more");
+        assert!(
+            !MODEL.matches(&short, &long, &idf),
+            "not a paraphrase: one says more"
+        );
+        assert!(!carried(&short, &other, &idf));
+        let sold = SentenceKeys::new("Yucaipa sold the chain in 1998.");
+        let sold_more = SentenceKeys::new("Yucaipa sold the grocery chain to Safeway in 1999.");
+        let idf = Idf::from_sets([sold.words.as_slice(), sold_more.words.as_slice()]);
+        assert!(coverage(&sold.words, &sold_more.words, &idf) >= CONTAINED);
+        assert!(!carried(&sold, &sold_more, &idf));
+    }
+
+    #[test]
+    fn probe_words_are_the_rarest() {
         let s = SentenceKeys::new("Russia is increasingly isolated and depends on China");
         let idf = Idf::from_sets([
             s.words.as_slice(),
-            word_set("is and on the").as_slice(),
+            word_set("Russia is and on the China").as_slice(),
             word_set("is and on a").as_slice(),
         ]);
-        let anchors = anchors(&s.words, &idf);
-        let outside: f32 = s
-            .words
-            .iter()
-            .filter(|w| !anchors.contains(w))
-            .map(|&w| idf.weight(w))
-            .sum();
-        let total: f32 = s.words.iter().map(|&w| idf.weight(w)).sum();
-        assert!(outside < MIN_COVERAGE * total, "{outside} of {total}");
-        assert!(anchors.len() < s.words.len());
+        let mut probe = probe_words(&s.words, &idf);
+        probe.sort_unstable();
+        let mut expect = word_set("increasingly isolated depends");
+        expect.sort_unstable();
+        assert_eq!(probe, expect);
     }
 
     #[test]
