@@ -8,14 +8,15 @@
 //!   sentence frequency in the collection at hand (the story, or the corpus under test), so that
 //!   sharing "the", "said" and "of" counts for little and sharing "Kyiv" and "China" for much;
 //!   both ways, as the smaller and the larger of the two;
-//! - plain word overlap (Jaccard, shared words over each length), the Dice overlap of word
+//! - plain and weighted word overlap (Jaccard, shared words over each length), the Dice overlap of word
 //!   bigrams and trigrams, and the longest common subsequence of words (order: "A beat B"
 //!   against "B beat A");
 //! - the ratio and difference of the lengths, and the words (and the rare words) each sentence
 //!   has that the other lacks;
 //! - numbers found in one sentence and not the other ("$2.5 billion in 1998" against "$1.8 billion
 //!   in 1998"): the strongest sign that two look-alike sentences report different facts;
-//! - names (capitalised words inside the sentence) found in one and not the other.
+//! - names (capitalised words inside the sentence) found in one and not the other;
+//! - a negation ("not", "never", "n't") in one and not the other.
 //!
 //! The weights ([`MODEL`]) were fitted on the MSRP paraphrase pairs, and how well the decision
 //! does on pairs it was not fitted on is measured by cross-validation: see
@@ -32,7 +33,7 @@ use crate::text::{for_each_word, hash_word};
 use rustc_hash::FxHashMap;
 
 /// Number of features ([`features`]).
-pub const FEATURES: usize = 20;
+pub const FEATURES: usize = 22;
 
 /// Names of the features, in order (for reports).
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -56,6 +57,8 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "common_subsequence_max",
     "unmatched_rare_max",
     "unmatched_rare_min",
+    "weighted_jaccard",
+    "negation_differs",
 ];
 
 /// Neither sentence carrying at least this share of the other's weight: never the same. A cheap
@@ -79,28 +82,30 @@ pub struct Model {
 #[rustfmt::skip]
 pub const MODEL: Model = Model {
     weights: [
-        -0.1500, // coverage_min
-        0.3939, // coverage_max
-        2.1063, // word_jaccard
-        0.1342, // bigram_dice
-        0.4142, // length_ratio
-        -0.8453, // numbers_differ
-        0.4677, // numbers_unmatched
-        0.2289, // names_unmatched
-        0.5799, // coverage_min_x_max
-        -5.1509, // words_shared_min
-        3.0363, // words_shared_max
-        -4.1706, // trigram_dice
-        -1.1248, // unmatched_words_max
-        0.5113, // unmatched_words_min
-        0.2893, // length_difference
-        3.9924, // coverage_min_squared
-        10.1848, // common_subsequence_min
-        -3.3622, // common_subsequence_max
-        -0.2679, // unmatched_rare_max
-        0.0620, // unmatched_rare_min
+        -0.3305, // coverage_min
+        0.1737, // coverage_max
+        1.9156, // word_jaccard
+        0.1164, // bigram_dice
+        0.5070, // length_ratio
+        -0.8843, // numbers_differ
+        0.4396, // numbers_unmatched
+        0.2020, // names_unmatched
+        0.0775, // coverage_min_x_max
+        -5.1968, // words_shared_min
+        3.0332, // words_shared_max
+        -4.1362, // trigram_dice
+        -1.1078, // unmatched_words_max
+        0.5195, // unmatched_words_min
+        0.3051, // length_difference
+        3.5556, // coverage_min_squared
+        10.1739, // common_subsequence_min
+        -3.4030, // common_subsequence_max
+        -0.3301, // unmatched_rare_max
+        0.0728, // unmatched_rare_min
+        1.4676, // weighted_jaccard
+        -1.0784, // negation_differs
     ],
-    bias: -2.0029,
+    bias: -1.9009,
 };
 
 /// The L2 penalty of [`fit_logistic`] the shipped model was fitted with (on standardised
@@ -145,6 +150,9 @@ pub fn word_set(text: &str) -> Vec<u64> {
     sorted_set(Words::new(text).keys)
 }
 
+/// Words that negate a sentence (besides "n't").
+pub const NEGATIONS: &[&str] = &["not", "no", "never", "nor", "cannot"];
+
 /// What the features of a sentence are computed from; each list but `seq` sorted and distinct.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SentenceKeys {
@@ -154,6 +162,8 @@ pub struct SentenceKeys {
     pub bigrams: Vec<u64>,
     /// Hashes of its runs of three words.
     pub trigrams: Vec<u64>,
+    /// Whether it holds a negation ([`NEGATIONS`], or "n't").
+    pub negated: bool,
     /// Hashes of its numbers ("2.5", "1998", "1,000" as "1000").
     pub numbers: Vec<u64>,
     /// Stem hashes of its names: capitalised words other than the first.
@@ -229,6 +239,12 @@ impl SentenceKeys {
                     .map(|w| w[0].rotate_left(29) ^ w[1].wrapping_mul(0x9E37_79B9_7F4A_7C15))
                     .collect(),
             ),
+            negated: spans.iter().any(|s| {
+                let w = &text[s.start..s.end];
+                NEGATIONS.iter().any(|n| w.eq_ignore_ascii_case(n))
+            }) || ["n't", "n\u{2019}t"]
+                .iter()
+                .any(|n| text[span.start..span.end].contains(n)),
             trigrams: sorted_set(
                 keys.windows(3)
                     .map(|w| {
@@ -328,6 +344,31 @@ fn unmatched_rare(a: &SentenceKeys, b: &SentenceKeys, idf: &Idf) -> usize {
         .count()
 }
 
+/// Weight of the shared words over the weight of all words of either.
+fn weighted_jaccard(a: &[u64], b: &[u64], idf: &Idf) -> f32 {
+    let (mut i, mut j, mut inter, mut union) = (0, 0, 0f32, 0f32);
+    while i < a.len() || j < b.len() {
+        if j == b.len() || (i < a.len() && a[i] < b[j]) {
+            union += idf.weight(a[i]);
+            i += 1;
+        } else if i == a.len() || b[j] < a[i] {
+            union += idf.weight(b[j]);
+            j += 1;
+        } else {
+            let w = idf.weight(a[i]);
+            inter += w;
+            union += w;
+            i += 1;
+            j += 1;
+        }
+    }
+    if union == 0.0 {
+        0.0
+    } else {
+        inter / union
+    }
+}
+
 /// The features of a pair of sentences, in the order of [`FEATURE_NAMES`]. Symmetric.
 pub fn features(a: &SentenceKeys, b: &SentenceKeys, idf: &Idf) -> [f32; FEATURES] {
     let (ca, cb) = (
@@ -369,6 +410,8 @@ pub fn features(a: &SentenceKeys, b: &SentenceKeys, idf: &Idf) -> [f32; FEATURES
         ratio(lcs, a.seq.len().min(b.seq.len())),
         (ra.max(rb) as f32).ln_1p(),
         (ra.min(rb) as f32).ln_1p(),
+        weighted_jaccard(&a.words, &b.words, idf),
+        (a.negated != b.negated) as u8 as f32,
     ]
 }
 
@@ -570,6 +613,21 @@ mod tests {
         assert_eq!(features(&a, &same, &idf)[5], 0.0);
         assert_eq!(features(&a, &other, &idf)[5], 1.0);
         assert!(MODEL.score(&features(&a, &same, &idf)) > MODEL.score(&features(&a, &other, &idf)));
+    }
+
+    #[test]
+    fn a_negation_in_one_sentence_only_is_a_feature() {
+        let idf = Idf::default();
+        let said = SentenceKeys::new("The minister said the talks would resume.");
+        let denied = SentenceKeys::new("The minister said the talks wouldn\u{2019}t resume.");
+        let never = SentenceKeys::new("The minister said the talks would never resume.");
+        assert!(!said.negated && denied.negated && never.negated);
+        let k = FEATURE_NAMES
+            .iter()
+            .position(|&n| n == "negation_differs")
+            .unwrap();
+        assert_eq!(features(&said, &denied, &idf)[k], 1.0);
+        assert_eq!(features(&denied, &never, &idf)[k], 0.0);
     }
 
     #[test]
