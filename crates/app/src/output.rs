@@ -274,22 +274,26 @@ pub fn print_analysis(
             }
         }
     }
-    let mut passages: Vec<_> = analysis.passages.iter().collect();
-    passages.sort_by(|a, b| b.words.cmp(&a.words).then(a.a_doc.cmp(&b.a_doc)));
+    let mut passages: Vec<_> = analysis.passages.iter().map(|p| (p.docs(), p)).collect();
+    passages.sort_by(|a, b| {
+        (b.0.len(), b.1.words)
+            .cmp(&(a.0.len(), a.1.words))
+            .then(a.0.cmp(&b.0))
+    });
     writeln!(
         out,
-        "\nshared passages ({}, longest first):",
+        "\nshared passages ({}, most widely carried first):",
         passages.len()
     )?;
-    for p in passages.iter().take(10) {
+    for (docs, p) in passages.iter().take(10) {
+        let by: Vec<&str> = docs.iter().map(|&d| outlets[d]).collect();
+        let (d, span) = p.occurrences[0];
         writeln!(
             out,
-            "  {} ↔ {} ({} words, {:.2}): {}",
-            outlets[p.a_doc],
-            outlets[p.b_doc],
+            "  {} ({} words): {}",
+            by.join(" ↔ "),
             p.words,
-            p.similarity,
-            clip(p.a.slice(&texts[p.a_doc]), 140)
+            clip(span.slice(&texts[d]), 140)
         )?;
     }
     writeln!(out, "\nwhat each outlet alone reports:")?;

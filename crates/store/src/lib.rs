@@ -757,8 +757,9 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A story's analysis, computed on demand and cached on its member set: the cache answers until
-    /// an article joins the story (or a copy is repointed), then the next call recomputes it.
+    /// A story's analysis, computed on demand and cached on its member set (and the analysis
+    /// [`VERSION`](samestory_engine::analysis::VERSION)): the cache answers until an article joins
+    /// the story (or a copy is repointed), then the next call recomputes it.
     pub fn story_analysis(&self, id: &str) -> Result<StoryAnalysisView> {
         let (_, articles) = self.story(id)?;
         let idx: i64 = self
@@ -766,7 +767,9 @@ impl Store {
             .query_row("SELECT idx FROM stories WHERE id = ?1", [id], |r| r.get(0))?;
         let truncated = articles.len() > MAX_ANALYSED;
         let articles = &articles[..articles.len().min(MAX_ANALYSED)];
-        let mut key = Vec::new();
+        // The key holds the analysis version too: an analysis cached by an older engine is made
+        // again rather than served in a shape or with decisions that changed since.
+        let mut key = samestory_engine::analysis::VERSION.to_le_bytes().to_vec();
         for a in articles {
             key.extend_from_slice(a.id.as_bytes());
             key.push(0);

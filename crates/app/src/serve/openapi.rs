@@ -77,8 +77,8 @@ fn schemas() -> Value {
                     "analysis": {"type": "object", "description": "docs[i] names the article behind document i; spans point into that article's clean_text. While a story grows the analysis may lag its articles by about 2 s (2 s plus the time to make it again; articles that joined since are not among docs).",
                         "properties": {
                             "docs": {"type": "array", "items": {"type": "object", "properties": {"doc": int, "article": s, "outlet": s}}},
-                            "passages": {"type": "array", "items": {"type": "object", "properties": {
-                                "a_doc": int, "b_doc": int, "a": reference("Span"), "b": reference("Span"), "words": int, "similarity": {"type": "number"}}}},
+                            "passages": {"type": "array", "description": "each shared passage once, with every document carrying it", "items": {"type": "object", "properties": {
+                                "occurrences": {"type": "array", "description": "[doc, span] pairs, by doc then start", "items": {"type": "array"}}, "words": int}}},
                             "quotes": {"type": "array", "items": {"type": "object", "properties": {
                                 "canonical": s, "speaker": {"type": "string", "nullable": true},
                                 "variants": {"type": "array", "items": {"type": "object", "properties": {

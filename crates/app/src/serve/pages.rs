@@ -386,11 +386,9 @@ pub async fn article(State(state): State<AppState>, Path(id): Path<String>) -> P
                 .analysis
                 .passages
                 .iter()
-                .filter_map(|p| match me {
-                    Some(m) if p.a_doc == m => Some(p.a),
-                    Some(m) if p.b_doc == m => Some(p.b),
-                    _ => None,
-                })
+                .flat_map(|p| &p.occurrences)
+                .filter(|&&(d, _)| Some(d) == me)
+                .map(|&(_, span)| span)
                 .collect();
             let mut out = String::new();
             let title = art.row.title.clone().unwrap_or_else(|| art.row.id.clone());
@@ -517,12 +515,9 @@ pub async fn compare(
                 let spans: Vec<Span> = pair
                     .passages
                     .iter()
-                    .flat_map(|p| {
-                        [(p.a_doc, p.a), (p.b_doc, p.b)]
-                            .into_iter()
-                            .filter(|(doc, _)| *doc == k)
-                            .map(|(_, s)| s)
-                    })
+                    .flat_map(|p| &p.occurrences)
+                    .filter(|&&(doc, _)| doc == k)
+                    .map(|&(_, span)| span)
                     .collect();
                 let _ = write!(
                     out,

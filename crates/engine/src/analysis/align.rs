@@ -25,8 +25,19 @@
 //! stop pairing, while a widely shared passage still seeds every pair that carries six words of
 //! it verbatim somewhere — and the coverage rule makes its other words free. What is lost: a
 //! widely shared passage so heavily edited that no six consecutive words survive in a pair and all
-//! of its 3-word seeds are common. Every pair of texts sharing a passage still yields one
-//! [`StoryPassage`]: the output itself is quadratic in the number of texts carrying it.
+//! of its 3-word seeds are common.
+//!
+//! # One passage, many documents: neighbours and groups
+//! When every article of a story carries the same wire passage, every *pair* of articles shares
+//! it: reporting it per pair, or even aligning every pair, costs work quadratic in the articles.
+//! Instead a seed occurrence is paired only with the next [`NEIGHBOURS`] documents (in input
+//! order) that carry the same key, and not at all once `NEIGHBOURS` passages found for its text
+//! cover it, so each document is aligned against a bounded set of later ones per passage, and the
+//! pairwise runs found are then **grouped**: two runs belong together when
+//! they share a document and overlap in it by more than half of the longer one. A group is one
+//! [`SharedPassage`], listing where each document carrying it has it. Since each document links to
+//! the next carriers, the links of one passage form a chain through all its carriers, and the
+//! group holds every one of them; the cost is linear in the words for a bounded `NEIGHBOURS`.
 
 use super::words::Words;
 use crate::article::Span;
@@ -65,15 +76,38 @@ pub struct Passage {
     pub similarity: f32,
 }
 
-/// A passage shared by two documents of a story (`a_doc < b_doc`, indexes into the input).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StoryPassage {
+/// Most documents a seed occurrence is paired with: the next ones after its own (in input order)
+/// that carry the same key; and a seed inside this many passages already found for its text is
+/// not paired at all. See the module doc.
+pub const NEIGHBOURS: usize = 4;
+
+/// A passage shared by documents of a story, reported once however many carry it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedPassage {
+    /// `(doc, span)`: where each document carrying it has it (the span from its first to its last
+    /// aligned word), sorted by document, then start. A document may have it twice.
+    pub occurrences: Vec<(usize, Span)>,
+    /// Matched words of the longest alignment between two of its occurrences.
+    pub words: usize,
+}
+
+impl SharedPassage {
+    /// The distinct documents carrying it, sorted.
+    pub fn docs(&self) -> Vec<usize> {
+        let mut d: Vec<usize> = self.occurrences.iter().map(|o| o.0).collect();
+        d.dedup();
+        d
+    }
+}
+
+/// A run aligned between two documents of a story, in word indexes (half-open).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoryLink {
     pub a_doc: usize,
     pub b_doc: usize,
-    pub a: Span,
-    pub b: Span,
-    pub words: usize,
-    pub similarity: f32,
+    pub a: (usize, usize),
+    pub b: (usize, usize),
+    pub matched: usize,
 }
 
 /// A run extended from a seed, in word indexes (half-open), whether or not it became a passage.
@@ -211,16 +245,28 @@ pub fn align_words(aw: &Words, bw: &Words) -> Vec<Passage> {
     out
 }
 
-/// All passages shared by any two of `texts`, through one seed index over the story.
-pub fn align_story(texts: &[&str]) -> Vec<StoryPassage> {
+/// The passages shared by the documents of a story (at least two of `texts`), each reported once.
+pub fn align_story(texts: &[&str]) -> Vec<SharedPassage> {
     let words: Vec<Words> = texts.iter().map(|t| Words::new(t)).collect();
-    align_story_words(&words)
+    group_links(&words, &story_links(&words))
 }
 
-/// [`align_story`] on texts already split into [`Words`].
-pub fn align_story_words(words: &[Words]) -> Vec<StoryPassage> {
-    // Pass 1: in how many texts each seed occurs.
-    let mut doc_count: FxHashMap<u64, (u32, u32)> = FxHashMap::default(); // seed -> (docs, last doc)
+/// The runs aligned between documents of a story, through one seed index over the story: each
+/// seed occurrence paired with at most [`NEIGHBOURS`] later documents. Sorted by documents, then
+/// place.
+pub fn story_links(words: &[Words]) -> Vec<StoryLink> {
+    // Pass 1: every seed gets a small id, and the number of texts it occurs in.
+    const NONE: u32 = u32::MAX;
+    let total: usize = words.iter().map(|w| w.len()).sum();
+    let mut ids: FxHashMap<u64, u32> = FxHashMap::default();
+    ids.reserve(total + total / 4);
+    let mut doc_count: Vec<(u32, u32)> = Vec::with_capacity(total); // per id: (docs, last doc)
+    let id_of = |h: u64, ids: &mut FxHashMap<u64, u32>, doc_count: &mut Vec<(u32, u32)>| {
+        *ids.entry(h).or_insert_with(|| {
+            doc_count.push((0, NONE));
+            (doc_count.len() - 1) as u32
+        })
+    };
     let seeds: Vec<Vec<u64>> = words
         .iter()
         .map(|w| {
@@ -232,75 +278,183 @@ pub fn align_story_words(words: &[Words]) -> Vec<StoryPassage> {
                 .collect()
         })
         .collect();
+    let mut keys: Vec<Vec<u32>> = Vec::with_capacity(words.len());
     for (d, s) in seeds.iter().enumerate() {
-        for &h in s {
-            let e = doc_count.entry(h).or_insert((0, u32::MAX));
-            if e.1 != d as u32 {
-                e.0 += 1;
-                e.1 = d as u32;
-            }
-        }
-    }
-    // Pass 2: postings, in (doc, position) order; common seeds go to the refined index under a
-    // 6-word key, or nowhere when fewer than six words are left.
-    let key_of = |d: usize, i: usize| -> Option<u64> {
-        let h = seeds[d][i];
-        if doc_count[&h].0 as usize <= COMMON_SEED_DOCS {
-            Some(h)
-        } else if i + SEED_WORDS < seeds[d].len() {
-            Some(h.rotate_left(17) ^ seeds[d][i + SEED_WORDS] ^ 0x5bd1_e995)
-        } else {
-            None
-        }
-    };
-    let mut index: FxHashMap<u64, Vec<(u32, u32)>> = FxHashMap::default();
-    let mut keys: Vec<Vec<Option<u64>>> = Vec::with_capacity(words.len());
-    for (d, s) in seeds.iter().enumerate() {
-        let k: Vec<Option<u64>> = (0..s.len()).map(|i| key_of(d, i)).collect();
-        for (i, key) in k.iter().enumerate() {
-            if let Some(key) = key {
-                index.entry(*key).or_default().push((d as u32, i as u32));
-            }
-        }
+        let k: Vec<u32> = s
+            .iter()
+            .map(|&h| {
+                let id = id_of(h, &mut ids, &mut doc_count);
+                let e = &mut doc_count[id as usize];
+                if e.1 != d as u32 {
+                    e.0 += 1;
+                    e.1 = d as u32;
+                }
+                id
+            })
+            .collect();
         keys.push(k);
     }
+    // Pass 2: the key each position is indexed under: its seed, or for a common seed a 6-word key
+    // (or none when fewer than six words are left).
+    for (d, s) in seeds.iter().enumerate() {
+        for i in 0..s.len() {
+            if doc_count[keys[d][i] as usize].0 as usize > COMMON_SEED_DOCS {
+                keys[d][i] = if i + SEED_WORDS < s.len() {
+                    let refined = s[i].rotate_left(17) ^ s[i + SEED_WORDS] ^ 0x5bd1_e995;
+                    id_of(refined, &mut ids, &mut doc_count)
+                } else {
+                    NONE
+                };
+            }
+        }
+    }
+    drop(ids);
+    // Postings of every key in one array, in (doc, position) order: key `k` has
+    // `postings[start[k]..start[k + 1]]`.
+    let mut start = vec![0u32; doc_count.len() + 1];
+    for &k in keys.iter().flatten().filter(|&&k| k != NONE) {
+        start[k as usize + 1] += 1;
+    }
+    for k in 1..start.len() {
+        start[k] += start[k - 1];
+    }
+    let mut fill = start.clone();
+    let mut postings = vec![(0u32, 0u32); start[doc_count.len()] as usize];
+    for (d, k) in keys.iter().enumerate() {
+        for (i, &k) in k.iter().enumerate().filter(|(_, &k)| k != NONE) {
+            postings[fill[k as usize] as usize] = (d as u32, i as u32);
+            fill[k as usize] += 1;
+        }
+    }
+    drop(fill);
     drop(doc_count);
 
     let mut out = Vec::new();
     let mut runs: Vec<Vec<Run>> = vec![Vec::new(); words.len()];
+    // Ends (in `da`) of the passages found so far that cover the current position.
+    let mut covering: Vec<usize> = Vec::new();
     for (da, aw) in words.iter().enumerate() {
         for r in &mut runs {
             r.clear();
         }
-        for (i, key) in keys[da].iter().enumerate() {
-            let Some(posts) = key.and_then(|k| index.get(&k)) else {
+        covering.clear();
+        for (i, &key) in keys[da].iter().enumerate() {
+            covering.retain(|&end| end > i);
+            if key == NONE || covering.len() >= NEIGHBOURS {
                 continue;
-            };
+            }
+            let posts = &postings[start[key as usize] as usize..start[key as usize + 1] as usize];
             let from = posts.partition_point(|&(d, _)| d as usize <= da);
-            let mut last_doc = usize::MAX;
+            let (mut last_doc, mut docs) = (usize::MAX, 0);
             for &(db, j) in &posts[from..] {
                 let db = db as usize;
                 if db != last_doc {
+                    docs += 1;
+                    if docs > NEIGHBOURS {
+                        break;
+                    }
                     runs[db].retain(|r| r.a1 > i);
                     last_doc = db;
                 }
-                let bw = &words[db];
-                if let Some(run) = try_seed(&aw.keys, &bw.keys, i, j as usize, &mut runs[db]) {
-                    let p = to_passage(aw, bw, &run);
-                    out.push(StoryPassage {
+                if let Some(run) = try_seed(&aw.keys, &words[db].keys, i, j as usize, &mut runs[db])
+                {
+                    covering.push(run.a1);
+                    out.push(StoryLink {
                         a_doc: da,
                         b_doc: db,
-                        a: p.a,
-                        b: p.b,
-                        words: p.words,
-                        similarity: p.similarity,
+                        a: (run.a0, run.a1),
+                        b: (run.b0, run.b1),
+                        matched: run.matched,
                     });
                 }
             }
         }
     }
-    out.sort_by_key(|p| (p.a_doc, p.b_doc, p.a.start, p.b.start));
+    out.sort_by_key(|l| (l.a_doc, l.b_doc, l.a.0, l.b.0));
     out
+}
+
+/// Groups the runs of a story into passages (see the module doc): the two sides of a run are
+/// one passage, and so are two runs' sides in one document that overlap by more than half of the
+/// longer.
+pub fn group_links(words: &[Words], links: &[StoryLink]) -> Vec<SharedPassage> {
+    // Nodes: the two sides of every link, 2k and 2k + 1.
+    let side = |n: usize| -> (usize, (usize, usize)) {
+        let l = &links[n / 2];
+        if n.is_multiple_of(2) {
+            (l.a_doc, l.a)
+        } else {
+            (l.b_doc, l.b)
+        }
+    };
+    let mut parent: Vec<usize> = (0..2 * links.len()).collect();
+    for k in 0..links.len() {
+        union(&mut parent, 2 * k, 2 * k + 1);
+    }
+    let mut by_doc: Vec<usize> = (0..2 * links.len()).collect();
+    by_doc.sort_by_key(|&n| {
+        let (d, (s, e)) = side(n);
+        (d, s, e)
+    });
+    let mut active: Vec<usize> = Vec::new();
+    let mut doc = usize::MAX;
+    for &n in &by_doc {
+        let (d, (s, e)) = side(n);
+        if d != doc {
+            active.clear();
+            doc = d;
+        }
+        active.retain(|&m| side(m).1 .1 > s);
+        for &m in &active {
+            let (ms, me) = side(m).1;
+            let overlap = me.min(e) - ms.max(s);
+            if 2 * overlap > (me - ms).max(e - s) {
+                union(&mut parent, n, m);
+            }
+        }
+        active.push(n);
+    }
+    // Each group: per document, its overlapping sides merged into one occurrence.
+    let mut group_of: FxHashMap<usize, usize> = FxHashMap::default();
+    // Per group: (document, word range) occurrences, and the most words matched.
+    type Group = (Vec<(usize, (usize, usize))>, usize);
+    let mut groups: Vec<Group> = Vec::new();
+    for &n in &by_doc {
+        let root = super::groups::find(&mut parent, n);
+        let g = *group_of.entry(root).or_insert_with(|| {
+            groups.push((Vec::new(), 0));
+            groups.len() - 1
+        });
+        let (d, (s, e)) = side(n);
+        let (occ, words) = &mut groups[g];
+        *words = (*words).max(links[n / 2].matched);
+        match occ.last_mut() {
+            Some((ld, (_, le))) if *ld == d && s < *le => *le = (*le).max(e),
+            _ => occ.push((d, (s, e))),
+        }
+    }
+    let mut out: Vec<SharedPassage> = groups
+        .into_iter()
+        .map(|(occ, words_matched)| SharedPassage {
+            occurrences: occ
+                .into_iter()
+                .map(|(d, (s, e))| (d, words[d].span(s, e)))
+                .collect(),
+            words: words_matched,
+        })
+        .collect();
+    out.sort_by_key(|p| (p.occurrences[0].0, p.occurrences[0].1.start));
+    out
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (a, b) = (
+        super::groups::find(parent, a),
+        super::groups::find(parent, b),
+    );
+    if a != b {
+        parent[a.max(b)] = a.min(b);
+    }
 }
 
 #[cfg(test)]
@@ -346,23 +500,49 @@ mod tests {
     }
 
     #[test]
-    fn story_alignment_agrees_with_pairs_and_survives_common_seeds() {
-        // More texts than COMMON_SEED_DOCS carry the same passage: its seeds are all common.
+    fn a_passage_all_texts_carry_is_one_group_with_every_text() {
+        // More texts than COMMON_SEED_DOCS carry the same passage: its seeds are all common, and
+        // each text is aligned against its next NEIGHBOURS only.
         let shared =
             "officials confirmed the bridge will stay closed until engineers finish the inspection";
-        let texts: Vec<String> = (0..COMMON_SEED_DOCS + 4)
+        let texts: Vec<String> = (0..COMMON_SEED_DOCS + NEIGHBOURS + 4)
             .map(|k| format!("w{k}a w{k}b w{k}c w{k}d. {shared}. x{k} y{k} z{k}."))
             .collect();
         let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
         let ps = align_story(&refs);
+        assert_eq!(ps.len(), 1, "one group: {ps:?}");
         let n = refs.len();
-        assert_eq!(ps.len(), n * (n - 1) / 2, "one passage per pair");
-        for p in &ps {
-            assert!(p.a.slice(refs[p.a_doc]).contains("bridge will stay closed"));
-            assert_eq!(p.words, 12);
+        assert_eq!(ps[0].docs(), (0..n).collect::<Vec<_>>());
+        assert_eq!(ps[0].words, 12);
+        for &(d, span) in &ps[0].occurrences {
+            assert_eq!(span.slice(refs[d]), shared);
         }
+        let words: Vec<Words> = refs.iter().map(|t| Words::new(t)).collect();
+        let links = story_links(&words);
+        assert!(links.len() <= n * NEIGHBOURS, "{} links", links.len());
         let pair = align_pair(refs[0], refs[3]);
         assert_eq!(pair.len(), 1);
-        assert_eq!(pair[0].a, ps[2].a);
+        assert_eq!(pair[0].a, ps[0].occurrences[0].1);
+    }
+
+    #[test]
+    fn two_passages_stay_two_groups_when_one_text_has_them_side_by_side() {
+        let p1 = "the river rose above the old stone wall during the night and flooded cellars";
+        let p2 = "schools in the valley will remain closed while crews pump water out of them";
+        let texts = [
+            format!("{p1} {p2}"),
+            format!("{p1} {p2} and more"),
+            format!("alpha beta gamma. {p1}. delta epsilon zeta."),
+            format!("one two three. {p2}. four five six."),
+        ];
+        let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
+        let ps = align_story(&refs);
+        let docs: Vec<Vec<usize>> = ps.iter().map(|p| p.docs()).collect();
+        // Texts 0 and 1 share both as one run; 2 carries the first, 3 the second: the run over
+        // both overlaps each by half only, so it does not join them into one group.
+        assert!(docs.contains(&vec![0, 1]), "{ps:?}");
+        assert!(docs.contains(&vec![0, 1, 2]), "{ps:?}");
+        assert!(docs.contains(&vec![0, 1, 3]), "{ps:?}");
+        assert_eq!(ps.len(), 3, "{ps:?}");
     }
 }

@@ -132,7 +132,8 @@ fn containment(short: &Unit, long: &Unit) -> f32 {
     }
 }
 
-fn find(parent: &mut [usize], mut x: usize) -> usize {
+/// The root of `x` in a union-find forest (with path halving).
+pub(super) fn find(parent: &mut [usize], mut x: usize) -> usize {
     while parent[x] != x {
         parent[x] = parent[parent[x]];
         x = parent[x];
@@ -186,29 +187,36 @@ pub fn group_extracted(docs: &[DocText], quotes: &[Vec<Quote>]) -> Vec<QuoteGrou
     }
     let mut parent: Vec<usize> = (0..units.len()).collect();
     let mut best_container: Vec<Option<(f32, usize, usize)>> = vec![None; units.len()];
+    // `seen[v] == u`: unit `v` was already looked at for unit `u`.
+    let mut seen: Vec<usize> = vec![usize::MAX; units.len()];
     for (u, unit) in units.iter().enumerate() {
         let mut anchors: Vec<(usize, u64)> =
             unit.set.iter().map(|k| (postings[k].len(), *k)).collect();
         anchors.sort_unstable();
-        let mut seen = Vec::new();
         for &(_, k) in anchors.iter().take(3) {
             for &v in &postings[&k] {
                 let v = v as usize;
-                if v == u || seen.contains(&v) {
+                if v == u || seen[v] == u {
                     continue;
                 }
-                seen.push(v);
+                seen[v] = u;
                 let other = &units[v];
                 // Look at each pair once, from its shorter side (ties: the lower index).
                 let shorter = (unit.keys.len(), u) < (other.keys.len(), v);
                 if !shorter {
                     continue;
                 }
+                // Units of comparable length already in one group: nothing to learn (a quote
+                // many outlets carry is compared with one representative, not with each copy).
+                let comparable = unit.keys.len() * 2 >= other.keys.len();
+                if comparable && find(&mut parent, u) == find(&mut parent, v) {
+                    continue;
+                }
                 let c = containment(unit, other);
                 if c == 0.0 {
                     continue;
                 }
-                if unit.keys.len() * 2 >= other.keys.len() {
+                if comparable {
                     let (a, b) = (find(&mut parent, u), find(&mut parent, v));
                     parent[a] = b;
                 } else {

@@ -4,13 +4,14 @@
 //! [`DocText`]), results out; no I/O, no clock. Every [`Span`](crate::Span) in a result is a
 //! half-open byte span into the text it came with.
 //!
-//! - [`align`]: shared passages between two texts ([`align_pair`]) or all texts of a story
-//!   ([`align_story`]), found by 3-word seeds and gap-tolerant extension, never by comparing
-//!   sentences pairwise.
+//! - [`align`]: shared passages between two texts ([`align_pair`]) or among all texts of a story
+//!   ([`align_story`]: each passage once, with every text carrying it), found by 3-word seeds and
+//!   gap-tolerant extension, never by comparing sentences pairwise.
 //! - [`quotes`]: quotes of one text and their speakers ([`extract_quotes`]).
 //! - [`groups`]: quotes grouped across a story by utterance, with their wordings
 //!   ([`group_quotes`]).
-//! - [`sentences`]: the sentence splitter; [`similar`]: rarity-weighted sentence similarity.
+//! - [`sentences`]: the sentence splitter; [`similar`]: whether two sentences say the same thing
+//!   (lexical features and a logistic model fitted on MSRP).
 //! - [`story`]: [`analyze_story`] puts it together: passages, shared quotes, the sentences only one
 //!   article has, and a brief of the sentences most outlets carry.
 //!
@@ -43,11 +44,16 @@ pub mod quotes;
 pub mod sentences;
 pub mod words;
 
-pub use align::{align_pair, align_story, Passage, StoryPassage};
+pub use align::{align_pair, align_story, Passage, SharedPassage};
 pub use groups::{group_quotes, QuoteGroup, QuoteVariant};
 pub use quotes::{extract_quotes, Quote, Speaker};
 pub use sentences::split_sentences;
 pub use story::{analyze_story, compare_pair, BriefSentence, StoryAnalysis};
+
+/// The version of the analysis's output: raised whenever its shape or its decisions change, so
+/// that caches keyed on it (the store's) make it again. 2: passages grouped across documents,
+/// sentence matches by the fitted model.
+pub const VERSION: u32 = 2;
 
 /// One document of a story as the analysis takes it: its clean text and its outlet.
 #[derive(Clone, Debug, PartialEq, Eq)]
