@@ -87,6 +87,8 @@
 //! lower story index).
 
 use crate::article::Timestamp;
+use crate::docfreqs::DocFreqs;
+use crate::sparse::SparseSum;
 use crate::text::{for_each_word, hash_word};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -368,12 +370,12 @@ pub struct StoryState {
 
 struct LiveStory {
     /// The sum of the unit vectors of the members that were decided (copies join without one).
-    centroid: FxHashMap<Term, f32>,
+    centroid: SparseSum,
     /// How many vectors the centroid sums.
     members: u32,
     norm2: f32,
     /// The sum of the members' name-and-number unit vectors (see the module doc).
-    names: FxHashMap<Term, f32>,
+    names: SparseSum,
     names_norm2: f32,
     size: u32,
     first: Option<Timestamp>,
@@ -393,49 +395,6 @@ pub struct Assignment {
     /// Similarity to the story centroid before joining, raised for nearness in time (1.0 when
     /// created).
     pub similarity: f32,
-}
-
-/// Document frequencies (and the salted pseudo-terms kept with them), with the terms changed
-/// since they were last taken for persisting.
-#[derive(Default)]
-struct DocFreqs {
-    counts: FxHashMap<Term, Count>,
-    changed: Vec<Term>,
-}
-
-#[derive(Clone, Copy, Default)]
-struct Count {
-    n: u32,
-    changed: bool,
-}
-
-impl DocFreqs {
-    fn get(&self, t: Term) -> u32 {
-        self.counts.get(&t).map_or(0, |c| c.n)
-    }
-
-    /// Counts one more occurrence of `t`; returns its count.
-    fn bump(&mut self, t: Term) -> u32 {
-        let c = self.counts.entry(t).or_default();
-        c.n += 1;
-        if !c.changed {
-            c.changed = true;
-            self.changed.push(t);
-        }
-        c.n
-    }
-
-    fn take_changed(&mut self) -> Vec<(Term, u32)> {
-        let changed = std::mem::take(&mut self.changed);
-        changed
-            .into_iter()
-            .map(|t| {
-                let c = self.counts.get_mut(&t).expect("changed terms are counted");
-                c.changed = false;
-                (t, c.n)
-            })
-            .collect()
-    }
 }
 
 /// Reused buffers of the candidate look-up.
@@ -580,10 +539,8 @@ impl Clusterer {
     /// Counts an article in the document frequencies; returns those of its terms, in order.
     fn observe(&mut self, counts: &TermCounts) -> Vec<u32> {
         self.docs += 1;
-        for l in &counts.lines {
-            self.df.bump(l.hash ^ LINE_SALT);
-        }
-        counts.terms.iter().map(|&(t, _)| self.df.bump(t)).collect()
+        self.df.bump_all(&counts.lines, |l| l.hash ^ LINE_SALT);
+        self.df.bump_all(&counts.terms, |&(t, _)| t)
     }
 
     fn is_cold(&self, story: &LiveStory, at: Option<Timestamp>) -> bool {
@@ -600,10 +557,7 @@ impl Clusterer {
         if story.norm2 <= 0.0 {
             return 0.0;
         }
-        let dot: f32 = v
-            .iter()
-            .filter_map(|(t, w)| story.centroid.get(t).map(|c| c * w))
-            .sum();
+        let dot = story.centroid.dot(v);
         if long {
             dot / story.members.max(1) as f32
         } else {
@@ -670,10 +624,7 @@ impl Clusterer {
         {
             return true;
         }
-        let dot: f32 = names
-            .iter()
-            .filter_map(|(t, w)| story.names.get(t).map(|c| c * w))
-            .sum();
+        let dot = story.names.dot(names);
         dot / story.names_norm2.sqrt() >= c.name_floor
     }
 
@@ -816,10 +767,10 @@ impl Clusterer {
 
     fn new_story(&mut self) -> StoryIdx {
         self.stories.push(Some(LiveStory {
-            centroid: FxHashMap::default(),
+            centroid: SparseSum::default(),
             members: 0,
             norm2: 0.0,
-            names: FxHashMap::default(),
+            names: SparseSum::default(),
             names_norm2: 0.0,
             size: 0,
             first: None,
@@ -845,37 +796,40 @@ impl Clusterer {
         if live.members == 0 {
             self.df.bump(STORIES_TERM);
         }
-        for &(t, w) in v {
-            if !live.centroid.contains_key(&t) {
-                self.df.bump(t ^ STORY_SALT);
+        // Centroid weights only grow, so the old strongest terms all weigh at least the old
+        // floor now: an article term below it cannot enter the strongest.
+        let floor = live.top_floor;
+        let mut new_terms: Vec<Term> = Vec::new();
+        let mut rising: Vec<(Term, f32)> = Vec::new();
+        let norm2 = &mut live.norm2;
+        live.centroid.add(v, |t, c, sum| {
+            if c == 0.0 {
+                new_terms.push(t ^ STORY_SALT);
             }
-            let c = live.centroid.entry(t).or_default();
-            live.norm2 += 2.0 * *c * w + w * w;
-            *c += w;
-        }
-        for &(t, w) in names {
-            let c = live.names.entry(t).or_default();
-            live.names_norm2 += 2.0 * *c * w + w * w;
-            *c += w;
-        }
+            let w = sum - c;
+            *norm2 += 2.0 * c * w + w * w;
+            if sum >= floor {
+                rising.push((t, sum));
+            }
+        });
+        self.df.bump_all(&new_terms, |&t| t);
+        let names_norm2 = &mut live.names_norm2;
+        live.names.add(names, |_, c, sum| {
+            let w = sum - c;
+            *names_norm2 += 2.0 * c * w + w * w;
+        });
         live.members += 1;
         live.size += 1;
         Self::widen(live, at);
         // Index the strongest centroid terms that are not indexed yet. Only the article's terms
         // grew, so the new strongest terms are among the old ones and the article's: no need to
         // look at the whole centroid.
-        // Centroid weights only grow, so the old strongest terms all weigh at least the old
-        // floor now: an article term below it cannot enter.
-        let floor = live.top_floor;
+        let centroid = &live.centroid;
         let mut top: Vec<(Term, f32)> = live
             .top
             .iter()
-            .map(|t| (*t, live.centroid[t]))
-            .chain(
-                v.iter()
-                    .map(|(t, _)| (*t, live.centroid[t]))
-                    .filter(|&(_, w)| w >= floor),
-            )
+            .map(|&t| (t, centroid.get(t).expect("top terms are in the centroid")))
+            .chain(rising)
             .collect();
         top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         top.dedup_by_key(|(t, _)| *t);
@@ -941,9 +895,9 @@ impl Clusterer {
     }
 
     fn state_of(live: &LiveStory) -> StoryState {
-        let mut centroid: Vec<(Term, f32)> = live.centroid.iter().map(|(&t, &w)| (t, w)).collect();
+        let mut centroid: Vec<(Term, f32)> = live.centroid.iter().collect();
         centroid.push((MEMBERS_TERM, live.members as f32));
-        centroid.extend(live.names.iter().map(|(&t, &w)| (name_key(t), w)));
+        centroid.extend(live.names.iter().map(|(t, w)| (name_key(t), w)));
         centroid.sort_unstable_by_key(|&(t, _)| t);
         StoryState {
             centroid,
@@ -961,13 +915,7 @@ impl Clusterer {
         docs: u32,
         stories: Vec<Option<StoryState>>,
     ) {
-        self.df = DocFreqs {
-            counts: df
-                .into_iter()
-                .map(|(t, n)| (t, Count { n, changed: false }))
-                .collect(),
-            changed: Vec::new(),
-        };
+        self.df = DocFreqs::from_counts(df);
         self.docs = docs;
         self.index.clear();
         self.stories = Vec::with_capacity(stories.len());
@@ -992,9 +940,9 @@ impl Clusterer {
                 let norm2 = centroid.values().map(|w| w * w).sum();
                 LiveStory {
                     members,
-                    centroid,
+                    centroid: SparseSum::from_entries(centroid.into_iter().collect()),
                     norm2,
-                    names,
+                    names: SparseSum::from_entries(names.into_iter().collect()),
                     names_norm2,
                     size: st.size,
                     first: st.first,
@@ -1019,7 +967,7 @@ impl Clusterer {
     fn reindex(&mut self, story: StoryIdx) {
         let index_terms = self.config.index_terms;
         let live = self.stories[story as usize].as_mut().expect("live");
-        let mut top: Vec<(Term, f32)> = live.centroid.iter().map(|(&t, &w)| (t, w)).collect();
+        let mut top: Vec<(Term, f32)> = live.centroid.iter().collect();
         top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         live.top = top.iter().take(index_terms).map(|&(t, _)| t).collect();
         live.top_floor = if top.len() >= index_terms {

@@ -8,6 +8,8 @@
 //! - [`fingerprint`]: shingles and one-permutation MinHash signatures.
 //! - [`dedup`]: the online copy index (exact hash + LSH banding).
 //! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
+//! - `docfreqs`: the clusterer's document frequencies, in a table whose look-ups are prefetched.
+//! - `sparse`: sorted sparse vectors, the story centroids.
 //! - [`pipeline`]: [`pipeline::prepare`] (pure, parallel) then [`pipeline::Engine::add`] (online, in order).
 //! - [`metrics`]: B-cubed, pairwise and ARI scores for evaluation.
 //! - [`analysis`]: per story: shared passages, quotes grouped across outlets, what each outlet adds.
@@ -17,9 +19,11 @@ pub mod article;
 pub mod clean;
 pub mod cluster;
 pub mod dedup;
+mod docfreqs;
 pub mod fingerprint;
 pub mod metrics;
 pub mod pipeline;
+mod sparse;
 pub mod stopwords;
 pub mod text;
 

@@ -1,0 +1,138 @@
+//! Sparse vectors kept sorted by term: the clusterer's story centroids.
+//!
+//! A story's centroid is read far more often than it is written (every candidate look-up takes a
+//! dot product with it; only a join adds to it), and article vectors come sorted by term. So a
+//! centroid is two parallel sorted arrays, and a dot product walks them forward with a galloping
+//! search: contiguous memory the hardware prefetches, where a hash map costs a cache miss per term.
+
+use crate::cluster::Term;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct SparseSum {
+    terms: Vec<Term>,
+    weights: Vec<f32>,
+}
+
+impl SparseSum {
+    /// From entries in any order, with distinct terms.
+    pub(crate) fn from_entries(mut entries: Vec<(Term, f32)>) -> Self {
+        entries.sort_unstable_by_key(|&(t, _)| t);
+        SparseSum {
+            terms: entries.iter().map(|&(t, _)| t).collect(),
+            weights: entries.iter().map(|&(_, w)| w).collect(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub(crate) fn get(&self, t: Term) -> Option<f32> {
+        self.terms.binary_search(&t).ok().map(|i| self.weights[i])
+    }
+
+    /// The entries, in term order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Term, f32)> + '_ {
+        self.terms.iter().copied().zip(self.weights.iter().copied())
+    }
+
+    /// The first index at or after `from` whose term is not below `t`.
+    fn seek(&self, from: usize, t: Term) -> usize {
+        let terms = &self.terms[from..];
+        // Gallop to a range that holds the answer, then search it.
+        let mut hi = 1;
+        while hi < terms.len() && terms[hi - 1] < t {
+            hi *= 2;
+        }
+        let lo = hi / 2;
+        let hi = hi.min(terms.len());
+        from + lo + terms[lo..hi].partition_point(|&x| x < t)
+    }
+
+    /// The dot product with `v` (sorted by term), summed in `v`'s order.
+    pub(crate) fn dot(&self, v: &[(Term, f32)]) -> f32 {
+        debug_assert!(v.windows(2).all(|p| p[0].0 < p[1].0), "sorted by term");
+        let mut sum = 0.0;
+        let mut at = 0;
+        for &(t, w) in v {
+            at = self.seek(at, t);
+            if at == self.terms.len() {
+                break;
+            }
+            if self.terms[at] == t {
+                sum += self.weights[at] * w;
+            }
+        }
+        sum
+    }
+
+    /// Adds `v` (sorted by term). `each` sees every term of `v`, in order, with its weight
+    /// before and after.
+    pub(crate) fn add(&mut self, v: &[(Term, f32)], mut each: impl FnMut(Term, f32, f32)) {
+        debug_assert!(v.windows(2).all(|p| p[0].0 < p[1].0), "sorted by term");
+        let n = self.terms.len() + v.len();
+        let mut terms = Vec::with_capacity(n);
+        let mut weights = Vec::with_capacity(n);
+        let mut i = 0;
+        for &(t, w) in v {
+            let next = self.seek(i, t);
+            terms.extend_from_slice(&self.terms[i..next]);
+            weights.extend_from_slice(&self.weights[i..next]);
+            i = next;
+            let old = if self.terms.get(i) == Some(&t) {
+                i += 1;
+                self.weights[i - 1]
+            } else {
+                0.0
+            };
+            each(t, old, old + w);
+            terms.push(t);
+            weights.push(old + w);
+        }
+        terms.extend_from_slice(&self.terms[i..]);
+        weights.extend_from_slice(&self.weights[i..]);
+        self.terms = terms;
+        self.weights = weights;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_and_dots_like_a_map() {
+        let mut s = SparseSum::default();
+        let mut seen = Vec::new();
+        s.add(&[(3, 1.0), (10, 2.0)], |t, old, new| {
+            seen.push((t, old, new))
+        });
+        s.add(&[(1, 0.5), (10, 1.0), (40, 4.0)], |t, old, new| {
+            seen.push((t, old, new))
+        });
+        assert_eq!(
+            seen,
+            vec![
+                (3, 0.0, 1.0),
+                (10, 0.0, 2.0),
+                (1, 0.0, 0.5),
+                (10, 2.0, 3.0),
+                (40, 0.0, 4.0)
+            ]
+        );
+        assert_eq!(
+            s.iter().collect::<Vec<_>>(),
+            vec![(1, 0.5), (3, 1.0), (10, 3.0), (40, 4.0)]
+        );
+        assert_eq!(s.get(10), Some(3.0));
+        assert_eq!(s.get(11), None);
+        assert_eq!(s.dot(&[(0, 9.0), (3, 2.0), (40, 0.5), (99, 1.0)]), 4.0);
+        assert_eq!(s.dot(&[]), 0.0);
+
+        // A long vector: galloping must find every shared term.
+        let long = SparseSum::from_entries((0..10_000u64).map(|t| (t * 3, 1.0)).collect());
+        let v: Vec<(Term, f32)> = (0..500u64).map(|t| (t * 17, 1.0)).collect();
+        let expected = v.iter().filter(|(t, _)| t % 3 == 0).count() as f32;
+        assert_eq!(long.dot(&v), expected);
+    }
+}
