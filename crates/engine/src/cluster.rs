@@ -68,8 +68,10 @@
 //! [`ClusterConfig::repeated_line_weight`] in the decision and the centroid, so two stories of one
 //! topic do not meet through it. Whole copies never get here (they join their original's story
 //! through the copy index), and an article made mostly of seen lines is a partial copy whose lines
-//! are its substance, so they keep their weight. Seen lines are counted in the document-frequency
-//! table under salted pseudo-terms, which is how they persist.
+//! are its substance, so they keep their weight. Seen lines are kept in the document-frequency
+//! table under salted pseudo-terms, which is how they persist, and for a bounded time: each is
+//! marked with the generation (every [`ClusterConfig::line_generation_docs`] articles) it was last seen in, and
+//! lines not seen for two generations are forgotten, so a long stream's memory stays flat.
 //!
 //! Names and numbers are also a channel of their own. Two events of one kind (two rehab
 //! check-ins, two earthquakes) share their whole vocabulary and reach a story of the other at
@@ -153,6 +155,9 @@ pub struct ClusterConfig {
     pub margin_zone: f32,
     /// How far the best story must lead the runner-up inside the margin zone.
     pub margin: f32,
+    /// Articles per generation of remembered lines: a line not seen for two generations is
+    /// forgotten (see the module doc).
+    pub line_generation_docs: u32,
 }
 
 impl Default for ClusterConfig {
@@ -178,6 +183,7 @@ impl Default for ClusterConfig {
             story_idf_terms: 10,
             margin_zone: 1.4,
             margin: 0.08,
+            line_generation_docs: 32_768,
         }
     }
 }
@@ -225,8 +231,19 @@ const STORY_SALT: u64 = 0x7374_6f72_795f_6672;
 /// The pseudo-term under which the document frequency table counts stories.
 const STORIES_TERM: Term = 0x7374_6f72_6965_735f;
 
-/// Salt of the pseudo-term under which the document frequency table counts a line's hash.
+/// Salt of the pseudo-term under which the document frequency table keeps a line's hash.
 const LINE_SALT: u64 = 0x6c69_6e65_5f73_6565;
+
+/// Marks a line's value in the document frequency table (a generation number), which a count
+/// never reaches.
+const LINE_FLAG: u32 = 1 << 31;
+
+/// The lines last seen in one generation.
+struct LineGeneration {
+    number: u32,
+    /// Line keys marked with this generation (some since marked with a later one).
+    keys: Vec<Term>,
+}
 
 /// The sublinear count transform: repeating a word adds less and less.
 fn sublinear(c: f32) -> f32 {
@@ -420,10 +437,13 @@ pub struct Clusterer {
     df: DocFreqs,
     scratch: std::cell::RefCell<Scratch>,
     docs: u32,
-    stories: Vec<Option<LiveStory>>,
+    /// Boxed, so that the slot a cold story leaves behind is one word.
+    stories: Vec<Option<Box<LiveStory>>>,
     index: FxHashMap<Term, Vec<StoryIdx>>,
     latest: Option<Timestamp>,
     dirty: FxHashSet<StoryIdx>,
+    /// The current generation of seen lines last, the one before it first.
+    line_generations: std::collections::VecDeque<LineGeneration>,
 }
 
 impl Clusterer {
@@ -437,6 +457,7 @@ impl Clusterer {
             index: FxHashMap::default(),
             latest: None,
             dirty: FxHashSet::default(),
+            line_generations: Default::default(),
         }
     }
 
@@ -538,9 +559,35 @@ impl Clusterer {
 
     /// Counts an article in the document frequencies; returns those of its terms, in order.
     fn observe(&mut self, counts: &TermCounts) -> Vec<u32> {
+        let generation = self.docs / self.config.line_generation_docs.max(1) + 1;
         self.docs += 1;
-        self.df.bump_all(&counts.lines, |l| l.hash ^ LINE_SALT);
+        if self.line_generations.back().map(|g| g.number) != Some(generation) {
+            self.start_line_generation(generation);
+        }
+        let key = |l: &Line| l.hash ^ LINE_SALT;
+        self.df.set_all(&counts.lines, key, LINE_FLAG | generation);
+        let current = self.line_generations.back_mut().expect("started");
+        current.keys.extend(counts.lines.iter().map(key));
         self.df.bump_all(&counts.terms, |&(t, _)| t)
+    }
+
+    /// Forgets the lines not seen since the generation before the previous one.
+    fn start_line_generation(&mut self, number: u32) {
+        while let Some(old) = self.line_generations.front() {
+            if old.number + 1 >= number {
+                break;
+            }
+            let old = self.line_generations.pop_front().expect("front");
+            for key in old.keys {
+                if self.df.get(key) == LINE_FLAG | old.number {
+                    self.df.remove(key);
+                }
+            }
+        }
+        self.line_generations.push_back(LineGeneration {
+            number,
+            keys: Vec::new(),
+        });
     }
 
     fn is_cold(&self, story: &LiveStory, at: Option<Timestamp>) -> bool {
@@ -766,7 +813,7 @@ impl Clusterer {
     }
 
     fn new_story(&mut self) -> StoryIdx {
-        self.stories.push(Some(LiveStory {
+        self.stories.push(Some(Box::new(LiveStory {
             centroid: SparseSum::default(),
             members: 0,
             norm2: 0.0,
@@ -778,7 +825,7 @@ impl Clusterer {
             indexed: FxHashSet::default(),
             top: Vec::new(),
             top_floor: 0.0,
-        }));
+        })));
         (self.stories.len() - 1) as StoryIdx
     }
 
@@ -917,6 +964,19 @@ impl Clusterer {
     ) {
         self.df = DocFreqs::from_counts(df);
         self.docs = docs;
+        let mut generations: Vec<LineGeneration> = Vec::new();
+        for (key, n) in self.df.iter().filter(|&(_, n)| n & LINE_FLAG != 0) {
+            let number = n & !LINE_FLAG;
+            match generations.iter_mut().find(|g| g.number == number) {
+                Some(g) => g.keys.push(key),
+                None => generations.push(LineGeneration {
+                    number,
+                    keys: vec![key],
+                }),
+            }
+        }
+        generations.sort_unstable_by_key(|g| g.number);
+        self.line_generations = generations.into();
         self.index.clear();
         self.stories = Vec::with_capacity(stories.len());
         for (i, state) in stories.into_iter().enumerate() {
@@ -938,7 +998,7 @@ impl Clusterer {
                 }
                 let names_norm2 = names.values().map(|w| w * w).sum();
                 let norm2 = centroid.values().map(|w| w * w).sum();
-                LiveStory {
+                Box::new(LiveStory {
                     members,
                     centroid: SparseSum::from_entries(centroid.into_iter().collect()),
                     norm2,
@@ -950,7 +1010,7 @@ impl Clusterer {
                     indexed: FxHashSet::default(),
                     top: Vec::new(),
                     top_floor: 0.0,
-                }
+                })
             });
             if let Some(l) = &live {
                 if let Some(t) = l.last {
@@ -1239,6 +1299,39 @@ mod tests {
         assert_eq!(sa.names, sb.names);
         assert_eq!(sa.centroid, sb.centroid);
         assert!((sa.norm2 - sb.norm2).abs() < 1e-5);
+    }
+
+    #[test]
+    fn lines_not_seen_for_two_generations_are_forgotten_and_restored_as_they_are() {
+        let config = ClusterConfig {
+            line_generation_docs: 2,
+            ..ClusterConfig::default()
+        };
+        let mut a = Clusterer::new(config);
+        let counts = |tag: &str| term_counts(None, &long_text(tag, 30), &config);
+        let (old, kept) = (counts("old"), counts("kept"));
+        let seen = |c: &Clusterer, t: &TermCounts| c.repeated_lines(t).len();
+        a.add(&old, None); // generation 1
+        a.add(&kept, None);
+        assert_eq!((seen(&a, &old), seen(&a, &kept)), (3, 3));
+        a.add(&counts("x"), None); // generation 2
+        a.add(&kept, None);
+        a.add(&counts("y"), None); // generation 3: generation 1 goes
+        assert_eq!((seen(&a, &old), seen(&a, &kept)), (0, 3));
+        let (df, n) = a.take_dirty_df();
+        assert_eq!(
+            df.iter().filter(|&&(_, v)| v == 0).count(),
+            3,
+            "forgotten lines"
+        );
+        let mut b = Clusterer::new(config);
+        b.restore(df, n, Vec::new());
+        assert_eq!((seen(&b, &old), seen(&b, &kept)), (0, 3));
+        for c in [&mut a, &mut b] {
+            c.add(&counts("z"), None);
+            c.add(&counts("w"), None); // generation 4: generation 2, where `kept` was, goes
+        }
+        assert_eq!((seen(&a, &kept), seen(&b, &kept)), (0, 0));
     }
 
     #[test]

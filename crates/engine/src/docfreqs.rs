@@ -1,5 +1,6 @@
-//! Document frequencies for the online clusterer: a count per term hash, and the terms changed
-//! since they were last taken for persisting.
+//! Document frequencies for the online clusterer: a count per term hash (or another value the
+//! clusterer keeps under a salted pseudo-term), and the terms changed since they were last taken
+//! for persisting; a removed term is reported changed with the value 0.
 //!
 //! An open-addressing table (linear probing, keys are already hashes) rather than a general hash
 //! map, because the clusterer's decisions are sequential and this table is their largest memory:
@@ -51,7 +52,7 @@ impl DocFreqs {
     pub(crate) fn from_counts(counts: impl IntoIterator<Item = (Term, u32)>) -> Self {
         let counts = counts.into_iter();
         let mut df = DocFreqs::with_capacity(counts.size_hint().0);
-        for (t, n) in counts {
+        for (t, n) in counts.filter(|&(_, n)| n > 0) {
             df.reserve(1);
             let slot = df.slot_mut(t);
             slot.n = n;
@@ -80,6 +81,57 @@ impl DocFreqs {
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// The index of `t`'s slot, if it is kept.
+    fn find(&self, t: Term) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(t);
+        loop {
+            match self.slots[i].term {
+                x if x == t => return Some(i),
+                0 => return None,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Every kept term with its value, in no particular order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Term, u32)> + '_ {
+        let zero = (self.zero.n > 0).then_some((0, self.zero.n));
+        self.slots
+            .iter()
+            .filter(|s| s.term != 0)
+            .map(|s| (s.term, s.n))
+            .chain(zero)
+    }
+
+    /// Forgets `t`.
+    pub(crate) fn remove(&mut self, t: Term) {
+        if t == 0 {
+            if !std::mem::take(&mut self.zero).changed {
+                self.changed.push(t);
+            }
+            return;
+        }
+        let Some(mut hole) = self.find(t) else { return };
+        if !self.slots[hole].changed {
+            self.changed.push(t);
+        }
+        // Backward-shift deletion: later entries of the probe run move up into the hole when
+        // their home is not between the hole and them.
+        let mask = self.slots.len() - 1;
+        let mut j = (hole + 1) & mask;
+        while self.slots[j].term != 0 {
+            let home = self.home(self.slots[j].term);
+            if (j.wrapping_sub(home) & mask) >= (j.wrapping_sub(hole) & mask) {
+                self.slots[hole] = self.slots[j];
+                hole = j;
+            }
+            j = (j + 1) & mask;
+        }
+        self.slots[hole] = Slot::default();
+        self.len -= 1;
     }
 
     /// Makes room for `more` new terms at a load of at most one half.
@@ -123,9 +175,10 @@ impl DocFreqs {
         &mut self.slots[i]
     }
 
-    fn count(&mut self, t: Term) -> u32 {
+    /// Applies `f` to the value of `t` (0 if new); returns the new value.
+    fn update(&mut self, t: Term, f: impl Fn(u32) -> u32) -> u32 {
         let slot = self.slot_mut(t);
-        slot.n += 1;
+        slot.n = f(slot.n);
         let n = slot.n;
         if !slot.changed {
             slot.changed = true;
@@ -137,7 +190,7 @@ impl DocFreqs {
     /// Counts one more occurrence of `t`; returns its count.
     pub(crate) fn bump(&mut self, t: Term) -> u32 {
         self.reserve(1);
-        self.count(t)
+        self.update(t, |n| n + 1)
     }
 
     /// Counts one more occurrence of each item's term; returns their counts, in order.
@@ -151,9 +204,23 @@ impl DocFreqs {
             if let Some(ahead) = items.get(i + PREFETCH_AHEAD) {
                 self.prefetch(term(ahead));
             }
-            counts.push(self.count(term(item)));
+            counts.push(self.update(term(item), |n| n + 1));
         }
         counts
+    }
+
+    /// Sets the value of each item's term to `value`.
+    pub(crate) fn set_all<T>(&mut self, items: &[T], term: impl Fn(&T) -> Term, value: u32) {
+        self.reserve(items.len());
+        for item in items.iter().take(PREFETCH_AHEAD) {
+            self.prefetch(term(item));
+        }
+        for (i, item) in items.iter().enumerate() {
+            if let Some(ahead) = items.get(i + PREFETCH_AHEAD) {
+                self.prefetch(term(ahead));
+            }
+            self.update(term(item), |_| value);
+        }
     }
 
     fn prefetch(&self, t: Term) {
@@ -174,13 +241,25 @@ impl DocFreqs {
 
     /// The terms changed since the last call, with their counts.
     pub(crate) fn take_changed(&mut self) -> Vec<(Term, u32)> {
-        let changed = std::mem::take(&mut self.changed);
+        let mut changed = std::mem::take(&mut self.changed);
+        // A term removed and counted again since the last call is listed twice.
+        changed.sort_unstable();
+        changed.dedup();
         changed
             .into_iter()
             .map(|t| {
-                let slot = self.slot_mut(t);
-                slot.changed = false;
-                (t, slot.n)
+                let slot = if t == 0 {
+                    Some(&mut self.zero)
+                } else {
+                    self.find(t).map(|i| &mut self.slots[i])
+                };
+                match slot {
+                    Some(slot) => {
+                        slot.changed = false;
+                        (t, slot.n)
+                    }
+                    None => (t, 0),
+                }
             })
             .collect()
     }
@@ -210,5 +289,36 @@ mod tests {
         let restored = DocFreqs::from_counts(terms.iter().map(|&t| (t, df.get(t))));
         assert!(terms.iter().all(|&t| restored.get(t) == df.get(t)));
         assert_eq!(restored.get(3), 0);
+    }
+
+    #[test]
+    fn removed_terms_are_gone_reported_and_leave_the_rest_reachable() {
+        let mut df = DocFreqs::default();
+        // Enough terms for probe runs to form, so removals shift entries back.
+        let terms: Vec<Term> = (1..3_000u64).collect();
+        df.bump_all(&terms, |&t| t);
+        df.take_changed();
+        for &t in terms.iter().filter(|&&t| t % 3 == 0) {
+            df.remove(t);
+        }
+        for &t in &terms {
+            assert_eq!(df.get(t), u32::from(t % 3 != 0), "term {t}");
+        }
+        assert_eq!(df.iter().count(), terms.len() - terms.len() / 3);
+        let changed = df.take_changed();
+        assert_eq!(changed.len(), terms.len() / 3);
+        assert!(changed.iter().all(|&(t, n)| t % 3 == 0 && n == 0));
+        // Removed, counted again: reported once, with the new count.
+        df.remove(4);
+        df.bump(4);
+        assert_eq!(df.take_changed(), vec![(4, 1)]);
+        df.set_all(&[5u64, 7], |&t| t, 9);
+        assert_eq!((df.get(5), df.get(7)), (9, 9));
+        assert_eq!(
+            DocFreqs::from_counts([(5, 0), (6, 2)])
+                .iter()
+                .collect::<Vec<_>>(),
+            vec![(6, 2)]
+        );
     }
 }
