@@ -288,6 +288,16 @@ pub fn term(word: &str) -> Term {
 
 /// Counts the terms of an article: its title and its clean text.
 pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> TermCounts {
+    term_counts_and_words(title, text, config).0
+}
+
+/// [`term_counts`], and the [`crate::text::word_hashes`] of the text from the same pass.
+pub fn term_counts_and_words(
+    title: Option<&str>,
+    text: &str,
+    config: &ClusterConfig,
+) -> (TermCounts, Vec<u64>) {
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 6);
     let mut counts: FxHashMap<Term, f32> =
         FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
     if let Some(title) = title {
@@ -332,7 +342,10 @@ pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> T
         last_end = span.end;
         let capital = bytes[span.start].is_ascii_uppercase();
         let is_name = capital && !sentence_start;
-        let content = is_content_word(w);
+        let hash = hash_word(w);
+        words.push(hash);
+        // `is_content_word` and `term`, from the hash at hand.
+        let content = w.len() > 1 && !crate::stopwords::is_stopword_hash(hash);
         if let Some(first) = opener.take() {
             if is_name && content && between.iter().all(|&b| b == b' ') {
                 *counts.entry(first).or_default() += config.name_boost - 1.0;
@@ -341,7 +354,12 @@ pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> T
             }
         }
         if content {
-            let t = term(w);
+            let stemmed = stem(w);
+            let t = if stemmed.len() == w.len() {
+                hash
+            } else {
+                hash_word(stemmed)
+            };
             let weight = if is_name {
                 names.push(t);
                 config.name_boost
@@ -356,7 +374,7 @@ pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> T
             line.hash = crate::article::mix64(line.hash ^ t);
             line_words += 1;
             if capital && sentence_start {
-                opener = Some(term(w));
+                opener = Some(t);
             }
         }
         sentence_start = false;
@@ -369,11 +387,12 @@ pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> T
     terms.sort_unstable_by_key(|&(t, _)| t);
     names.sort_unstable();
     names.dedup();
-    TermCounts {
+    let counts = TermCounts {
         terms,
         lines,
         names,
-    }
+    };
+    (counts, words)
 }
 
 /// A story as the clusterer keeps it.
@@ -1332,6 +1351,23 @@ mod tests {
             c.add(&counts("w"), None); // generation 4: generation 2, where `kept` was, goes
         }
         assert_eq!((seen(&a, &kept), seen(&b, &kept)), (0, 0));
+    }
+
+    #[test]
+    fn one_pass_gives_the_word_hashes_and_the_same_terms() {
+        let c = ClusterConfig::default();
+        let text = "The Senate's vote: 51 senators backed it.\nCafé owners in Lyon said so.";
+        let (counts, words) = term_counts_and_words(Some("Senate vote"), text, &c);
+        assert_eq!(words, crate::text::word_hashes(text));
+        let mut expected: Vec<Term> = ["senate", "vote", "51", "senators", "backed", "café"]
+            .iter()
+            .chain(&["owners", "lyon"])
+            .map(|w| term(w))
+            .collect();
+        expected.sort_unstable();
+        expected.dedup();
+        let got: Vec<Term> = counts.terms.iter().map(|&(t, _)| t).collect();
+        assert_eq!(got, expected);
     }
 
     #[test]

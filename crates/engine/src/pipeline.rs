@@ -10,7 +10,6 @@ use crate::clean::{Cleaned, Cleaner};
 use crate::cluster::{ClusterConfig, Clusterer, StoryIdx, StoryState, Term, TermCounts};
 use crate::dedup::{CopyIndex, CopyOf, DocIdx};
 use crate::fingerprint::{signature, Signature};
-use crate::text::word_hashes;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,13 +58,15 @@ pub struct Prepared {
 
 pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepared {
     let cleaned = cleaner.clean(&article.text);
-    let words = word_hashes(&cleaned.text);
+    let (terms, words) = crate::cluster::term_counts_and_words(
+        article.title.as_deref(),
+        &cleaned.text,
+        &config.cluster,
+    );
     let exact_hash = words.iter().fold(0x1234_5678_9abc_def0_u64, |h, &w| {
         crate::article::mix64(h ^ w)
     });
     let signature = signature(&words, config.shingle);
-    let terms =
-        crate::cluster::term_counts(article.title.as_deref(), &cleaned.text, &config.cluster);
     let published = article.published.or(cleaned.published);
     Prepared {
         words: words.len(),

@@ -164,6 +164,19 @@ pub fn is_stopword(word: &str) -> bool {
     word.len() <= 10 && SET.contains(word)
 }
 
+static HASHES: std::sync::LazyLock<rustc_hash::FxHashSet<u64>> = std::sync::LazyLock::new(|| {
+    STOPWORDS
+        .iter()
+        .map(|w| crate::text::hash_word(w))
+        .collect()
+});
+
+/// [`is_stopword`] for a word whose [`crate::text::hash_word`] is at hand: no string hashing.
+#[inline]
+pub fn is_stopword_hash(hash: u64) -> bool {
+    HASHES.contains(&hash)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -171,5 +184,7 @@ mod tests {
         assert!(super::STOPWORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(super::STOPWORDS.iter().all(|w| w.len() <= 10));
         assert!(super::is_stopword("the") && !super::is_stopword("putin"));
+        let hash = crate::text::hash_word;
+        assert!(super::is_stopword_hash(hash("the")) && !super::is_stopword_hash(hash("putin")));
     }
 }
