@@ -458,6 +458,9 @@ pub struct Clusterer {
     docs: u32,
     /// Boxed, so that the slot a cold story leaves behind is one word.
     stories: Vec<Option<Box<LiveStory>>>,
+    /// Each story's first and last publication time, for the candidate filter to read without
+    /// fetching the story.
+    spans: Vec<Option<(Timestamp, Timestamp)>>,
     index: FxHashMap<Term, Vec<StoryIdx>>,
     latest: Option<Timestamp>,
     dirty: FxHashSet<StoryIdx>,
@@ -473,6 +476,7 @@ impl Clusterer {
             scratch: Default::default(),
             docs: 0,
             stories: Vec::new(),
+            spans: Vec::new(),
             index: FxHashMap::default(),
             latest: None,
             dirty: FxHashSet::default(),
@@ -610,8 +614,12 @@ impl Clusterer {
     }
 
     fn is_cold(&self, story: &LiveStory, at: Option<Timestamp>) -> bool {
-        match (self.config.window_secs, at, story.last, story.first) {
-            (Some(w), Some(t), Some(last), Some(first)) => t - last > w || first - t > w,
+        self.is_cold_span(story.first.zip(story.last), at)
+    }
+
+    fn is_cold_span(&self, span: Option<(Timestamp, Timestamp)>, at: Option<Timestamp>) -> bool {
+        match (self.config.window_secs, at, span) {
+            (Some(w), Some(t), Some((first, last))) => t - last > w || first - t > w,
             _ => false,
         }
     }
@@ -730,9 +738,8 @@ impl Clusterer {
         let mut candidates: Vec<(StoryIdx, f32)> = Vec::with_capacity(touched.len());
         for s in touched.drain(..) {
             let x = std::mem::take(&mut score[s as usize]);
-            let warm = self.stories[s as usize]
-                .as_ref()
-                .is_some_and(|story| !self.is_cold(story, at));
+            let warm = self.stories[s as usize].is_some()
+                && !self.is_cold_span(self.spans[s as usize], at);
             if warm {
                 candidates.push((s, x));
             }
@@ -817,6 +824,7 @@ impl Clusterer {
         {
             live.size += 1;
             Self::widen(live, at);
+            self.spans[story as usize] = live.first.zip(live.last);
             self.dirty.insert(story);
         }
         if let Some(t) = at {
@@ -832,6 +840,7 @@ impl Clusterer {
     }
 
     fn new_story(&mut self) -> StoryIdx {
+        self.spans.push(None);
         self.stories.push(Some(Box::new(LiveStory {
             centroid: SparseSum::default(),
             members: 0,
@@ -887,6 +896,7 @@ impl Clusterer {
         live.members += 1;
         live.size += 1;
         Self::widen(live, at);
+        self.spans[story as usize] = live.first.zip(live.last);
         // Index the strongest centroid terms that are not indexed yet. Only the article's terms
         // grew, so the new strongest terms are among the old ones and the article's: no need to
         // look at the whole centroid.
@@ -998,6 +1008,7 @@ impl Clusterer {
         self.line_generations = generations.into();
         self.index.clear();
         self.stories = Vec::with_capacity(stories.len());
+        self.spans = Vec::with_capacity(stories.len());
         for (i, state) in stories.into_iter().enumerate() {
             let live = state.map(|st| {
                 let mut centroid: FxHashMap<Term, f32> = st.centroid.into_iter().collect();
@@ -1036,6 +1047,8 @@ impl Clusterer {
                     self.latest = Some(self.latest.map_or(t, |x| x.max(t)));
                 }
             }
+            self.spans
+                .push(live.as_ref().and_then(|l| l.first.zip(l.last)));
             self.stories.push(live);
             if self.stories[i].is_some() {
                 self.reindex(i as StoryIdx);
