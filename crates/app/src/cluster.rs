@@ -46,8 +46,7 @@ pub fn run(
                 }
                 if engine.doc_count() % 16_384 < batch.len() {
                     // No store here: drop the change lists the store would have taken.
-                    engine.clusterer_mut().take_dirty();
-                    engine.clusterer_mut().take_dirty_df();
+                    engine.clusterer_mut().discard_changes();
                     engine.clusterer_mut().evict_cold();
                 }
                 articles += batch.len() as u64;

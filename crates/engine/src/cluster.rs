@@ -965,6 +965,13 @@ impl Clusterer {
             .collect()
     }
 
+    /// Forgets which stories and document frequencies changed, when nothing persists them
+    /// (cold stories can only leave memory once they are no longer waiting to be saved).
+    pub fn discard_changes(&mut self) {
+        self.dirty.clear();
+        self.df.discard_changed();
+    }
+
     /// The document frequencies changed since the last call, and the document count.
     pub fn take_dirty_df(&mut self) -> (Vec<(Term, u32)>, u32) {
         (self.df.take_changed(), self.docs)

@@ -239,6 +239,17 @@ impl DocFreqs {
         let _ = t;
     }
 
+    /// Forgets which terms changed.
+    pub(crate) fn discard_changed(&mut self) {
+        for t in std::mem::take(&mut self.changed) {
+            if t == 0 {
+                self.zero.changed = false;
+            } else if let Some(i) = self.find(t) {
+                self.slots[i].changed = false;
+            }
+        }
+    }
+
     /// The terms changed since the last call, with their counts.
     pub(crate) fn take_changed(&mut self) -> Vec<(Term, u32)> {
         let mut changed = std::mem::take(&mut self.changed);
@@ -285,6 +296,10 @@ mod tests {
         assert!(df.take_changed().is_empty());
         df.bump(21);
         assert_eq!(df.take_changed(), vec![(21, 2)]);
+        df.bump(21);
+        df.discard_changed();
+        df.bump(28);
+        assert_eq!(df.take_changed(), vec![(28, 2)]);
 
         let restored = DocFreqs::from_counts(terms.iter().map(|&t| (t, df.get(t))));
         assert!(terms.iter().all(|&t| restored.get(t) == df.get(t)));
