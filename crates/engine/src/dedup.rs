@@ -68,6 +68,71 @@ impl Banding {
 /// A dense, 0-based index of a document in a [`CopyIndex`].
 pub type DocIdx = u32;
 
+/// The LSH buckets: band key to documents. Nearly every bucket holds one document, kept inline
+/// in `first`; a bucket's other documents are in `more`, and its first entry is flagged.
+#[derive(Default)]
+struct Buckets {
+    first: FxHashMap<u64, DocIdx>,
+    more: FxHashMap<u64, Vec<DocIdx>>,
+}
+
+/// Flags a `first` entry whose bucket goes on in `more`.
+const MORE: DocIdx = 1 << 31;
+
+impl Buckets {
+    fn push(&mut self, key: u64, doc: DocIdx) {
+        debug_assert!(doc < MORE, "document index too large for the flag");
+        match self.first.entry(key) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(doc);
+            }
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                *e.get_mut() |= MORE;
+                self.more.entry(key).or_default().push(doc);
+            }
+        }
+    }
+
+    /// Calls `f` with each document of a bucket, in the order they came.
+    fn for_each(&self, key: u64, mut f: impl FnMut(DocIdx)) {
+        if let Some(&d) = self.first.get(&key) {
+            f(d & !MORE);
+            if d & MORE != 0 {
+                self.more[&key].iter().for_each(|&d| f(d));
+            }
+        }
+    }
+
+    /// Keeps the documents for which `keep` holds.
+    fn retain(&mut self, keep: impl Fn(DocIdx) -> bool) {
+        let more = &mut self.more;
+        self.first.retain(|key, d| {
+            let mut rest = if *d & MORE != 0 {
+                let mut rest = more.remove(key).expect("flagged buckets go on");
+                rest.retain(|&x| keep(x));
+                rest
+            } else {
+                Vec::new()
+            };
+            let head = *d & !MORE;
+            let head = if keep(head) {
+                head
+            } else if rest.is_empty() {
+                return false;
+            } else {
+                rest.remove(0)
+            };
+            *d = head;
+            if !rest.is_empty() {
+                *d |= MORE;
+                rest.shrink_to_fit();
+                more.insert(*key, rest);
+            }
+            true
+        });
+    }
+}
+
 /// What the index knows of a copy.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct CopyOf {
@@ -96,7 +161,7 @@ pub struct CopyIndex {
     threshold: f32,
     banding: Banding,
     exact: FxHashMap<u64, DocIdx>,
-    buckets: FxHashMap<u64, Vec<DocIdx>>,
+    buckets: Buckets,
     /// `None` once a document has left the window ([`CopyIndex::forget_before`]).
     signatures: Vec<Option<Box<Signature>>>,
     docs: Vec<Doc>,
@@ -115,7 +180,7 @@ impl CopyIndex {
             threshold,
             banding: Banding::for_threshold(f64::from(threshold)),
             exact: FxHashMap::default(),
-            buckets: FxHashMap::default(),
+            buckets: Buckets::default(),
             signatures: Vec::new(),
             docs: Vec::new(),
             families: FxHashMap::default(),
@@ -161,13 +226,7 @@ impl CopyIndex {
         // one pass only once they are the majority, so the sweeps cost O(1) per document.
         if self.dead_entries > 0 && 2 * self.dead_entries > self.entries {
             let signatures = &self.signatures;
-            self.buckets.retain(|_, list| {
-                list.retain(|&d| signatures[d as usize].is_some());
-                if list.capacity() > 2 * list.len() + 4 {
-                    list.shrink_to_fit();
-                }
-                !list.is_empty()
-            });
+            self.buckets.retain(|d| signatures[d as usize].is_some());
             self.entries -= self.dead_entries;
             self.dead_entries = 0;
         }
@@ -193,19 +252,19 @@ impl CopyIndex {
         }
         let mut best: Option<(DocIdx, f32, bool)> = None;
         for key in self.band_keys(sig) {
-            for &doc in self.buckets.get(&key).map_or(&[][..], Vec::as_slice) {
+            self.buckets.for_each(key, |doc| {
                 if best.is_some_and(|(d, _, _)| d == doc) {
-                    continue;
+                    return;
                 }
                 let Some(other) = self.signatures[doc as usize].as_deref() else {
-                    continue;
+                    return;
                 };
                 let j = sig.jaccard(other);
                 if j >= self.threshold && best.is_none_or(|(d, bj, _)| j > bj || j == bj && doc < d)
                 {
                     best = Some((doc, j, false));
                 }
-            }
+            });
         }
         best
     }
@@ -241,7 +300,7 @@ impl CopyIndex {
             let keys: Vec<u64> = self.band_keys(&sig).collect();
             self.entries += keys.len();
             for key in keys {
-                self.buckets.entry(key).or_default().push(idx);
+                self.buckets.push(key, idx);
             }
             if let Some(t) = published {
                 self.by_time.push(Reverse((t, idx)));
@@ -302,6 +361,31 @@ impl CopyIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buckets_keep_order_and_promote_on_removal() {
+        let mut b = Buckets::default();
+        for (key, doc) in [(1, 10), (2, 20), (1, 11), (1, 12), (3, 30)] {
+            b.push(key, doc);
+        }
+        let docs = |b: &Buckets, key| {
+            let mut v = Vec::new();
+            b.for_each(key, |d| v.push(d));
+            v
+        };
+        assert_eq!(docs(&b, 1), [10, 11, 12]);
+        assert_eq!(docs(&b, 2), [20]);
+        assert!(docs(&b, 4).is_empty());
+        b.retain(|d| d != 10 && d != 20);
+        assert_eq!(docs(&b, 1), [11, 12]);
+        assert!(docs(&b, 2).is_empty());
+        b.retain(|d| d != 12);
+        assert_eq!(docs(&b, 1), [11]);
+        assert!(b.more.is_empty());
+        b.push(1, 13);
+        assert_eq!(docs(&b, 1), [11, 13]);
+        assert_eq!(docs(&b, 3), [30]);
+    }
     use crate::fingerprint::signature;
     use crate::text::word_hashes;
 
