@@ -1,6 +1,8 @@
 //! Document frequencies for the online clusterer: a count per term hash (or another value the
 //! clusterer keeps under a salted pseudo-term), and the terms changed since they were last taken
-//! for persisting; a removed term is reported changed with the value 0.
+//! for persisting; a removed term is reported changed with the value 0. Each entry also keeps the
+//! generation it was last changed in, so that [`DocFreqs::prune`] can drop what a long stream no
+//! longer needs (terms seen once, long ago) and memory stays flat.
 //!
 //! An open-addressing table (linear probing, keys are already hashes) rather than a general hash
 //! map, because the clusterer's decisions are sequential and this table is their largest memory:
@@ -19,6 +21,8 @@ struct Slot {
     term: Term,
     n: u32,
     changed: bool,
+    /// The generation of the last change.
+    touched: u16,
 }
 
 pub(crate) struct DocFreqs {
@@ -28,6 +32,7 @@ pub(crate) struct DocFreqs {
     len: usize,
     zero: Slot,
     changed: Vec<Term>,
+    generation: u16,
 }
 
 impl Default for DocFreqs {
@@ -45,19 +50,64 @@ impl DocFreqs {
             len: 0,
             zero: Slot::default(),
             changed: Vec::new(),
+            generation: 0,
         }
     }
 
-    /// Counts restored from the store, none of them changed.
-    pub(crate) fn from_counts(counts: impl IntoIterator<Item = (Term, u32)>) -> Self {
+    /// Counts restored from the store, none of them changed, in generation `generation`; each
+    /// entry's last generation is `touched` of its value.
+    pub(crate) fn from_counts(
+        counts: impl IntoIterator<Item = (Term, u32)>,
+        generation: u16,
+        touched: impl Fn(u32) -> u16,
+    ) -> Self {
         let counts = counts.into_iter();
         let mut df = DocFreqs::with_capacity(counts.size_hint().0);
+        df.generation = generation;
         for (t, n) in counts.filter(|&(_, n)| n > 0) {
             df.reserve(1);
             let slot = df.slot_mut(t);
             slot.n = n;
+            slot.touched = touched(n);
         }
         df
+    }
+
+    pub(crate) fn generation(&self) -> u16 {
+        self.generation
+    }
+
+    /// Starts a generation: changes from now on are marked with it.
+    pub(crate) fn set_generation(&mut self, generation: u16) {
+        self.generation = generation;
+    }
+
+    /// Removes the entries for which `drop(value, generation last changed)` holds, reporting
+    /// them changed (value 0). One pass over the table, into a fresh one.
+    pub(crate) fn prune(&mut self, drop: impl Fn(u32, u16) -> bool) {
+        let kept = self
+            .slots
+            .iter()
+            .filter(|s| s.term != 0 && !drop(s.n, s.touched))
+            .count();
+        let size = (kept * 2).next_power_of_two().max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        self.shift = 64 - size.trailing_zeros();
+        self.len = kept;
+        let mask = size - 1;
+        for s in old.into_iter().filter(|s| s.term != 0) {
+            if drop(s.n, s.touched) {
+                if !s.changed {
+                    self.changed.push(s.term);
+                }
+                continue;
+            }
+            let mut i = self.home(s.term);
+            while self.slots[i].term != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
     }
 
     fn home(&self, t: Term) -> usize {
@@ -97,6 +147,7 @@ impl DocFreqs {
     }
 
     /// Every kept term with its value, in no particular order.
+    #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Term, u32)> + '_ {
         let zero = (self.zero.n > 0).then_some((0, self.zero.n));
         self.slots
@@ -104,34 +155,6 @@ impl DocFreqs {
             .filter(|s| s.term != 0)
             .map(|s| (s.term, s.n))
             .chain(zero)
-    }
-
-    /// Forgets `t`.
-    pub(crate) fn remove(&mut self, t: Term) {
-        if t == 0 {
-            if !std::mem::take(&mut self.zero).changed {
-                self.changed.push(t);
-            }
-            return;
-        }
-        let Some(mut hole) = self.find(t) else { return };
-        if !self.slots[hole].changed {
-            self.changed.push(t);
-        }
-        // Backward-shift deletion: later entries of the probe run move up into the hole when
-        // their home is not between the hole and them.
-        let mask = self.slots.len() - 1;
-        let mut j = (hole + 1) & mask;
-        while self.slots[j].term != 0 {
-            let home = self.home(self.slots[j].term);
-            if (j.wrapping_sub(home) & mask) >= (j.wrapping_sub(hole) & mask) {
-                self.slots[hole] = self.slots[j];
-                hole = j;
-            }
-            j = (j + 1) & mask;
-        }
-        self.slots[hole] = Slot::default();
-        self.len -= 1;
     }
 
     /// Makes room for `more` new terms at a load of at most one half.
@@ -177,8 +200,10 @@ impl DocFreqs {
 
     /// Applies `f` to the value of `t` (0 if new); returns the new value.
     fn update(&mut self, t: Term, f: impl Fn(u32) -> u32) -> u32 {
+        let generation = self.generation;
         let slot = self.slot_mut(t);
         slot.n = f(slot.n);
+        slot.touched = generation;
         let n = slot.n;
         if !slot.changed {
             slot.changed = true;
@@ -301,39 +326,53 @@ mod tests {
         df.bump(28);
         assert_eq!(df.take_changed(), vec![(28, 2)]);
 
-        let restored = DocFreqs::from_counts(terms.iter().map(|&t| (t, df.get(t))));
+        let restored = DocFreqs::from_counts(terms.iter().map(|&t| (t, df.get(t))), 0, |_| 0);
         assert!(terms.iter().all(|&t| restored.get(t) == df.get(t)));
         assert_eq!(restored.get(3), 0);
     }
 
     #[test]
-    fn removed_terms_are_gone_reported_and_leave_the_rest_reachable() {
+    fn pruning_drops_what_the_rule_says_and_reports_it() {
         let mut df = DocFreqs::default();
-        // Enough terms for probe runs to form, so removals shift entries back.
+        df.set_generation(1);
+        df.bump_all(&[1u64, 2, 3, 4], |&t| t);
+        df.bump(2);
+        df.set_generation(2);
+        df.bump(3);
+        df.take_changed();
+        // Seen once, last in generation 1: 1 and 4 go; 2 (twice) and 3 (touched in 2) stay.
+        df.prune(|n, touched| n == 1 && touched < 2);
+        assert_eq!((df.get(1), df.get(2), df.get(3), df.get(4)), (0, 2, 2, 0));
+        assert_eq!(df.take_changed(), vec![(1, 0), (4, 0)]);
+        assert_eq!(df.iter().count(), 2);
+        df.bump(5);
+        assert_eq!(df.get(5), 1);
+    }
+
+    #[test]
+    fn pruned_then_counted_again_is_reported_once() {
+        let mut df = DocFreqs::default();
         let terms: Vec<Term> = (1..3_000u64).collect();
         df.bump_all(&terms, |&t| t);
         df.take_changed();
-        for &t in terms.iter().filter(|&&t| t % 3 == 0) {
-            df.remove(t);
+        df.set_generation(5);
+        for &t in terms.iter().filter(|&&t| t % 3 != 0) {
+            df.bump(t);
         }
+        df.prune(|n, _| n == 1);
         for &t in &terms {
-            assert_eq!(df.get(t), u32::from(t % 3 != 0), "term {t}");
+            assert_eq!(df.get(t), if t % 3 == 0 { 0 } else { 2 }, "term {t}");
         }
-        assert_eq!(df.iter().count(), terms.len() - terms.len() / 3);
+        df.bump(3);
         let changed = df.take_changed();
-        assert_eq!(changed.len(), terms.len() / 3);
-        assert!(changed.iter().all(|&(t, n)| t % 3 == 0 && n == 0));
-        // Removed, counted again: reported once, with the new count.
-        df.remove(4);
-        df.bump(4);
-        assert_eq!(df.take_changed(), vec![(4, 1)]);
+        assert_eq!(changed.len(), terms.len());
+        assert!(
+            changed.contains(&(3, 1)) && changed.contains(&(6, 0)) && changed.contains(&(7, 2))
+        );
         df.set_all(&[5u64, 7], |&t| t, 9);
         assert_eq!((df.get(5), df.get(7)), (9, 9));
-        assert_eq!(
-            DocFreqs::from_counts([(5, 0), (6, 2)])
-                .iter()
-                .collect::<Vec<_>>(),
-            vec![(6, 2)]
-        );
+        let restored = DocFreqs::from_counts([(5, 0), (6, 2)], 4, |_| 3);
+        assert_eq!(restored.iter().collect::<Vec<_>>(), vec![(6, 2)]);
+        assert_eq!(restored.generation(), 4);
     }
 }
