@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Articles prepared together, then handed to the decider.
-const BATCH: usize = 2048;
+const BATCH: usize = 1024;
 
 pub fn run(
     paths: &[PathBuf],
