@@ -5,7 +5,7 @@ use crate::exit;
 use crate::input::{read_paths, ReadOptions, Record};
 use rayon::prelude::*;
 use samestory_engine::clean::Cleaner;
-use samestory_engine::pipeline::{prepare, story_id, Config, Engine, Prepared};
+use samestory_engine::pipeline::{prepare, Config, Engine, Prepared, StoryId};
 use samestory_engine::Article;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -33,13 +33,13 @@ pub fn run(
     let decider = std::thread::Builder::new().name("decider".into()).spawn(
         move || -> anyhow::Result<(u64, u64, usize)> {
             let mut engine = Engine::new(config);
-            let mut story_ids: Vec<String> = Vec::new();
+            let mut story_ids: Vec<StoryId> = Vec::new();
             let (mut articles, mut copies) = (0u64, 0u64);
             for (batch, prepared) in batches {
                 for (a, p) in batch.iter().zip(&prepared) {
                     let o = engine.add(p);
                     if o.story_created {
-                        story_ids.push(story_id(&a.id));
+                        story_ids.push(StoryId::of(&a.id));
                     }
                     copies += u64::from(o.copy_of.is_some());
                     writeln!(out, "{}\t{}", a.id, story_ids[o.story as usize])?;

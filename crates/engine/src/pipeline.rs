@@ -226,5 +226,22 @@ impl Engine {
 
 /// The stable external id of a story: derived from the id of its first article.
 pub fn story_id(first_article_id: &str) -> String {
-    format!("s{:012x}", stable_hash(first_article_id.as_bytes()) >> 16)
+    StoryId::of(first_article_id).to_string()
+}
+
+/// A story id as its number, 8 bytes where the text takes 13 and a heap block; displays as
+/// [`story_id`] writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoryId(u64);
+
+impl StoryId {
+    pub fn of(first_article_id: &str) -> StoryId {
+        StoryId(stable_hash(first_article_id.as_bytes()) >> 16)
+    }
+}
+
+impl std::fmt::Display for StoryId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "s{:012x}", self.0)
+    }
 }
