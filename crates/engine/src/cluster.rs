@@ -206,7 +206,8 @@ pub struct TermCounts {
     pub names: Vec<Term>,
 }
 
-/// One paragraph of an article: the hash of its content words in order and its raw term weights.
+/// One paragraph of an article: the hash of its content words in order and its raw term weights,
+/// in text order (a term may come more than once: readers sum them).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Line {
     pub hash: u64,
@@ -251,19 +252,6 @@ fn sublinear(c: f32) -> f32 {
     } else {
         c
     }
-}
-
-/// Sorts term weights by term and sums duplicates.
-fn merge_sorted(mut v: Vec<(Term, f32)>) -> Vec<(Term, f32)> {
-    v.sort_unstable_by_key(|&(t, _)| t);
-    let mut out: Vec<(Term, f32)> = Vec::with_capacity(v.len());
-    for (t, w) in v {
-        match out.last_mut() {
-            Some((lt, lw)) if *lt == t => *lw += w,
-            _ => out.push((t, w)),
-        }
-    }
-    out
 }
 
 /// Strips a plural `s` so "officials" and "official" meet.
@@ -318,9 +306,7 @@ pub fn term_counts_and_words(
     let mut names: Vec<Term> = Vec::new();
     let mut end_line = |line: &mut Line, words: &mut usize| {
         if *words >= LINE_MIN_WORDS {
-            let mut done = std::mem::take(line);
-            done.terms = merge_sorted(done.terms);
-            lines.push(done);
+            lines.push(std::mem::take(line));
         } else {
             *line = Line::default();
         }
