@@ -83,31 +83,39 @@ impl DocFreqs {
     }
 
     /// Removes the entries for which `drop(value, generation last changed)` holds, reporting
-    /// them changed (value 0). One pass over the table, into a fresh one.
+    /// them changed (value 0). In place: a fresh table would double the memory for a moment.
     pub(crate) fn prune(&mut self, drop: impl Fn(u32, u16) -> bool) {
-        let kept = self
+        let dropped: Vec<Term> = self
             .slots
             .iter()
-            .filter(|s| s.term != 0 && !drop(s.n, s.touched))
-            .count();
-        let size = (kept * 2).next_power_of_two().max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
-        self.shift = 64 - size.trailing_zeros();
-        self.len = kept;
-        let mask = size - 1;
-        for s in old.into_iter().filter(|s| s.term != 0) {
-            if drop(s.n, s.touched) {
-                if !s.changed {
-                    self.changed.push(s.term);
-                }
-                continue;
-            }
-            let mut i = self.home(s.term);
-            while self.slots[i].term != 0 {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = s;
+            .filter(|s| s.term != 0 && drop(s.n, s.touched))
+            .map(|s| s.term)
+            .collect();
+        for t in dropped {
+            self.remove(t);
         }
+    }
+
+    /// Forgets `t` (not term 0), reporting it changed.
+    fn remove(&mut self, t: Term) {
+        let Some(mut hole) = self.find(t) else { return };
+        if !self.slots[hole].changed {
+            self.changed.push(t);
+        }
+        // Backward-shift deletion: later entries of the probe run move up into the hole when
+        // their home is not between the hole and them.
+        let mask = self.slots.len() - 1;
+        let mut j = (hole + 1) & mask;
+        while self.slots[j].term != 0 {
+            let home = self.home(self.slots[j].term);
+            if (j.wrapping_sub(home) & mask) >= (j.wrapping_sub(hole) & mask) {
+                self.slots[hole] = self.slots[j];
+                hole = j;
+            }
+            j = (j + 1) & mask;
+        }
+        self.slots[hole] = Slot::default();
+        self.len -= 1;
     }
 
     fn home(&self, t: Term) -> usize {
