@@ -2,7 +2,7 @@
 //! for programs.
 
 use crate::exit;
-use crate::ingest::{Ingester, Outcome, Summary};
+use crate::ingest::{Claimed, Ingester, Outcome, PreparedBatch, Summary};
 use crate::input::{read_paths, ReadOptions, Record};
 use samestory_engine::clean::Cleaner;
 use samestory_engine::pipeline::Config;
@@ -118,47 +118,77 @@ pub fn run_ingest(
         }
         Ok(())
     };
-    // Each batch is prepared on every core, then decided in order; the writer thread commits it
-    // while the next one is read and prepared. (Preparing batch k while deciding batch k-1 was
-    // measured too: on two cores it was no faster, and it held one more batch in memory.)
-    let mut step =
-        |articles: Vec<samestory_engine::Article>, summary: &mut Summary| -> anyhow::Result<()> {
-            if articles.is_empty() {
-                return Ok(());
-            }
-            let prepared = ing.claim(articles).prepare(&cleaner, config);
-            report(ing.decide(prepared, None)?, summary)
-        };
-    read_paths(paths, opts, &mut |record| {
-        if failure.is_some() {
-            return;
-        }
-        match record {
-            Record::Article(a, warnings) => {
-                for w in warnings {
-                    summary.warnings += 1;
-                    eprintln!("warning: {w}");
+    // Each batch is claimed, then prepared on every core by a preparer thread while the batch
+    // before it is decided in order here; the writer thread commits each decided batch while the
+    // next ones are read, prepared and decided. (Overlapping prepare and decide was once measured
+    // no faster on two cores, when the writer was the bottleneck; since the writer got cheaper it
+    // is faster: 10,000 articles, best of 8, 1.78 s -> 1.59 s.) One more batch is in memory.
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (to_prepare, claimed_rx) = std::sync::mpsc::sync_channel::<Claimed>(1);
+        let (prepared_tx, from_prepare) = std::sync::mpsc::sync_channel::<PreparedBatch>(1);
+        let cleaner = &cleaner;
+        scope.spawn(move || {
+            for claimed in claimed_rx {
+                if prepared_tx.send(claimed.prepare(cleaner, config)).is_err() {
+                    break;
                 }
-                pending.push(*a);
-                if pending.len() >= batch {
-                    if let Err(e) = step(std::mem::take(&mut pending), &mut summary) {
-                        failure = Some(e);
+            }
+        });
+        // Whether a batch is with the preparer and not decided yet.
+        let mut in_flight = false;
+        // Hands `articles` to the preparer, then decides the batch handed before it. An empty
+        // `articles` only decides the batch in flight: the end of the input.
+        let mut step = |articles: Vec<samestory_engine::Article>,
+                        summary: &mut Summary|
+         -> anyhow::Result<()> {
+            let fresh = !articles.is_empty();
+            if fresh {
+                // Claimed before the batch in flight is decided: a repeat of one of that batch's
+                // articles counts as already stored once it is (see `Ingester::claim`).
+                to_prepare
+                    .send(ing.claim(articles))
+                    .map_err(|_| anyhow::anyhow!("the preparer thread stopped"))?;
+            }
+            if std::mem::replace(&mut in_flight, fresh) {
+                let prepared = from_prepare
+                    .recv()
+                    .map_err(|_| anyhow::anyhow!("the preparer thread stopped"))?;
+                report(ing.decide(prepared, None)?, summary)?;
+            }
+            Ok(())
+        };
+        read_paths(paths, opts, &mut |record| {
+            if failure.is_some() {
+                return;
+            }
+            match record {
+                Record::Article(a, warnings) => {
+                    for w in warnings {
+                        summary.warnings += 1;
+                        eprintln!("warning: {w}");
+                    }
+                    pending.push(*a);
+                    if pending.len() >= batch {
+                        if let Err(e) = step(std::mem::take(&mut pending), &mut summary) {
+                            failure = Some(e);
+                        }
+                    }
+                }
+                Record::Error(e) => {
+                    summary.rejected += 1;
+                    match &bar {
+                        Some(bar) => bar.suspend(|| eprintln!("error: {e}")),
+                        None => eprintln!("error: {e}"),
                     }
                 }
             }
-            Record::Error(e) => {
-                summary.rejected += 1;
-                match &bar {
-                    Some(bar) => bar.suspend(|| eprintln!("error: {e}")),
-                    None => eprintln!("error: {e}"),
-                }
-            }
+        })?;
+        if let Some(e) = failure.take() {
+            return Err(e);
         }
+        step(std::mem::take(&mut pending), &mut summary)?;
+        step(Vec::new(), &mut summary)
     })?;
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    step(std::mem::take(&mut pending), &mut summary)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

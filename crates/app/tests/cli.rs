@@ -562,11 +562,13 @@ fn story_counts_are_kept_and_migrated() {
         );
     };
     check();
-    // Back to schema 2: drop what migration 3 added, then let `stories` migrate again.
+    // Back to schema 2: drop what migrations 3 and 5 added (4 only sets an index option), then
+    // let `stories` migrate again.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
         "DROP INDEX stories_last; DROP INDEX stories_newest; DROP INDEX stories_size_last;
          ALTER TABLE stories DROP COLUMN outlets; ALTER TABLE stories DROP COLUMN copies;
+         DROP TABLE df_log;
          PRAGMA user_version = 2;",
     )
     .unwrap();

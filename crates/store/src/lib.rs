@@ -233,6 +233,81 @@ pub struct Store {
     conn: Connection,
     /// Opened with [`Store::open_read_only`]: never writes (not even the analysis cache).
     read_only: bool,
+    /// Document frequencies in `df_log`, not yet folded into `df`.
+    df_logged: usize,
+}
+
+/// How many document frequencies `df_log` holds before [`Store::write_batch`] folds it into `df`
+/// (24 MiB of log). Folding rewrites each term once however many batches changed it; the log
+/// costs a restart one sequential read.
+const DF_FOLD_ENTRIES: usize = 1 << 21;
+
+/// (term, count) pairs as a `df_log` blob, in the order of `df` (terms as SQL integers).
+fn df_blob(terms: impl Iterator<Item = (Term, u32)>) -> Vec<u8> {
+    let mut pairs: Vec<(Term, u32)> = terms.collect();
+    pairs.sort_unstable_by_key(|&(t, _)| term_to_sql(t));
+    let mut out = Vec::with_capacity(pairs.len() * 12);
+    for (t, n) in pairs {
+        out.extend_from_slice(&t.to_le_bytes());
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+    out
+}
+
+/// The counts in `df_log`, later entries winning, in the order of `df`.
+fn read_df_log(conn: &Connection) -> Result<Vec<(Term, u32)>> {
+    let mut latest: rustc_hash::FxHashMap<Term, u32> = rustc_hash::FxHashMap::default();
+    let mut st = conn.prepare_cached("SELECT terms FROM df_log ORDER BY seq")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let blob = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        if !blob.len().is_multiple_of(12) {
+            return Err(StoreError::Corrupt("document frequency log".into()));
+        }
+        for c in blob.chunks_exact(12) {
+            let t = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
+            let n = u32::from_le_bytes(c[8..].try_into().expect("4 bytes"));
+            latest.insert(t, n);
+        }
+    }
+    let mut out: Vec<(Term, u32)> = latest.into_iter().collect();
+    out.sort_unstable_by_key(|&(t, _)| term_to_sql(t));
+    Ok(out)
+}
+
+/// Two lists of counts in the order of `df` merged into one, `newer`'s count winning.
+fn merge_counts(older: Vec<(Term, u32)>, newer: Vec<(Term, u32)>) -> Vec<(Term, u32)> {
+    let mut out = Vec::with_capacity(older.len() + newer.len());
+    let mut newer = newer.into_iter().peekable();
+    for (t, n) in older {
+        while let Some(&(nt, nn)) = newer.peek() {
+            if term_to_sql(nt) >= term_to_sql(t) {
+                break;
+            }
+            out.push((nt, nn));
+            newer.next();
+        }
+        match newer.peek() {
+            Some(&(nt, nn)) if nt == t => {
+                out.push((nt, nn));
+                newer.next();
+            }
+            _ => out.push((t, n)),
+        }
+    }
+    out.extend(newer);
+    out
+}
+
+/// Moves the counts of `df_log` into `df` (in term order) and empties the log.
+fn fold_df_log(conn: &Connection) -> Result<()> {
+    let logged = read_df_log(conn)?;
+    let mut up = conn.prepare_cached("INSERT OR REPLACE INTO df (term, n) VALUES (?1, ?2)")?;
+    for (t, n) in logged {
+        up.execute(params![term_to_sql(t), n])?;
+    }
+    conn.execute("DELETE FROM df_log", [])?;
+    Ok(())
 }
 
 fn term_to_sql(t: Term) -> i64 {
@@ -299,6 +374,7 @@ impl Store {
         Ok(Store {
             conn,
             read_only: true,
+            df_logged: 0,
         })
     }
 
@@ -319,8 +395,14 @@ impl Store {
         let mut store = Store {
             conn,
             read_only: false,
+            df_logged: 0,
         };
         schema::migrate(&mut store.conn)?;
+        store.df_logged = store.conn.query_row(
+            "SELECT COALESCE(SUM(length(terms)), 0) / 12 FROM df_log",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as usize;
         Ok(store)
     }
 
@@ -371,14 +453,18 @@ impl Store {
         Ok(st.exists([id])?)
     }
 
-    /// The stored document frequencies and the number of documents they count.
+    /// The stored document frequencies (in the order of `df`: terms as SQL integers) and the number of documents they count.
     pub fn document_frequencies(&self) -> Result<(Vec<(Term, u32)>, u32)> {
         let mut st = self.conn.prepare("SELECT term, n FROM df")?;
-        let df = st
+        let mut df = st
             .query_map([], |r| {
                 Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u32))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let logged = read_df_log(&self.conn)?;
+        if !logged.is_empty() {
+            df = merge_counts(df, logged);
+        }
         let docs: u32 = self
             .conn
             .query_row("SELECT value FROM meta WHERE key = 'df_docs'", [], |r| {
@@ -444,6 +530,7 @@ impl Store {
 
     /// Writes a batch of new articles and the engine state they changed, in one transaction.
     pub fn write_batch(&mut self, batch: &[NewArticle<'_>], state: &EngineDelta) -> Result<()> {
+        let mut logged = self.df_logged;
         let tx = self.conn.transaction()?;
         {
             let mut ins = tx.prepare_cached(
@@ -542,10 +629,14 @@ impl Store {
                 ])?;
             }
             let (terms, docs) = (&state.df, state.df_docs);
-            let mut df =
-                tx.prepare_cached("INSERT OR REPLACE INTO df (term, n) VALUES (?1, ?2)")?;
-            for (t, n) in terms {
-                df.execute(params![term_to_sql(*t), n])?;
+            if !terms.is_empty() {
+                tx.prepare_cached("INSERT INTO df_log (terms) VALUES (?1)")?
+                    .execute([df_blob(terms.iter().copied())])?;
+                logged += terms.len();
+                if logged >= DF_FOLD_ENTRIES {
+                    fold_df_log(&tx)?;
+                    logged = 0;
+                }
             }
             tx.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_docs', ?1)",
@@ -553,6 +644,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        self.df_logged = logged;
         Ok(())
     }
 
@@ -839,4 +931,62 @@ fn first_words(text: &str, n: usize) -> String {
         s.push('…');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delta(df: &[(Term, u32)], docs: u32) -> EngineDelta {
+        EngineDelta {
+            df: df.to_vec(),
+            df_docs: docs,
+            ..EngineDelta::default()
+        }
+    }
+
+    /// The counts read back are `df` with the log applied in order, whether or not the log has
+    /// been folded, and folding empties the log.
+    #[test]
+    fn document_frequencies_read_through_the_log_and_after_folding() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .write_batch(&[], &delta(&[(5, 1), (2, 1)], 1))
+            .unwrap();
+        fold_df_log(&store.conn).unwrap();
+        store
+            .write_batch(&[], &delta(&[(9, 1), (2, 2), (u64::MAX, 1)], 2))
+            .unwrap();
+        store
+            .write_batch(&[], &delta(&[(1, 1), (2, 3)], 3))
+            .unwrap();
+        // Terms are ordered as SQL integers: u64::MAX is -1.
+        let expected = vec![(u64::MAX, 1), (1, 1), (2, 3), (5, 1), (9, 1)];
+        assert_eq!(store.document_frequencies().unwrap(), (expected.clone(), 3));
+        fold_df_log(&store.conn).unwrap();
+        let logged: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM df_log", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(logged, 0);
+        assert_eq!(store.document_frequencies().unwrap(), (expected, 3));
+    }
+
+    #[test]
+    fn merging_counts_keeps_term_order_and_the_newer_count() {
+        let older = vec![(u64::MAX - 1, 1), (1, 1), (3, 1), (5, 1)];
+        let newer = vec![(u64::MAX, 7), (0, 7), (3, 7), (6, 7)];
+        assert_eq!(
+            merge_counts(older, newer),
+            vec![
+                (u64::MAX - 1, 1),
+                (u64::MAX, 7),
+                (0, 7),
+                (1, 1),
+                (3, 7),
+                (5, 1),
+                (6, 7)
+            ]
+        );
+    }
 }
