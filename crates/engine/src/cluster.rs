@@ -75,9 +75,10 @@
 //! A long stream's memory stays flat: when a generation starts, lines not seen for two
 //! generations are forgotten, and so are terms counted once and not since (in an open
 //! vocabulary most new terms are names met once). A term forgotten and met again counts from 1,
-//! not 2: its IDF is off by ln 1.5 out of about 12. After a restore the terms counted once are
-//! taken as seen in the last generation (the store keeps counts, not generations), so they may
-//! be forgotten a generation or two later than in an uninterrupted run.
+//! not 2: its IDF is off by ln 1.5 out of about 12. A term counted once is saved with its
+//! generation, so a restored clusterer forgets it when an uninterrupted one would; the index
+//! holds exactly each story's current strongest terms in story order, and the saved centroids
+//! carry their squared norms as summed: a restart decides as an uninterrupted run.
 //!
 //! Names and numbers are also a channel of their own. Two events of one kind (two rehab
 //! check-ins, two earthquakes) share their whole vocabulary and reach a story of the other at
@@ -224,6 +225,11 @@ const REPEATED_SHARE_MAX: f32 = 0.5;
 /// The pseudo-term under which a saved centroid carries its member count.
 const MEMBERS_TERM: Term = 0x6d65_6d62_6572_735f;
 
+/// The pseudo-terms under which a saved centroid carries its squared norms as the live clusterer
+/// summed them, so that a restored one decides exactly as it would have.
+const NORM2_TERM: Term = 0x6e6f_726d_325f_6365;
+const NAMES_NORM2_TERM: Term = 0x6e6f_726d_325f_6e61;
+
 /// Salt of the pseudo-terms under which a saved centroid carries its name channel.
 const NAME_SALT: u64 = 0x6e61_6d65_5f63_686e;
 
@@ -244,6 +250,9 @@ const LINE_SALT: u64 = 0x6c69_6e65_5f73_6565;
 /// Marks a line's value in the document frequency table (a generation number), which a count
 /// never reaches.
 const LINE_FLAG: u32 = 1 << 31;
+
+/// Marks a saved count of 1 whose low bits are the generation it was counted in.
+const ONCE_FLAG: u32 = 1 << 30;
 
 /// The sublinear count transform: repeating a word adds less and less.
 fn sublinear(c: f32) -> f32 {
@@ -401,7 +410,6 @@ struct LiveStory {
     size: u32,
     first: Option<Timestamp>,
     last: Option<Timestamp>,
-    indexed: FxHashSet<Term>,
     /// The current strongest `index_terms` centroid terms.
     top: Vec<Term>,
     /// The least centroid weight among `top` when it is full, else 0.
@@ -828,7 +836,6 @@ impl Clusterer {
             size: 0,
             first: None,
             last: None,
-            indexed: FxHashSet::default(),
             top: Vec::new(),
             top_floor: 0.0,
         })));
@@ -893,12 +900,24 @@ impl Clusterer {
         } else {
             0.0
         };
-        live.top.clear();
-        for (t, _) in top {
-            live.top.push(t);
-            if live.indexed.insert(t) {
-                self.index.entry(t).or_default().push(story);
+        // The index holds exactly the current strongest terms, in story order, so that a restored
+        // clusterer (which indexes them afresh) finds the same candidates.
+        let old_top = std::mem::take(&mut live.top);
+        live.top = top.into_iter().map(|(t, _)| t).collect();
+        for &t in old_top.iter().filter(|t| !live.top.contains(t)) {
+            if let Some(list) = self.index.get_mut(&t) {
+                if let Some(p) = list.iter().rposition(|&s| s == story) {
+                    list.remove(p);
+                }
+                if list.is_empty() {
+                    self.index.remove(&t);
+                }
             }
+        }
+        for &t in live.top.iter().filter(|t| !old_top.contains(t)) {
+            let list = self.index.entry(t).or_default();
+            let p = list.partition_point(|&s| s < story);
+            list.insert(p, story);
         }
         self.dirty.insert(story);
         if let Some(t) = at {
@@ -951,13 +970,24 @@ impl Clusterer {
     }
 
     /// The document frequencies changed since the last call, and the document count.
+    /// A term counted once is saved with the generation it was counted in (see
+    /// [`Clusterer::restore`]), so that a restored clusterer forgets it when this one would.
     pub fn take_dirty_df(&mut self) -> (Vec<(Term, u32)>, u32) {
-        (self.df.take_changed(), self.docs)
+        let encode = |n, touched| {
+            if n == 1 {
+                ONCE_FLAG | u32::from(touched)
+            } else {
+                n
+            }
+        };
+        (self.df.take_changed_encoded(encode), self.docs)
     }
 
     fn state_of(live: &LiveStory) -> StoryState {
         let mut centroid: Vec<(Term, f32)> = live.centroid.iter().collect();
         centroid.push((MEMBERS_TERM, live.members as f32));
+        centroid.push((NORM2_TERM, live.norm2));
+        centroid.push((NAMES_NORM2_TERM, live.names_norm2));
         centroid.extend(live.names.iter().map(|(t, w)| (name_key(t), w)));
         centroid.sort_unstable_by_key(|&(t, _)| t);
         StoryState {
@@ -982,11 +1012,15 @@ impl Clusterer {
         } else {
             self.generation_of(docs - 1) as u16
         };
-        self.df = DocFreqs::from_counts(df, last, |n| {
-            if n & LINE_FLAG != 0 {
-                (n & !LINE_FLAG) as u16
+        // A line's value is its generation; a term counted once carries its generation (stores
+        // written before that: taken as the last one); other counts are not forgotten.
+        self.df = DocFreqs::from_counts(df, last, |v| {
+            if v & LINE_FLAG != 0 {
+                (v, (v & !LINE_FLAG) as u16)
+            } else if v & ONCE_FLAG != 0 {
+                (1, (v & !ONCE_FLAG) as u16)
             } else {
-                last
+                (v, last)
             }
         });
         self.docs = docs;
@@ -1000,6 +1034,8 @@ impl Clusterer {
                 let members = centroid
                     .remove(&MEMBERS_TERM)
                     .map_or(st.size, |m| m.round() as u32);
+                let saved_norm2 = centroid.remove(&NORM2_TERM);
+                let saved_names_norm2 = centroid.remove(&NAMES_NORM2_TERM);
                 // The name channel: entries under the name key of another entry's term.
                 let keys: FxHashMap<Term, Term> =
                     centroid.keys().map(|&t| (name_key(t), t)).collect();
@@ -1010,8 +1046,10 @@ impl Clusterer {
                         names.insert(t, w);
                     }
                 }
-                let names_norm2 = names.values().map(|w| w * w).sum();
-                let norm2 = centroid.values().map(|w| w * w).sum();
+                // Stories saved before the norms were kept: summed afresh.
+                let names_norm2 =
+                    saved_names_norm2.unwrap_or_else(|| names.values().map(|w| w * w).sum());
+                let norm2 = saved_norm2.unwrap_or_else(|| centroid.values().map(|w| w * w).sum());
                 Box::new(LiveStory {
                     members,
                     centroid: SparseSum::from_entries(centroid.into_iter().collect()),
@@ -1021,7 +1059,6 @@ impl Clusterer {
                     size: st.size,
                     first: st.first,
                     last: st.last,
-                    indexed: FxHashSet::default(),
                     top: Vec::new(),
                     top_floor: 0.0,
                 })
@@ -1051,10 +1088,10 @@ impl Clusterer {
         } else {
             0.0
         };
-        for (t, _) in top.into_iter().take(index_terms) {
-            if live.indexed.insert(t) {
-                self.index.entry(t).or_default().push(story);
-            }
+        for &t in &live.top {
+            let list = self.index.entry(t).or_default();
+            let p = list.partition_point(|&s| s < story);
+            list.insert(p, story);
         }
     }
 }
@@ -1097,6 +1134,31 @@ mod tests {
         c.take_dirty();
         assert_eq!(c.evict_cold(), 1);
         assert_eq!(c.live_story_count(), 1);
+    }
+
+    #[test]
+    fn a_restore_rebuilds_the_same_index_and_norms() {
+        let mut a = Clusterer::new(ClusterConfig::default());
+        // One story whose strongest terms keep changing: a shared core and words of each article.
+        for i in 0..12 {
+            // The core words rotated, so that the articles are not copies of each other.
+            let core: Vec<String> = (0..60)
+                .map(|k| format!("core{}", (k + 7 * i) % 60))
+                .collect();
+            let text = format!("{} {}", core.join(" "), long_text(&format!("v{i}x"), 3));
+            a.add(&term_counts(None, &text, a.config()), None);
+        }
+        let states = a.take_dirty();
+        let (df, n) = a.take_dirty_df();
+        let mut b = Clusterer::new(ClusterConfig::default());
+        b.restore(df, n, states.into_iter().map(|(_, s)| Some(s)).collect());
+        assert!(a.stories.iter().flatten().any(|s| s.members > 3));
+        assert_eq!(a.index, b.index);
+        for (sa, sb) in a.stories.iter().zip(&b.stories) {
+            let (sa, sb) = (sa.as_ref().unwrap(), sb.as_ref().unwrap());
+            assert_eq!((sa.norm2, sa.names_norm2), (sb.norm2, sb.names_norm2));
+            assert_eq!(sa.top, sb.top);
+        }
     }
 
     #[test]

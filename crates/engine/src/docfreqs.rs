@@ -54,21 +54,22 @@ impl DocFreqs {
         }
     }
 
-    /// Counts restored from the store, none of them changed, in generation `generation`; each
-    /// entry's last generation is `touched` of its value.
+    /// Entries restored from the store (saved by [`DocFreqs::take_changed_encoded`]), none of them
+    /// changed, in generation `generation`; `decode` gives a saved value's value and generation.
     pub(crate) fn from_counts(
         counts: impl IntoIterator<Item = (Term, u32)>,
         generation: u16,
-        touched: impl Fn(u32) -> u16,
+        decode: impl Fn(u32) -> (u32, u16),
     ) -> Self {
         let counts = counts.into_iter();
         let mut df = DocFreqs::with_capacity(counts.size_hint().0);
         df.generation = generation;
-        for (t, n) in counts.filter(|&(_, n)| n > 0) {
+        for (t, v) in counts.filter(|&(_, v)| v > 0) {
             df.reserve(1);
+            let (n, touched) = decode(v);
             let slot = df.slot_mut(t);
             slot.n = n;
-            slot.touched = touched(n);
+            slot.touched = touched;
         }
         df
     }
@@ -284,7 +285,16 @@ impl DocFreqs {
     }
 
     /// The terms changed since the last call, with their counts.
+    #[cfg(test)]
     pub(crate) fn take_changed(&mut self) -> Vec<(Term, u32)> {
+        self.take_changed_encoded(|n, _| n)
+    }
+
+    /// [`DocFreqs::take_changed`], each kept value written as `encode(value, generation)`.
+    pub(crate) fn take_changed_encoded(
+        &mut self,
+        encode: impl Fn(u32, u16) -> u32,
+    ) -> Vec<(Term, u32)> {
         let mut changed = std::mem::take(&mut self.changed);
         // A term removed and counted again since the last call is listed twice.
         changed.sort_unstable();
@@ -300,7 +310,7 @@ impl DocFreqs {
                 match slot {
                     Some(slot) => {
                         slot.changed = false;
-                        (t, slot.n)
+                        (t, encode(slot.n, slot.touched))
                     }
                     None => (t, 0),
                 }
@@ -334,7 +344,7 @@ mod tests {
         df.bump(28);
         assert_eq!(df.take_changed(), vec![(28, 2)]);
 
-        let restored = DocFreqs::from_counts(terms.iter().map(|&t| (t, df.get(t))), 0, |_| 0);
+        let restored = DocFreqs::from_counts(terms.iter().map(|&t| (t, df.get(t))), 0, |n| (n, 0));
         assert!(terms.iter().all(|&t| restored.get(t) == df.get(t)));
         assert_eq!(restored.get(3), 0);
     }
@@ -379,7 +389,7 @@ mod tests {
         );
         df.set_all(&[5u64, 7], |&t| t, 9);
         assert_eq!((df.get(5), df.get(7)), (9, 9));
-        let restored = DocFreqs::from_counts([(5, 0), (6, 2)], 4, |_| 3);
+        let restored = DocFreqs::from_counts([(5, 0), (6, 2)], 4, |n| (n, 3));
         assert_eq!(restored.iter().collect::<Vec<_>>(), vec![(6, 2)]);
         assert_eq!(restored.generation(), 4);
     }
