@@ -849,7 +849,6 @@ impl Clusterer {
         names: &[(Term, f32)],
         at: Option<Timestamp>,
     ) {
-        let index_terms = self.config.index_terms;
         let live = self.stories[story as usize]
             .as_mut()
             .expect("joined stories are live");
@@ -882,43 +881,16 @@ impl Clusterer {
         live.size += 1;
         Self::widen(live, at);
         self.spans[story as usize] = live.first.zip(live.last);
-        // Index the strongest centroid terms that are not indexed yet. Only the article's terms
-        // grew, so the new strongest terms are among the old ones and the article's: no need to
-        // look at the whole centroid.
+        // Only the article's terms grew, so the new strongest terms are among the old ones and
+        // the article's: no need to look at the whole centroid.
         let centroid = &live.centroid;
-        let mut top: Vec<(Term, f32)> = live
+        let top: Vec<(Term, f32)> = live
             .top
             .iter()
             .map(|&t| (t, centroid.get(t).expect("top terms are in the centroid")))
             .chain(rising)
             .collect();
-        top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        top.dedup_by_key(|(t, _)| *t);
-        top.truncate(index_terms);
-        live.top_floor = if top.len() == index_terms {
-            top[index_terms - 1].1
-        } else {
-            0.0
-        };
-        // The index holds exactly the current strongest terms, in story order, so that a restored
-        // clusterer (which indexes them afresh) finds the same candidates.
-        let old_top = std::mem::take(&mut live.top);
-        live.top = top.into_iter().map(|(t, _)| t).collect();
-        for &t in old_top.iter().filter(|t| !live.top.contains(t)) {
-            if let Some(list) = self.index.get_mut(&t) {
-                if let Some(p) = list.iter().rposition(|&s| s == story) {
-                    list.remove(p);
-                }
-                if list.is_empty() {
-                    self.index.remove(&t);
-                }
-            }
-        }
-        for &t in live.top.iter().filter(|t| !old_top.contains(t)) {
-            let list = self.index.entry(t).or_default();
-            let p = list.partition_point(|&s| s < story);
-            list.insert(p, story);
-        }
+        self.set_top(story, top);
         self.dirty.insert(story);
         if let Some(t) = at {
             self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
@@ -1078,17 +1050,41 @@ impl Clusterer {
     }
 
     fn reindex(&mut self, story: StoryIdx) {
+        let live = self.stories[story as usize].as_ref().expect("live");
+        let entries = live.centroid.iter().collect();
+        self.set_top(story, entries);
+    }
+
+    /// Makes the strongest [`ClusterConfig::index_terms`] of `candidates` (terms with their
+    /// centroid weights) a story's indexed terms. The index holds exactly each story's current
+    /// strongest terms, each posting list in story order, so that a restored clusterer (which
+    /// indexes them afresh) finds the same candidates as the one it continues.
+    fn set_top(&mut self, story: StoryIdx, mut candidates: Vec<(Term, f32)>) {
         let index_terms = self.config.index_terms;
+        candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        candidates.dedup_by_key(|(t, _)| *t);
+        candidates.truncate(index_terms);
         let live = self.stories[story as usize].as_mut().expect("live");
-        let mut top: Vec<(Term, f32)> = live.centroid.iter().collect();
-        top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        live.top = top.iter().take(index_terms).map(|&(t, _)| t).collect();
-        live.top_floor = if top.len() >= index_terms {
-            top[index_terms - 1].1
+        live.top_floor = if candidates.len() == index_terms {
+            candidates[index_terms - 1].1
         } else {
             0.0
         };
-        for &t in &live.top {
+        let old_top = std::mem::replace(
+            &mut live.top,
+            candidates.into_iter().map(|(t, _)| t).collect(),
+        );
+        for &t in old_top.iter().filter(|t| !live.top.contains(t)) {
+            if let Some(list) = self.index.get_mut(&t) {
+                if let Some(p) = list.iter().rposition(|&s| s == story) {
+                    list.remove(p);
+                }
+                if list.is_empty() {
+                    self.index.remove(&t);
+                }
+            }
+        }
+        for &t in live.top.iter().filter(|t| !old_top.contains(t)) {
             let list = self.index.entry(t).or_default();
             let p = list.partition_point(|&s| s < story);
             list.insert(p, story);
