@@ -128,21 +128,10 @@ impl DocFreqs {
         if t == 0 {
             return self.zero.n;
         }
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(t);
-        loop {
-            let s = &self.slots[i];
-            if s.term == t {
-                return s.n;
-            }
-            if s.term == 0 {
-                return 0;
-            }
-            i = (i + 1) & mask;
-        }
+        self.find(t).map_or(0, |i| self.slots[i].n)
     }
 
-    /// The index of `t`'s slot, if it is kept.
+    /// The index of `t`'s slot, if it is kept (not term 0, which is kept apart).
     fn find(&self, t: Term) -> Option<usize> {
         let mask = self.slots.len() - 1;
         let mut i = self.home(t);
@@ -229,22 +218,25 @@ impl DocFreqs {
 
     /// Counts one more occurrence of each item's term; returns their counts, in order.
     pub(crate) fn bump_all<T>(&mut self, items: &[T], term: impl Fn(&T) -> Term) -> Vec<u32> {
-        self.reserve(items.len());
-        for item in items.iter().take(PREFETCH_AHEAD) {
-            self.prefetch(term(item));
-        }
         let mut counts = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            if let Some(ahead) = items.get(i + PREFETCH_AHEAD) {
-                self.prefetch(term(ahead));
-            }
-            counts.push(self.update(term(item), |n| n + 1));
-        }
+        self.update_all(items, term, |n| n + 1, |n| counts.push(n));
         counts
     }
 
     /// Sets the value of each item's term to `value`.
     pub(crate) fn set_all<T>(&mut self, items: &[T], term: impl Fn(&T) -> Term, value: u32) {
+        self.update_all(items, term, |_| value, |_| {});
+    }
+
+    /// Applies `f` to the value of each item's term, in order, with the look-ups prefetched
+    /// [`PREFETCH_AHEAD`] items ahead; `each` sees every new value.
+    fn update_all<T>(
+        &mut self,
+        items: &[T],
+        term: impl Fn(&T) -> Term,
+        f: impl Fn(u32) -> u32,
+        mut each: impl FnMut(u32),
+    ) {
         self.reserve(items.len());
         for item in items.iter().take(PREFETCH_AHEAD) {
             self.prefetch(term(item));
@@ -253,7 +245,7 @@ impl DocFreqs {
             if let Some(ahead) = items.get(i + PREFETCH_AHEAD) {
                 self.prefetch(term(ahead));
             }
-            self.update(term(item), |_| value);
+            each(self.update(term(item), &f));
         }
     }
 
