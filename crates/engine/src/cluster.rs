@@ -274,12 +274,27 @@ fn stem(word: &str) -> &str {
 
 /// Whether a normalized word counts as evidence at all.
 pub fn is_content_word(word: &str) -> bool {
-    word.len() > 1 && !crate::stopwords::is_stopword(word)
+    is_content_hashed(word, hash_word(word))
+}
+
+/// [`is_content_word`] for a word whose [`hash_word`] is at hand.
+fn is_content_hashed(word: &str, hash: u64) -> bool {
+    word.len() > 1 && !crate::stopwords::is_stopword_hash(hash)
 }
 
 /// The term of a normalized word.
 pub fn term(word: &str) -> Term {
     hash_word(stem(word))
+}
+
+/// [`term`] for a word whose [`hash_word`] is at hand: an unstemmed word's term is its hash.
+fn term_hashed(word: &str, hash: u64) -> Term {
+    let stemmed = stem(word);
+    if stemmed.len() == word.len() {
+        hash
+    } else {
+        hash_word(stemmed)
+    }
 }
 
 /// Counts the terms of an article: its title and its clean text.
@@ -298,8 +313,9 @@ pub fn term_counts_and_words(
         FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
     if let Some(title) = title {
         for_each_word(title, |_, w| {
-            if is_content_word(w) {
-                *counts.entry(term(w)).or_default() += config.title_boost;
+            let hash = hash_word(w);
+            if is_content_hashed(w, hash) {
+                *counts.entry(term_hashed(w, hash)).or_default() += config.title_boost;
             }
         });
     }
@@ -338,8 +354,7 @@ pub fn term_counts_and_words(
         let is_name = capital && !sentence_start;
         let hash = hash_word(w);
         words.push(hash);
-        // `is_content_word` and `term`, from the hash at hand.
-        let content = w.len() > 1 && !crate::stopwords::is_stopword_hash(hash);
+        let content = is_content_hashed(w, hash);
         if let Some(first) = opener.take() {
             if is_name && content && between.iter().all(|&b| b == b' ') {
                 *counts.entry(first).or_default() += config.name_boost - 1.0;
@@ -348,12 +363,7 @@ pub fn term_counts_and_words(
             }
         }
         if content {
-            let stemmed = stem(w);
-            let t = if stemmed.len() == w.len() {
-                hash
-            } else {
-                hash_word(stemmed)
-            };
+            let t = term_hashed(w, hash);
             let weight = if is_name {
                 names.push(t);
                 config.name_boost

@@ -154,16 +154,6 @@ const STOPWORDS: &[&str] = &[
     "yours",
 ];
 
-static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
-    std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
-
-/// Whether `word` (lower case) is a function word. On the hot path of every article: a hash
-/// lookup, after a length check that rejects most content words at once.
-#[inline]
-pub fn is_stopword(word: &str) -> bool {
-    word.len() <= 10 && SET.contains(word)
-}
-
 static HASHES: std::sync::LazyLock<rustc_hash::FxHashSet<u64>> = std::sync::LazyLock::new(|| {
     STOPWORDS
         .iter()
@@ -171,7 +161,15 @@ static HASHES: std::sync::LazyLock<rustc_hash::FxHashSet<u64>> = std::sync::Lazy
         .collect()
 });
 
-/// [`is_stopword`] for a word whose [`crate::text::hash_word`] is at hand: no string hashing.
+/// Whether `word` (lower case) is a function word: a length check that rejects most content
+/// words at once, then [`is_stopword_hash`].
+#[inline]
+pub fn is_stopword(word: &str) -> bool {
+    word.len() <= 10 && is_stopword_hash(crate::text::hash_word(word))
+}
+
+/// [`is_stopword`] for a word whose [`crate::text::hash_word`] is at hand. On the hot path of
+/// every article: one look-up, no string hashing.
 #[inline]
 pub fn is_stopword_hash(hash: u64) -> bool {
     HASHES.contains(&hash)
