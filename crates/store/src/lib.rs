@@ -246,12 +246,7 @@ const DF_FOLD_ENTRIES: usize = 1 << 21;
 fn df_blob(terms: impl Iterator<Item = (Term, u32)>) -> Vec<u8> {
     let mut pairs: Vec<(Term, u32)> = terms.collect();
     pairs.sort_unstable_by_key(|&(t, _)| term_to_sql(t));
-    let mut out = Vec::with_capacity(pairs.len() * 12);
-    for (t, n) in pairs {
-        out.extend_from_slice(&t.to_le_bytes());
-        out.extend_from_slice(&n.to_le_bytes());
-    }
-    out
+    pairs_blob(pairs.into_iter().map(|(t, n)| (t, n.to_le_bytes())))
 }
 
 /// The counts in `df_log`, later entries winning, in the order of `df`.
@@ -261,13 +256,8 @@ fn read_df_log(conn: &Connection) -> Result<Vec<(Term, u32)>> {
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let blob = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-        if !blob.len().is_multiple_of(12) {
-            return Err(StoreError::Corrupt("document frequency log".into()));
-        }
-        for c in blob.chunks_exact(12) {
-            let t = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
-            let n = u32::from_le_bytes(c[8..].try_into().expect("4 bytes"));
-            latest.insert(t, n);
+        for (t, n) in blob_pairs(blob, "document frequency log")? {
+            latest.insert(t, u32::from_le_bytes(n));
         }
     }
     let mut out: Vec<(Term, u32)> = latest.into_iter().collect();
@@ -314,26 +304,38 @@ fn term_to_sql(t: Term) -> i64 {
     t as i64
 }
 
-fn state_blob(state: &StoryState) -> Vec<u8> {
-    let mut out = Vec::with_capacity(state.centroid.len() * 12);
-    for &(t, w) in &state.centroid {
+/// Terms with a 4-byte value as 12-byte little-endian records: the format of story centroids and
+/// of the document-frequency log.
+fn pairs_blob(pairs: impl ExactSizeIterator<Item = (Term, [u8; 4])>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pairs.len() * 12);
+    for (t, v) in pairs {
         out.extend_from_slice(&t.to_le_bytes());
-        out.extend_from_slice(&w.to_le_bytes());
+        out.extend_from_slice(&v);
     }
     out
 }
 
-fn blob_state(blob: &[u8]) -> Result<Vec<(Term, f32)>> {
+/// The records of [`pairs_blob`]; `what` names the blob in the error when it is cut short.
+fn blob_pairs<'a>(
+    blob: &'a [u8],
+    what: &str,
+) -> Result<impl Iterator<Item = (Term, [u8; 4])> + 'a> {
     if !blob.len().is_multiple_of(12) {
-        return Err(StoreError::Corrupt("story centroid blob".into()));
+        return Err(StoreError::Corrupt(what.into()));
     }
-    Ok(blob
-        .chunks_exact(12)
-        .map(|c| {
-            let t = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
-            let w = f32::from_le_bytes(c[8..].try_into().expect("4 bytes"));
-            (t, w)
-        })
+    Ok(blob.chunks_exact(12).map(|c| {
+        let t = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
+        (t, c[8..].try_into().expect("4 bytes"))
+    }))
+}
+
+fn state_blob(state: &StoryState) -> Vec<u8> {
+    pairs_blob(state.centroid.iter().map(|&(t, w)| (t, w.to_le_bytes())))
+}
+
+fn blob_state(blob: &[u8]) -> Result<Vec<(Term, f32)>> {
+    Ok(blob_pairs(blob, "story centroid blob")?
+        .map(|(t, w)| (t, f32::from_le_bytes(w)))
         .collect())
 }
 
