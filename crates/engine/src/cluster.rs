@@ -97,6 +97,7 @@
 
 use crate::article::Timestamp;
 use crate::docfreqs::DocFreqs;
+use crate::slots::Slots;
 use crate::sparse::SparseSum;
 use crate::text::{for_each_word, hash_word};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -436,11 +437,20 @@ pub struct Assignment {
     pub similarity: f32,
 }
 
+/// A live story, with its first and last publication time for the candidate filter to read
+/// without fetching the story.
+struct StorySlot {
+    span: Option<(Timestamp, Timestamp)>,
+    live: Box<LiveStory>,
+}
+
 /// Reused buffers of the candidate look-up.
 #[derive(Default)]
 struct Scratch {
-    /// Query weight reaching each story; zero outside a look-up.
+    /// Query weight reaching each story of the dense part of the slots (by position), and each
+    /// straggler; zero outside a look-up.
     score: Vec<f32>,
+    straggler_score: FxHashMap<StoryIdx, f32>,
     /// The stories with a non-zero score.
     touched: Vec<StoryIdx>,
 }
@@ -459,11 +469,8 @@ pub struct Clusterer {
     df: DocFreqs,
     scratch: std::cell::RefCell<Scratch>,
     docs: u32,
-    /// Boxed, so that the slot a cold story leaves behind is one word.
-    stories: Vec<Option<Box<LiveStory>>>,
-    /// Each story's first and last publication time, for the candidate filter to read without
-    /// fetching the story.
-    spans: Vec<Option<(Timestamp, Timestamp)>>,
+    /// The live stories; cold ones leave memory ([`Clusterer::evict_cold`]).
+    stories: Slots<StorySlot>,
     index: FxHashMap<Term, Vec<StoryIdx>>,
     latest: Option<Timestamp>,
     dirty: FxHashSet<StoryIdx>,
@@ -476,8 +483,7 @@ impl Clusterer {
             df: DocFreqs::default(),
             scratch: Default::default(),
             docs: 0,
-            stories: Vec::new(),
-            spans: Vec::new(),
+            stories: Slots::default(),
             index: FxHashMap::default(),
             latest: None,
             dirty: FxHashSet::default(),
@@ -489,11 +495,15 @@ impl Clusterer {
     }
 
     pub fn story_count(&self) -> usize {
-        self.stories.len()
+        self.stories.next_index() as usize
     }
 
     pub fn live_story_count(&self) -> usize {
-        self.stories.iter().filter(|s| s.is_some()).count()
+        self.stories.live()
+    }
+
+    fn live(&self, story: StoryIdx) -> Option<&LiveStory> {
+        self.stories.get(story).map(|s| &*s.live)
     }
 
     pub fn doc_count(&self) -> u32 {
@@ -714,9 +724,13 @@ impl Clusterer {
         // Candidates, scored by the query weight of the index terms they share with the article,
         // summed in a dense scratch array indexed by story (no hashing on this hot path).
         let mut scratch = self.scratch.borrow_mut();
-        let Scratch { score, touched } = &mut *scratch;
-        if score.len() < self.stories.len() {
-            score.resize(self.stories.len(), 0.0);
+        let Scratch {
+            score,
+            straggler_score,
+            touched,
+        } = &mut *scratch;
+        if score.len() < self.stories.dense_len() {
+            score.resize(self.stories.dense_len(), 0.0);
         }
         for &(t, w) in &query {
             // Postings are in story creation order: the newest stories, the ones an article can
@@ -724,7 +738,10 @@ impl Clusterer {
             // than POSTINGS_SCANNED of them.
             let list = self.index.get(&t).map_or(&[][..], Vec::as_slice);
             for &s in list.iter().rev().take(POSTINGS_SCANNED) {
-                let x = &mut score[s as usize];
+                let x = match self.stories.position(s) {
+                    Some(p) => &mut score[p],
+                    None => straggler_score.entry(s).or_default(),
+                };
                 if *x == 0.0 {
                     touched.push(s);
                 }
@@ -733,9 +750,14 @@ impl Clusterer {
         }
         let mut candidates: Vec<(StoryIdx, f32)> = Vec::with_capacity(touched.len());
         for s in touched.drain(..) {
-            let x = std::mem::take(&mut score[s as usize]);
-            let warm = self.stories[s as usize].is_some()
-                && !self.is_cold_span(self.spans[s as usize], at);
+            let x = match self.stories.position(s) {
+                Some(p) => std::mem::take(&mut score[p]),
+                None => straggler_score.remove(&s).unwrap_or(0.0),
+            };
+            let warm = self
+                .stories
+                .get(s)
+                .is_some_and(|slot| !self.is_cold_span(slot.span, at));
             if warm {
                 candidates.push((s, x));
             }
@@ -749,7 +771,7 @@ impl Clusterer {
         let mut best: Option<Choice> = None;
         let long = v.len() >= self.config.short_terms;
         for (s, _) in candidates {
-            let story = self.stories[s as usize].as_ref().expect("filtered live");
+            let story = self.live(s).expect("filtered live");
             if !self.names_agree(story, names) {
                 continue;
             }
@@ -813,14 +835,11 @@ impl Clusterer {
     /// Adds an article to a known story (a copy joins its original's story) without a decision.
     pub fn add_to(&mut self, story: StoryIdx, counts: &TermCounts, at: Option<Timestamp>) {
         self.observe(counts);
-        if let Some(live) = self
-            .stories
-            .get_mut(story as usize)
-            .and_then(Option::as_mut)
-        {
+        if let Some(slot) = self.stories.get_mut(story) {
+            let live = &mut slot.live;
             live.size += 1;
             Self::widen(live, at);
-            self.spans[story as usize] = live.first.zip(live.last);
+            slot.span = live.first.zip(live.last);
             self.dirty.insert(story);
         }
         if let Some(t) = at {
@@ -836,20 +855,21 @@ impl Clusterer {
     }
 
     fn new_story(&mut self) -> StoryIdx {
-        self.spans.push(None);
-        self.stories.push(Some(Box::new(LiveStory {
-            centroid: SparseSum::default(),
-            members: 0,
-            norm2: 0.0,
-            names: SparseSum::default(),
-            names_norm2: 0.0,
-            size: 0,
-            first: None,
-            last: None,
-            top: Vec::new(),
-            top_floor: 0.0,
-        })));
-        (self.stories.len() - 1) as StoryIdx
+        self.stories.push(StorySlot {
+            span: None,
+            live: Box::new(LiveStory {
+                centroid: SparseSum::default(),
+                members: 0,
+                norm2: 0.0,
+                names: SparseSum::default(),
+                names_norm2: 0.0,
+                size: 0,
+                first: None,
+                last: None,
+                top: Vec::new(),
+                top_floor: 0.0,
+            }),
+        })
     }
 
     fn join(
@@ -859,9 +879,11 @@ impl Clusterer {
         names: &[(Term, f32)],
         at: Option<Timestamp>,
     ) {
-        let live = self.stories[story as usize]
-            .as_mut()
+        let slot = self
+            .stories
+            .get_mut(story)
             .expect("joined stories are live");
+        let live = &mut *slot.live;
         if live.members == 0 {
             self.df.bump(STORIES_TERM);
         }
@@ -890,7 +912,7 @@ impl Clusterer {
         live.members += 1;
         live.size += 1;
         Self::widen(live, at);
-        self.spans[story as usize] = live.first.zip(live.last);
+        slot.span = live.first.zip(live.last);
         // Only the article's terms grew, so the new strongest terms are among the old ones and
         // the article's: no need to look at the whole centroid.
         let centroid = &live.centroid;
@@ -911,21 +933,22 @@ impl Clusterer {
     pub fn evict_cold(&mut self) -> usize {
         let Some(latest) = self.latest else { return 0 };
         let mut evicted = 0;
-        for s in 0..self.stories.len() {
-            let cold = self.stories[s]
-                .as_ref()
+        for s in self.stories.indexes() {
+            let cold = self
+                .live(s)
                 .is_some_and(|st| self.is_cold(st, Some(latest)));
-            if cold && !self.dirty.contains(&(s as StoryIdx)) {
-                self.stories[s] = None;
+            if cold && !self.dirty.contains(&s) {
+                self.stories.remove(s);
                 evicted += 1;
             }
         }
         if evicted > 0 {
             let stories = &self.stories;
             self.index.retain(|_, list| {
-                list.retain(|&s| stories[s as usize].is_some());
+                list.retain(|&s| stories.get(s).is_some());
                 !list.is_empty()
             });
+            self.stories.compact();
         }
         evicted
     }
@@ -936,11 +959,7 @@ impl Clusterer {
         dirty.sort_unstable();
         dirty
             .into_iter()
-            .filter_map(|s| {
-                self.stories[s as usize]
-                    .as_ref()
-                    .map(|live| (s, Self::state_of(live)))
-            })
+            .filter_map(|s| self.live(s).map(|live| (s, Self::state_of(live))))
             .collect()
     }
 
@@ -1007,9 +1026,8 @@ impl Clusterer {
         });
         self.docs = docs;
         self.index.clear();
-        self.stories = Vec::with_capacity(stories.len());
-        self.spans = Vec::with_capacity(stories.len());
-        for (i, state) in stories.into_iter().enumerate() {
+        self.stories = Slots::default();
+        for state in stories {
             let live = state.map(|st| {
                 let mut centroid: FxHashMap<Term, f32> = st.centroid.into_iter().collect();
                 // Stories saved before the member count was kept: every member counted.
@@ -1050,17 +1068,24 @@ impl Clusterer {
                     self.latest = Some(self.latest.map_or(t, |x| x.max(t)));
                 }
             }
-            self.spans
-                .push(live.as_ref().and_then(|l| l.first.zip(l.last)));
-            self.stories.push(live);
-            if self.stories[i].is_some() {
-                self.reindex(i as StoryIdx);
+            match live {
+                Some(live) => {
+                    let i = self.stories.push(StorySlot {
+                        span: live.first.zip(live.last),
+                        live,
+                    });
+                    self.reindex(i);
+                }
+                None => {
+                    self.stories.push_gone();
+                }
             }
         }
+        self.stories.compact();
     }
 
     fn reindex(&mut self, story: StoryIdx) {
-        let live = self.stories[story as usize].as_ref().expect("live");
+        let live = self.live(story).expect("live");
         let entries = live.centroid.iter().collect();
         self.set_top(story, entries);
     }
@@ -1074,7 +1099,7 @@ impl Clusterer {
         candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         candidates.dedup_by_key(|(t, _)| *t);
         candidates.truncate(index_terms);
-        let live = self.stories[story as usize].as_mut().expect("live");
+        let live = &mut *self.stories.get_mut(story).expect("live").live;
         live.top_floor = if candidates.len() == index_terms {
             candidates[index_terms - 1].1
         } else {
@@ -1158,10 +1183,12 @@ mod tests {
         let (df, n) = a.take_dirty_df();
         let mut b = Clusterer::new(ClusterConfig::default());
         b.restore(df, n, states.into_iter().map(|(_, s)| Some(s)).collect());
-        assert!(a.stories.iter().flatten().any(|s| s.members > 3));
+        let n = a.story_count() as StoryIdx;
+        assert_eq!(b.story_count(), n as usize);
+        assert!((0..n).any(|s| a.live(s).unwrap().members > 3));
         assert_eq!(a.index, b.index);
-        for (sa, sb) in a.stories.iter().zip(&b.stories) {
-            let (sa, sb) = (sa.as_ref().unwrap(), sb.as_ref().unwrap());
+        for s in 0..n {
+            let (sa, sb) = (a.live(s).unwrap(), b.live(s).unwrap());
             assert_eq!((sa.norm2, sa.names_norm2), (sb.norm2, sb.names_norm2));
             assert_eq!(sa.top, sb.top);
         }
@@ -1303,7 +1330,7 @@ mod tests {
         let (va, vb) = (c.vectorize(&ca), c.vectorize(&cb));
         c.join(s, &va, &[], None);
         c.join(s, &vb, &[], None);
-        let story = c.stories[s as usize].as_ref().unwrap();
+        let story = c.live(s).unwrap();
         // Two unrelated members: the article equals one of them.
         let mean = Clusterer::similarity(story, &va, true);
         let centroid = Clusterer::similarity(story, &va, false);
@@ -1375,10 +1402,7 @@ mod tests {
         let (df, n) = a.take_dirty_df();
         let mut b = Clusterer::new(ClusterConfig::default());
         b.restore(df, n, states.into_iter().map(|(_, s)| Some(s)).collect());
-        let (sa, sb) = (
-            a.stories[0].as_ref().unwrap(),
-            b.stories[0].as_ref().unwrap(),
-        );
+        let (sa, sb) = (a.live(0).unwrap(), b.live(0).unwrap());
         assert_eq!(sa.names.len(), 3, "chile, iquique, arica");
         assert_eq!(sa.names, sb.names);
         assert_eq!(sa.centroid, sb.centroid);

@@ -10,6 +10,7 @@
 //! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
 //! - `docfreqs`: the clusterer's document frequencies, in a table whose look-ups are prefetched.
 //! - `sparse`: sorted sparse vectors, the story centroids.
+//! - `slots`: entries by dense index of which only the recent ones are kept (stories, documents).
 //! - [`pipeline`]: [`pipeline::prepare`] (pure, parallel) then [`pipeline::Engine::add`] (online, in order).
 //! - [`metrics`]: B-cubed, pairwise and ARI scores for evaluation.
 //! - [`analysis`]: per story: shared passages, quotes grouped across outlets, what each outlet adds.
@@ -23,6 +24,7 @@ mod docfreqs;
 pub mod fingerprint;
 pub mod metrics;
 pub mod pipeline;
+mod slots;
 mod sparse;
 pub mod stopwords;
 pub mod text;
