@@ -8,6 +8,7 @@
 
 use anyhow::Context;
 use rayon::prelude::*;
+use rusqlite::OptionalExtension;
 use rustc_hash::FxHashMap;
 use samestory_engine::clean::Cleaner;
 use samestory_engine::dedup::DocIdx;
@@ -144,6 +145,8 @@ pub struct Ingester {
     doc_index: FxHashMap<String, DocIdx>,
     story_ids: Vec<String>,
     writer: Option<Writer>,
+    /// A read-only connection, for what the engine no longer keeps in memory.
+    reader: Store,
 }
 
 impl Ingester {
@@ -199,6 +202,7 @@ impl Ingester {
             doc_index,
             story_ids,
             writer: Some((tx, handle)),
+            reader: Store::open_read_only(db)?,
         })
     }
 
@@ -243,14 +247,54 @@ impl Ingester {
         articles: Vec<Article>,
         done: Option<mpsc::Sender<Result<(), String>>>,
     ) -> anyhow::Result<Vec<Outcome>> {
-        let claimed = self.claim(articles);
+        let claimed = self.claim(articles)?;
         let prepared = claimed.prepare(&self.cleaner, *self.engine.config());
         self.decide(prepared, done)
     }
 
+    /// The id of a decided document's story: from the engine while the document is in its copy
+    /// window, else from the store (after waiting for the batches in flight to be committed, if
+    /// the document is not there yet).
+    fn story_of(&mut self, doc: DocIdx) -> anyhow::Result<String> {
+        if let Some(s) = self.engine.story_of(doc) {
+            return Ok(self.story_ids[s as usize].clone());
+        }
+        let query = |reader: &Store| {
+            reader
+                .connection()
+                .query_row(
+                    "SELECT s.id FROM articles a JOIN stories s ON s.idx = a.story WHERE a.idx = ?1",
+                    [doc],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()
+        };
+        if let Some(id) = query(&self.reader)? {
+            return Ok(id);
+        }
+        self.sync()?;
+        query(&self.reader)?.with_context(|| format!("article {doc} is not in the store"))
+    }
+
+    /// Waits until every batch handed to the writer is committed.
+    fn sync(&mut self) -> anyhow::Result<()> {
+        let (done, wait) = mpsc::channel();
+        let job = WriteJob {
+            batch: Vec::new(),
+            delta: EngineDelta::take(&mut self.engine),
+            done: Some(done),
+        };
+        let sent = matches!(&self.writer, Some((tx, _)) if tx.send(job).is_ok());
+        match sent.then(|| wait.recv()) {
+            Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(Err(e))) => anyhow::bail!("writing to {}: {e}", self.db.display()),
+            _ => Err(self.writer_failure()),
+        }
+    }
+
     /// Sorts a batch into articles already stored (or repeated in it) and fresh ones, and claims
     /// the fresh ids, so that a repeat in this or the next batch counts as stored.
-    pub fn claim(&mut self, articles: Vec<Article>) -> Claimed {
+    pub fn claim(&mut self, articles: Vec<Article>) -> anyhow::Result<Claimed> {
         let mut outcomes: Vec<Option<Outcome>> = vec![None; articles.len()];
         let mut fresh = Vec::with_capacity(articles.len());
         let mut repeats = Vec::new();
@@ -258,7 +302,7 @@ impl Ingester {
             match self.doc_index.get(&a.id) {
                 Some(&DocIdx::MAX) => repeats.push((i, a.id)),
                 Some(&doc) => {
-                    let story = self.story_ids[self.engine.story_of(doc) as usize].clone();
+                    let story = self.story_of(doc)?;
                     outcomes[i] = Some(Outcome::AlreadyStored { id: a.id, story });
                 }
                 None => {
@@ -267,11 +311,11 @@ impl Ingester {
                 }
             }
         }
-        Claimed {
+        Ok(Claimed {
             outcomes,
             fresh,
             repeats,
-        }
+        })
     }
 
     /// Decides a prepared batch in order and hands it to the writer. Returns an outcome per
@@ -318,7 +362,7 @@ impl Ingester {
             });
         }
         for (i, id) in repeats {
-            let story = self.story_ids[self.engine.story_of(self.doc_index[&id]) as usize].clone();
+            let story = self.story_of(self.doc_index[&id])?;
             outcomes[i] = Some(Outcome::AlreadyStored { id, story });
         }
         let delta = EngineDelta::take(&mut self.engine);

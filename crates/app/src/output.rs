@@ -146,7 +146,7 @@ pub fn run_ingest(
                 // Claimed before the batch in flight is decided: a repeat of one of that batch's
                 // articles counts as already stored once it is (see `Ingester::claim`).
                 to_prepare
-                    .send(ing.claim(articles))
+                    .send(ing.claim(articles)?)
                     .map_err(|_| anyhow::anyhow!("the preparer thread stopped"))?;
             }
             if std::mem::replace(&mut in_flight, fresh) {

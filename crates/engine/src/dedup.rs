@@ -15,8 +15,11 @@
 //! Every copy points to its family's **original**: the earliest published member, then the first
 //! seen.
 
+use crate::archive::HashArchive;
 use crate::article::{mix64, Timestamp};
+use crate::cluster::StoryIdx;
 use crate::fingerprint::{Signature, SIG_LEN};
+use crate::slots::Slots;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::cmp::Reverse;
@@ -149,30 +152,55 @@ pub struct Added {
     pub copy_of: Option<CopyOf>,
     /// Earlier members whose original changed because the new document is older than it.
     pub repointed: Vec<DocIdx>,
+    /// The story of the family, when the document joined one (every member is in its story).
+    pub family_story: Option<StoryIdx>,
 }
 
+/// A document inside the window.
 struct Doc {
     published: Option<Timestamp>,
     original: DocIdx,
+    story: StoryIdx,
+    exact_hash: u64,
+    /// `None` for a text too short to have shingles.
+    signature: Option<Box<Signature>>,
+}
+
+/// A document's best match.
+enum Match {
+    /// A document inside the window: its index, the estimated Jaccard, whether exact.
+    Doc(DocIdx, f32, bool),
+    /// An exact copy of a document that left the window: its family's original and story.
+    Archived(DocIdx, StoryIdx),
 }
 
 /// The online copy index.
+///
+/// Documents are kept while they are inside the copy window ([`CopyIndex::forget_before`]); then
+/// only their exact hash stays, with their family's original and story, in a [`HashArchive`]
+/// (16 bytes a distinct text): exact copies are found at any distance, near copies inside the
+/// window. Undated documents never leave.
 pub struct CopyIndex {
     threshold: f32,
     banding: Banding,
+    /// Exact hashes of documents inside the window.
     exact: FxHashMap<u64, DocIdx>,
+    /// Exact hashes of documents that left: their family's original and story.
+    archive: HashArchive<(DocIdx, StoryIdx)>,
     buckets: Buckets,
-    /// `None` once a document has left the window ([`CopyIndex::forget_before`]).
-    signatures: Vec<Option<Box<Signature>>>,
-    docs: Vec<Doc>,
-    /// Members of every family with more than one document, keyed by original.
+    docs: Slots<Doc>,
+    /// Members of every family with more than one document, keyed by original, while the
+    /// original is inside the window.
     families: FxHashMap<DocIdx, Vec<DocIdx>>,
-    /// Dated documents with a signature, oldest first, for [`CopyIndex::forget_before`].
+    /// Dated documents, oldest first, for [`CopyIndex::forget_before`].
     by_time: BinaryHeap<Reverse<(Timestamp, DocIdx)>>,
     /// Bucket entries of forgotten documents, removed in bulk once they outnumber the others.
     dead_entries: usize,
     entries: usize,
 }
+
+/// The story of a document whose story is not decided yet.
+const NO_STORY: StoryIdx = StoryIdx::MAX;
 
 impl CopyIndex {
     pub fn new(threshold: f32) -> Self {
@@ -180,9 +208,9 @@ impl CopyIndex {
             threshold,
             banding: Banding::for_threshold(f64::from(threshold)),
             exact: FxHashMap::default(),
+            archive: HashArchive::default(),
             buckets: Buckets::default(),
-            signatures: Vec::new(),
-            docs: Vec::new(),
+            docs: Slots::default(),
             families: FxHashMap::default(),
             by_time: BinaryHeap::new(),
             dead_entries: 0,
@@ -194,22 +222,41 @@ impl CopyIndex {
         self.banding
     }
 
+    /// How many documents were ever added.
     pub fn len(&self) -> usize {
-        self.docs.len()
+        self.docs.next_index() as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.len() == 0
     }
 
     /// A document's signature, while it is in the window.
     pub fn signature(&self, doc: DocIdx) -> Option<&Signature> {
-        self.signatures[doc as usize].as_deref()
+        self.docs.get(doc)?.signature.as_deref()
     }
 
-    /// Forgets the signatures of documents published before `cutoff`, so that memory stays flat on
-    /// an endless stream: they can no longer be found as near copies (exact copies still are: the
-    /// exact-hash map keeps 16 bytes a document). Returns how many were forgotten.
+    /// A document's original, while it is in the window.
+    pub fn original_of(&self, doc: DocIdx) -> Option<DocIdx> {
+        self.docs.get(doc).map(|d| d.original)
+    }
+
+    /// A document's story, while it is in the window.
+    pub fn story_of(&self, doc: DocIdx) -> Option<StoryIdx> {
+        self.docs.get(doc).map(|d| d.story)
+    }
+
+    /// Records the story a document was put in.
+    pub fn set_story(&mut self, doc: DocIdx, story: StoryIdx) {
+        if let Some(d) = self.docs.get_mut(doc) {
+            d.story = story;
+        }
+    }
+
+    /// Forgets the documents published before `cutoff`, so that memory stays flat on an endless
+    /// stream: they can no longer be found as near copies, nor become copies of a newer document;
+    /// exact copies of them still are found, through the archive. Returns how many were
+    /// forgotten.
     pub fn forget_before(&mut self, cutoff: Timestamp) -> usize {
         let mut forgotten = 0;
         while let Some(&Reverse((published, doc))) = self.by_time.peek() {
@@ -217,24 +264,29 @@ impl CopyIndex {
                 break;
             }
             self.by_time.pop();
-            if self.signatures[doc as usize].take().is_some() {
-                forgotten += 1;
+            let Some(d) = self.docs.remove(doc) else {
+                continue;
+            };
+            forgotten += 1;
+            if d.signature.is_some() {
                 self.dead_entries += self.banding.bands;
             }
+            if self.exact.get(&d.exact_hash) == Some(&doc) {
+                self.exact.remove(&d.exact_hash);
+            }
+            self.archive.insert_new(d.exact_hash, (d.original, d.story));
+            self.families.remove(&doc);
         }
+        self.docs.compact();
         // Bucket entries of forgotten documents are skipped by look-ups; they are swept out in
         // one pass only once they are the majority, so the sweeps cost O(1) per document.
         if self.dead_entries > 0 && 2 * self.dead_entries > self.entries {
-            let signatures = &self.signatures;
-            self.buckets.retain(|d| signatures[d as usize].is_some());
+            let docs = &self.docs;
+            self.buckets.retain(|d| docs.get(d).is_some());
             self.entries -= self.dead_entries;
             self.dead_entries = 0;
         }
         forgotten
-    }
-
-    pub fn original_of(&self, doc: DocIdx) -> DocIdx {
-        self.docs[doc as usize].original
     }
 
     fn band_keys<'s>(&self, sig: &'s Signature) -> impl Iterator<Item = u64> + 's {
@@ -242,43 +294,48 @@ impl CopyIndex {
         (0..banding.bands).map(move |band| banding.key(sig, band))
     }
 
-    /// The best match for a signature among indexed documents, at or above the threshold.
-    pub fn best_match(&self, exact_hash: u64, sig: &Signature) -> Option<(DocIdx, f32, bool)> {
+    /// The best match for a signature among indexed documents, at or above the threshold: a
+    /// document of the window, or the family of an archived exact copy.
+    fn best_match(&self, exact_hash: u64, sig: &Signature) -> Option<Match> {
         if let Some(&doc) = self.exact.get(&exact_hash) {
-            return Some((doc, 1.0, true));
+            return Some(Match::Doc(doc, 1.0, true));
+        }
+        if let Some((original, story)) = self.archive.get(exact_hash) {
+            return Some(Match::Archived(original, story));
         }
         if sig.is_empty() {
             return None;
         }
-        let mut best: Option<(DocIdx, f32, bool)> = None;
+        let mut best: Option<(DocIdx, f32)> = None;
         for key in self.band_keys(sig) {
             self.buckets.for_each(key, |doc| {
-                if best.is_some_and(|(d, _, _)| d == doc) {
+                if best.is_some_and(|(d, _)| d == doc) {
                     return;
                 }
-                let Some(other) = self.signatures[doc as usize].as_deref() else {
+                let Some(other) = self.signature(doc) else {
                     return;
                 };
                 let j = sig.jaccard(other);
-                if j >= self.threshold && best.is_none_or(|(d, bj, _)| j > bj || j == bj && doc < d)
-                {
-                    best = Some((doc, j, false));
+                if j >= self.threshold && best.is_none_or(|(d, bj)| j > bj || j == bj && doc < d) {
+                    best = Some((doc, j));
                 }
             });
         }
-        best
+        best.map(|(doc, j)| Match::Doc(doc, j, false))
     }
 
-    /// Re-adds a stored document whose family is already known (when restoring from a store).
+    /// Re-adds a stored document whose family and story are already known (when restoring from
+    /// a store).
     pub fn insert_known(
         &mut self,
         exact_hash: u64,
         sig: Signature,
         published: Option<Timestamp>,
         original: DocIdx,
+        story: StoryIdx,
     ) {
-        let idx = self.push(exact_hash, sig, published, original);
-        if original != idx {
+        let idx = self.push(exact_hash, sig, published, original, story);
+        if original != idx && self.docs.get(original).is_some() {
             self.families
                 .entry(original)
                 .or_insert_with(|| vec![original])
@@ -293,8 +350,9 @@ impl CopyIndex {
         sig: Signature,
         published: Option<Timestamp>,
         original: DocIdx,
+        story: StoryIdx,
     ) -> DocIdx {
-        let idx = self.docs.len() as DocIdx;
+        let idx = self.docs.next_index();
         self.exact.entry(exact_hash).or_insert(idx);
         if !sig.is_empty() {
             let keys: Vec<u64> = self.band_keys(&sig).collect();
@@ -302,59 +360,89 @@ impl CopyIndex {
             for key in keys {
                 self.buckets.push(key, idx);
             }
-            if let Some(t) = published {
-                self.by_time.push(Reverse((t, idx)));
-            }
         }
-        self.signatures.push(Some(Box::new(sig)));
+        if let Some(t) = published {
+            self.by_time.push(Reverse((t, idx)));
+        }
         self.docs.push(Doc {
             published,
             original,
-        });
-        idx
+            story,
+            exact_hash,
+            signature: (!sig.is_empty()).then(|| Box::new(sig)),
+        })
     }
 
     /// Adds the next document (its index is `self.len()`), linking it to its family if it has one.
+    /// Its story is recorded with [`CopyIndex::set_story`] once decided.
     pub fn add(&mut self, exact_hash: u64, sig: Signature, published: Option<Timestamp>) -> Added {
         let found = self.best_match(exact_hash, &sig);
-        let idx = self.push(exact_hash, sig, published, self.docs.len() as DocIdx);
-        let Some((matched, jaccard, exact)) = found else {
-            return Added::default();
-        };
-        let original = self.docs[matched as usize].original;
-        let older = |a: DocIdx, b: DocIdx| {
-            let (pa, pb) = (
-                self.docs[a as usize].published,
-                self.docs[b as usize].published,
-            );
-            match (pa, pb) {
-                (Some(x), Some(y)) if x != y => x < y,
-                _ => a < b,
+        let idx = self.push(exact_hash, sig, published, self.len() as DocIdx, NO_STORY);
+        let (matched, jaccard, exact) = match found {
+            None => return Added::default(),
+            Some(Match::Archived(original, story)) => {
+                self.docs.get_mut(idx).expect("just pushed").original = original;
+                return Added {
+                    copy_of: Some(CopyOf {
+                        original,
+                        jaccard: 1.0,
+                        exact: true,
+                    }),
+                    repointed: Vec::new(),
+                    family_story: Some(story),
+                };
             }
+            Some(Match::Doc(matched, jaccard, exact)) => (matched, jaccard, exact),
         };
-        let mut members = self
-            .families
-            .remove(&original)
-            .unwrap_or_else(|| vec![original]);
-        members.push(idx);
-        let mut repointed = Vec::new();
-        let new_original = if older(idx, original) { idx } else { original };
-        if new_original != original {
-            for &m in &members {
-                if m != idx {
-                    self.docs[m as usize].original = idx;
-                    repointed.push(m);
+        let m = self.docs.get(matched).expect("matches are in the window");
+        let (original, family_story) = (m.original, m.story);
+        // An original that left the window stays the original: it is older than anything the
+        // window holds.
+        let published = |a: DocIdx| self.docs.get(a).map(|d| d.published);
+        let new_original = match (published(idx), published(original)) {
+            (Some(pi), Some(po)) => {
+                let older = match (pi, po) {
+                    (Some(x), Some(y)) if x != y => x < y,
+                    _ => idx < original,
+                };
+                if older {
+                    idx
+                } else {
+                    original
                 }
             }
+            _ => original,
+        };
+        let mut repointed = Vec::new();
+        if self.docs.get(original).is_some() {
+            let mut members = self
+                .families
+                .remove(&original)
+                .unwrap_or_else(|| vec![original]);
+            members.push(idx);
+            if new_original != original {
+                for &m in &members {
+                    if m != idx {
+                        if let Some(d) = self.docs.get_mut(m) {
+                            d.original = idx;
+                        }
+                        repointed.push(m);
+                    }
+                }
+            }
+            self.families.insert(new_original, members);
         }
-        self.docs[idx as usize].original = new_original;
-        self.families.insert(new_original, members);
+        self.docs.get_mut(idx).expect("just pushed").original = new_original;
         let copy_of = (new_original != idx).then_some(CopyOf {
             original: new_original,
             jaccard,
             exact,
         });
-        Added { copy_of, repointed }
+        Added {
+            copy_of,
+            repointed,
+            family_story: Some(family_story),
+        }
     }
 }
 
@@ -424,7 +512,7 @@ mod tests {
         // The older article becomes the original; the first one is repointed to it.
         assert_eq!(added.copy_of, None);
         assert_eq!(added.repointed, vec![0]);
-        assert_eq!(ix.original_of(0), 1);
+        assert_eq!(ix.original_of(0), Some(1));
         let exact = add(&mut ix, &base, 300);
         assert_eq!(
             exact.copy_of.map(|c| (c.original, c.exact)),
@@ -438,18 +526,21 @@ mod tests {
         let mut ix = CopyIndex::new(0.8);
         let base = long_text(3);
         add(&mut ix, &base, 100);
+        ix.set_story(0, 5);
         assert_eq!(ix.forget_before(200), 1);
         assert!(ix.signature(0).is_none());
+        assert_eq!(ix.original_of(0), None, "a forgotten article leaves memory");
         let near = format!("{base} and one more sentence at the end");
         assert!(
             add(&mut ix, &near, 300).copy_of.is_none(),
             "a forgotten article is no near original"
         );
+        let exact = add(&mut ix, &base, 400);
         assert_eq!(
-            add(&mut ix, &base, 400)
-                .copy_of
-                .map(|c| (c.original, c.exact)),
+            exact.copy_of.map(|c| (c.original, c.exact)),
             Some((0, true))
         );
+        assert_eq!(exact.family_story, Some(5), "its story is archived with it");
+        assert_eq!(ix.original_of(2), Some(0));
     }
 }

@@ -7,6 +7,7 @@
 //! - [`clean`]: page furniture out (datelines, credits, teasers), every removal with its reason.
 //! - [`fingerprint`]: shingles and one-permutation MinHash signatures.
 //! - [`dedup`]: the online copy index (exact hash + LSH banding).
+//! - [`archive`]: a compact hash-keyed map for what a stream keeps of every article.
 //! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
 //! - `docfreqs`: the clusterer's document frequencies, in a table whose look-ups are prefetched.
 //! - `sparse`: sorted sparse vectors, the story centroids.
@@ -16,6 +17,7 @@
 //! - [`analysis`]: per story: shared passages, quotes grouped across outlets, what each outlet adds.
 
 pub mod analysis;
+pub mod archive;
 pub mod article;
 pub mod clean;
 pub mod cluster;

@@ -103,9 +103,9 @@ pub struct KnownDoc {
 /// The online state: copy index and story clusterer.
 pub struct Engine {
     config: Config,
+    /// Also each document's story, while it is in the copy window.
     copies: CopyIndex,
     clusterer: Clusterer,
-    doc_story: Vec<StoryIdx>,
     /// The newest publication time seen.
     latest: Option<Timestamp>,
 }
@@ -115,7 +115,6 @@ impl Engine {
         Engine {
             copies: CopyIndex::new(config.copy_threshold),
             clusterer: Clusterer::new(config.cluster),
-            doc_story: Vec::new(),
             latest: None,
             config,
         }
@@ -138,11 +137,12 @@ impl Engine {
     }
 
     pub fn doc_count(&self) -> usize {
-        self.doc_story.len()
+        self.copies.len()
     }
 
-    pub fn story_of(&self, doc: DocIdx) -> StoryIdx {
-        self.doc_story[doc as usize]
+    /// A document's story, while it is in the copy window (older ones: ask the store).
+    pub fn story_of(&self, doc: DocIdx) -> Option<StoryIdx> {
+        self.copies.story_of(doc)
     }
 
     pub fn add(&mut self, p: &Prepared) -> Outcome {
@@ -154,15 +154,10 @@ impl Engine {
         let added = self
             .copies
             .add(p.exact_hash, p.signature.clone(), p.published);
-        let doc = (self.doc_story.len()) as DocIdx;
-        // A copy joins its family's story; a new original of an existing family joins the story
-        // its (younger) copies are in.
-        let family_story = match (&added.copy_of, added.repointed.first()) {
-            (Some(c), _) => Some(self.doc_story[c.original as usize]),
-            (None, Some(&m)) => Some(self.doc_story[m as usize]),
-            (None, None) => None,
-        };
-        let (story, story_created, story_similarity) = match family_story {
+        let doc = (self.copies.len() - 1) as DocIdx;
+        // A copy joins its family's story; so does a new original of an existing family (the
+        // story its younger copies are in).
+        let (story, story_created, story_similarity) = match added.family_story {
             Some(s) => {
                 self.clusterer.add_to(s, &p.terms, at);
                 (s, false, 1.0)
@@ -172,11 +167,11 @@ impl Engine {
                 (a.story, a.created, a.similarity)
             }
         };
-        self.doc_story.push(story);
+        self.copies.set_story(doc, story);
         if let Some(t) = p.published {
             self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
         }
-        if self.doc_story.len().is_multiple_of(4096) {
+        if self.copies.len().is_multiple_of(4096) {
             self.forget_old_copies();
         }
         Outcome {
@@ -195,31 +190,28 @@ impl Engine {
         }
     }
 
-    /// Rebuilds the engine from stored documents (in their order) and clusterer state.
-    pub fn restore(
+    /// Restores the clusterer's saved state (see [`Clusterer::restore`]), once every stored
+    /// document is restored ([`Engine::restore_doc`]).
+    pub fn restore_clusterer(
         &mut self,
-        docs: impl IntoIterator<Item = KnownDoc>,
         df: impl IntoIterator<Item = (Term, u32)>,
         doc_count: u32,
         stories: Vec<Option<StoryState>>,
     ) {
-        // Forgetting happens every 4096 documents; restoring does what the last of those did, so
-        // that a restarted ingest decides exactly as an uninterrupted one.
-        let mut latest_at_checkpoint = None;
-        for d in docs {
-            if let Some(t) = d.published {
-                self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
-            }
-            if (self.doc_story.len() + 1).is_multiple_of(4096) {
-                latest_at_checkpoint = self.latest;
-            }
-            self.copies
-                .insert_known(d.exact_hash, d.signature, d.published, d.original);
-            self.doc_story.push(d.story);
-        }
         self.clusterer.restore(df, doc_count, stories);
-        if let (Some(window), Some(latest)) = (self.config.copy_window_secs, latest_at_checkpoint) {
-            self.copies.forget_before(latest - window);
+    }
+
+    /// Re-adds the next stored document (in their order), when rebuilding the engine from a store. Documents are forgotten on the way as an uninterrupted
+    /// run forgot them (every 4096), so that a restarted ingest decides exactly as it would have,
+    /// and restoring needs no more memory than running.
+    pub fn restore_doc(&mut self, d: KnownDoc) {
+        if let Some(t) = d.published {
+            self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
+        }
+        self.copies
+            .insert_known(d.exact_hash, d.signature, d.published, d.original, d.story);
+        if self.copies.len().is_multiple_of(4096) {
+            self.forget_old_copies();
         }
     }
 }

@@ -485,11 +485,10 @@ impl Store {
         let mut st = self.conn.prepare(
             "SELECT idx, exact_hash, signature, published, original, story FROM articles ORDER BY idx",
         )?;
-        let mut docs = Vec::new();
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let idx: i64 = r.get(0)?;
-            if idx as usize != docs.len() {
+            if idx as usize != engine.doc_count() {
                 return Err(StoreError::Corrupt(format!(
                     "article index {idx} out of sequence"
                 )));
@@ -497,7 +496,7 @@ impl Store {
             let blob: Vec<u8> = r.get(2)?;
             let signature = Signature::from_bytes(&blob)
                 .ok_or_else(|| StoreError::Corrupt("signature".into()))?;
-            docs.push(KnownDoc {
+            engine.restore_doc(KnownDoc {
                 exact_hash: r.get::<_, i64>(1)? as u64,
                 signature,
                 published: r.get(3)?,
@@ -525,7 +524,7 @@ impl Store {
                 None => None,
             });
         }
-        engine.restore(docs, df, doc_count, stories);
+        engine.restore_clusterer(df, doc_count, stories);
         engine.clusterer_mut().evict_cold();
         Ok(engine)
     }
