@@ -10,13 +10,15 @@ use anyhow::Context;
 use rayon::prelude::*;
 use rusqlite::OptionalExtension;
 use rustc_hash::FxHashMap;
+use samestory_engine::archive::HashArchive;
 use samestory_engine::clean::Cleaner;
 use samestory_engine::dedup::DocIdx;
-use samestory_engine::pipeline::{prepare, story_id, Config, Engine, Prepared};
+use samestory_engine::pipeline::{prepare, Config, Engine, Prepared, StoryId};
 use samestory_engine::text::distinct_words;
 use samestory_engine::Article;
 use samestory_store::{EngineDelta, NewArticle, Store};
 use serde::Serialize;
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -71,6 +73,17 @@ struct WriteJob {
     delta: EngineDelta,
     /// Answered once the batch is committed.
     done: Option<mpsc::Sender<Result<(), String>>>,
+    /// Nothing to write: only answered, once the jobs before it are committed.
+    barrier: bool,
+}
+
+/// Decided batches whose ids stay in memory: the writer holds at most two batches (one being
+/// written, one waiting), so the ones before the last three are committed.
+const RECENT_BATCHES: usize = 3;
+
+/// The hash under which an article id is archived.
+fn id_hash(id: &str) -> u64 {
+    samestory_engine::article::stable_hash(id.as_bytes())
 }
 
 fn write(store: &mut Store, job: &WriteJob) -> samestory_store::Result<()> {
@@ -140,10 +153,17 @@ pub struct Ingester {
     engine: Engine,
     cleaner: Cleaner,
     db: PathBuf,
-    /// External ids by dense index, for naming originals and stories, and the index by id.
-    doc_ids: Vec<String>,
-    doc_index: FxHashMap<String, DocIdx>,
-    story_ids: Vec<String>,
+    /// Ids claimed by the batches not decided yet (`DocIdx::MAX`) and those of the documents
+    /// decided in the last [`RECENT_BATCHES`] batches, which may not be committed yet.
+    claims: FxHashMap<String, DocIdx>,
+    /// The ids of the documents from `recent_base` on, and how many each recent batch decided.
+    recent_ids: VecDeque<String>,
+    recent_base: DocIdx,
+    recent_batches: VecDeque<usize>,
+    /// The hash of the id of every older (committed) document: a hit is confirmed in the store.
+    stored: HashArchive<DocIdx>,
+    /// Story ids by story index.
+    story_ids: Vec<StoryId>,
     writer: Option<Writer>,
     /// A read-only connection, for what the engine no longer keeps in memory.
     reader: Store,
@@ -165,20 +185,24 @@ impl Ingester {
             }
         };
         let engine = store.load_engine(config)?;
+        let engine_docs = engine.doc_count() as DocIdx;
         let conn = store.connection();
-        let doc_ids = conn
-            .prepare("SELECT id FROM articles ORDER BY idx")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let mut stored = HashArchive::default();
+        let mut st = conn.prepare("SELECT idx, id FROM articles")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            stored.insert_new(id_hash(r.get_ref(1)?.as_str()?), r.get::<_, DocIdx>(0)?);
+        }
+        drop(rows);
+        drop(st);
         let story_ids = conn
             .prepare("SELECT id FROM stories ORDER BY idx")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        let doc_index = doc_ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.clone(), i as DocIdx))
-            .collect();
+            .query_map([], |r| r.get::<_, String>(0))?
+            .map(|id| {
+                let id = id?;
+                StoryId::parse(&id).with_context(|| format!("story id {id:?} in {}", db.display()))
+            })
+            .collect::<anyhow::Result<Vec<StoryId>>>()?;
         // Two batches in flight at most: one being written, one waiting.
         let (tx, rx) = mpsc::sync_channel::<WriteJob>(1);
         let mut store = store;
@@ -186,7 +210,11 @@ impl Ingester {
             .name("samestory-writer".into())
             .spawn(move || {
                 for job in rx {
-                    let result = write(&mut store, &job).map_err(|e| e.to_string());
+                    let result = if job.barrier {
+                        Ok(())
+                    } else {
+                        write(&mut store, &job).map_err(|e| e.to_string())
+                    };
                     if let Some(done) = &job.done {
                         let _ = done.send(result.clone());
                     }
@@ -198,8 +226,11 @@ impl Ingester {
             engine,
             cleaner: Cleaner::default(),
             db: db.to_owned(),
-            doc_ids,
-            doc_index,
+            claims: FxHashMap::default(),
+            recent_ids: VecDeque::new(),
+            recent_base: engine_docs,
+            recent_batches: VecDeque::new(),
+            stored,
             story_ids,
             writer: Some((tx, handle)),
             reader: Store::open_read_only(db)?,
@@ -257,7 +288,7 @@ impl Ingester {
     /// the document is not there yet).
     fn story_of(&mut self, doc: DocIdx) -> anyhow::Result<String> {
         if let Some(s) = self.engine.story_of(doc) {
-            return Ok(self.story_ids[s as usize].clone());
+            return Ok(self.story_ids[s as usize].to_string());
         }
         let query = |reader: &Store| {
             reader
@@ -276,13 +307,53 @@ impl Ingester {
         query(&self.reader)?.with_context(|| format!("article {doc} is not in the store"))
     }
 
+    /// The id of a decided document: kept while its batch may not be committed, else read from
+    /// the store.
+    fn id_of(&mut self, doc: DocIdx) -> anyhow::Result<String> {
+        if let Some(p) = doc.checked_sub(self.recent_base) {
+            return Ok(self.recent_ids[p as usize].clone());
+        }
+        Ok(self.reader.connection().query_row(
+            "SELECT id FROM articles WHERE idx = ?1",
+            [doc],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The document of a committed article, by id.
+    fn stored_doc(&self, id: &str) -> anyhow::Result<Option<DocIdx>> {
+        if self.stored.get(id_hash(id)).is_none() {
+            return Ok(None);
+        }
+        Ok(self
+            .reader
+            .connection()
+            .query_row("SELECT idx FROM articles WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Moves the ids of the batches that are surely committed (all but the last
+    /// [`RECENT_BATCHES`] handed to the writer) from memory to the archive of id hashes.
+    fn forget_committed(&mut self, decided: usize) {
+        self.recent_batches.push_back(decided);
+        while self.recent_batches.len() > RECENT_BATCHES {
+            let n = self.recent_batches.pop_front().unwrap_or(0);
+            for id in self.recent_ids.drain(..n) {
+                self.claims.remove(&id);
+                self.stored.insert_new(id_hash(&id), self.recent_base);
+                self.recent_base += 1;
+            }
+        }
+    }
+
     /// Waits until every batch handed to the writer is committed.
     fn sync(&mut self) -> anyhow::Result<()> {
         let (done, wait) = mpsc::channel();
         let job = WriteJob {
             batch: Vec::new(),
-            delta: EngineDelta::take(&mut self.engine),
+            delta: EngineDelta::default(),
             done: Some(done),
+            barrier: true,
         };
         let sent = matches!(&self.writer, Some((tx, _)) if tx.send(job).is_ok());
         match sent.then(|| wait.recv()) {
@@ -299,14 +370,18 @@ impl Ingester {
         let mut fresh = Vec::with_capacity(articles.len());
         let mut repeats = Vec::new();
         for (i, a) in articles.into_iter().enumerate() {
-            match self.doc_index.get(&a.id) {
-                Some(&DocIdx::MAX) => repeats.push((i, a.id)),
-                Some(&doc) => {
+            let known = match self.claims.get(&a.id) {
+                Some(&doc) => Some(doc),
+                None => self.stored_doc(&a.id)?,
+            };
+            match known {
+                Some(DocIdx::MAX) => repeats.push((i, a.id)),
+                Some(doc) => {
                     let story = self.story_of(doc)?;
                     outcomes[i] = Some(Outcome::AlreadyStored { id: a.id, story });
                 }
                 None => {
-                    self.doc_index.insert(a.id.clone(), DocIdx::MAX);
+                    self.claims.insert(a.id.clone(), DocIdx::MAX);
                     fresh.push((i, a));
                 }
             }
@@ -333,24 +408,32 @@ impl Ingester {
         let mut batch = Vec::with_capacity(prepared.len());
         for (i, article, prepared, search_words) in prepared {
             let o = self.engine.add(&prepared);
-            let new_story_id = o.story_created.then(|| story_id(&article.id));
-            if let Some(id) = &new_story_id {
+            let new_story_id = o.story_created.then(|| StoryId::of(&article.id));
+            if let Some(id) = new_story_id {
                 debug_assert_eq!(self.story_ids.len(), o.story as usize);
-                self.story_ids.push(id.clone());
+                self.story_ids.push(id);
             }
-            self.doc_ids.push(article.id.clone());
-            self.doc_index.insert(article.id.clone(), o.doc);
+            debug_assert_eq!(
+                self.recent_base as usize + self.recent_ids.len(),
+                o.doc as usize
+            );
+            self.recent_ids.push_back(article.id.clone());
+            self.claims.insert(article.id.clone(), o.doc);
+            let copy_of = match o.copy_of {
+                Some(c) => Some(self.id_of(c.original)?),
+                None => None,
+            };
             outcomes[i] = Some(Outcome::Stored {
                 id: article.id.clone(),
-                story: self.story_ids[o.story as usize].clone(),
+                story: self.story_ids[o.story as usize].to_string(),
                 new_story: o.story_created,
-                copy_of: o.copy_of.map(|c| self.doc_ids[c.original as usize].clone()),
+                copy_of,
                 jaccard: o.copy_of.map(|c| c.jaccard),
             });
             batch.push(Decided {
                 doc: o.doc,
                 story: o.story,
-                new_story_id,
+                new_story_id: new_story_id.map(|id| id.to_string()),
                 story_similarity: o.story_similarity,
                 original: o.copy_of.map_or(o.doc, |c| c.original),
                 copy_jaccard: o.copy_of.map(|c| c.jaccard),
@@ -362,14 +445,20 @@ impl Ingester {
             });
         }
         for (i, id) in repeats {
-            let story = self.story_of(self.doc_index[&id])?;
+            let story = self.story_of(self.claims[&id])?;
             outcomes[i] = Some(Outcome::AlreadyStored { id, story });
         }
         let delta = EngineDelta::take(&mut self.engine);
         if self.engine.doc_count() % 4096 < batch.len() {
             self.engine.clusterer_mut().evict_cold();
         }
-        let job = WriteJob { batch, delta, done };
+        let decided = batch.len();
+        let job = WriteJob {
+            batch,
+            delta,
+            done,
+            barrier: false,
+        };
         let sent = match &self.writer {
             Some((tx, _)) => tx.send(job).is_ok(),
             None => false,
@@ -377,6 +466,7 @@ impl Ingester {
         if !sent {
             return Err(self.writer_failure());
         }
+        self.forget_committed(decided);
         Ok(outcomes
             .into_iter()
             .map(|o| o.expect("every article has an outcome"))

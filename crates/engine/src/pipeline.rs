@@ -232,8 +232,42 @@ impl StoryId {
     }
 }
 
+impl StoryId {
+    /// The id [`StoryId`] displays as, read back.
+    pub fn parse(id: &str) -> Option<StoryId> {
+        let hex = id.strip_prefix('s').filter(|h| {
+            h.len() == 12
+                && h.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })?;
+        u64::from_str_radix(hex, 16).ok().map(StoryId)
+    }
+}
+
 impl std::fmt::Display for StoryId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "s{:012x}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn story_ids_read_back() {
+        let id = StoryId::of("article-1");
+        assert_eq!(StoryId::parse(&id.to_string()), Some(id));
+        assert_eq!(id.to_string(), story_id("article-1"));
+        for bad in [
+            "",
+            "s",
+            "x0123456789ab",
+            "s0123456789AB",
+            "s+123456789ab",
+            "s0123456789abc",
+        ] {
+            assert_eq!(StoryId::parse(bad), None, "{bad}");
+        }
     }
 }
