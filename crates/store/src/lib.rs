@@ -505,11 +505,23 @@ impl Store {
             });
         }
         let (df, doc_count) = self.document_frequencies()?;
-        let mut st = self
-            .conn
-            .prepare("SELECT idx, size, first, last, state FROM stories ORDER BY idx")?;
+        // Stories that went cold before the newest one's last article are evicted right after
+        // restoring (`evict_cold`): their state is not read at all.
+        let latest: Option<i64> = self.conn.query_row(
+            "SELECT MAX(last) FROM stories WHERE state IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        let warm_from = match (config.cluster.window_secs, latest) {
+            (Some(w), Some(l)) => l.saturating_sub(w),
+            _ => i64::MIN,
+        };
+        let mut st = self.conn.prepare(
+            "SELECT idx, size, first, last, CASE WHEN last IS NULL OR last >= ?1 THEN state END
+             FROM stories ORDER BY idx",
+        )?;
         let mut stories: Vec<Option<StoryState>> = Vec::new();
-        let mut rows = st.query([])?;
+        let mut rows = st.query([warm_from])?;
         while let Some(r) = rows.next()? {
             let idx = r.get::<_, i64>(0)? as usize;
             stories.resize(idx, None);
