@@ -44,7 +44,8 @@ pub fn run(
                     copies += u64::from(o.copy_of.is_some());
                     writeln!(out, "{}\t{}", a.id, story_ids[o.story as usize])?;
                 }
-                if engine.doc_count() % 16_384 < batch.len() {
+                // Every 4096 articles, as ingest does: cold stories leave memory.
+                if engine.doc_count() % 4096 < batch.len() {
                     // No store here: drop the change lists the store would have taken.
                     engine.clusterer_mut().discard_changes();
                     engine.clusterer_mut().evict_cold();
