@@ -201,9 +201,10 @@ impl Engine {
         self.clusterer.restore(df, doc_count, stories);
     }
 
-    /// Re-adds the next stored document (in their order), when rebuilding the engine from a store. Documents are forgotten on the way as an uninterrupted
-    /// run forgot them (every 4096), so that a restarted ingest decides exactly as it would have,
-    /// and restoring needs no more memory than running.
+    /// Re-adds the next stored document (in their order), when rebuilding the engine from a
+    /// store. Documents are forgotten on the way as the uninterrupted run forgot them (every
+    /// 4096), so that a restarted ingest decides exactly as it would have, and restoring needs no
+    /// more memory than running.
     pub fn restore_doc(&mut self, d: KnownDoc) {
         if let Some(t) = d.published {
             self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
@@ -253,6 +254,137 @@ impl std::fmt::Display for StoryId {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rustc_hash::FxHashMap;
+
+    /// One article an hour for a year: stories of a few days, near copies of recent articles,
+    /// exact copies of articles that left the copy window long ago.
+    fn stream(n: usize) -> Vec<Article> {
+        let text = |i: usize| -> String {
+            let topic = i / 40;
+            (0..120)
+                .map(|k| {
+                    let w = (k * 7919 + i * 104_729) % 5000;
+                    if k % 3 == 0 {
+                        format!("topic{}word{} ", topic, k % 17)
+                    } else {
+                        format!("w{w} ")
+                    }
+                })
+                .collect()
+        };
+        (0..n)
+            .map(|i| {
+                let body = if i % 7 == 0 && i >= 2000 {
+                    text(i - 2000)
+                } else if i % 5 == 0 && i >= 3 {
+                    format!("{} and a few words more at the end", text(i - 3))
+                } else {
+                    text(i)
+                };
+                Article {
+                    id: format!("a{i}"),
+                    url: None,
+                    title: None,
+                    source: None,
+                    published: Some(1_700_000_000 + 3600 * i as i64),
+                    text: body,
+                    meta: Default::default(),
+                }
+            })
+            .collect()
+    }
+
+    /// What a run decided for one article.
+    type Decision = (DocIdx, StoryIdx, bool, Option<CopyOf>, Vec<DocIdx>);
+
+    /// Adds articles as ingest does (changes taken after each), keeping what the store would:
+    /// each document's original and story, the last state of each story, the last value of each
+    /// document frequency. Cold stories are not evicted: this checks the copy index, and an
+    /// exact copy of an article that left the window can still bring its story back.
+    struct Stored {
+        docs: Vec<KnownDoc>,
+        stories: Vec<Option<StoryState>>,
+        df: FxHashMap<Term, u32>,
+        df_docs: u32,
+    }
+
+    fn run(engine: &mut Engine, prepared: &[Prepared], stored: &mut Stored) -> Vec<Decision> {
+        let mut out = Vec::new();
+        for p in prepared {
+            let o = engine.add(p);
+            for &m in &o.repointed {
+                stored.docs[m as usize].original = o.doc;
+            }
+            stored.docs.push(KnownDoc {
+                exact_hash: p.exact_hash,
+                signature: p.signature.clone(),
+                published: p.published,
+                original: o.copy_of.map_or(o.doc, |c| c.original),
+                story: o.story,
+            });
+            for (s, state) in engine.clusterer_mut().take_dirty() {
+                stored
+                    .stories
+                    .resize(stored.stories.len().max(s as usize + 1), None);
+                stored.stories[s as usize] = Some(state);
+            }
+            let (df, docs) = engine.clusterer_mut().take_dirty_df();
+            stored.df.extend(df);
+            stored.df_docs = docs;
+            out.push((o.doc, o.story, o.story_created, o.copy_of, o.repointed));
+        }
+        out
+    }
+
+    #[test]
+    fn a_restored_copy_index_decides_as_the_uninterrupted_one() {
+        let config = Config {
+            copy_window_secs: Some(20 * 86_400),
+            ..Config::default()
+        };
+        let cleaner = Cleaner::default();
+        let prepared: Vec<Prepared> = stream(9000)
+            .iter()
+            .map(|a| prepare(a, &cleaner, &config))
+            .collect();
+        let empty = || Stored {
+            docs: Vec::new(),
+            stories: Vec::new(),
+            df: FxHashMap::default(),
+            df_docs: 0,
+        };
+        let mut whole = Engine::new(config);
+        let all = run(&mut whole, &prepared, &mut empty());
+        let archived = all
+            .iter()
+            .filter(|d| {
+                d.3.is_some_and(|c| c.exact && d.0.saturating_sub(c.original) > 1990)
+            })
+            .count();
+        assert!(
+            archived > 100,
+            "exact copies of forgotten articles: {archived}"
+        );
+        assert!(all.iter().filter(|d| d.3.is_some_and(|c| !c.exact)).count() > 100);
+
+        let split = 5000;
+        let mut stored = empty();
+        let first = run(&mut Engine::new(config), &prepared[..split], &mut stored);
+        assert_eq!(first[..], all[..split]);
+        let mut restored = Engine::new(config);
+        for d in stored.docs.drain(..) {
+            restored.restore_doc(d);
+        }
+        restored.restore_clusterer(stored.df.drain(), stored.df_docs, stored.stories.clone());
+        let rest = run(&mut restored, &prepared[split..], &mut stored);
+        let first_difference = rest.iter().zip(&all[split..]).position(|(a, b)| a != b);
+        assert_eq!(
+            first_difference,
+            None,
+            "{:?}",
+            first_difference.map(|i| (&rest[i], &all[split + i]))
+        );
+    }
 
     #[test]
     fn story_ids_read_back() {
