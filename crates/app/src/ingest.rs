@@ -81,6 +81,9 @@ struct WriteJob {
 /// written, one waiting), so the ones before the last three are committed.
 const RECENT_BATCHES: usize = 3;
 
+/// The most ids kept for the documents the engine holds (those without a date never leave it).
+const MAX_RECENT_IDS: usize = 1 << 18;
+
 /// The hash under which an article id is archived.
 fn id_hash(id: &str) -> u64 {
     samestory_engine::article::stable_hash(id.as_bytes())
@@ -156,9 +159,12 @@ pub struct Ingester {
     /// Ids claimed by the batches not decided yet (`DocIdx::MAX`) and those of the documents
     /// decided in the last [`RECENT_BATCHES`] batches, which may not be committed yet.
     claims: FxHashMap<String, DocIdx>,
-    /// The ids of the documents from `recent_base` on, and how many each recent batch decided.
+    /// The ids of the documents from `recent_base` on: those the engine still holds (the
+    /// originals of near copies are among them) and those not surely committed.
     recent_ids: VecDeque<String>,
     recent_base: DocIdx,
+    /// The documents before it are committed; how many each later batch decided.
+    committed_base: DocIdx,
     recent_batches: VecDeque<usize>,
     /// The hash of the id of every older (committed) document: a hit is confirmed in the store.
     stored: HashArchive<DocIdx>,
@@ -229,6 +235,7 @@ impl Ingester {
             claims: FxHashMap::default(),
             recent_ids: VecDeque::new(),
             recent_base: engine_docs,
+            committed_base: engine_docs,
             recent_batches: VecDeque::new(),
             stored,
             story_ids,
@@ -293,11 +300,10 @@ impl Ingester {
         let query = |reader: &Store| {
             reader
                 .connection()
-                .query_row(
+                .prepare_cached(
                     "SELECT s.id FROM articles a JOIN stories s ON s.idx = a.story WHERE a.idx = ?1",
-                    [doc],
-                    |r| r.get::<_, String>(0),
-                )
+                )?
+                .query_row([doc], |r| r.get::<_, String>(0))
                 .optional()
         };
         if let Some(id) = query(&self.reader)? {
@@ -307,17 +313,17 @@ impl Ingester {
         query(&self.reader)?.with_context(|| format!("article {doc} is not in the store"))
     }
 
-    /// The id of a decided document: kept while its batch may not be committed, else read from
-    /// the store.
+    /// The id of a decided document: kept while the engine holds the document or its batch may
+    /// not be committed, else read from the store.
     fn id_of(&mut self, doc: DocIdx) -> anyhow::Result<String> {
         if let Some(p) = doc.checked_sub(self.recent_base) {
             return Ok(self.recent_ids[p as usize].clone());
         }
-        Ok(self.reader.connection().query_row(
-            "SELECT id FROM articles WHERE idx = ?1",
-            [doc],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .reader
+            .connection()
+            .prepare_cached("SELECT id FROM articles WHERE idx = ?1")?
+            .query_row([doc], |r| r.get(0))?)
     }
 
     /// The document of a committed article, by id.
@@ -328,21 +334,31 @@ impl Ingester {
         Ok(self
             .reader
             .connection()
-            .query_row("SELECT idx FROM articles WHERE id = ?1", [id], |r| r.get(0))
+            .prepare_cached("SELECT idx FROM articles WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()?)
     }
 
     /// Moves the ids of the batches that are surely committed (all but the last
-    /// [`RECENT_BATCHES`] handed to the writer) from memory to the archive of id hashes.
+    /// [`RECENT_BATCHES`] handed to the writer) from the claims to the archive of id hashes, and
+    /// lets those the engine no longer holds leave memory.
     fn forget_committed(&mut self, decided: usize) {
         self.recent_batches.push_back(decided);
         while self.recent_batches.len() > RECENT_BATCHES {
-            let n = self.recent_batches.pop_front().unwrap_or(0);
-            for id in self.recent_ids.drain(..n) {
-                self.claims.remove(&id);
-                self.stored.insert_new(id_hash(&id), self.recent_base);
-                self.recent_base += 1;
+            let n = self.recent_batches.pop_front().unwrap_or(0) as DocIdx;
+            for doc in self.committed_base..self.committed_base + n {
+                let id = &self.recent_ids[(doc - self.recent_base) as usize];
+                self.claims.remove(id);
+                self.stored.insert_new(id_hash(id), doc);
             }
+            self.committed_base += n;
+        }
+        while self.recent_base < self.committed_base
+            && (self.engine.story_of(self.recent_base).is_none()
+                || self.recent_ids.len() > MAX_RECENT_IDS)
+        {
+            self.recent_ids.pop_front();
+            self.recent_base += 1;
         }
     }
 
