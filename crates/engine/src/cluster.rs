@@ -27,7 +27,9 @@
 //! Time is evidence too. A story whose newest article is more than [`ClusterConfig::window_secs`]
 //! older than the article is cold and cannot be joined, so a similar event months later is a new
 //! story. Cold stories leave the in-memory index ([`Clusterer::evict_cold`]); they stay in the
-//! store. Inside the window, the similarity to a story is raised by up to
+//! store, and come back ([`Clusterer::revive`]) when a late article arrives, one published before
+//! the stream's eviction horizon plus the window ([`Clusterer::revival_span`]): the stories it could
+//! join may have left already. Inside the window, the similarity to a story is raised by up to
 //! [`ClusterConfig::recency_boost`] (relative) the closer the article is to the story's newest
 //! article, fading linearly to nothing at the window's edge: the same wording one hour after a
 //! story broke is much more likely the same event than three days later. Without dates (or without
@@ -427,6 +429,15 @@ struct LiveStory {
     top_floor: f32,
 }
 
+/// The stories a late article could join that may have left memory (see
+/// [`Clusterer::revival_span`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RevivalSpan {
+    pub newest_from: Timestamp,
+    pub newest_before: Timestamp,
+    pub first_until: Timestamp,
+}
+
 /// The decision for one article.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Assignment {
@@ -473,6 +484,10 @@ pub struct Clusterer {
     stories: Slots<StorySlot>,
     index: FxHashMap<Term, Vec<StoryIdx>>,
     latest: Option<Timestamp>,
+    /// Every story whose newest article is older than this has left memory, or may have.
+    evicted_before: Option<Timestamp>,
+    /// The stories brought back since the last eviction (see [`Clusterer::revive`]).
+    revived: Option<RevivalSpan>,
     dirty: FxHashSet<StoryIdx>,
 }
 
@@ -486,6 +501,8 @@ impl Clusterer {
             stories: Slots::default(),
             index: FxHashMap::default(),
             latest: None,
+            evicted_before: None,
+            revived: None,
             dirty: FxHashSet::default(),
         }
     }
@@ -732,12 +749,19 @@ impl Clusterer {
         if score.len() < self.stories.dense_len() {
             score.resize(self.stories.dense_len(), 0.0);
         }
+        // A late article (older than the newest by more than the window) belongs with old stories,
+        // which sit at the front of the lists: it reads them whole.
+        let late = matches!(
+            (at, self.latest, self.config.window_secs),
+            (Some(t), Some(l), Some(w)) if t < l - w
+        );
+        let scanned = if late { usize::MAX } else { POSTINGS_SCANNED };
         for &(t, w) in &query {
             // Postings are in story creation order: the newest stories, the ones an article can
             // still join, are at the end. A term shared by thousands of stories costs no more
-            // than POSTINGS_SCANNED of them.
+            // than POSTINGS_SCANNED of them (a late article excepted).
             let list = self.index.get(&t).map_or(&[][..], Vec::as_slice);
-            for &s in list.iter().rev().take(POSTINGS_SCANNED) {
+            for &s in list.iter().rev().take(scanned) {
                 let x = match self.stories.position(s) {
                     Some(p) => &mut score[p],
                     None => straggler_score.entry(s).or_default(),
@@ -932,6 +956,11 @@ impl Clusterer {
     /// Drops cold stories from memory and their index entries. Returns how many left.
     pub fn evict_cold(&mut self) -> usize {
         let Some(latest) = self.latest else { return 0 };
+        if let Some(w) = self.config.window_secs.filter(|&w| w > 0) {
+            let horizon = latest - w;
+            self.evicted_before = Some(self.evicted_before.map_or(horizon, |h| h.max(horizon)));
+        }
+        self.revived = None;
         let mut evicted = 0;
         for s in self.stories.indexes() {
             let cold = self
@@ -951,6 +980,60 @@ impl Clusterer {
             self.stories.compact();
         }
         evicted
+    }
+
+    /// For a late article (published at `at`, before the eviction horizon plus the window), the
+    /// stories it could join that may have left memory and have not been brought back since:
+    /// those whose newest article is in `newest_from..newest_before` and whose first is at most
+    /// `first_until`. The span reaches one window further ahead than the article needs, so that
+    /// the late articles after it, in time order, find their stories already back. `None` when
+    /// every story the article could join is live.
+    pub fn revival_span(&self, at: Option<Timestamp>) -> Option<RevivalSpan> {
+        let (w, t, horizon) = (self.config.window_secs?, at?, self.evicted_before?);
+        if t - w >= horizon {
+            return None;
+        }
+        let covered = self.revived.is_some_and(|r| {
+            r.newest_from <= t - w && r.newest_before >= horizon && r.first_until >= t + w
+        });
+        (!covered).then_some(RevivalSpan {
+            newest_from: t - w,
+            newest_before: horizon,
+            first_until: t + 2 * w,
+        })
+    }
+
+    /// Whether a story is in memory.
+    pub fn is_live(&self, story: StoryIdx) -> bool {
+        self.stories.get(story).is_some()
+    }
+
+    /// Brings back the stories of `span` (from [`Clusterer::revival_span`]) that left memory, as
+    /// they were saved; live ones are left as they are. Returns how many came back. They leave
+    /// again at the next [`Clusterer::evict_cold`] unless an article joined them.
+    pub fn revive(
+        &mut self,
+        span: RevivalSpan,
+        stories: impl IntoIterator<Item = (StoryIdx, StoryState)>,
+    ) -> usize {
+        let mut revived = 0;
+        for (story, state) in stories {
+            if story >= self.stories.next_index() || self.stories.get(story).is_some() {
+                continue;
+            }
+            let live = Self::live_from_state(state);
+            self.stories.put_back(
+                story,
+                StorySlot {
+                    span: live.first.zip(live.last),
+                    live,
+                },
+            );
+            self.reindex(story);
+            revived += 1;
+        }
+        self.revived = Some(span);
+        revived
     }
 
     /// The states of the stories changed since the last call, for persisting.
@@ -1028,41 +1111,7 @@ impl Clusterer {
         self.index.clear();
         self.stories = Slots::default();
         for state in stories {
-            let live = state.map(|st| {
-                let mut centroid: FxHashMap<Term, f32> = st.centroid.into_iter().collect();
-                // Stories saved before the member count was kept: every member counted.
-                let members = centroid
-                    .remove(&MEMBERS_TERM)
-                    .map_or(st.size, |m| m.round() as u32);
-                let saved_norm2 = centroid.remove(&NORM2_TERM);
-                let saved_names_norm2 = centroid.remove(&NAMES_NORM2_TERM);
-                // The name channel: entries under the name key of another entry's term.
-                let keys: FxHashMap<Term, Term> =
-                    centroid.keys().map(|&t| (name_key(t), t)).collect();
-                let mut names: FxHashMap<Term, f32> = FxHashMap::default();
-                for (k, t) in keys {
-                    if let Some(w) = centroid.get(&k).copied() {
-                        centroid.remove(&k);
-                        names.insert(t, w);
-                    }
-                }
-                // Stories saved before the norms were kept: summed afresh.
-                let names_norm2 =
-                    saved_names_norm2.unwrap_or_else(|| names.values().map(|w| w * w).sum());
-                let norm2 = saved_norm2.unwrap_or_else(|| centroid.values().map(|w| w * w).sum());
-                Box::new(LiveStory {
-                    members,
-                    centroid: SparseSum::from_entries(centroid.into_iter().collect()),
-                    norm2,
-                    names: SparseSum::from_entries(names.into_iter().collect()),
-                    names_norm2,
-                    size: st.size,
-                    first: st.first,
-                    last: st.last,
-                    top: Vec::new(),
-                    top_floor: 0.0,
-                })
-            });
+            let live = state.map(Self::live_from_state);
             if let Some(l) = &live {
                 if let Some(t) = l.last {
                     self.latest = Some(self.latest.map_or(t, |x| x.max(t)));
@@ -1082,6 +1131,41 @@ impl Clusterer {
             }
         }
         self.stories.compact();
+    }
+
+    /// A saved story as the clusterer keeps it live (not yet indexed).
+    fn live_from_state(st: StoryState) -> Box<LiveStory> {
+        let mut centroid: FxHashMap<Term, f32> = st.centroid.into_iter().collect();
+        // Stories saved before the member count was kept: every member counted.
+        let members = centroid
+            .remove(&MEMBERS_TERM)
+            .map_or(st.size, |m| m.round() as u32);
+        let saved_norm2 = centroid.remove(&NORM2_TERM);
+        let saved_names_norm2 = centroid.remove(&NAMES_NORM2_TERM);
+        // The name channel: entries under the name key of another entry's term.
+        let keys: FxHashMap<Term, Term> = centroid.keys().map(|&t| (name_key(t), t)).collect();
+        let mut names: FxHashMap<Term, f32> = FxHashMap::default();
+        for (k, t) in keys {
+            if let Some(w) = centroid.get(&k).copied() {
+                centroid.remove(&k);
+                names.insert(t, w);
+            }
+        }
+        // Stories saved before the norms were kept: summed afresh.
+        let names_norm2 = saved_names_norm2.unwrap_or_else(|| names.values().map(|w| w * w).sum());
+        let norm2 = saved_norm2.unwrap_or_else(|| centroid.values().map(|w| w * w).sum());
+        Box::new(LiveStory {
+            members,
+            centroid: SparseSum::from_entries(centroid.into_iter().collect()),
+            norm2,
+            names: SparseSum::from_entries(names.into_iter().collect()),
+            names_norm2,
+            size: st.size,
+            first: st.first,
+            last: st.last,
+            top: Vec::new(),
+            top_floor: 0.0,
+        })
     }
 
     fn reindex(&mut self, story: StoryIdx) {
@@ -1165,6 +1249,40 @@ mod tests {
         c.take_dirty();
         assert_eq!(c.evict_cold(), 1);
         assert_eq!(c.live_story_count(), 1);
+    }
+
+    #[test]
+    fn a_late_article_finds_its_story_brought_back() {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        let text = "A magnitude 8.2 earthquake struck northern Chile near Iquique, officials said.";
+        let quake = add(&mut c, "Earthquake hits Chile", text, 0);
+        add(
+            &mut c,
+            "Bank of England holds rates",
+            "The bank held rates at 5.25 percent.",
+            20 * DAY,
+        );
+        let saved = c.take_dirty();
+        assert_eq!(c.evict_cold(), 1, "the quake story went cold");
+        assert_eq!(c.revival_span(Some(25 * DAY)), None, "not late");
+        let span = c
+            .revival_span(Some(DAY))
+            .expect("late: its stories may have left");
+        assert_eq!(span.newest_from, DAY - 3 * DAY);
+        let state = saved
+            .into_iter()
+            .find(|(s, _)| *s == quake.story)
+            .unwrap()
+            .1;
+        assert_eq!(c.revive(span, [(quake.story, state.clone())]), 1);
+        assert_eq!(c.revive(span, [(quake.story, state)]), 0, "already live");
+        assert_eq!(
+            c.revival_span(Some(DAY + 3600)),
+            None,
+            "covered by the first revival"
+        );
+        let late = add(&mut c, "Chile earthquake near Iquique", text, DAY);
+        assert_eq!((late.story, late.created), (quake.story, false));
     }
 
     #[test]

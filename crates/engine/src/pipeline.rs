@@ -7,7 +7,9 @@
 
 use crate::article::{stable_hash, Article, Timestamp};
 use crate::clean::{Cleaned, Cleaner};
-use crate::cluster::{ClusterConfig, Clusterer, StoryIdx, StoryState, Term, TermCounts};
+use crate::cluster::{
+    ClusterConfig, Clusterer, RevivalSpan, StoryIdx, StoryState, Term, TermCounts,
+};
 use crate::dedup::{CopyIndex, CopyOf, DocIdx};
 use crate::fingerprint::{signature, Signature};
 use serde::{Deserialize, Serialize};
@@ -145,12 +147,37 @@ impl Engine {
         self.copies.story_of(doc)
     }
 
-    pub fn add(&mut self, p: &Prepared) -> Outcome {
-        let at = if self.config.ignore_dates {
+    /// The time the clusterer sees for an article: none when dates are ignored.
+    fn story_time(&self, p: &Prepared) -> Option<Timestamp> {
+        if self.config.ignore_dates {
             None
         } else {
             p.published
-        };
+        }
+    }
+
+    /// For a late article, the stories it could join that may have left memory; bring them back
+    /// with [`Engine::revive`] before adding it (see [`Clusterer::revival_span`]).
+    pub fn revival_span(&self, p: &Prepared) -> Option<RevivalSpan> {
+        self.clusterer.revival_span(self.story_time(p))
+    }
+
+    /// Whether a story is in memory (see [`Engine::revive`]).
+    pub fn is_live(&self, story: StoryIdx) -> bool {
+        self.clusterer.is_live(story)
+    }
+
+    /// Brings back the stories of a revival span that left memory, as the store saved them.
+    pub fn revive(
+        &mut self,
+        span: RevivalSpan,
+        stories: impl IntoIterator<Item = (StoryIdx, StoryState)>,
+    ) -> usize {
+        self.clusterer.revive(span, stories)
+    }
+
+    pub fn add(&mut self, p: &Prepared) -> Outcome {
+        let at = self.story_time(p);
         let added = self
             .copies
             .add(p.exact_hash, p.signature.clone(), p.published);

@@ -95,6 +95,20 @@ impl<T> Slots<T> {
         }
     }
 
+    /// Puts an entry that left back under its index (below [`Slots::next_index`]).
+    pub(crate) fn put_back(&mut self, i: u32, value: T) {
+        debug_assert!(i < self.next_index(), "only an index already given out");
+        match self.position(i) {
+            Some(p) => {
+                self.live += usize::from(self.dense[p].is_none());
+                self.dense[p] = Some(value);
+            }
+            None => {
+                self.stragglers.insert(i, value);
+            }
+        }
+    }
+
     /// The indexes of the kept entries, in no particular order.
     pub(crate) fn indexes(&self) -> Vec<u32> {
         let dense = self
@@ -156,5 +170,9 @@ mod tests {
         idx.sort_unstable();
         assert_eq!(idx.len(), 101);
         assert_eq!(idx[0], 4900);
+        s.put_back(7, 72);
+        s.put_back(4900, 1);
+        assert_eq!((s.get(7), s.get(4900)), (Some(&72), Some(&1)));
+        assert_eq!(s.live(), 102);
     }
 }
