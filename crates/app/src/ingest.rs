@@ -12,6 +12,7 @@ use rusqlite::OptionalExtension;
 use rustc_hash::FxHashMap;
 use samestory_engine::archive::HashArchive;
 use samestory_engine::clean::Cleaner;
+use samestory_engine::cluster::RevivalSpan;
 use samestory_engine::dedup::DocIdx;
 use samestory_engine::pipeline::{prepare, Config, Engine, Prepared, StoryId};
 use samestory_engine::text::distinct_words;
@@ -173,6 +174,8 @@ pub struct Ingester {
     writer: Option<Writer>,
     /// A read-only connection, for what the engine no longer keeps in memory.
     reader: Store,
+    /// Whether stories left memory whose last state may still be in a batch being written.
+    evicted_unsynced: bool,
 }
 
 impl Ingester {
@@ -241,6 +244,7 @@ impl Ingester {
             story_ids,
             writer: Some((tx, handle)),
             reader: Store::open_read_only(db)?,
+            evicted_unsynced: false,
         })
     }
 
@@ -362,6 +366,26 @@ impl Ingester {
         }
     }
 
+    /// Brings back from the store the stories a late article could join that left memory (see
+    /// [`Engine::revival_span`]), once every batch handed to the writer is committed (a story
+    /// leaves memory only after its last change was handed over).
+    fn revive(&mut self, span: RevivalSpan) -> anyhow::Result<()> {
+        if self.evicted_unsynced {
+            self.sync()?;
+            self.evicted_unsynced = false;
+        }
+        let mut states = Vec::new();
+        for story in self.reader.stories_in_revival_span(span)? {
+            if !self.engine.is_live(story) {
+                if let Some(state) = self.reader.story_state(story)? {
+                    states.push((story, state));
+                }
+            }
+        }
+        self.engine.revive(span, states);
+        Ok(())
+    }
+
     /// Waits until every batch handed to the writer is committed.
     fn sync(&mut self) -> anyhow::Result<()> {
         let (done, wait) = mpsc::channel();
@@ -423,6 +447,9 @@ impl Ingester {
         } = batch_in;
         let mut batch = Vec::with_capacity(prepared.len());
         for (i, article, prepared, search_words) in prepared {
+            if let Some(span) = self.engine.revival_span(&prepared) {
+                self.revive(span)?;
+            }
             let o = self.engine.add(&prepared);
             let new_story_id = o.story_created.then(|| StoryId::of(&article.id));
             if let Some(id) = new_story_id {
@@ -466,7 +493,7 @@ impl Ingester {
         }
         let delta = EngineDelta::take(&mut self.engine);
         if self.engine.doc_count() % 4096 < batch.len() {
-            self.engine.clusterer_mut().evict_cold();
+            self.evicted_unsynced |= self.engine.clusterer_mut().evict_cold() > 0;
         }
         let decided = batch.len();
         let job = WriteJob {

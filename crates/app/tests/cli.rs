@@ -562,11 +562,11 @@ fn story_counts_are_kept_and_migrated() {
         );
     };
     check();
-    // Back to schema 2: drop what migrations 3 and 5 added (4 only sets an index option), then
+    // Back to schema 2: drop what migrations 3, 5 and 6 added (4 only sets an index option), then
     // let `stories` migrate again.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
-        "DROP INDEX stories_last; DROP INDEX stories_newest; DROP INDEX stories_size_last;
+        "DROP INDEX stories_last_first; DROP INDEX stories_newest; DROP INDEX stories_size_last;
          ALTER TABLE stories DROP COLUMN outlets; ALTER TABLE stories DROP COLUMN copies;
          DROP TABLE df_log;
          PRAGMA user_version = 2;",
@@ -576,4 +576,89 @@ fn story_counts_are_kept_and_migrated() {
     let stories = stdout_json(&run(&["stories", "--db", db.to_str().unwrap(), "--json"]));
     assert!(stories[0]["outlets"].as_u64().unwrap() >= 1, "{stories}");
     check();
+}
+
+#[test]
+fn a_late_article_brings_back_the_cold_story_it_belongs_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    let article = |id: &str, at: &str, title: &str, text: &str| {
+        serde_json::json!({"id": id, "published": at, "title": title, "text": text}).to_string()
+    };
+    let quake =
+        "A magnitude 8.2 earthquake struck off the coast of northern Chile near the mining \
+                 port of Iquique, setting off a tsunami warning along the Pacific coast. Interior \
+                 Minister Rodrigo Penailillo said six people had died. President Michelle Bachelet \
+                 declared the north a disaster zone and sent troops to Iquique and Arica.";
+    let first = [
+        article(
+            "q1",
+            "2024-04-01T23:00:00Z",
+            "Magnitude 8.2 quake strikes off Chile",
+            quake,
+        ),
+        article(
+            "q2",
+            "2024-04-02T03:00:00Z",
+            "Chile quake near Iquique kills six, tsunami warning lifted",
+            "Six people died after the magnitude 8.2 earthquake off northern Chile, Interior \
+             Minister Rodrigo Penailillo said. Michelle Bachelet declared a disaster zone; the \
+             tsunami warning for Iquique and Arica was lifted in the morning.",
+        ),
+        article(
+            "rates",
+            "2024-04-20T12:00:00Z",
+            "Bank of England holds rates",
+            "The Bank of England held its main interest rate at 5.25 percent, Governor Andrew \
+             Bailey said, as inflation in Britain fell faster than expected.",
+        ),
+    ];
+    let path1 = dir.path().join("first.jsonl");
+    std::fs::write(&path1, first.join("\n")).unwrap();
+    let out = run(&["ingest", path1.to_str().unwrap(), "--db", &db, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = |out: &Output| -> Vec<Value> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let first_lines = lines(&out);
+    let quake_story = first_lines[0]["story"].clone();
+    assert_eq!(first_lines[1]["story"], quake_story, "{first_lines:?}");
+
+    // Restarted, the engine holds only stories warm at 20 April; the quake story went cold
+    // there. An article published on 2 April arrives late and must still find it.
+    let late = article(
+        "q3",
+        "2024-04-02T09:00:00Z",
+        "Iquique counts the damage after Chile earthquake",
+        "In Iquique, residents returned after the tsunami warning. The magnitude 8.2 earthquake \
+         off northern Chile killed six, Interior Minister Rodrigo Penailillo said, and President \
+         Michelle Bachelet visited Arica.",
+    );
+    let path2 = dir.path().join("late.jsonl");
+    std::fs::write(&path2, late).unwrap();
+    let out = run(&["ingest", path2.to_str().unwrap(), "--db", &db, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let late_line = &lines(&out)[0];
+    assert_eq!(late_line["id"], "q3");
+    assert_eq!(late_line["story"], quake_story, "{late_line}");
+    assert_eq!(late_line["new_story"], false, "{late_line}");
+    let story = stdout_json(&run(&[
+        "story",
+        quake_story.as_str().unwrap(),
+        "--db",
+        &db,
+        "--json",
+    ]));
+    assert_eq!(story["articles"].as_array().unwrap().len(), 3, "{story}");
 }

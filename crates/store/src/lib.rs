@@ -16,7 +16,7 @@ mod schema;
 use rusqlite::{params, Connection, OptionalExtension};
 use samestory_engine::analysis::{analyze_story, DocText, StoryAnalysis};
 use samestory_engine::clean::Removal;
-use samestory_engine::cluster::{StoryState, Term};
+use samestory_engine::cluster::{RevivalSpan, StoryState, Term};
 use samestory_engine::dedup::DocIdx;
 use samestory_engine::fingerprint::Signature;
 use samestory_engine::pipeline::{Config, Engine, KnownDoc};
@@ -539,6 +539,47 @@ impl Store {
         engine.restore_clusterer(df, doc_count, stories);
         engine.clusterer_mut().evict_cold();
         Ok(engine)
+    }
+
+    /// The stories a late article could join (see
+    /// [`samestory_engine::cluster::Clusterer::revival_span`]), by index: the ones whose newest
+    /// article is in the span's range and whose first is not after its end.
+    pub fn stories_in_revival_span(&self, span: RevivalSpan) -> Result<Vec<u32>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT idx FROM stories INDEXED BY stories_last_first
+             WHERE last >= ?1 AND last < ?2 AND first <= ?3",
+        )?;
+        let rows = st.query_map(
+            (span.newest_from, span.newest_before, span.first_until),
+            |r| r.get::<_, i64>(0),
+        )?;
+        rows.map(|r| Ok(r? as u32)).collect()
+    }
+
+    /// A story's saved state, if it has one.
+    pub fn story_state(&self, idx: u32) -> Result<Option<StoryState>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT size, first, last, state FROM stories WHERE idx = ?1")?;
+        let row = st
+            .query_row([idx], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<Vec<u8>>>(3)?,
+                ))
+            })
+            .optional()?;
+        let Some((size, first, last, Some(blob))) = row else {
+            return Ok(None);
+        };
+        Ok(Some(StoryState {
+            centroid: blob_state(&blob)?,
+            size: size as u32,
+            first,
+            last,
+        }))
     }
 
     /// Writes a batch of new articles and the engine state they changed, in one transaction.
