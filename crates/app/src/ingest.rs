@@ -12,7 +12,7 @@ use rusqlite::OptionalExtension;
 use rustc_hash::FxHashMap;
 use samestory_engine::archive::HashArchive;
 use samestory_engine::clean::Cleaner;
-use samestory_engine::cluster::RevivalSpan;
+use samestory_engine::cluster::{RevivalSpan, StoryIdx};
 use samestory_engine::dedup::DocIdx;
 use samestory_engine::pipeline::{prepare, Config, Engine, Prepared, StoryId};
 use samestory_engine::text::distinct_words;
@@ -370,10 +370,7 @@ impl Ingester {
     /// [`Engine::revival_span`]), once every batch handed to the writer is committed (a story
     /// leaves memory only after its last change was handed over).
     fn revive(&mut self, span: RevivalSpan) -> anyhow::Result<()> {
-        if self.evicted_unsynced {
-            self.sync()?;
-            self.evicted_unsynced = false;
-        }
+        self.sync_evicted()?;
         let mut states = Vec::new();
         for story in self.reader.stories_in_revival_span(span)? {
             if !self.engine.is_live(story) {
@@ -383,6 +380,25 @@ impl Ingester {
             }
         }
         self.engine.revive(span, states);
+        Ok(())
+    }
+
+    /// Counts a copy in its family's story when that story had left memory: brought back from the
+    /// store, so that its size and time span include the copy as an uninterrupted run's would.
+    fn count_copy(&mut self, story: StoryIdx, prepared: &Prepared) -> anyhow::Result<()> {
+        self.sync_evicted()?;
+        if let Some(state) = self.reader.story_state(story)? {
+            self.engine.count_copy(story, state, prepared);
+        }
+        Ok(())
+    }
+
+    /// Waits for the writer when stories left memory whose last state may not be committed yet.
+    fn sync_evicted(&mut self) -> anyhow::Result<()> {
+        if self.evicted_unsynced {
+            self.sync()?;
+            self.evicted_unsynced = false;
+        }
         Ok(())
     }
 
@@ -451,6 +467,9 @@ impl Ingester {
                 self.revive(span)?;
             }
             let o = self.engine.add(&prepared);
+            if o.story_evicted {
+                self.count_copy(o.story, &prepared)?;
+            }
             let new_story_id = o.story_created.then(|| StoryId::of(&article.id));
             if let Some(id) = new_story_id {
                 debug_assert_eq!(self.story_ids.len(), o.story as usize);

@@ -578,13 +578,34 @@ fn story_counts_are_kept_and_migrated() {
     check();
 }
 
+/// One JSONL line of a dated article.
+fn dated_article(id: &str, at: &str, title: &str, text: &str) -> String {
+    serde_json::json!({"id": id, "published": at, "title": title, "text": text}).to_string()
+}
+
+/// An article of another subject, published on 20 April 2024: the newest one when it is ingested.
+fn rates_on_20_april() -> String {
+    dated_article(
+        "rates",
+        "2024-04-20T12:00:00Z",
+        "Bank of England holds rates",
+        "The Bank of England held its main interest rate at 5.25 percent, Governor Andrew Bailey \
+         said, as inflation in Britain fell faster than expected.",
+    )
+}
+
+/// Writes JSONL lines to `name` in `dir`; returns the path.
+fn write_jsonl(dir: &Path, name: &str, lines: &[String]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path.display().to_string()
+}
+
 #[test]
 fn a_late_article_brings_back_the_cold_story_it_belongs_to() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db").display().to_string();
-    let article = |id: &str, at: &str, title: &str, text: &str| {
-        serde_json::json!({"id": id, "published": at, "title": title, "text": text}).to_string()
-    };
+    let article = dated_article;
     let quake =
         "A magnitude 8.2 earthquake struck off the coast of northern Chile near the mining \
                  port of Iquique, setting off a tsunami warning along the Pacific coast. Interior \
@@ -605,17 +626,10 @@ fn a_late_article_brings_back_the_cold_story_it_belongs_to() {
              Minister Rodrigo Penailillo said. Michelle Bachelet declared a disaster zone; the \
              tsunami warning for Iquique and Arica was lifted in the morning.",
         ),
-        article(
-            "rates",
-            "2024-04-20T12:00:00Z",
-            "Bank of England holds rates",
-            "The Bank of England held its main interest rate at 5.25 percent, Governor Andrew \
-             Bailey said, as inflation in Britain fell faster than expected.",
-        ),
+        rates_on_20_april(),
     ];
-    let path1 = dir.path().join("first.jsonl");
-    std::fs::write(&path1, first.join("\n")).unwrap();
-    let out = run(&["ingest", path1.to_str().unwrap(), "--db", &db, "--json"]);
+    let path1 = write_jsonl(dir.path(), "first.jsonl", &first);
+    let out = run(&["ingest", &path1, "--db", &db, "--json"]);
     assert!(
         out.status.success(),
         "{}",
@@ -641,9 +655,8 @@ fn a_late_article_brings_back_the_cold_story_it_belongs_to() {
          off northern Chile killed six, Interior Minister Rodrigo Penailillo said, and President \
          Michelle Bachelet visited Arica.",
     );
-    let path2 = dir.path().join("late.jsonl");
-    std::fs::write(&path2, late).unwrap();
-    let out = run(&["ingest", path2.to_str().unwrap(), "--db", &db, "--json"]);
+    let path2 = write_jsonl(dir.path(), "late.jsonl", &[late]);
+    let out = run(&["ingest", &path2, "--db", &db, "--json"]);
     assert!(
         out.status.success(),
         "{}",
@@ -661,4 +674,40 @@ fn a_late_article_brings_back_the_cold_story_it_belongs_to() {
         "--json",
     ]));
     assert_eq!(story["articles"].as_array().unwrap().len(), 3, "{story}");
+}
+
+#[test]
+fn an_exact_copy_counts_in_its_story_after_the_story_left_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    let article = |id: &str, at: &str, text: &str| dated_article(id, at, "Quake off Chile", text);
+    let quake =
+        "A magnitude 8.2 earthquake struck off the coast of northern Chile near the mining \
+                 port of Iquique, setting off a tsunami warning along the Pacific coast.";
+    let first = [
+        article("q1", "2024-04-01T23:00:00Z", quake),
+        rates_on_20_april(),
+    ];
+    let path1 = write_jsonl(dir.path(), "first.jsonl", &first);
+    assert!(run(&["ingest", &path1, "--db", &db]).status.success());
+    // Restarted, the quake story is cold and left memory; a reprint of q1 is an exact copy.
+    let reprint = article("q1-reprint", "2024-04-21T08:00:00Z", quake);
+    let path2 = write_jsonl(dir.path(), "reprint.jsonl", &[reprint]);
+    let out = run(&["ingest", &path2, "--db", &db, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line: Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(line["copy_of"], "q1", "{line}");
+    let stories = stdout_json(&run(&["stories", "--db", &db, "--json"]));
+    let quake_story = stories
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == line["story"])
+        .unwrap_or_else(|| panic!("{stories}"));
+    assert_eq!(quake_story["size"], 2, "{quake_story}");
 }

@@ -857,18 +857,28 @@ impl Clusterer {
     }
 
     /// Adds an article to a known story (a copy joins its original's story) without a decision.
-    pub fn add_to(&mut self, story: StoryIdx, counts: &TermCounts, at: Option<Timestamp>) {
+    /// Returns false when the story has left memory: bring it back ([`Clusterer::revive_story`])
+    /// and count the article then ([`Clusterer::count_member`]).
+    pub fn add_to(&mut self, story: StoryIdx, counts: &TermCounts, at: Option<Timestamp>) -> bool {
         self.observe(counts);
-        if let Some(slot) = self.stories.get_mut(story) {
-            let live = &mut slot.live;
-            live.size += 1;
-            Self::widen(live, at);
-            slot.span = live.first.zip(live.last);
-            self.dirty.insert(story);
-        }
+        self.count_member(story, at)
+    }
+
+    /// Counts an article already observed in a story's size and time span, without a decision.
+    /// Returns false, counting nothing, when the story is not in memory.
+    pub fn count_member(&mut self, story: StoryIdx, at: Option<Timestamp>) -> bool {
         if let Some(t) = at {
             self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
         }
+        let Some(slot) = self.stories.get_mut(story) else {
+            return false;
+        };
+        let live = &mut slot.live;
+        live.size += 1;
+        Self::widen(live, at);
+        slot.span = live.first.zip(live.last);
+        self.dirty.insert(story);
+        true
     }
 
     fn widen(live: &mut LiveStory, at: Option<Timestamp>) {
@@ -1018,22 +1028,28 @@ impl Clusterer {
     ) -> usize {
         let mut revived = 0;
         for (story, state) in stories {
-            if story >= self.stories.next_index() || self.stories.get(story).is_some() {
-                continue;
-            }
-            let live = Self::live_from_state(state);
-            self.stories.put_back(
-                story,
-                StorySlot {
-                    span: live.first.zip(live.last),
-                    live,
-                },
-            );
-            self.reindex(story);
-            revived += 1;
+            revived += usize::from(self.revive_story(story, state));
         }
         self.revived = Some(span);
         revived
+    }
+
+    /// Brings back one story that left memory, as it was saved. Returns false, changing nothing,
+    /// when it is live or was never created.
+    pub fn revive_story(&mut self, story: StoryIdx, state: StoryState) -> bool {
+        if story >= self.stories.next_index() || self.stories.get(story).is_some() {
+            return false;
+        }
+        let live = Self::live_from_state(state);
+        self.stories.put_back(
+            story,
+            StorySlot {
+                span: live.first.zip(live.last),
+                live,
+            },
+        );
+        self.reindex(story);
+        true
     }
 
     /// The states of the stories changed since the last call, for persisting.

@@ -91,6 +91,9 @@ pub struct Outcome {
     pub copy_of: Option<CopyOf>,
     /// Earlier documents whose original is now this one.
     pub repointed: Vec<DocIdx>,
+    /// A copy whose family's story had left memory: the story's size and time span do not count
+    /// it yet (see [`Engine::count_copy`]).
+    pub story_evicted: bool,
 }
 
 /// A stored document, for restoring an engine.
@@ -167,6 +170,13 @@ impl Engine {
         self.clusterer.is_live(story)
     }
 
+    /// Counts a copy (of [`Outcome::story_evicted`]) in its family's story, brought back as the
+    /// store saved it.
+    pub fn count_copy(&mut self, story: StoryIdx, state: StoryState, p: &Prepared) -> bool {
+        self.clusterer.revive_story(story, state);
+        self.clusterer.count_member(story, self.story_time(p))
+    }
+
     /// Brings back the stories of a revival span that left memory, as the store saved them.
     pub fn revive(
         &mut self,
@@ -184,9 +194,10 @@ impl Engine {
         let doc = (self.copies.len() - 1) as DocIdx;
         // A copy joins its family's story; so does a new original of an existing family (the
         // story its younger copies are in).
+        let mut story_evicted = false;
         let (story, story_created, story_similarity) = match added.family_story {
             Some(s) => {
-                self.clusterer.add_to(s, &p.terms, at);
+                story_evicted = !self.clusterer.add_to(s, &p.terms, at);
                 (s, false, 1.0)
             }
             None => {
@@ -207,6 +218,7 @@ impl Engine {
             story_created,
             story_similarity,
             copy_of: added.copy_of,
+            story_evicted,
             repointed: added.repointed,
         }
     }
