@@ -455,6 +455,25 @@ struct StorySlot {
     live: Box<LiveStory>,
 }
 
+impl StorySlot {
+    fn new(live: Box<LiveStory>) -> Self {
+        StorySlot {
+            span: live.first.zip(live.last),
+            live,
+        }
+    }
+
+    /// Stretches the story's time span to take in `at`.
+    fn widen(&mut self, at: Option<Timestamp>) {
+        let live = &mut self.live;
+        if let Some(t) = at {
+            live.first = Some(live.first.map_or(t, |f| f.min(t)));
+            live.last = Some(live.last.map_or(t, |l| l.max(t)));
+        }
+        self.span = live.first.zip(live.last);
+    }
+}
+
 /// Reused buffers of the candidate look-up.
 #[derive(Default)]
 struct Scratch {
@@ -873,37 +892,25 @@ impl Clusterer {
         let Some(slot) = self.stories.get_mut(story) else {
             return false;
         };
-        let live = &mut slot.live;
-        live.size += 1;
-        Self::widen(live, at);
-        slot.span = live.first.zip(live.last);
+        slot.live.size += 1;
+        slot.widen(at);
         self.dirty.insert(story);
         true
     }
 
-    fn widen(live: &mut LiveStory, at: Option<Timestamp>) {
-        if let Some(t) = at {
-            live.first = Some(live.first.map_or(t, |f| f.min(t)));
-            live.last = Some(live.last.map_or(t, |l| l.max(t)));
-        }
-    }
-
     fn new_story(&mut self) -> StoryIdx {
-        self.stories.push(StorySlot {
-            span: None,
-            live: Box::new(LiveStory {
-                centroid: SparseSum::default(),
-                members: 0,
-                norm2: 0.0,
-                names: SparseSum::default(),
-                names_norm2: 0.0,
-                size: 0,
-                first: None,
-                last: None,
-                top: Vec::new(),
-                top_floor: 0.0,
-            }),
-        })
+        self.stories.push(StorySlot::new(Box::new(LiveStory {
+            centroid: SparseSum::default(),
+            members: 0,
+            norm2: 0.0,
+            names: SparseSum::default(),
+            names_norm2: 0.0,
+            size: 0,
+            first: None,
+            last: None,
+            top: Vec::new(),
+            top_floor: 0.0,
+        })))
     }
 
     fn join(
@@ -945,8 +952,8 @@ impl Clusterer {
         });
         live.members += 1;
         live.size += 1;
-        Self::widen(live, at);
-        slot.span = live.first.zip(live.last);
+        slot.widen(at);
+        let live = &*slot.live;
         // Only the article's terms grew, so the new strongest terms are among the old ones and
         // the article's: no need to look at the whole centroid.
         let centroid = &live.centroid;
@@ -1040,14 +1047,8 @@ impl Clusterer {
         if story >= self.stories.next_index() || self.stories.get(story).is_some() {
             return false;
         }
-        let live = Self::live_from_state(state);
-        self.stories.put_back(
-            story,
-            StorySlot {
-                span: live.first.zip(live.last),
-                live,
-            },
-        );
+        self.stories
+            .put_back(story, StorySlot::new(Self::live_from_state(state)));
         self.reindex(story);
         true
     }
@@ -1135,10 +1136,7 @@ impl Clusterer {
             }
             match live {
                 Some(live) => {
-                    let i = self.stories.push(StorySlot {
-                        span: live.first.zip(live.last),
-                        live,
-                    });
+                    let i = self.stories.push(StorySlot::new(live));
                     self.reindex(i);
                 }
                 None => {
