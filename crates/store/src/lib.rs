@@ -333,6 +333,24 @@ fn state_blob(state: &StoryState) -> Vec<u8> {
     pairs_blob(state.centroid.iter().map(|&(t, w)| (t, w.to_le_bytes())))
 }
 
+/// The saved state of a story from the columns `size, first, last, state` of a row, from column
+/// `at` on; `None` when it has no state.
+fn story_state_at(r: &rusqlite::Row<'_>, at: usize) -> Result<Option<StoryState>> {
+    let Some(blob) = r
+        .get_ref(at + 3)?
+        .as_blob_or_null()
+        .map_err(rusqlite::Error::from)?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(StoryState {
+        centroid: blob_state(blob)?,
+        size: r.get::<_, i64>(at)? as u32,
+        first: r.get(at + 1)?,
+        last: r.get(at + 2)?,
+    }))
+}
+
 fn blob_state(blob: &[u8]) -> Result<Vec<(Term, f32)>> {
     Ok(blob_pairs(blob, "story centroid blob")?
         .map(|(t, w)| (t, f32::from_le_bytes(w)))
@@ -525,16 +543,7 @@ impl Store {
         while let Some(r) = rows.next()? {
             let idx = r.get::<_, i64>(0)? as usize;
             stories.resize(idx, None);
-            let blob: Option<Vec<u8>> = r.get(4)?;
-            stories.push(match blob {
-                Some(b) => Some(StoryState {
-                    centroid: blob_state(&b)?,
-                    size: r.get::<_, i64>(1)? as u32,
-                    first: r.get(2)?,
-                    last: r.get(3)?,
-                }),
-                None => None,
-            });
+            stories.push(story_state_at(r, 1)?);
         }
         engine.restore_clusterer(df, doc_count, stories);
         engine.clusterer_mut().evict_cold();
@@ -561,25 +570,11 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached("SELECT size, first, last, state FROM stories WHERE idx = ?1")?;
-        let row = st
-            .query_row([idx], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, Option<Vec<u8>>>(3)?,
-                ))
-            })
-            .optional()?;
-        let Some((size, first, last, Some(blob))) = row else {
-            return Ok(None);
-        };
-        Ok(Some(StoryState {
-            centroid: blob_state(&blob)?,
-            size: size as u32,
-            first,
-            last,
-        }))
+        let mut rows = st.query([idx])?;
+        match rows.next()? {
+            Some(r) => story_state_at(r, 0),
+            None => Ok(None),
+        }
     }
 
     /// Writes a batch of new articles and the engine state they changed, in one transaction.
