@@ -252,11 +252,8 @@ impl Ingester {
     pub fn ingest(&mut self, articles: Vec<Article>) -> anyhow::Result<Vec<Outcome>> {
         let (done, wait) = mpsc::channel();
         let outcomes = self.submit(articles, Some(done))?;
-        match wait.recv() {
-            Ok(Ok(())) => Ok(outcomes),
-            Ok(Err(e)) => anyhow::bail!("writing to {}: {e}", self.db.display()),
-            Err(_) => Err(self.writer_failure()),
-        }
+        self.committed(wait)?;
+        Ok(outcomes)
     }
 
     /// The configuration the engine runs with.
@@ -274,6 +271,23 @@ impl Ingester {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => anyhow::bail!("writing to {}: {e}", self.db.display()),
             Err(_) => anyhow::bail!("the writer thread panicked"),
+        }
+    }
+
+    /// Hands a job to the writer thread.
+    fn send(&mut self, job: WriteJob) -> anyhow::Result<()> {
+        match &self.writer {
+            Some((tx, _)) if tx.send(job).is_ok() => Ok(()),
+            _ => Err(self.writer_failure()),
+        }
+    }
+
+    /// Waits for the answer of a job handed to the writer: its batch committed, or why not.
+    fn committed(&mut self, wait: mpsc::Receiver<Result<(), String>>) -> anyhow::Result<()> {
+        match wait.recv() {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => anyhow::bail!("writing to {}: {e}", self.db.display()),
+            Err(_) => Err(self.writer_failure()),
         }
     }
 
@@ -411,12 +425,8 @@ impl Ingester {
             done: Some(done),
             barrier: true,
         };
-        let sent = matches!(&self.writer, Some((tx, _)) if tx.send(job).is_ok());
-        match sent.then(|| wait.recv()) {
-            Some(Ok(Ok(()))) => Ok(()),
-            Some(Ok(Err(e))) => anyhow::bail!("writing to {}: {e}", self.db.display()),
-            _ => Err(self.writer_failure()),
-        }
+        self.send(job)?;
+        self.committed(wait)
     }
 
     /// Sorts a batch into articles already stored (or repeated in it) and fresh ones, and claims
@@ -521,13 +531,7 @@ impl Ingester {
             done,
             barrier: false,
         };
-        let sent = match &self.writer {
-            Some((tx, _)) => tx.send(job).is_ok(),
-            None => false,
-        };
-        if !sent {
-            return Err(self.writer_failure());
-        }
+        self.send(job)?;
         self.forget_committed(decided);
         Ok(outcomes
             .into_iter()
