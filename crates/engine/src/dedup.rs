@@ -449,6 +449,8 @@ impl CopyIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fingerprint::signature;
+    use crate::text::word_hashes;
 
     #[test]
     fn buckets_keep_order_and_promote_on_removal() {
@@ -474,8 +476,6 @@ mod tests {
         assert_eq!(docs(&b, 1), [11, 13]);
         assert_eq!(docs(&b, 3), [30]);
     }
-    use crate::fingerprint::signature;
-    use crate::text::word_hashes;
 
     #[test]
     fn banding_for_common_thresholds() {

@@ -270,9 +270,7 @@ impl StoryId {
     pub fn of(first_article_id: &str) -> StoryId {
         StoryId(stable_hash(first_article_id.as_bytes()) >> 16)
     }
-}
 
-impl StoryId {
     /// The id [`StoryId`] displays as, read back.
     pub fn parse(id: &str) -> Option<StoryId> {
         let hex = id.strip_prefix('s').filter(|h| {
