@@ -17,6 +17,7 @@
 
 use crate::archive::HashArchive;
 use crate::article::{mix64, Timestamp};
+use crate::buckets::Buckets;
 use crate::cluster::StoryIdx;
 use crate::fingerprint::{Signature, SIG_LEN};
 use crate::slots::Slots;
@@ -70,71 +71,6 @@ impl Banding {
 
 /// A dense, 0-based index of a document in a [`CopyIndex`].
 pub type DocIdx = u32;
-
-/// The LSH buckets: band key to documents. Nearly every bucket holds one document, kept inline
-/// in `first`; a bucket's other documents are in `more`, and its first entry is flagged.
-#[derive(Default)]
-struct Buckets {
-    first: FxHashMap<u64, DocIdx>,
-    more: FxHashMap<u64, Vec<DocIdx>>,
-}
-
-/// Flags a `first` entry whose bucket goes on in `more`.
-const MORE: DocIdx = 1 << 31;
-
-impl Buckets {
-    fn push(&mut self, key: u64, doc: DocIdx) {
-        debug_assert!(doc < MORE, "document index too large for the flag");
-        match self.first.entry(key) {
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(doc);
-            }
-            std::collections::hash_map::Entry::Occupied(mut e) => {
-                *e.get_mut() |= MORE;
-                self.more.entry(key).or_default().push(doc);
-            }
-        }
-    }
-
-    /// Calls `f` with each document of a bucket, in the order they came.
-    fn for_each(&self, key: u64, mut f: impl FnMut(DocIdx)) {
-        if let Some(&d) = self.first.get(&key) {
-            f(d & !MORE);
-            if d & MORE != 0 {
-                self.more[&key].iter().for_each(|&d| f(d));
-            }
-        }
-    }
-
-    /// Keeps the documents for which `keep` holds.
-    fn retain(&mut self, keep: impl Fn(DocIdx) -> bool) {
-        let more = &mut self.more;
-        self.first.retain(|key, d| {
-            let mut rest = if *d & MORE != 0 {
-                let mut rest = more.remove(key).expect("flagged buckets go on");
-                rest.retain(|&x| keep(x));
-                rest
-            } else {
-                Vec::new()
-            };
-            let head = *d & !MORE;
-            let head = if keep(head) {
-                head
-            } else if rest.is_empty() {
-                return false;
-            } else {
-                rest.remove(0)
-            };
-            *d = head;
-            if !rest.is_empty() {
-                *d |= MORE;
-                rest.shrink_to_fit();
-                more.insert(*key, rest);
-            }
-            true
-        });
-    }
-}
 
 /// What the index knows of a copy.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -194,9 +130,6 @@ pub struct CopyIndex {
     families: FxHashMap<DocIdx, Vec<DocIdx>>,
     /// Dated documents, oldest first, for [`CopyIndex::forget_before`].
     by_time: BinaryHeap<Reverse<(Timestamp, DocIdx)>>,
-    /// Bucket entries of forgotten documents, removed in bulk once they outnumber the others.
-    dead_entries: usize,
-    entries: usize,
 }
 
 /// The story of a document whose story is not decided yet.
@@ -213,8 +146,6 @@ impl CopyIndex {
             docs: Slots::default(),
             families: FxHashMap::default(),
             by_time: BinaryHeap::new(),
-            dead_entries: 0,
-            entries: 0,
         }
     }
 
@@ -268,8 +199,12 @@ impl CopyIndex {
                 continue;
             };
             forgotten += 1;
-            if d.signature.is_some() {
-                self.dead_entries += self.banding.bands;
+            if let Some(sig) = &d.signature {
+                let keys: Vec<u64> = self.band_keys(sig).collect();
+                keys.iter().for_each(|&k| self.buckets.prefetch(k));
+                for key in keys {
+                    self.buckets.remove(key, doc);
+                }
             }
             if self.exact.get(&d.exact_hash) == Some(&doc) {
                 self.exact.remove(&d.exact_hash);
@@ -278,14 +213,6 @@ impl CopyIndex {
             self.families.remove(&doc);
         }
         self.docs.compact();
-        // Bucket entries of forgotten documents are skipped by look-ups; they are swept out in
-        // one pass only once they are the majority, so the sweeps cost O(1) per document.
-        if self.dead_entries > 0 && 2 * self.dead_entries > self.entries {
-            let docs = &self.docs;
-            self.buckets.retain(|d| docs.get(d).is_some());
-            self.entries -= self.dead_entries;
-            self.dead_entries = 0;
-        }
         forgotten
     }
 
@@ -307,7 +234,9 @@ impl CopyIndex {
             return None;
         }
         let mut best: Option<(DocIdx, f32)> = None;
-        for key in self.band_keys(sig) {
+        let keys: Vec<u64> = self.band_keys(sig).collect();
+        keys.iter().for_each(|&k| self.buckets.prefetch(k));
+        for key in keys {
             self.buckets.for_each(key, |doc| {
                 if best.is_some_and(|(d, _)| d == doc) {
                     return;
@@ -356,7 +285,6 @@ impl CopyIndex {
         self.exact.entry(exact_hash).or_insert(idx);
         if !sig.is_empty() {
             let keys: Vec<u64> = self.band_keys(&sig).collect();
-            self.entries += keys.len();
             for key in keys {
                 self.buckets.push(key, idx);
             }
@@ -451,31 +379,6 @@ mod tests {
     use super::*;
     use crate::fingerprint::signature;
     use crate::text::word_hashes;
-
-    #[test]
-    fn buckets_keep_order_and_promote_on_removal() {
-        let mut b = Buckets::default();
-        for (key, doc) in [(1, 10), (2, 20), (1, 11), (1, 12), (3, 30)] {
-            b.push(key, doc);
-        }
-        let docs = |b: &Buckets, key| {
-            let mut v = Vec::new();
-            b.for_each(key, |d| v.push(d));
-            v
-        };
-        assert_eq!(docs(&b, 1), [10, 11, 12]);
-        assert_eq!(docs(&b, 2), [20]);
-        assert!(docs(&b, 4).is_empty());
-        b.retain(|d| d != 10 && d != 20);
-        assert_eq!(docs(&b, 1), [11, 12]);
-        assert!(docs(&b, 2).is_empty());
-        b.retain(|d| d != 12);
-        assert_eq!(docs(&b, 1), [11]);
-        assert!(b.more.is_empty());
-        b.push(1, 13);
-        assert_eq!(docs(&b, 1), [11, 13]);
-        assert_eq!(docs(&b, 3), [30]);
-    }
 
     #[test]
     fn banding_for_common_thresholds() {

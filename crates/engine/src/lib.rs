@@ -7,6 +7,7 @@
 //! - [`clean`]: page furniture out (datelines, credits, teasers), every removal with its reason.
 //! - [`fingerprint`]: shingles and one-permutation MinHash signatures.
 //! - [`dedup`]: the online copy index (exact hash + LSH banding).
+//! - `buckets`: the copy index's LSH buckets, a table that follows the copy window's size.
 //! - [`archive`]: a compact hash-keyed map for what a stream keeps of every article.
 //! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
 //! - `docfreqs`: the clusterer's document frequencies, in a table whose look-ups are prefetched.
@@ -19,6 +20,7 @@
 pub mod analysis;
 pub mod archive;
 pub mod article;
+mod buckets;
 pub mod clean;
 pub mod cluster;
 pub mod dedup;
