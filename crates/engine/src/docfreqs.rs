@@ -2,7 +2,7 @@
 //! clusterer keeps under a salted pseudo-term), and the terms changed since they were last taken
 //! for persisting; a removed term is reported changed with the value 0. Each entry also keeps the
 //! generation it was last changed in, so that [`DocFreqs::prune`] can drop what a long stream no
-//! longer needs (terms seen once, long ago) and memory stays flat.
+//! longer needs (terms seen rarely, long ago) and memory stays flat.
 //!
 //! An open-addressing table (linear probing, keys are already hashes) rather than a general hash
 //! map, because the clusterer's decisions are sequential and this table is their largest memory:
