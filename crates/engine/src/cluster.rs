@@ -749,6 +749,12 @@ impl Clusterer {
         }
     }
 
+    /// Whether an article's vector is long: compared with a story's members rather than their sum,
+    /// and held to the quiet-story rule (see the module doc).
+    fn is_long(&self, v: &[(Term, f32)]) -> bool {
+        v.len() >= self.config.short_terms
+    }
+
     /// The best story for a vector, with its similarity (raised for nearness in time), among warm
     /// candidates.
     pub fn best_story(&self, v: &[(Term, f32)], at: Option<Timestamp>) -> Option<(StoryIdx, f32)> {
@@ -853,7 +859,7 @@ impl Clusterer {
             candidates.truncate(max);
         }
         let mut best: Option<Choice> = None;
-        let long = v.len() >= self.config.short_terms;
+        let long = self.is_long(v);
         for (s, _) in candidates {
             let story = self.live(s).expect("filtered live");
             if !self.names_agree(story, names) {
@@ -884,8 +890,8 @@ impl Clusterer {
         best
     }
 
-    /// Whether the best candidate is similar enough for an article (`long`: of at least
-    /// [`ClusterConfig::short_terms`] distinct terms) to join: above the threshold, inside the
+    /// Whether the best candidate is similar enough for an article (`long`: see
+    /// [`Clusterer::is_long`]) to join: above the threshold, inside the
     /// margin zone clearly ahead of the runner-up, and inside the quiet zone, if the story has
     /// gone quiet, without a rival (see the module doc).
     fn clears(&self, c: &Choice, threshold: f32, long: bool) -> bool {
@@ -914,7 +920,7 @@ impl Clusterer {
         };
         let best = self.best_story_named(&v, checked, at);
         let (story, created, similarity) = match best {
-            Some(c) if self.clears(&c, threshold, v.len() >= self.config.short_terms) => {
+            Some(c) if self.clears(&c, threshold, self.is_long(&v)) => {
                 (c.story, false, c.similarity)
             }
             _ => (self.new_story(), true, 1.0),
