@@ -200,9 +200,7 @@ impl CopyIndex {
             };
             forgotten += 1;
             if let Some(sig) = &d.signature {
-                let keys: Vec<u64> = self.band_keys(sig).collect();
-                keys.iter().for_each(|&k| self.buckets.prefetch(k));
-                for key in keys {
+                for key in self.prefetched_band_keys(sig) {
                     self.buckets.remove(key, doc);
                 }
             }
@@ -221,6 +219,14 @@ impl CopyIndex {
         (0..banding.bands).map(move |band| banding.key(sig, band))
     }
 
+    /// A signature's band keys, with their buckets prefetched: a document's buckets are visited
+    /// together, so their cache misses can overlap.
+    fn prefetched_band_keys(&self, sig: &Signature) -> Vec<u64> {
+        let keys: Vec<u64> = self.band_keys(sig).collect();
+        keys.iter().for_each(|&k| self.buckets.prefetch(k));
+        keys
+    }
+
     /// The best match for a signature among indexed documents, at or above the threshold: a
     /// document of the window, or the family of an archived exact copy.
     fn best_match(&self, exact_hash: u64, sig: &Signature) -> Option<Match> {
@@ -234,9 +240,7 @@ impl CopyIndex {
             return None;
         }
         let mut best: Option<(DocIdx, f32)> = None;
-        let keys: Vec<u64> = self.band_keys(sig).collect();
-        keys.iter().for_each(|&k| self.buckets.prefetch(k));
-        for key in keys {
+        for key in self.prefetched_band_keys(sig) {
             self.buckets.for_each(key, |doc| {
                 if best.is_some_and(|(d, _)| d == doc) {
                     return;
