@@ -5,10 +5,11 @@
 //! scanning from the key's home to the next empty slot. Documents enter and leave the copy window
 //! continuously, so a leaving document's entries are removed at once by backward-shift deletion
 //! (no tombstones): the table holds exactly the window's entries, and its size follows the
-//! window's, not the churn's. A general hash map with a list for each crowded bucket, swept of
+//! largest window, not the churn. A general hash map with a list for each crowded bucket, swept of
 //! forgotten documents only once they were the majority, kept the high-water mark of its resizes
 //! resident (up to twice the window's entries). The table grows by rebuilding into one twice its
-//! size, which happens only while the window fills.
+//! size when the window holds more than it ever did (while it fills, or in a burst of articles),
+//! and it does not shrink (BENCHMARKS.md §3, the 2M stream).
 
 use crate::dedup::DocIdx;
 
