@@ -1,17 +1,16 @@
 //! The LSH buckets of the copy index: band key to the documents whose band hashes to it.
 //!
-//! A multimap in one open-addressing table (linear probing; the keys are hashes already, so a
-//! key's home is its top bits): a bucket's documents are the entries with its key, found by
-//! scanning from the key's home to the next empty slot. Documents enter and leave the copy window
-//! continuously, so a leaving document's entries are removed at once by backward-shift deletion
-//! (no tombstones): the table holds exactly the window's entries, and its size follows the
-//! largest window, not the churn. A general hash map with a list for each crowded bucket, swept of
-//! forgotten documents only once they were the majority, kept the high-water mark of its resizes
-//! resident (up to twice the window's entries). The table grows by rebuilding into one twice its
-//! size when the window holds more than it ever did (while it fills, or in a burst of articles),
-//! and it does not shrink (BENCHMARKS.md §3, the 2M stream).
+//! A multimap in one open-addressing [`Table`] (the keys are hashes already): a bucket's
+//! documents are the entries with its key, found in the key's probe run. Documents enter and
+//! leave the copy window continuously, so a leaving document's entries are removed at once: the
+//! table holds exactly the window's entries. It doubles when the window holds more than seven
+//! eighths of its slots and halves when it holds less than three eighths, in place both ways, so
+//! it follows the window's size through a burst of articles and back (BENCHMARKS.md §3, the 2M
+//! stream); a general hash map with a list for each crowded bucket kept the high-water mark of its
+//! resizes resident.
 
 use crate::dedup::DocIdx;
+use crate::table::{Slot, Table};
 
 /// Marks an empty slot: no document has this index.
 const EMPTY: DocIdx = DocIdx::MAX;
@@ -24,135 +23,96 @@ struct Entry {
 }
 
 impl Entry {
-    const VACANT: Entry = Entry {
-        key: [0; 2],
-        doc: EMPTY,
-    };
-
     fn key(&self) -> u64 {
         u64::from(self.key[0]) | u64::from(self.key[1]) << 32
     }
 }
 
+impl Slot for Entry {
+    const EMPTY: Entry = Entry {
+        key: [0; 2],
+        doc: EMPTY,
+    };
+
+    fn is_empty(&self) -> bool {
+        self.doc == EMPTY
+    }
+
+    fn hash(&self) -> u64 {
+        self.key()
+    }
+}
+
 pub(crate) struct Buckets {
-    slots: Vec<Entry>,
-    /// `64 - log2(slots.len())`: a key's home is its top bits.
-    shift: u32,
-    len: usize,
+    table: Table<Entry>,
 }
 
 impl Default for Buckets {
     fn default() -> Self {
-        Buckets::with_slots(1024)
+        Buckets {
+            table: Table::with_slots(0),
+        }
     }
 }
 
 impl Buckets {
-    fn with_slots(slots: usize) -> Self {
-        Buckets {
-            slots: vec![Entry::VACANT; slots],
-            shift: 64 - slots.trailing_zeros(),
-            len: 0,
-        }
-    }
-
-    fn home(&self, key: u64) -> usize {
-        (key >> self.shift) as usize
-    }
-
     /// Adds `doc` to the bucket of `key`.
     pub(crate) fn push(&mut self, key: u64, doc: DocIdx) {
         debug_assert_ne!(doc, EMPTY);
         // At most seven eighths full: the window's entries are the largest part of the index
         // (1.6M entries on the 1M corpus: 24 MiB at 2^21 slots, which three quarters would have
         // doubled), and the look-ups, mostly misses, scan 12-byte entries that are contiguous.
-        if (self.len + 1) * 8 > self.slots.len() * 7 {
-            let mut bigger = Buckets::with_slots(self.slots.len() * 2);
-            for e in self.slots.iter().filter(|e| e.doc != EMPTY) {
-                bigger.push(e.key(), e.doc);
-            }
-            *self = bigger;
+        if (self.table.len() + 1) * 8 > self.table.slot_count() * 7 {
+            self.table.resize(true);
         }
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        while self.slots[i].doc != EMPTY {
-            i = (i + 1) & mask;
-        }
-        self.slots[i] = Entry {
+        self.table.insert(Entry {
             key: [key as u32, (key >> 32) as u32],
             doc,
-        };
-        self.len += 1;
+        });
     }
 
     /// Hints that the bucket of `key` is needed soon: a document's band keys are looked up
     /// together, so their cache misses can overlap.
     pub(crate) fn prefetch(&self, key: u64) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let entry: *const Entry = &self.slots[self.home(key)];
-            // SAFETY: a prefetch is only a hint; it reads nothing the program sees and cannot
-            // fault, and the address is of a live entry.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                    entry.cast::<i8>(),
-                )
-            };
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = key;
+        self.table.prefetch(key);
     }
 
     /// Calls `f` with each document of a bucket, in no particular order.
     pub(crate) fn for_each(&self, key: u64, mut f: impl FnMut(DocIdx)) {
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        loop {
-            let e = self.slots[i];
-            if e.doc == EMPTY {
-                return;
-            }
+        for i in self.table.run(key) {
+            let e = self.table.at(i);
             if e.key() == key {
                 f(e.doc);
             }
-            i = (i + 1) & mask;
         }
     }
 
     /// Removes `doc` from the bucket of `key`, if it is there.
     pub(crate) fn remove(&mut self, key: u64, doc: DocIdx) {
-        let mask = self.slots.len() - 1;
-        let mut hole = self.home(key);
-        loop {
-            let e = self.slots[hole];
-            if e.doc == EMPTY {
-                return;
+        if let Ok(i) = self.table.seek(key, |e| e.doc == doc && e.key() == key) {
+            self.table.remove_at(i);
+            // Halved, the table is at most three quarters full: it takes a change of an eighth
+            // of its slots in the window to double it again.
+            if self.table.len() * 8 < self.table.slot_count() * 3
+                && self.table.slot_count() > crate::table::SEGMENT
+            {
+                self.table.resize(false);
             }
-            if e.doc == doc && e.key() == key {
-                break;
-            }
-            hole = (hole + 1) & mask;
         }
-        // Backward-shift deletion: later entries of the probe run move up into the hole when
-        // their home is not between the hole and them.
-        let mut j = (hole + 1) & mask;
-        while self.slots[j].doc != EMPTY {
-            let home = self.home(self.slots[j].key());
-            if (j.wrapping_sub(home) & mask) >= (j.wrapping_sub(hole) & mask) {
-                self.slots[hole] = self.slots[j];
-                hole = j;
-            }
-            j = (j + 1) & mask;
-        }
-        self.slots[hole] = Entry::VACANT;
-        self.len -= 1;
+    }
+
+    /// How many documents the buckets hold, over all buckets.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.table.len()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
+    use crate::table::SEGMENT;
+    use std::collections::{BTreeMap, BTreeSet};
 
     fn docs(b: &Buckets, key: u64) -> Vec<DocIdx> {
         let mut v = Vec::new();
@@ -161,60 +121,59 @@ mod tests {
         v
     }
 
-    /// Every entry is reachable: the slots from its home to it are all taken.
-    fn assert_probe_runs_unbroken(b: &Buckets) {
-        let mask = b.slots.len() - 1;
-        for (i, e) in b.slots.iter().enumerate().filter(|(_, e)| e.doc != EMPTY) {
-            let mut j = b.home(e.key());
-            while j != i {
-                assert_ne!(
-                    b.slots[j].doc, EMPTY,
-                    "doc {} at {i} cut off from its home",
-                    e.doc
-                );
-                j = (j + 1) & mask;
-            }
-        }
-        assert_eq!(b.slots.iter().filter(|e| e.doc != EMPTY).count(), b.len);
-    }
-
     #[test]
-    fn buckets_hold_what_was_pushed_and_not_removed() {
+    fn buckets_hold_what_was_pushed_and_not_removed_through_a_burst() {
         let mut b = Buckets::default();
-        let mut model: BTreeMap<u64, Vec<DocIdx>> = BTreeMap::new();
+        let mut model: BTreeMap<u64, BTreeSet<DocIdx>> = BTreeMap::new();
         // Crowded keys: runs that wrap from the last slot to the first, buckets of many
         // documents, keys sharing their home with others; and spread keys.
-        let key = |i: u64| match i % 4 {
+        let key = |i: u64| match i % 64 {
             0 => u64::MAX - i % 64,
             1 => (i % 8) << 40,
             2 => 1 << 63 | i,
             _ => crate::article::mix64(i),
         };
-        for doc in 0..20_000u32 {
+        // A sliding window of 3,000 documents, then of 200,000 (a burst: the table doubles
+        // twice), then of 3,000 again. Of the first 20,000 documents, one in three never leaves.
+        let (mut oldest, mut grew) = (0u32, false);
+        for doc in 0..300_000u32 {
             let k = key(u64::from(doc));
             b.push(k, doc);
-            model.entry(k).or_default().push(doc);
-            // A sliding window: the documents 3,000 back leave, two in three of them.
-            if doc >= 3_000 && doc % 3 != 0 {
-                let old = doc - 3_000;
-                let k = key(u64::from(old));
-                b.remove(k, old);
-                model.get_mut(&k).unwrap().retain(|&d| d != old);
+            model.entry(k).or_default().insert(doc);
+            grew |= b.table.slot_count() >= 4 * SEGMENT;
+            let window = if (100_000..250_000).contains(&doc) {
+                200_000
+            } else {
+                3_000
+            };
+            while oldest + window < doc {
+                if oldest >= 20_000 || oldest % 3 != 0 {
+                    let k = key(u64::from(oldest));
+                    b.remove(k, oldest);
+                    model.get_mut(&k).unwrap().remove(&oldest);
+                }
+                oldest += 1;
             }
-            if doc % 1_999 == 0 {
-                assert_probe_runs_unbroken(&b);
+            if doc % 19_999 == 0 {
+                b.table.assert_probe_runs_unbroken();
             }
         }
-        assert_probe_runs_unbroken(&b);
+        b.table.assert_probe_runs_unbroken();
+        assert!(grew, "the burst doubled the table twice");
+        assert_eq!(b.table.slot_count(), SEGMENT, "and it halved back after");
         for (&k, want) in &model {
-            assert_eq!(docs(&b, k), *want, "key {k:x}");
+            assert_eq!(
+                docs(&b, k),
+                want.iter().copied().collect::<Vec<_>>(),
+                "key {k:x}"
+            );
         }
         assert!(docs(&b, 12345).is_empty());
         // Removing what is not there changes nothing.
-        let len = b.len;
+        let len = b.len();
         b.remove(key(1), 1);
         b.remove(key(2), 999_999);
-        assert_eq!(b.len, len);
-        assert_eq!(b.len, model.values().map(Vec::len).sum::<usize>());
+        assert_eq!(b.len(), len);
+        assert_eq!(b.len(), model.values().map(BTreeSet::len).sum::<usize>());
     }
 }

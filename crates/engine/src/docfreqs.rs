@@ -10,33 +10,14 @@
 //! counts an article's terms with the look-ups a few places ahead prefetched, so the misses
 //! overlap instead of queueing one behind the other.
 //!
-//! The table is stored in segments of [`SEGMENT`] slots and doubles **in place**: the new
-//! half is appended as fresh segments and the entries move within the grown table, so a doubling
-//! never holds an old and a new table at once (a rehash into a fresh table held 1.5 times the new
-//! size at its peak: 32 + 64 MiB on a million articles). This works because a slot's home is the
-//! top bits of the mixed term: doubling adds one bit, so an entry's new home is twice its old
-//! home, or that plus one.
+//! The table is a [`Table`]: it doubles in place as the vocabulary grows, and halves when a
+//! pruning leaves it less than an eighth full.
 
 use crate::cluster::Term;
+use crate::table::{self, Table};
 
 /// How many look-ups ahead [`DocFreqs::bump_all`] prefetches.
 const PREFETCH_AHEAD: usize = 12;
-
-/// log2 of [`SEGMENT`].
-const SEGMENT_BITS: u32 = 16;
-
-/// The slots of a segment of the table (1 MiB), and the fewest the table has.
-const SEGMENT: usize = 1 << SEGMENT_BITS;
-
-/// A fixed length, so that a slot's index within its segment needs no bounds check.
-type Segment = Box<[Slot; SEGMENT]>;
-
-fn new_segment() -> Segment {
-    vec![Slot::default(); SEGMENT]
-        .into_boxed_slice()
-        .try_into()
-        .unwrap_or_else(|_| unreachable!("the vector has SEGMENT slots"))
-}
 
 #[derive(Clone, Copy, Default)]
 struct Slot {
@@ -48,11 +29,30 @@ struct Slot {
     touched: u16,
 }
 
+impl table::Slot for Slot {
+    const EMPTY: Slot = Slot {
+        term: 0,
+        n: 0,
+        changed: false,
+        touched: 0,
+    };
+
+    fn is_empty(&self) -> bool {
+        self.term == 0
+    }
+
+    fn hash(&self) -> u64 {
+        mixed(self.term)
+    }
+}
+
+/// Fibonacci hashing: the terms are hashes already, this only spreads salted ones.
+fn mixed(t: Term) -> u64 {
+    t.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 pub(crate) struct DocFreqs {
-    segments: Vec<Segment>,
-    /// `64 - log2(number of slots)`: a slot's index is the top bits of the mixed term.
-    shift: u32,
-    len: usize,
+    table: Table<Slot>,
     zero: Slot,
     changed: Vec<Term>,
     generation: u16,
@@ -66,11 +66,8 @@ impl Default for DocFreqs {
 
 impl DocFreqs {
     fn with_capacity(terms: usize) -> Self {
-        let slots = (terms * 2).next_power_of_two().max(SEGMENT);
         DocFreqs {
-            segments: (0..slots / SEGMENT).map(|_| new_segment()).collect(),
-            shift: 64 - slots.trailing_zeros(),
-            len: 0,
+            table: Table::with_slots(terms * 2),
             zero: Slot::default(),
             changed: Vec::new(),
             generation: 0,
@@ -110,156 +107,75 @@ impl DocFreqs {
     /// them changed (value 0). In place: a fresh table would double the memory for a moment.
     pub(crate) fn prune(&mut self, drop: impl Fn(u32, u16) -> bool) {
         let dropped: Vec<Term> = self
-            .segments
-            .iter()
-            .flat_map(|s| s.iter())
-            .filter(|s| s.term != 0 && drop(s.n, s.touched))
+            .table
+            .entries()
+            .filter(|s| drop(s.n, s.touched))
             .map(|s| s.term)
             .collect();
         for t in dropped {
             self.remove(t);
         }
+        while self.table.len() * 8 < self.table.slot_count()
+            && self.table.slot_count() > table::SEGMENT
+        {
+            self.table.resize(false);
+        }
     }
 
     /// Forgets `t` (not term 0), reporting it changed.
     fn remove(&mut self, t: Term) {
-        let Some(mut hole) = self.find(t) else { return };
-        if !self.at(hole).changed {
+        let Some(i) = self.find(t) else { return };
+        if !self.table.at(i).changed {
             self.changed.push(t);
         }
-        // Backward-shift deletion: later entries of the probe run move up into the hole when
-        // their home is not between the hole and them.
-        let mask = self.slot_count() - 1;
-        let mut j = (hole + 1) & mask;
-        while self.at(j).term != 0 {
-            let home = self.home(self.at(j).term);
-            if (j.wrapping_sub(home) & mask) >= (j.wrapping_sub(hole) & mask) {
-                *self.at_mut(hole) = *self.at(j);
-                hole = j;
-            }
-            j = (j + 1) & mask;
-        }
-        *self.at_mut(hole) = Slot::default();
-        self.len -= 1;
-    }
-
-    fn slot_count(&self) -> usize {
-        self.segments.len() << SEGMENT_BITS
-    }
-
-    fn at(&self, i: usize) -> &Slot {
-        &self.segments[i >> SEGMENT_BITS][i & (SEGMENT - 1)]
-    }
-
-    fn at_mut(&mut self, i: usize) -> &mut Slot {
-        &mut self.segments[i >> SEGMENT_BITS][i & (SEGMENT - 1)]
-    }
-
-    fn home(&self, t: Term) -> usize {
-        // Fibonacci hashing: the terms are hashes already, this only spreads salted ones.
-        (t.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+        self.table.remove_at(i);
     }
 
     pub(crate) fn get(&self, t: Term) -> u32 {
         if t == 0 {
             return self.zero.n;
         }
-        self.find(t).map_or(0, |i| self.at(i).n)
+        self.find(t).map_or(0, |i| self.table.at(i).n)
     }
 
     /// The index of `t`'s slot, if it is kept (not term 0, which is kept apart).
     fn find(&self, t: Term) -> Option<usize> {
-        let mask = self.slot_count() - 1;
-        let mut i = self.home(t);
-        loop {
-            match self.at(i).term {
-                x if x == t => return Some(i),
-                0 => return None,
-                _ => i = (i + 1) & mask,
-            }
-        }
+        self.table.seek(mixed(t), |s| s.term == t).ok()
     }
 
     /// Every kept term with its value, in no particular order.
     #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Term, u32)> + '_ {
         let zero = (self.zero.n > 0).then_some((0, self.zero.n));
-        self.segments
-            .iter()
-            .flat_map(|s| s.iter())
-            .filter(|s| s.term != 0)
-            .map(|s| (s.term, s.n))
-            .chain(zero)
+        self.table.entries().map(|s| (s.term, s.n)).chain(zero)
     }
 
     /// Makes room for `more` new terms at a load of at most one half.
     fn reserve(&mut self, more: usize) {
-        while (self.len + more) * 2 > self.slot_count() {
-            self.double();
+        while (self.table.len() + more) * 2 > self.table.slot_count() {
+            self.table.resize(true);
         }
     }
 
-    /// Doubles the table in place. Every entry is pending until it is moved to its new place: an
-    /// entry is carried from its home on to the first slot that is empty or pending, and a
-    /// pending entry found there is carried on in its turn. A placed entry never moves again and
-    /// is only ever placed after a run of placed entries from its home, so each is found again.
-    fn double(&mut self) {
-        let old = self.slot_count();
-        let size = old * 2;
-        while self.slot_count() < size {
-            self.segments.push(new_segment());
-        }
-        self.shift -= 1;
-        let mask = size - 1;
-        let mut pending = vec![0u64; old.div_ceil(64)];
-        for i in 0..old {
-            if self.at(i).term != 0 {
-                pending[i / 64] |= 1 << (i % 64);
-            }
-        }
-        let is_pending =
-            |pending: &[u64], j: usize| j < old && pending[j / 64] & (1 << (j % 64)) != 0;
-        for i in 0..old {
-            if !is_pending(&pending, i) {
-                continue;
-            }
-            pending[i / 64] &= !(1 << (i % 64));
-            let mut carried = std::mem::take(self.at_mut(i));
-            loop {
-                let mut j = self.home(carried.term);
-                while self.at(j).term != 0 && !is_pending(&pending, j) {
-                    j = (j + 1) & mask;
-                }
-                let slot = self.at_mut(j);
-                carried = std::mem::replace(slot, carried);
-                if carried.term == 0 {
-                    break;
-                }
-                pending[j / 64] &= !(1 << (j % 64));
-            }
-        }
-    }
-
-    /// The slot of `t`, taken (and counted in `len`) if new. Room must be reserved.
+    /// The slot of `t`, taken if new. Room must be reserved.
     fn slot_mut(&mut self, t: Term) -> &mut Slot {
         if t == 0 {
             return &mut self.zero;
         }
-        let mask = self.slot_count() - 1;
-        let mut i = self.home(t);
-        loop {
-            let term = self.at(i).term;
-            if term == t {
-                break;
+        let i = match self.table.seek(mixed(t), |s| s.term == t) {
+            Ok(i) => i,
+            Err(empty) => {
+                self.table.fill(
+                    empty,
+                    Slot {
+                        term: t,
+                        ..Slot::default()
+                    },
+                );
+                empty
             }
-            if term == 0 {
-                self.at_mut(i).term = t;
-                self.len += 1;
-                break;
-            }
-            i = (i + 1) & mask;
-        }
-        self.at_mut(i)
+        };
+        self.table.at_mut(i)
     }
 
     /// Applies `f` to the value of `t` (0 if new); returns the new value.
@@ -316,19 +232,7 @@ impl DocFreqs {
     }
 
     fn prefetch(&self, t: Term) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let slot: *const Slot = self.at(self.home(t));
-            // SAFETY: a prefetch is only a hint; it reads nothing the program sees and cannot
-            // fault, and the address is of a live slot.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                    slot.cast::<i8>(),
-                )
-            };
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = t;
+        self.table.prefetch(mixed(t));
     }
 
     /// Forgets which terms changed.
@@ -337,7 +241,7 @@ impl DocFreqs {
             if t == 0 {
                 self.zero.changed = false;
             } else if let Some(i) = self.find(t) {
-                self.at_mut(i).changed = false;
+                self.table.at_mut(i).changed = false;
             }
         }
     }
@@ -363,7 +267,7 @@ impl DocFreqs {
                 let slot = if t == 0 {
                     Some(&mut self.zero)
                 } else {
-                    self.find(t).map(|i| self.at_mut(i))
+                    self.find(t).map(|i| self.table.at_mut(i))
                 };
                 match slot {
                     Some(slot) => {
@@ -392,27 +296,8 @@ mod tests {
         mixed.wrapping_mul(inv)
     }
 
-    /// Every kept entry is reachable: the slots from its home to it are all taken.
-    fn assert_probe_runs_unbroken(df: &DocFreqs) {
-        let mask = df.slot_count() - 1;
-        let mut kept = 0;
-        for i in 0..df.slot_count() {
-            let t = df.at(i).term;
-            if t == 0 {
-                continue;
-            }
-            kept += 1;
-            let mut j = df.home(t);
-            while j != i {
-                assert_ne!(df.at(j).term, 0, "term {t} at {i} cut off from its home");
-                j = (j + 1) & mask;
-            }
-        }
-        assert_eq!(kept, df.len);
-    }
-
     #[test]
-    fn doubling_in_place_keeps_crowded_and_wrapped_runs_findable() {
+    fn counts_survive_doubling_and_pruning_with_crowded_and_wrapped_runs() {
         let mut df = DocFreqs::default();
         // Long runs that wrap from the last slot to the first, at every size the table takes,
         // and a run around the middle, besides spread terms.
@@ -424,24 +309,32 @@ mod tests {
         for (k, &t) in crowded.iter().enumerate() {
             df.bump(t);
             if k % 997 == 0 {
-                assert_probe_runs_unbroken(&df);
+                df.table.assert_probe_runs_unbroken();
             }
         }
-        assert!(df.slot_count() > SEGMENT, "grew past one segment");
-        assert_probe_runs_unbroken(&df);
+        assert!(
+            df.table.slot_count() > table::SEGMENT,
+            "grew past one segment"
+        );
+        df.table.assert_probe_runs_unbroken();
         assert!(crowded.iter().all(|&t| df.get(t) == 1));
         for &t in crowded.iter().step_by(3) {
             df.bump(t);
         }
         df.prune(|n, _| n == 1);
-        assert_probe_runs_unbroken(&df);
+        assert_eq!(
+            df.table.slot_count(),
+            table::SEGMENT,
+            "an eighth full: halved"
+        );
+        df.table.assert_probe_runs_unbroken();
         for (k, &t) in crowded.iter().enumerate() {
             assert_eq!(df.get(t), if k % 3 == 0 { 2 } else { 0 }, "term {t}");
         }
         for &t in &crowded {
             df.bump(t);
         }
-        assert_probe_runs_unbroken(&df);
+        df.table.assert_probe_runs_unbroken();
         for (k, &t) in crowded.iter().enumerate() {
             assert_eq!(df.get(t), if k % 3 == 0 { 3 } else { 1 }, "term {t}");
         }

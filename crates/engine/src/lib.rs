@@ -8,6 +8,7 @@
 //! - [`fingerprint`]: shingles and one-permutation MinHash signatures.
 //! - [`dedup`]: the online copy index (exact hash + LSH banding).
 //! - `buckets`: the copy index's LSH buckets, a table that follows the copy window's size.
+//! - `table`: the open-addressing table under `buckets` and `docfreqs`, resized in place.
 //! - [`archive`]: a compact hash-keyed map for what a stream keeps of every article.
 //! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
 //! - `docfreqs`: the clusterer's document frequencies, in a table whose look-ups are prefetched.
@@ -31,6 +32,7 @@ pub mod pipeline;
 mod slots;
 mod sparse;
 pub mod stopwords;
+mod table;
 pub mod text;
 
 pub use article::{Article, Span, Timestamp};
