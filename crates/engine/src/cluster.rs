@@ -1261,10 +1261,10 @@ impl Clusterer {
         } else {
             0.0
         };
-        let old_top = std::mem::replace(
-            &mut live.top,
-            candidates.into_iter().map(|(t, _)| t).collect(),
-        );
+        // Not `candidates.into_iter().map(..).collect()`: that reuses the candidates' allocation
+        // (every centroid term), which the story would then keep: 3 KiB of its 8.
+        let old_top =
+            std::mem::replace(&mut live.top, candidates.iter().map(|&(t, _)| t).collect());
         for &t in old_top.iter().filter(|t| !live.top.contains(t)) {
             if let Some(list) = self.index.get_mut(&t) {
                 if let Some(p) = list.iter().rposition(|&s| s == story) {
@@ -1381,6 +1381,9 @@ mod tests {
             let (sa, sb) = (a.live(s).unwrap(), b.live(s).unwrap());
             assert_eq!((sa.norm2, sa.names_norm2), (sb.norm2, sb.names_norm2));
             assert_eq!(sa.top, sb.top);
+            // Only the indexed terms are kept, not the room of every term they were chosen from.
+            let index_terms = a.config.index_terms;
+            assert!(sa.top.capacity() <= index_terms && sb.top.capacity() <= index_terms);
         }
     }
 
