@@ -11,8 +11,10 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Articles prepared together, then handed to the decider.
-const BATCH: usize = 1024;
+/// Articles prepared together, then handed to the decider. Four batches are in flight (being
+/// read, prepared, queued, decided), each article with its text, cleaned text and term counts:
+/// 1,024 a batch held 45 MiB more than 256 on 100k articles, at the same speed.
+const BATCH: usize = 256;
 
 pub fn run(
     paths: &[PathBuf],
