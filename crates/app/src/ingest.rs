@@ -472,7 +472,7 @@ impl Ingester {
             repeats,
         } = batch_in;
         let mut batch = Vec::with_capacity(prepared.len());
-        for (i, article, prepared, search_words) in prepared {
+        for (i, article, mut prepared, search_words) in prepared {
             if let Some(span) = self.engine.revival_span(&prepared) {
                 self.revive(span)?;
             }
@@ -480,6 +480,9 @@ impl Ingester {
             if o.story_evicted {
                 self.count_copy(o.story, &prepared)?;
             }
+            // Decided: the writer stores no term counts, and the batches on their way to it would
+            // hold them (some 10 KiB an article).
+            prepared.terms = Default::default();
             let new_story_id = o.story_created.then(|| StoryId::of(&article.id));
             if let Some(id) = new_story_id {
                 debug_assert_eq!(self.story_ids.len(), o.story as usize);
