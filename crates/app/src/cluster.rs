@@ -11,8 +11,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Articles prepared together, then handed to the decider. Four batches are in flight (being
-/// read, prepared, queued, decided), each article with its text, cleaned text and term counts:
+/// Articles prepared together, then handed to the decider. Up to four batches are in memory (one
+/// being read, one prepared or waiting to be sent, one queued, one decided), each article with
+/// its text, cleaned text and term counts:
 /// 1,024 a batch held 45 MiB more than 256 on 100k articles, at the same speed.
 const BATCH: usize = 256;
 

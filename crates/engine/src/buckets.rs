@@ -128,8 +128,8 @@ mod tests {
         // Crowded keys: runs that wrap from the last slot to the first, buckets of many
         // documents, keys sharing their home with others; and spread keys.
         let key = |i: u64| match i % 64 {
-            0 => u64::MAX - i % 64,
-            1 => (i % 8) << 40,
+            0 => u64::MAX - i / 64 % 64,
+            1 => (i / 64 % 8) << 40,
             2 => 1 << 63 | i,
             _ => crate::article::mix64(i),
         };

@@ -105,6 +105,7 @@ impl DocFreqs {
 
     /// Removes the entries for which `drop(value, generation last changed)` holds, reporting
     /// them changed (value 0). In place: a fresh table would double the memory for a moment.
+    /// The table then halves while it is less than an eighth full.
     pub(crate) fn prune(&mut self, drop: impl Fn(u32, u16) -> bool) {
         let dropped: Vec<Term> = self
             .table
