@@ -65,6 +65,11 @@ pub struct EngineArgs {
     /// Days after its newest article that a story goes cold (0: never).
     #[arg(long)]
     window_days: Option<f64>,
+    /// Days back that near copies are looked for: older documents leave memory and only their
+    /// exact hash stays, so exact copies are still found at any distance (0: keep every
+    /// document). Memory follows this window's content. [default: 30]
+    #[arg(long)]
+    copy_window_days: Option<f64>,
     /// Words per shingle.
     #[arg(long, default_value_t = 5)]
     shingle: usize,
@@ -100,6 +105,9 @@ impl EngineArgs {
         }
         if let Some(d) = self.window_days {
             c.cluster.window_secs = (d > 0.0).then_some((d * 86_400.0) as i64);
+        }
+        if let Some(d) = self.copy_window_days {
+            c.copy_window_secs = (d > 0.0).then_some((d * 86_400.0) as i64);
         }
         c.ignore_dates = self.ignore_dates;
         c

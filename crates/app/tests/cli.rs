@@ -711,3 +711,63 @@ fn an_exact_copy_counts_in_its_story_after_the_story_left_memory() {
         .unwrap_or_else(|| panic!("{stories}"));
     assert_eq!(quake_story["size"], 2, "{quake_story}");
 }
+
+#[test]
+fn near_copies_are_looked_for_inside_the_copy_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = |last: &str| {
+        format!(
+            "The regional council voted on Tuesday to close the old harbour bridge for repairs \
+             after inspectors found cracks in two of its supporting pillars, a spokesman said. \
+             Traffic will be diverted through the northern ring road for at least six months, \
+             and ferries will run every twenty minutes during the morning and evening {last}."
+        )
+    };
+    // The original on 1 March, 4,095 articles of other subjects on 11 March (the copy window is
+    // applied every 4,096 documents), then a reprint with one word changed, still on 11 March.
+    let mut lines = vec![dated_article(
+        "bridge",
+        "2024-03-01T08:00:00Z",
+        "Harbour bridge to close",
+        &text("rush hours"),
+    )];
+    for i in 0..4_095 {
+        lines.push(dated_article(
+            &format!("other{i}"),
+            "2024-03-11T08:00:00Z",
+            &format!("Item {i}"),
+            &format!("Note {i} about topic{i} and matter{i} with detail{i} for reader{i} today."),
+        ));
+    }
+    lines.push(dated_article(
+        "reprint",
+        "2024-03-11T09:00:00Z",
+        "Harbour bridge to close for repairs",
+        &text("peak hours"),
+    ));
+    let input = write_jsonl(dir.path(), "in.jsonl", &lines);
+    let copy_of_reprint = |extra: &[&str]| -> Value {
+        let db = dir
+            .path()
+            .join(format!("w{}.db", extra.len()))
+            .display()
+            .to_string();
+        let mut args = vec!["ingest", &input, "--db", &db, "--json"];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let last = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .find(|v| v["id"] == "reprint")
+            .expect("the reprint's line");
+        last["copy_of"].clone()
+    };
+    // Ten days apart: a near copy inside the default 30-day window, not inside a 5-day one.
+    assert_eq!(copy_of_reprint(&[]), "bridge");
+    assert_eq!(copy_of_reprint(&["--copy-window-days", "5"]), Value::Null);
+}
