@@ -63,12 +63,12 @@ pub struct EngineArgs {
     #[arg(long)]
     story_threshold: Option<f32>,
     /// Days after its newest article that a story goes cold (0: never).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_days)]
     window_days: Option<f64>,
     /// Days back that near copies are looked for: older documents leave memory and only their
     /// exact hash stays, so exact copies are still found at any distance (0: keep every
     /// document). Memory follows this window's content. [default: 30]
-    #[arg(long)]
+    #[arg(long, value_parser = parse_days)]
     copy_window_days: Option<f64>,
     /// Words per shingle.
     #[arg(long, default_value_t = 5)]
@@ -80,6 +80,15 @@ pub struct EngineArgs {
     /// their defaults (see `ClusterConfig` in crates/engine/src/cluster.rs). For tuning.
     #[arg(long, value_parser = parse_cluster_config)]
     cluster_config: Option<ClusterConfig>,
+}
+
+/// A number of days: finite and not negative (0 has its own meaning for each window).
+fn parse_days(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),
+        Ok(_) => Err("a number of days must be finite and at least 0".into()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn parse_cluster_config(json: &str) -> Result<ClusterConfig, String> {

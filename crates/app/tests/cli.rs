@@ -770,4 +770,10 @@ fn near_copies_are_looked_for_inside_the_copy_window() {
     // Ten days apart: a near copy inside the default 30-day window, not inside a 5-day one.
     assert_eq!(copy_of_reprint(&[]), "bridge");
     assert_eq!(copy_of_reprint(&["--copy-window-days", "5"]), Value::Null);
+    for bad in ["-3", "NaN", "inf"] {
+        let out = run(&["cluster", &input, &format!("--copy-window-days={bad}")]);
+        assert_eq!(out.status.code(), Some(2), "{bad} is refused");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--copy-window-days"), "{err}");
+    }
 }
