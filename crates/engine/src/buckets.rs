@@ -62,9 +62,7 @@ impl Buckets {
         // At most seven eighths full: the window's entries are the largest part of the index
         // (1.6M entries on the 1M corpus: 24 MiB at 2^21 slots, which three quarters would have
         // doubled), and the look-ups, mostly misses, scan 12-byte entries that are contiguous.
-        if (self.table.len() + 1) * 8 > self.table.slot_count() * 7 {
-            self.table.resize(true);
-        }
+        self.table.reserve(1, 7);
         self.table.insert(Entry {
             key: [key as u32, (key >> 32) as u32],
             doc,
@@ -93,11 +91,7 @@ impl Buckets {
             self.table.remove_at(i);
             // Halved, the table is at most three quarters full: it takes a change of an eighth
             // of its slots in the window to double it again.
-            if self.table.len() * 8 < self.table.slot_count() * 3
-                && self.table.slot_count() > crate::table::SEGMENT
-            {
-                self.table.resize(false);
-            }
+            self.table.shrink_below(3);
         }
     }
 

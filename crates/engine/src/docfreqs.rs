@@ -116,11 +116,7 @@ impl DocFreqs {
         for t in dropped {
             self.remove(t);
         }
-        while self.table.len() * 8 < self.table.slot_count()
-            && self.table.slot_count() > table::SEGMENT
-        {
-            self.table.resize(false);
-        }
+        self.table.shrink_below(1);
     }
 
     /// Forgets `t` (not term 0), reporting it changed.
@@ -153,9 +149,7 @@ impl DocFreqs {
 
     /// Makes room for `more` new terms at a load of at most one half.
     fn reserve(&mut self, more: usize) {
-        while (self.table.len() + more) * 2 > self.table.slot_count() {
-            self.table.resize(true);
-        }
+        self.table.reserve(more, 4);
     }
 
     /// The slot of `t`, taken if new. Room must be reserved.

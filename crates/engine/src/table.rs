@@ -53,6 +53,7 @@ impl<S: Slot> Table<S> {
     }
 
     /// How many entries are kept.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.len
     }
@@ -116,7 +117,7 @@ impl<S: Slot> Table<S> {
     }
 
     /// Puts an entry into the empty slot [`Table::seek`] gave for its hash. The caller keeps
-    /// the load below one ([`Table::resize`]).
+    /// the load below one ([`Table::reserve`]).
     #[inline]
     pub(crate) fn fill(&mut self, empty: usize, entry: S) {
         debug_assert!(self.at(empty).is_empty() && !entry.is_empty());
@@ -177,6 +178,22 @@ impl<S: Slot> Table<S> {
         let _ = hash;
     }
 
+    /// Doubles the table until `more` entries fit with at most `eighths` eighths of its slots taken.
+    pub(crate) fn reserve(&mut self, more: usize, eighths: usize) {
+        while (self.len + more) * 8 > self.slot_count() * eighths {
+            self.resize(true);
+        }
+    }
+
+    /// Halves the table while fewer than `eighths` eighths of its slots are taken (`eighths` at
+    /// most 4, so that the entries fit the half), down to one segment.
+    pub(crate) fn shrink_below(&mut self, eighths: usize) {
+        debug_assert!(eighths <= 4);
+        while self.len * 8 < self.slot_count() * eighths && self.slot_count() > SEGMENT {
+            self.resize(false);
+        }
+    }
+
     /// Doubles the table, or halves it, in place (`grow`: whether to double). Halving needs
     /// fewer entries than the half has slots.
     ///
@@ -184,7 +201,7 @@ impl<S: Slot> Table<S> {
     /// new home on to the first slot that is empty or pending, and a pending entry found there is
     /// carried on in its turn. A placed entry never moves again and is only ever placed after a
     /// run of placed entries from its home, so each is found again.
-    pub(crate) fn resize(&mut self, grow: bool) {
+    fn resize(&mut self, grow: bool) {
         let old = self.slot_count();
         let size = if grow { old * 2 } else { old / 2 };
         assert!(
