@@ -89,14 +89,14 @@
 //! A long stream's memory stays flat: when a generation starts, lines not seen for two
 //! generations are forgotten, and so are terms rarely counted and not since: a term counted `n`
 //! times is forgotten `2 + log2(n)` generations after it was last counted (two for a term counted
-//! once, three for two or three times, ..., fifteen below [`FEW_LIMIT`], never above). In an open
-//! vocabulary most new terms are names met a few times, and without this the table of document
-//! frequencies would grow with the stream (measured: 1.05 million entries at 1 million generated
-//! articles, where it doubled). A term forgotten and met again counts from 1: it is new again.
-//! Such a count is saved with its generation, so a restored clusterer forgets it when an
-//! uninterrupted one would; the index
-//! holds exactly each story's current strongest terms in story order, and the saved centroids
-//! carry their squared norms as summed: a restart decides as an uninterrupted run.
+//! once, three for two or three times, ..., fifteen below 16,384 (`FEW_LIMIT`), never above). In
+//! an open vocabulary most new terms are names met a few times, and without this the table of
+//! document frequencies would grow with the stream (measured: 1.05 million entries at 1 million
+//! generated articles, where it doubled). A term forgotten and met again counts from 1: it is new
+//! again. Such a count is saved with its generation, so a restored clusterer forgets it when an
+//! uninterrupted one would; the index holds exactly each story's current strongest terms in story
+//! order, and the saved centroids carry their squared norms as summed: a restart decides as an
+//! uninterrupted run.
 //!
 //! Names and numbers are also a channel of their own. Two events of one kind (two rehab
 //! check-ins, two earthquakes) share their whole vocabulary and reach a story of the other at
@@ -1129,8 +1129,8 @@ impl Clusterer {
     }
 
     /// The document frequencies changed since the last call, and the document count.
-    /// A count below [`FEW_LIMIT`] is saved with the generation it was last counted in (see
-    /// [`Clusterer::restore`]), so that a restored clusterer forgets it when this one would.
+    /// A count below 16,384 (`FEW_LIMIT`) is saved with the generation it was last counted in
+    /// (see [`Clusterer::restore`]), so that a restored clusterer forgets it when this one would.
     pub fn take_dirty_df(&mut self) -> (Vec<(Term, u32)>, u32) {
         let encode = |n: u32, touched| {
             if n & LINE_FLAG == 0 && n < FEW_LIMIT {
