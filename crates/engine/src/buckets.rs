@@ -8,6 +8,12 @@
 //! it follows the window's size through a burst of articles and back (BENCHMARKS.md §3, the 2M
 //! stream); a general hash map with a list for each crowded bucket kept the high-water mark of its
 //! resizes resident.
+//!
+//! An entry keeps the top 32 bits of its band key, which are also what place it (a table has far
+//! fewer than 2³² slots): 8 bytes with the document. Two keys that agree in those bits share a
+//! bucket. At 2²¹ slots, an entry at the same home agrees in the other 11 bits once in 2,048, so
+//! about one look-up in 3,000 meets a document of another key; the signature comparison after
+//! bucketing judges it like any other candidate.
 
 use crate::dedup::DocIdx;
 use crate::table::{Slot, Table};
@@ -15,31 +21,27 @@ use crate::table::{Slot, Table};
 /// Marks an empty slot: no document has this index.
 const EMPTY: DocIdx = DocIdx::MAX;
 
-/// 12 bytes: the key is two halves so that the entry needs no 8-byte alignment.
 #[derive(Clone, Copy)]
 struct Entry {
-    key: [u32; 2],
+    /// The top half of the band key.
+    key: u32,
     doc: DocIdx,
 }
 
-impl Entry {
-    fn key(&self) -> u64 {
-        u64::from(self.key[0]) | u64::from(self.key[1]) << 32
-    }
+/// The part of a band key that an entry keeps.
+fn stored(key: u64) -> u32 {
+    (key >> 32) as u32
 }
 
 impl Slot for Entry {
-    const EMPTY: Entry = Entry {
-        key: [0; 2],
-        doc: EMPTY,
-    };
+    const EMPTY: Entry = Entry { key: 0, doc: EMPTY };
 
     fn is_empty(&self) -> bool {
         self.doc == EMPTY
     }
 
     fn hash(&self) -> u64 {
-        self.key()
+        u64::from(self.key) << 32
     }
 }
 
@@ -60,11 +62,11 @@ impl Buckets {
     pub(crate) fn push(&mut self, key: u64, doc: DocIdx) {
         debug_assert_ne!(doc, EMPTY);
         // At most seven eighths full: the window's entries are the largest part of the index
-        // (1.6M entries on the 1M corpus: 24 MiB at 2^21 slots, which three quarters would have
-        // doubled), and the look-ups, mostly misses, scan 12-byte entries that are contiguous.
+        // (1.6M entries on the 1M corpus: 16 MiB at 2^21 slots, which three quarters would have
+        // doubled), and the look-ups, mostly misses, scan 8-byte entries that are contiguous.
         self.table.reserve(1, 7);
         self.table.insert(Entry {
-            key: [key as u32, (key >> 32) as u32],
+            key: stored(key),
             doc,
         });
     }
@@ -75,11 +77,13 @@ impl Buckets {
         self.table.prefetch(key);
     }
 
-    /// Calls `f` with each document of a bucket, in no particular order.
+    /// Calls `f` with each document of a bucket (and of any key that agrees with `key` in its top
+    /// 32 bits), in no particular order.
     pub(crate) fn for_each(&self, key: u64, mut f: impl FnMut(DocIdx)) {
+        let key32 = stored(key);
         for i in self.table.run(key) {
             let e = self.table.at(i);
-            if e.key() == key {
+            if e.key == key32 {
                 f(e.doc);
             }
         }
@@ -87,7 +91,8 @@ impl Buckets {
 
     /// Removes `doc` from the bucket of `key`, if it is there.
     pub(crate) fn remove(&mut self, key: u64, doc: DocIdx) {
-        if let Ok(i) = self.table.seek(key, |e| e.doc == doc && e.key() == key) {
+        let key32 = stored(key);
+        if let Ok(i) = self.table.seek(key, |e| e.doc == doc && e.key == key32) {
             self.table.remove_at(i);
             // Halved, the table is at most three quarters full: it takes a change of an eighth
             // of its slots in the window to double it again.
@@ -118,13 +123,15 @@ mod tests {
     #[test]
     fn buckets_hold_what_was_pushed_and_not_removed_through_a_burst() {
         let mut b = Buckets::default();
+        // Keyed by what a bucket tells apart: the top 32 bits.
         let mut model: BTreeMap<u64, BTreeSet<DocIdx>> = BTreeMap::new();
         // Crowded keys: runs that wrap from the last slot to the first, buckets of many
-        // documents, keys sharing their home with others; and spread keys.
+        // documents, keys sharing their home with others; and spread keys. Distinct keys differ
+        // in their top 32 bits, what an entry keeps.
         let key = |i: u64| match i % 64 {
-            0 => u64::MAX - i / 64 % 64,
+            0 => u64::MAX - ((i / 64 % 64) << 32),
             1 => (i / 64 % 8) << 40,
-            2 => 1 << 63 | i,
+            2 => 1 << 63 | i << 32,
             _ => crate::article::mix64(i),
         };
         // A sliding window of 3,000 documents, then of 200,000 (a burst: the table doubles
@@ -133,7 +140,7 @@ mod tests {
         for doc in 0..300_000u32 {
             let k = key(u64::from(doc));
             b.push(k, doc);
-            model.entry(k).or_default().insert(doc);
+            model.entry(k >> 32).or_default().insert(doc);
             grew |= b.table.slot_count() >= 4 * SEGMENT;
             let window = if (100_000..250_000).contains(&doc) {
                 200_000
@@ -144,7 +151,7 @@ mod tests {
                 if oldest >= 20_000 || oldest % 3 != 0 {
                     let k = key(u64::from(oldest));
                     b.remove(k, oldest);
-                    model.get_mut(&k).unwrap().remove(&oldest);
+                    model.get_mut(&(k >> 32)).unwrap().remove(&oldest);
                 }
                 oldest += 1;
             }
@@ -157,12 +164,15 @@ mod tests {
         assert_eq!(b.table.slot_count(), SEGMENT, "and it halved back after");
         for (&k, want) in &model {
             assert_eq!(
-                docs(&b, k),
+                docs(&b, k << 32 | 0xabc),
                 want.iter().copied().collect::<Vec<_>>(),
                 "key {k:x}"
             );
         }
-        assert!(docs(&b, 12345).is_empty());
+        assert!(docs(&b, 12345 << 32).is_empty());
+        // A key is told apart by its top 32 bits only.
+        assert_eq!(docs(&b, key(64) ^ 0xffff), docs(&b, key(64)));
+        assert!(!docs(&b, key(64)).is_empty());
         // Removing what is not there changes nothing.
         let len = b.len();
         b.remove(key(1), 1);
