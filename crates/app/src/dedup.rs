@@ -176,7 +176,7 @@ fn candidate_pairs(
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| !s.is_empty())
-                .map(|(d, s)| (banding.key(s, band), d as u32))
+                .map(|(d, s)| (banding.key(&s.0, band), d as u32))
                 .collect();
             keys.sort_unstable();
             let mut pairs = pairs_in_runs(&keys, true);

@@ -4,7 +4,8 @@
 //! **banding** the [`Signature`]: `b` bands of `r` rows each; two documents become candidates when
 //! all `r` values of at least one band agree, which happens with probability `1 - (1 - J^r)^b` for
 //! Jaccard similarity `J` (the S-curve of MMDS ch. 3). Candidates are then checked against the
-//! threshold with the full-signature estimate.
+//! threshold with the estimate from all the signature's bins, each cut to 16 bits in the window
+//! ([`Signature16`]).
 //!
 //! [`Banding::for_threshold`] chooses the S-curve for recall: the largest `r` (fewest false
 //! candidates) whose curve still gives a pair *at* the threshold a ≥ 99.5 % chance of being a
@@ -19,7 +20,7 @@ use crate::archive::HashArchive;
 use crate::article::{mix64, Timestamp};
 use crate::buckets::Buckets;
 use crate::cluster::StoryIdx;
-use crate::fingerprint::{Signature, SIG_LEN};
+use crate::fingerprint::{Signature, Signature16, SIG_LEN};
 use crate::slots::Slots;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -39,12 +40,13 @@ impl Banding {
         1.0 - (1.0 - j.powi(self.rows as i32)).powi(self.bands as i32)
     }
 
-    /// The bucket key of one band of a signature: equal keys, equal rows (but for hash collisions,
-    /// which the similarity check after bucketing absorbs).
-    pub fn key(self, sig: &Signature, band: usize) -> u64 {
+    /// The bucket key of one band of a signature's bins (of [`Signature`] or [`Signature16`]):
+    /// equal keys, equal rows (but for hash collisions, which the similarity check after
+    /// bucketing absorbs).
+    pub fn key<V: Copy + Into<u64>>(self, bins: &[V; SIG_LEN], band: usize) -> u64 {
         let mut h = band as u64;
-        for &v in &sig.0[band * self.rows..(band + 1) * self.rows] {
-            h = (h.rotate_left(29) ^ u64::from(v)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        for &v in &bins[band * self.rows..(band + 1) * self.rows] {
+            h = (h.rotate_left(29) ^ v.into()).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         }
         mix64(h)
     }
@@ -99,7 +101,7 @@ struct Doc {
     story: StoryIdx,
     exact_hash: u64,
     /// `None` for a text too short to have shingles.
-    signature: Option<Box<Signature>>,
+    signature: Option<Box<Signature16>>,
 }
 
 /// A document's best match.
@@ -162,8 +164,8 @@ impl CopyIndex {
         self.len() == 0
     }
 
-    /// A document's signature, while it is in the window.
-    pub fn signature(&self, doc: DocIdx) -> Option<&Signature> {
+    /// A document's signature, as the window keeps it, while it is in the window.
+    pub fn signature(&self, doc: DocIdx) -> Option<&Signature16> {
         self.docs.get(doc)?.signature.as_deref()
     }
 
@@ -214,14 +216,14 @@ impl CopyIndex {
         forgotten
     }
 
-    fn band_keys<'s>(&self, sig: &'s Signature) -> impl Iterator<Item = u64> + 's {
+    fn band_keys<'s>(&self, sig: &'s Signature16) -> impl Iterator<Item = u64> + 's {
         let banding = self.banding;
-        (0..banding.bands).map(move |band| banding.key(sig, band))
+        (0..banding.bands).map(move |band| banding.key(&sig.0, band))
     }
 
     /// A signature's band keys, with their buckets prefetched: a document's buckets are visited
     /// together, so their cache misses can overlap.
-    fn prefetched_band_keys(&self, sig: &Signature) -> Vec<u64> {
+    fn prefetched_band_keys(&self, sig: &Signature16) -> Vec<u64> {
         let keys: Vec<u64> = self.band_keys(sig).collect();
         keys.iter().for_each(|&k| self.buckets.prefetch(k));
         keys
@@ -229,16 +231,14 @@ impl CopyIndex {
 
     /// The best match for a signature among indexed documents, at or above the threshold: a
     /// document of the window, or the family of an archived exact copy.
-    fn best_match(&self, exact_hash: u64, sig: &Signature) -> Option<Match> {
+    fn best_match(&self, exact_hash: u64, sig: Option<&Signature16>) -> Option<Match> {
         if let Some(&doc) = self.exact.get(&exact_hash) {
             return Some(Match::Doc(doc, 1.0, true));
         }
         if let Some((original, story)) = self.archive.get(exact_hash) {
             return Some(Match::Archived(original, story));
         }
-        if sig.is_empty() {
-            return None;
-        }
+        let sig = sig?;
         let mut best: Option<(DocIdx, f32)> = None;
         for key in self.prefetched_band_keys(sig) {
             self.buckets.for_each(key, |doc| {
@@ -267,6 +267,7 @@ impl CopyIndex {
         original: DocIdx,
         story: StoryIdx,
     ) {
+        let sig = (!sig.is_empty()).then(|| Signature16::of(&sig));
         let idx = self.push(exact_hash, sig, published, original, story);
         if original != idx && self.docs.get(original).is_some() {
             self.families
@@ -280,15 +281,16 @@ impl CopyIndex {
     fn push(
         &mut self,
         exact_hash: u64,
-        sig: Signature,
+        sig: Option<Signature16>,
         published: Option<Timestamp>,
         original: DocIdx,
         story: StoryIdx,
     ) -> DocIdx {
         let idx = self.docs.next_index();
         self.exact.entry(exact_hash).or_insert(idx);
-        if !sig.is_empty() {
-            let keys: Vec<u64> = self.band_keys(&sig).collect();
+        let sig = sig.map(Box::new);
+        if let Some(sig) = &sig {
+            let keys: Vec<u64> = self.band_keys(sig).collect();
             for key in keys {
                 self.buckets.push(key, idx);
             }
@@ -301,14 +303,15 @@ impl CopyIndex {
             original,
             story,
             exact_hash,
-            signature: (!sig.is_empty()).then(|| Box::new(sig)),
+            signature: sig,
         })
     }
 
     /// Adds the next document (its index is `self.len()`), linking it to its family if it has one.
     /// Its story is recorded with [`CopyIndex::set_story`] once decided.
     pub fn add(&mut self, exact_hash: u64, sig: Signature, published: Option<Timestamp>) -> Added {
-        let found = self.best_match(exact_hash, &sig);
+        let sig = (!sig.is_empty()).then(|| Signature16::of(&sig));
+        let found = self.best_match(exact_hash, sig.as_ref());
         let idx = self.push(exact_hash, sig, published, self.len() as DocIdx, NO_STORY);
         let (matched, jaccard, exact) = match found {
             None => return Added::default(),
