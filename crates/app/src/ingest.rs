@@ -10,7 +10,6 @@ use anyhow::Context;
 use rayon::prelude::*;
 use rusqlite::OptionalExtension;
 use rustc_hash::FxHashMap;
-use samestory_engine::archive::HashArchive;
 use samestory_engine::clean::Cleaner;
 use samestory_engine::cluster::{RevivalSpan, StoryIdx};
 use samestory_engine::dedup::DocIdx;
@@ -84,11 +83,6 @@ const RECENT_BATCHES: usize = 3;
 
 /// The most ids kept for the documents the engine holds (those without a date never leave it).
 const MAX_RECENT_IDS: usize = 1 << 18;
-
-/// The hash under which an article id is archived.
-fn id_hash(id: &str) -> u64 {
-    samestory_engine::article::stable_hash(id.as_bytes())
-}
 
 fn write(store: &mut Store, job: &WriteJob) -> samestory_store::Result<()> {
     let rows: Vec<NewArticle<'_>> = job
@@ -167,8 +161,6 @@ pub struct Ingester {
     /// The documents before it are committed; how many each later batch decided.
     committed_base: DocIdx,
     recent_batches: VecDeque<usize>,
-    /// The hash of the id of every older (committed) document: a hit is confirmed in the store.
-    stored: HashArchive<DocIdx>,
     /// Story ids by story index.
     story_ids: Vec<StoryId>,
     writer: Option<Writer>,
@@ -196,14 +188,6 @@ impl Ingester {
         let engine = store.load_engine(config)?;
         let engine_docs = engine.doc_count() as DocIdx;
         let conn = store.connection();
-        let mut stored = HashArchive::default();
-        let mut st = conn.prepare("SELECT idx, id FROM articles")?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            stored.insert_new(id_hash(r.get_ref(1)?.as_str()?), r.get::<_, DocIdx>(0)?);
-        }
-        drop(rows);
-        drop(st);
         let story_ids = conn
             .prepare("SELECT id FROM stories ORDER BY idx")?
             .query_map([], |r| r.get::<_, String>(0))?
@@ -240,7 +224,6 @@ impl Ingester {
             recent_base: engine_docs,
             committed_base: engine_docs,
             recent_batches: VecDeque::new(),
-            stored,
             story_ids,
             writer: Some((tx, handle)),
             reader: Store::open_read_only(db)?,
@@ -344,11 +327,9 @@ impl Ingester {
             .query_row([doc], |r| r.get(0))?)
     }
 
-    /// The document of a committed article, by id.
+    /// The document of a committed article, by id: looked up in the store, which memory would
+    /// otherwise have to mirror with something for every article ever stored.
     fn stored_doc(&self, id: &str) -> anyhow::Result<Option<DocIdx>> {
-        if self.stored.get(id_hash(id)).is_none() {
-            return Ok(None);
-        }
         Ok(self
             .reader
             .connection()
@@ -357,9 +338,9 @@ impl Ingester {
             .optional()?)
     }
 
-    /// Moves the ids of the batches that are surely committed (all but the last
-    /// [`RECENT_BATCHES`] handed to the writer) from the claims to the archive of id hashes, and
-    /// lets those the engine no longer holds leave memory.
+    /// Drops from the claims the ids of the batches that are surely committed (all but the last
+    /// [`RECENT_BATCHES`] handed to the writer): the store answers for them from then on. Lets
+    /// the ids the engine no longer holds leave memory.
     fn forget_committed(&mut self, decided: usize) {
         self.recent_batches.push_back(decided);
         while self.recent_batches.len() > RECENT_BATCHES {
@@ -367,7 +348,6 @@ impl Ingester {
             for doc in self.committed_base..self.committed_base + n {
                 let id = &self.recent_ids[(doc - self.recent_base) as usize];
                 self.claims.remove(id);
-                self.stored.insert_new(id_hash(id), doc);
             }
             self.committed_base += n;
         }

@@ -1,6 +1,6 @@
 //! A compact map from hashes (uniformly spread `u64` keys) to small values, for what a stream
 //! keeps about every article however old: the exact-copy hashes of documents that left the copy
-//! window, the ids an ingest has stored.
+//! window.
 //!
 //! A sorted array of keys beside one of values: 8 bytes plus the value an entry, no load factor,
 //! no per-entry allocation. A look-up guesses the position from the key (the keys are uniform, so
