@@ -6,7 +6,7 @@
 //! no per-entry allocation. A look-up guesses the position from the key (the keys are uniform, so
 //! the guess is within a few hundred places), gallops to the range that holds it and searches
 //! that. New entries wait in a small hash map that is merged into the arrays once it holds an
-//! eighth as many, so the merges copy each entry a bounded number of times.
+//! eighth as many, so the merges move each entry a bounded number of times.
 
 use rustc_hash::FxHashMap;
 
@@ -97,31 +97,32 @@ impl<V: Copy> HashArchive<V> {
         keys[lo..hi].binary_search(&key).ok().map(|p| lo + p)
     }
 
+    /// Merges the pending entries into the arrays in place, from the back: the arrays grow by
+    /// doubling (the capacity not yet written costs no resident memory), so most merges allocate
+    /// nothing, where a merge into fresh arrays held the old and the new ones at once.
     fn merge(&mut self) {
         let mut new: Vec<(u64, V)> = self.pending.drain().collect();
+        if new.is_empty() {
+            return;
+        }
         new.sort_unstable_by_key(|&(k, _)| k);
-        let total = self.keys.len() + new.len();
-        let mut keys = Vec::with_capacity(total);
-        let mut values = Vec::with_capacity(total);
-        let mut new = new.into_iter().peekable();
-        for (&k, &v) in self.keys.iter().zip(&self.values) {
-            while let Some(&(nk, nv)) = new.peek() {
-                if nk > k {
-                    break;
-                }
-                keys.push(nk);
-                values.push(nv);
-                new.next();
+        let old = self.keys.len();
+        let filler = new[0];
+        self.keys.resize(old + new.len(), filler.0);
+        self.values.resize(old + new.len(), filler.1);
+        let (mut from, mut to) = (old, old + new.len());
+        while let Some(&(nk, nv)) = new.last() {
+            to -= 1;
+            if from > 0 && self.keys[from - 1] > nk {
+                from -= 1;
+                self.keys[to] = self.keys[from];
+                self.values[to] = self.values[from];
+            } else {
+                self.keys[to] = nk;
+                self.values[to] = nv;
+                new.pop();
             }
-            keys.push(k);
-            values.push(v);
         }
-        for (nk, nv) in new {
-            keys.push(nk);
-            values.push(nv);
-        }
-        self.keys = keys;
-        self.values = values;
     }
 }
 
