@@ -30,7 +30,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// unless `MIMALLOC_PURGE_DELAY` says otherwise. Each article's buffers are freed within
 /// milliseconds, thousands of them a second, so a second's worth of them stayed resident: peaks
 /// 236 -> 204 MiB for `cluster` on the 1M corpus (5 % more time), 477 -> 427 MiB for `ingest` and
-/// 160 -> 113 MiB for `dedup` on 100k (BENCHMARKS.md §3). Call before any thread starts
+/// 157-171 -> 111-117 MiB for `dedup` on 100k (BENCHMARKS.md §3). Call before any thread starts
 /// (`mi_option_set` is not thread-safe).
 fn purge_freed_memory_sooner() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
