@@ -185,11 +185,8 @@ impl Ingester {
                 config
             }
         };
-        let mut engine = store.load_engine(config)?;
+        let engine = store.load_engine(config)?;
         let engine_docs = engine.doc_count() as DocIdx;
-        // Every document restored is stored: the exact hashes of those that left the copy window
-        // are looked up there, not kept in memory.
-        engine.copies_mut().archive_in_store(engine_docs);
         let conn = store.connection();
         let story_ids = conn
             .prepare("SELECT id FROM stories ORDER BY idx")?
@@ -354,7 +351,6 @@ impl Ingester {
             }
             self.committed_base += n;
         }
-        self.engine.copies_mut().stored_before(self.committed_base);
         while self.recent_base < self.committed_base
             && (self.engine.story_of(self.recent_base).is_none()
                 || self.recent_ids.len() > MAX_RECENT_IDS)
@@ -460,12 +456,7 @@ impl Ingester {
             if let Some(span) = self.engine.revival_span(&prepared) {
                 self.revive(span)?;
             }
-            let stored = if self.engine.needs_stored_family(&prepared) {
-                self.reader.exact_family(prepared.exact_hash)?
-            } else {
-                None
-            };
-            let o = self.engine.add_with_stored(&prepared, stored);
+            let o = self.engine.add(&prepared);
             if o.story_evicted {
                 self.count_copy(o.story, &prepared)?;
             }

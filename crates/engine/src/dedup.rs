@@ -112,34 +112,19 @@ enum Match {
     Archived(DocIdx, StoryIdx),
 }
 
-/// Where the exact hashes of the documents that left the window are looked up, with their
-/// family's original and story.
-enum Archive {
-    /// In memory: 16 bytes a distinct text.
-    Memory(HashArchive<(DocIdx, StoryIdx)>),
-    /// In a store that holds every document before `uncommitted` (the caller looks there, see
-    /// [`CopyIndex::add_with_stored`]); the documents from `uncommitted` on that left are kept here
-    /// (with their own index) until the caller says they are stored.
-    Store {
-        uncommitted: DocIdx,
-        left: FxHashMap<u64, (DocIdx, StoryIdx, DocIdx)>,
-    },
-}
-
 /// The online copy index.
 ///
 /// Documents are kept while they are inside the copy window ([`CopyIndex::forget_before`]); then
-/// only their exact hash stays, with their family's original and story, in an archive: in memory
-/// (a [`HashArchive`], 16 bytes a distinct text) or in the caller's store
-/// ([`CopyIndex::archive_in_store`]). Exact copies are found at any distance, near copies inside
-/// the window. Undated documents never leave.
+/// only their exact hash stays, with their family's original and story, in a [`HashArchive`]
+/// (16 bytes a distinct text): exact copies are found at any distance, near copies inside the
+/// window. Undated documents never leave.
 pub struct CopyIndex {
     threshold: f32,
     banding: Banding,
     /// Exact hashes of documents inside the window.
     exact: FxHashMap<u64, DocIdx>,
     /// Exact hashes of documents that left: their family's original and story.
-    archive: Archive,
+    archive: HashArchive<(DocIdx, StoryIdx)>,
     buckets: Buckets,
     docs: Slots<Doc>,
     /// Members of every family with more than one document, keyed by original, while the
@@ -158,7 +143,7 @@ impl CopyIndex {
             threshold,
             banding: Banding::for_threshold(f64::from(threshold)),
             exact: FxHashMap::default(),
-            archive: Archive::Memory(HashArchive::default()),
+            archive: HashArchive::default(),
             buckets: Buckets::default(),
             docs: Slots::default(),
             families: FxHashMap::default(),
@@ -224,16 +209,7 @@ impl CopyIndex {
             if self.exact.get(&d.exact_hash) == Some(&doc) {
                 self.exact.remove(&d.exact_hash);
             }
-            match &mut self.archive {
-                Archive::Memory(a) => {
-                    a.insert_new(d.exact_hash, (d.original, d.story));
-                }
-                Archive::Store { uncommitted, left } if doc >= *uncommitted => {
-                    left.entry(d.exact_hash)
-                        .or_insert((d.original, d.story, doc));
-                }
-                Archive::Store { .. } => {}
-            }
+            self.archive.insert_new(d.exact_hash, (d.original, d.story));
             self.families.remove(&doc);
         }
         self.docs.compact();
@@ -253,53 +229,13 @@ impl CopyIndex {
         keys
     }
 
-    /// From now on, the exact hashes of documents that leave the window are looked up by the
-    /// caller in its store, which holds every document before `stored`
-    /// ([`CopyIndex::needs_stored_family`], [`CopyIndex::add_with_stored`]); the archive in
-    /// memory is dropped.
-    pub fn archive_in_store(&mut self, stored: DocIdx) {
-        self.archive = Archive::Store {
-            uncommitted: stored,
-            left: FxHashMap::default(),
-        };
-    }
-
-    /// Tells a store-archived index that every document before `stored` is in the store.
-    pub fn stored_before(&mut self, stored: DocIdx) {
-        if let Archive::Store { uncommitted, left } = &mut self.archive {
-            *uncommitted = stored;
-            left.retain(|_, &mut (_, _, doc)| doc >= stored);
-        }
-    }
-
-    /// Whether the family of an exact copy with this hash, if there is one, is only in the store:
-    /// then look it up there and pass it to [`CopyIndex::add_with_stored`].
-    pub fn needs_stored_family(&self, exact_hash: u64) -> bool {
-        match &self.archive {
-            Archive::Memory(_) => false,
-            Archive::Store { left, .. } => {
-                !self.exact.contains_key(&exact_hash) && !left.contains_key(&exact_hash)
-            }
-        }
-    }
-
     /// The best match for a signature among indexed documents, at or above the threshold: a
-    /// document of the window, or the family of an archived exact copy (`stored`: the one the
-    /// caller found in its store).
-    fn best_match(
-        &self,
-        exact_hash: u64,
-        sig: Option<&Signature16>,
-        stored: Option<(DocIdx, StoryIdx)>,
-    ) -> Option<Match> {
+    /// document of the window, or the family of an archived exact copy.
+    fn best_match(&self, exact_hash: u64, sig: Option<&Signature16>) -> Option<Match> {
         if let Some(&doc) = self.exact.get(&exact_hash) {
             return Some(Match::Doc(doc, 1.0, true));
         }
-        let archived = match &self.archive {
-            Archive::Memory(a) => a.get(exact_hash),
-            Archive::Store { left, .. } => left.get(&exact_hash).map(|&(o, s, _)| (o, s)),
-        };
-        if let Some((original, story)) = archived.or(stored) {
+        if let Some((original, story)) = self.archive.get(exact_hash) {
             return Some(Match::Archived(original, story));
         }
         let sig = sig?;
@@ -374,21 +310,8 @@ impl CopyIndex {
     /// Adds the next document (its index is `self.len()`), linking it to its family if it has one.
     /// Its story is recorded with [`CopyIndex::set_story`] once decided.
     pub fn add(&mut self, exact_hash: u64, sig: Signature, published: Option<Timestamp>) -> Added {
-        self.add_with_stored(exact_hash, sig, published, None)
-    }
-
-    /// [`CopyIndex::add`] for an index archived in a store: `stored` is the family (original and
-    /// story) of the first stored document with this exact hash, when
-    /// [`CopyIndex::needs_stored_family`] asked for it.
-    pub fn add_with_stored(
-        &mut self,
-        exact_hash: u64,
-        sig: Signature,
-        published: Option<Timestamp>,
-        stored: Option<(DocIdx, StoryIdx)>,
-    ) -> Added {
         let sig = (!sig.is_empty()).then(|| Signature16::of(&sig));
-        let found = self.best_match(exact_hash, sig.as_ref(), stored);
+        let found = self.best_match(exact_hash, sig.as_ref());
         let idx = self.push(exact_hash, sig, published, self.len() as DocIdx, NO_STORY);
         let (matched, jaccard, exact) = match found {
             None => return Added::default(),
@@ -529,36 +452,5 @@ mod tests {
         );
         assert_eq!(exact.family_story, Some(5), "its story is archived with it");
         assert_eq!(ix.original_of(2), Some(0));
-    }
-
-    #[test]
-    fn an_index_archived_in_a_store_asks_for_what_left_once_it_is_stored() {
-        let mut ix = CopyIndex::new(0.8);
-        ix.archive_in_store(0);
-        let base = long_text(4);
-        let hash_of = |text: &str| {
-            let w = word_hashes(text);
-            crate::article::stable_hash(&w.iter().flat_map(|h| h.to_le_bytes()).collect::<Vec<_>>())
-        };
-        add(&mut ix, &base, 100);
-        ix.set_story(0, 5);
-        assert!(!ix.needs_stored_family(hash_of(&base)), "in the window");
-        assert_eq!(ix.forget_before(200), 1);
-        // Left, but not stored yet: kept here.
-        assert!(!ix.needs_stored_family(hash_of(&base)));
-        let copy = add(&mut ix, &base, 300);
-        assert_eq!(copy.copy_of.map(|c| (c.original, c.exact)), Some((0, true)));
-        assert_eq!(copy.family_story, Some(5));
-        // Stored: the caller looks it up and passes it on.
-        ix.forget_before(400);
-        ix.stored_before(2);
-        assert!(ix.needs_stored_family(hash_of(&base)));
-        let w = word_hashes(&base);
-        let found = ix.add_with_stored(hash_of(&base), signature(&w, 5), Some(500), Some((0, 5)));
-        assert_eq!(found.copy_of.map(|c| c.original), Some(0));
-        assert_eq!(found.family_story, Some(5));
-        let other = long_text(5);
-        assert!(ix.needs_stored_family(hash_of(&other)));
-        assert!(add(&mut ix, &other, 600).copy_of.is_none());
     }
 }

@@ -137,10 +137,6 @@ impl Engine {
         &self.clusterer
     }
 
-    pub fn copies_mut(&mut self) -> &mut CopyIndex {
-        &mut self.copies
-    }
-
     pub fn clusterer_mut(&mut self) -> &mut Clusterer {
         &mut self.clusterer
     }
@@ -191,23 +187,10 @@ impl Engine {
     }
 
     pub fn add(&mut self, p: &Prepared) -> Outcome {
-        self.add_with_stored(p, None)
-    }
-
-    /// Whether the family of an exact copy of `p` would only be in the store, for an engine whose
-    /// copy index is archived there (see [`CopyIndex::archive_in_store`]): look it up and pass it
-    /// to [`Engine::add_with_stored`].
-    pub fn needs_stored_family(&self, p: &Prepared) -> bool {
-        self.copies.needs_stored_family(p.exact_hash)
-    }
-
-    /// [`Engine::add`], with the family (original, story) of the first stored article with the
-    /// same exact hash, when [`Engine::needs_stored_family`] asked for it.
-    pub fn add_with_stored(&mut self, p: &Prepared, stored: Option<(DocIdx, StoryIdx)>) -> Outcome {
         let at = self.story_time(p);
-        let added =
-            self.copies
-                .add_with_stored(p.exact_hash, p.signature.clone(), p.published, stored);
+        let added = self
+            .copies
+            .add(p.exact_hash, p.signature.clone(), p.published);
         let doc = (self.copies.len() - 1) as DocIdx;
         // A copy joins its family's story; so does a new original of an existing family (the
         // story its younger copies are in).

@@ -566,21 +566,6 @@ impl Store {
     }
 
     /// A story's saved state, if it has one.
-    /// The family original and story of the first stored article with this exact hash: what an
-    /// ingest's copy index would have archived when that article left the copy window.
-    pub fn exact_family(&self, exact_hash: u64) -> Result<Option<(DocIdx, u32)>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT original, story FROM articles INDEXED BY articles_exact_hash
-                 WHERE exact_hash = ?1 ORDER BY idx LIMIT 1",
-            )?
-            .query_row([exact_hash as i64], |r| {
-                Ok((r.get::<_, i64>(0)? as DocIdx, r.get::<_, i64>(1)? as u32))
-            })
-            .optional()?)
-    }
-
     pub fn story_state(&self, idx: u32) -> Result<Option<StoryState>> {
         let mut st = self
             .conn

@@ -5,7 +5,7 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// The version of the newest schema this build writes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 6;
 
 const MIGRATIONS: &[&str] = &[
     // 1: articles, removals, stories, document frequencies, full-text index.
@@ -86,9 +86,6 @@ const MIGRATIONS: &[&str] = &[
     // alone: through `stories_last`, each of tens of thousands of candidates cost a table look-up.
     "DROP INDEX stories_last;
      CREATE INDEX stories_last_first ON stories(last, first);",
-    // 7: an ingest looks up in the store the exact hashes of the documents that left its copy
-    // window, instead of keeping 16 bytes in memory for every distinct text it ever stored.
-    "CREATE INDEX articles_exact_hash ON articles(exact_hash);",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
