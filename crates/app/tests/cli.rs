@@ -777,3 +777,65 @@ fn near_copies_are_looked_for_inside_the_copy_window() {
         assert!(err.contains("--copy-window-days"), "{err}");
     }
 }
+
+#[test]
+fn exact_copies_of_articles_that_left_the_copy_window_are_still_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "The regional council voted on Tuesday to close the old harbour bridge for repairs \
+                after inspectors found cracks in two of its supporting pillars, a spokesman said. \
+                Traffic will be diverted through the northern ring road for at least six months.";
+    // The original on 1 March, then 4,095 articles of other subjects on 11 March: with a 5-day
+    // copy window the original has left memory by the end of the first file.
+    let mut first = vec![dated_article(
+        "bridge",
+        "2024-03-01T08:00:00Z",
+        "Harbour bridge to close",
+        text,
+    )];
+    for i in 0..4_095 {
+        first.push(dated_article(
+            &format!("other{i}"),
+            "2024-03-11T08:00:00Z",
+            &format!("Item {i}"),
+            &format!("Note {i} about topic{i} and matter{i} with detail{i} for reader{i} today."),
+        ));
+    }
+    let reprint = |id: &str| dated_article(id, "2024-03-11T09:00:00Z", "Bridge to close", text);
+    let mut one_run = first.clone();
+    one_run.push(reprint("reprint"));
+    let copy_of = |name: &str, lines: &[String], db: &str| -> Vec<(String, Value)> {
+        let input = write_jsonl(dir.path(), name, lines);
+        let db = dir.path().join(db).display().to_string();
+        let out = run(&[
+            "ingest",
+            &input,
+            "--db",
+            &db,
+            "--json",
+            "--copy-window-days",
+            "5",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["id"].as_str().is_some_and(|id| id.starts_with("reprint")))
+            .map(|v| (v["id"].as_str().unwrap().to_string(), v["copy_of"].clone()))
+            .collect()
+    };
+    // In one run.
+    assert_eq!(
+        copy_of("one.jsonl", &one_run, "one.db"),
+        vec![("reprint".to_string(), Value::from("bridge"))]
+    );
+    // After a restart, which restores the archive of exact hashes from the store.
+    assert!(copy_of("first.jsonl", &first, "two.db").is_empty());
+    assert_eq!(
+        copy_of("second.jsonl", &[reprint("reprint2")], "two.db"),
+        vec![("reprint2".to_string(), Value::from("bridge"))]
+    );
+}
