@@ -36,6 +36,7 @@ pub fn run(
     let decider = std::thread::Builder::new().name("decider".into()).spawn(
         move || -> anyhow::Result<(u64, u64, usize)> {
             let mut engine = Engine::new(config);
+            crate::spill::attach(&mut engine)?;
             let mut story_ids: Vec<StoryId> = Vec::new();
             let (mut articles, mut copies) = (0u64, 0u64);
             for (batch, prepared) in batches {

@@ -178,6 +178,7 @@ impl Ingester {
         let config = match store.config()? {
             Some(c) => Config {
                 ignore_dates: config.ignore_dates,
+                story_memory_bytes: config.story_memory_bytes,
                 ..c
             },
             None => {
@@ -185,7 +186,8 @@ impl Ingester {
                 config
             }
         };
-        let engine = store.load_engine(config)?;
+        let mut engine = store.load_engine(config)?;
+        crate::spill::attach(&mut engine)?;
         let engine_docs = engine.doc_count() as DocIdx;
         let conn = store.connection();
         let story_ids = conn

@@ -9,6 +9,7 @@ mod ingest;
 mod input;
 mod output;
 mod serve;
+mod spill;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -100,6 +101,10 @@ pub struct EngineArgs {
     /// Words per shingle.
     #[arg(long, default_value_t = 5)]
     shingle: usize,
+    /// MiB of warm stories' term vectors kept in memory, those joined most recently; the others
+    /// wait in a temporary file until an article needs them. Answers are the same at any size.
+    #[arg(long, default_value_t = 16)]
+    story_memory_mib: usize,
     /// Cluster on the text alone, as if no article had a date.
     #[arg(long)]
     ignore_dates: bool,
@@ -146,6 +151,7 @@ impl EngineArgs {
             c.copy_window_secs = (d > 0.0).then_some((d * 86_400.0) as i64);
         }
         c.ignore_dates = self.ignore_dates;
+        c.story_memory_bytes = self.story_memory_mib << 20;
         c
     }
 }

@@ -839,3 +839,39 @@ fn exact_copies_of_articles_that_left_the_copy_window_are_still_found() {
         vec![("reprint2".to_string(), Value::from("bridge"))]
     );
 }
+
+#[test]
+fn stories_spilled_beyond_the_memory_budget_give_the_same_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, synthetic_corpus(600)).unwrap();
+    let input = input.to_str().unwrap();
+    // With no memory for story vectors, every story but the last joined waits in the spill.
+    let cluster = |mib: &str| {
+        let out = run(&["cluster", input, "--story-memory-mib", mib]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let kept = cluster("64");
+    assert_eq!(kept.lines().count(), 601);
+    assert_eq!(cluster("0"), kept);
+    let stories = |mib: &str| {
+        let db = dir.path().join(format!("s{mib}.db"));
+        let db = db.to_str().unwrap();
+        let out = run(&["ingest", input, "--db", db, "--story-memory-mib", mib]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout_json(&run(&["stories", "--db", db, "--json", "--limit", "1000"]))
+    };
+    let kept = stories("64");
+    // 120 events of five articles each: a few of them split.
+    assert!((120..140).contains(&kept.as_array().unwrap().len()));
+    assert_eq!(stories("0"), kept);
+}

@@ -117,9 +117,11 @@ use crate::article::Timestamp;
 use crate::docfreqs::DocFreqs;
 use crate::slots::Slots;
 use crate::sparse::SparseSum;
+use crate::spill::Spill;
 use crate::text::{for_each_word, hash_word};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 
 /// How many of a term's postings (the newest) a candidate look-up reads.
 const POSTINGS_SCANNED: usize = 256;
@@ -461,6 +463,49 @@ struct LiveStory {
     top: Vec<Term>,
     /// The least centroid weight among `top` when it is full, else 0.
     top_floor: f32,
+    /// Where `centroid` and `names` wait while they are spilled (both empty then).
+    spilled: Option<Spilled>,
+    /// When the story last joined the resident queue (see [`Residency`]).
+    stamp: u32,
+}
+
+impl LiveStory {
+    /// Bytes of its centroid and names, in memory or spilled.
+    fn vector_bytes(&self) -> usize {
+        let entries = match &self.spilled {
+            Some(s) => (s.centroid_len + s.names_len) as usize,
+            None => self.centroid.len() + self.names.len(),
+        };
+        entries * SparseSum::ENTRY_BYTES
+    }
+
+    fn names_len(&self) -> usize {
+        self.spilled
+            .as_ref()
+            .map_or(self.names.len(), |s| s.names_len as usize)
+    }
+}
+
+/// A story's centroid and names written out to the [`Spill`].
+#[derive(Clone, Copy, Debug)]
+struct Spilled {
+    handle: u64,
+    centroid_len: u32,
+    names_len: u32,
+}
+
+/// Which stories keep their vectors in memory: at most `budget` bytes of them, the most recently
+/// joined (see the `spill` module).
+struct Residency {
+    spill: Box<dyn Spill>,
+    budget: usize,
+    resident_bytes: usize,
+    /// Stories by the stamp of their last join, oldest first; an entry whose stamp is no longer
+    /// its story's is stale and skipped.
+    queue: VecDeque<(StoryIdx, u32)>,
+    next_stamp: u32,
+    /// A spilled story read back for a look-up, and its bytes.
+    loaded: std::cell::RefCell<(SparseSum, SparseSum, Vec<u8>)>,
 }
 
 /// The stories a late article could join that may have left memory (see
@@ -544,6 +589,10 @@ pub struct Clusterer {
     /// The stories brought back since the last eviction (see [`Clusterer::revive`]).
     revived: Option<RevivalSpan>,
     dirty: FxHashSet<StoryIdx>,
+    /// `None`: every live story's vectors stay in memory.
+    residency: Option<Residency>,
+    /// Why spilling stopped, when a write to the spill failed (the stories stay in memory).
+    spill_error: Option<std::io::Error>,
 }
 
 impl Clusterer {
@@ -559,7 +608,174 @@ impl Clusterer {
             evicted_before: None,
             revived: None,
             dirty: FxHashSet::default(),
+            residency: None,
+            spill_error: None,
         }
+    }
+
+    /// Keeps at most `budget` bytes of live stories' centroids and names in memory, those of the
+    /// stories joined most recently, and writes the others to `spill` until a join needs them.
+    /// Decisions are the same with or without it (see the `spill` module).
+    pub fn set_spill(&mut self, spill: Box<dyn Spill>, budget: usize) {
+        let mut residency = Residency {
+            spill,
+            budget,
+            resident_bytes: 0,
+            queue: VecDeque::new(),
+            next_stamp: 0,
+            loaded: Default::default(),
+        };
+        let mut live: Vec<(Option<Timestamp>, StoryIdx)> = self
+            .stories
+            .indexes()
+            .into_iter()
+            .map(|s| (self.live(s).and_then(|l| l.last), s))
+            .collect();
+        live.sort_unstable();
+        for (_, s) in live {
+            let story = &mut *self.stories.get_mut(s).expect("live").live;
+            residency.resident_bytes += story.vector_bytes();
+            story.stamp = residency.next_stamp;
+            residency.queue.push_back((s, story.stamp));
+            residency.next_stamp += 1;
+        }
+        self.residency = Some(residency);
+        self.keep_budget();
+    }
+
+    /// The error that stopped spilling, once: stories then stay in memory.
+    pub fn take_spill_error(&mut self) -> Option<std::io::Error> {
+        self.spill_error.take()
+    }
+
+    /// How many bytes of story vectors are in memory and how many are spilled.
+    pub fn vector_bytes(&self) -> (usize, usize) {
+        let (mut resident, mut spilled) = (0, 0);
+        for s in self.stories.indexes() {
+            let story = self.live(s).expect("live");
+            if story.spilled.is_some() {
+                spilled += story.vector_bytes();
+            } else {
+                resident += story.vector_bytes();
+            }
+        }
+        (resident, spilled)
+    }
+
+    /// Calls `f` with a story's centroid and names, read back from the spill when they wait there.
+    fn with_vectors<R>(&self, story: &LiveStory, f: impl FnOnce(&SparseSum, &SparseSum) -> R) -> R {
+        let Some(s) = story.spilled else {
+            return f(&story.centroid, &story.names);
+        };
+        let r = self
+            .residency
+            .as_ref()
+            .expect("spilled stories have a spill");
+        let mut loaded = r.loaded.borrow_mut();
+        let (centroid, names, bytes) = &mut *loaded;
+        let centroid_bytes = s.centroid_len as usize * SparseSum::ENTRY_BYTES;
+        bytes.resize(
+            centroid_bytes + s.names_len as usize * SparseSum::ENTRY_BYTES,
+            0,
+        );
+        if let Err(e) = r.spill.read(s.handle, bytes) {
+            panic!("a spilled story could not be read back: {e}");
+        }
+        centroid.decode_from(&bytes[..centroid_bytes]);
+        names.decode_from(&bytes[centroid_bytes..]);
+        f(centroid, names)
+    }
+
+    /// Brings a story's vectors back into memory, and marks it the most recently joined.
+    fn make_resident(&mut self, story: StoryIdx) {
+        let Some(r) = self.residency.as_mut() else {
+            return;
+        };
+        let live = &mut *self.stories.get_mut(story).expect("live").live;
+        if let Some(s) = live.spilled.take() {
+            let centroid_bytes = s.centroid_len as usize * SparseSum::ENTRY_BYTES;
+            let mut bytes =
+                vec![0u8; centroid_bytes + s.names_len as usize * SparseSum::ENTRY_BYTES];
+            if let Err(e) = r.spill.read(s.handle, &mut bytes) {
+                panic!("a spilled story could not be read back: {e}");
+            }
+            r.spill.free(s.handle, bytes.len());
+            live.centroid.decode_from(&bytes[..centroid_bytes]);
+            live.names.decode_from(&bytes[centroid_bytes..]);
+            live.centroid.shrink_to_fit();
+            live.names.shrink_to_fit();
+            r.resident_bytes += bytes.len();
+        }
+        live.stamp = r.next_stamp;
+        r.next_stamp = r.next_stamp.wrapping_add(1);
+        r.queue.push_back((story, live.stamp));
+    }
+
+    /// Spills the least recently joined stories until the resident vectors fit the budget.
+    fn keep_budget(&mut self) {
+        let Some(r) = self.residency.as_mut() else {
+            return;
+        };
+        let mut bytes = Vec::new();
+        while r.resident_bytes > r.budget && r.queue.len() > 1 {
+            let (s, stamp) = r.queue.pop_front().expect("not empty");
+            let Some(slot) = self.stories.get_mut(s) else {
+                continue;
+            };
+            let live = &mut *slot.live;
+            if live.stamp != stamp || live.spilled.is_some() {
+                continue;
+            }
+            bytes.clear();
+            live.centroid.encode(&mut bytes);
+            live.names.encode(&mut bytes);
+            match r.spill.write(&bytes) {
+                Ok(handle) => {
+                    live.spilled = Some(Spilled {
+                        handle,
+                        centroid_len: live.centroid.len() as u32,
+                        names_len: live.names.len() as u32,
+                    });
+                    live.centroid = SparseSum::default();
+                    live.names = SparseSum::default();
+                    r.resident_bytes -= bytes.len();
+                }
+                Err(e) => {
+                    // What is spilled already stays readable; nothing more is spilled.
+                    self.spill_error = Some(e);
+                    r.budget = usize::MAX;
+                    r.queue.push_front((s, stamp));
+                    return;
+                }
+            }
+        }
+        // Stale entries pile up when the budget is rarely reached: drop them now and then.
+        if r.queue.len() > 2 * self.stories.live() + 1024 {
+            let stories = &self.stories;
+            r.queue.retain(|&(s, stamp)| {
+                stories
+                    .get(s)
+                    .is_some_and(|slot| slot.live.stamp == stamp && slot.live.spilled.is_none())
+            });
+        }
+    }
+
+    /// Accounts for a story that left memory.
+    fn forget_vectors(&mut self, story: &LiveStory) {
+        if let Some(r) = self.residency.as_mut() {
+            match story.spilled {
+                Some(s) => r.spill.free(s.handle, story.vector_bytes()),
+                None => r.resident_bytes -= story.vector_bytes(),
+            }
+        }
+    }
+
+    /// Accounts for a story that came into memory (new, revived or restored).
+    fn track_new(&mut self, story: StoryIdx) {
+        if let Some(r) = self.residency.as_mut() {
+            r.resident_bytes += self.stories.get(story).expect("live").live.vector_bytes();
+        }
+        self.make_resident(story);
     }
 
     pub fn config(&self) -> &ClusterConfig {
@@ -710,11 +926,11 @@ impl Clusterer {
     /// The similarity of an article to a story: the cosine to its centroid for a short article,
     /// the mean cosine to its members (the centroid is their sum) for a long one (see the module
     /// doc).
-    fn similarity(story: &LiveStory, v: &[(Term, f32)], long: bool) -> f32 {
+    fn similarity(story: &LiveStory, centroid: &SparseSum, v: &[(Term, f32)], long: bool) -> f32 {
         if story.norm2 <= 0.0 {
             return 0.0;
         }
-        let dot = story.centroid.dot(v);
+        let dot = centroid.dot(v);
         if long {
             dot / story.members.max(1) as f32
         } else {
@@ -777,17 +993,22 @@ impl Clusterer {
     }
 
     /// Whether an article's names and numbers (`names`, a unit vector) are compatible with a
-    /// story's (see the module doc).
-    fn names_agree(&self, story: &LiveStory, names: &[(Term, f32)]) -> bool {
+    /// story's (`story_names`, see the module doc).
+    fn names_agree(
+        &self,
+        story: &LiveStory,
+        story_names: &SparseSum,
+        names: &[(Term, f32)],
+    ) -> bool {
         let c = &self.config;
         if c.name_floor <= 0.0
             || names.len() < c.name_min.max(1)
-            || story.names.len() < c.name_min.max(1)
+            || story.names_len() < c.name_min.max(1)
             || story.names_norm2 <= 0.0
         {
             return true;
         }
-        let dot = story.names.dot(names);
+        let dot = story_names.dot(names);
         dot / story.names_norm2.sqrt() >= c.name_floor
     }
 
@@ -862,10 +1083,14 @@ impl Clusterer {
         let long = self.is_long(v);
         for (s, _) in candidates {
             let story = self.live(s).expect("filtered live");
-            if !self.names_agree(story, names) {
+            let scored = self.with_vectors(story, |centroid, story_names| {
+                self.names_agree(story, story_names, names).then(|| {
+                    self.recency(story, at, Self::similarity(story, centroid, v, long), long)
+                })
+            });
+            let Some(sim) = scored else {
                 continue;
-            }
-            let sim = self.recency(story, at, Self::similarity(story, v, long), long);
+            };
             let gap = at.zip(story.last).map(|(t, last)| t - last);
             match &mut best {
                 None => {
@@ -968,6 +1193,8 @@ impl Clusterer {
             last: None,
             top: Vec::new(),
             top_floor: 0.0,
+            spilled: None,
+            stamp: 0,
         })))
     }
 
@@ -978,11 +1205,13 @@ impl Clusterer {
         names: &[(Term, f32)],
         at: Option<Timestamp>,
     ) {
+        self.make_resident(story);
         let slot = self
             .stories
             .get_mut(story)
             .expect("joined stories are live");
         let live = &mut *slot.live;
+        let bytes_before = live.vector_bytes();
         if live.members == 0 {
             self.df.bump(STORIES_TERM);
         }
@@ -1010,6 +1239,9 @@ impl Clusterer {
         });
         live.members += 1;
         live.size += 1;
+        if let Some(r) = self.residency.as_mut() {
+            r.resident_bytes += live.vector_bytes() - bytes_before;
+        }
         slot.widen(at);
         let live = &*slot.live;
         // Only the article's terms grew, so the new strongest terms are among the old ones and
@@ -1026,6 +1258,7 @@ impl Clusterer {
         if let Some(t) = at {
             self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
         }
+        self.keep_budget();
     }
 
     /// Drops cold stories from memory and their index entries. Returns how many left.
@@ -1042,7 +1275,9 @@ impl Clusterer {
                 .live(s)
                 .is_some_and(|st| self.is_cold(st, Some(latest)));
             if cold && !self.dirty.contains(&s) {
-                self.stories.remove(s);
+                if let Some(slot) = self.stories.remove(s) {
+                    self.forget_vectors(&slot.live);
+                }
                 evicted += 1;
             }
         }
@@ -1107,7 +1342,9 @@ impl Clusterer {
         }
         self.stories
             .put_back(story, StorySlot::new(Self::live_from_state(state)));
+        self.track_new(story);
         self.reindex(story);
+        self.keep_budget();
         true
     }
 
@@ -1117,7 +1354,7 @@ impl Clusterer {
         dirty.sort_unstable();
         dirty
             .into_iter()
-            .filter_map(|s| self.live(s).map(|live| (s, Self::state_of(live))))
+            .filter_map(|s| self.live(s).map(|live| (s, self.state_of(live))))
             .collect()
     }
 
@@ -1142,12 +1379,16 @@ impl Clusterer {
         (self.df.take_changed_encoded(encode), self.docs)
     }
 
-    fn state_of(live: &LiveStory) -> StoryState {
-        let mut centroid: Vec<(Term, f32)> = live.centroid.iter().collect();
+    fn state_of(&self, live: &LiveStory) -> StoryState {
+        let mut centroid: Vec<(Term, f32)> = self.with_vectors(live, |centroid, names| {
+            centroid
+                .iter()
+                .chain(names.iter().map(|(t, w)| (name_key(t), w)))
+                .collect()
+        });
         centroid.push((MEMBERS_TERM, live.members as f32));
         centroid.push((NORM2_TERM, live.norm2));
         centroid.push((NAMES_NORM2_TERM, live.names_norm2));
-        centroid.extend(live.names.iter().map(|(t, w)| (name_key(t), w)));
         centroid.sort_unstable_by_key(|&(t, _)| t);
         StoryState {
             centroid,
@@ -1184,6 +1425,14 @@ impl Clusterer {
         });
         self.docs = docs;
         self.index.clear();
+        for s in self.stories.indexes() {
+            if let Some(slot) = self.stories.remove(s) {
+                self.forget_vectors(&slot.live);
+            }
+        }
+        if let Some(r) = self.residency.as_mut() {
+            r.queue.clear();
+        }
         self.stories = Slots::default();
         for state in stories {
             let live = state.map(Self::live_from_state);
@@ -1195,6 +1444,7 @@ impl Clusterer {
             match live {
                 Some(live) => {
                     let i = self.stories.push(StorySlot::new(live));
+                    self.track_new(i);
                     self.reindex(i);
                 }
                 None => {
@@ -1203,6 +1453,7 @@ impl Clusterer {
             }
         }
         self.stories.compact();
+        self.keep_budget();
     }
 
     /// A saved story as the clusterer keeps it live (not yet indexed).
@@ -1237,12 +1488,14 @@ impl Clusterer {
             last: st.last,
             top: Vec::new(),
             top_floor: 0.0,
+            spilled: None,
+            stamp: 0,
         })
     }
 
     fn reindex(&mut self, story: StoryIdx) {
         let live = self.live(story).expect("live");
-        let entries = live.centroid.iter().collect();
+        let entries = self.with_vectors(live, |centroid, _| centroid.iter().collect());
         self.set_top(story, entries);
     }
 
@@ -1385,6 +1638,50 @@ mod tests {
             let index_terms = a.config.index_terms;
             assert!(sa.top.capacity() <= index_terms && sb.top.capacity() <= index_terms);
         }
+    }
+
+    /// Saved states compared as text: `StoryState` holds floats, and equal bits print alike.
+    fn states(c: &mut Clusterer) -> String {
+        format!("{:?}", c.take_dirty())
+    }
+
+    #[test]
+    fn a_clusterer_that_spills_decides_and_saves_as_one_that_keeps_everything() {
+        let budget = 4 << 10;
+        let mut kept = Clusterer::new(ClusterConfig::default());
+        let mut spilling = Clusterer::new(ClusterConfig::default());
+        spilling.set_spill(Box::new(crate::spill::MemorySpill::default()), budget);
+        let mut joined = 0;
+        let mut most_spilled = 0;
+        for round in 0..5 {
+            for (event, version) in (0..24).flat_map(|e| [(e, 0), (e, 1), (e, 2)]) {
+                // Each event's articles share its words; each article adds words of its own.
+                let core: Vec<String> = (0..40)
+                    .map(|k| format!("r{round}e{event}w{}", (k + 5 * version) % 48))
+                    .collect();
+                let own = long_text(&format!("r{round}e{event}v{version}x"), 20);
+                let text = format!("{} {own}", core.join(" "));
+                let title = format!("E{event}name Met E{event}place");
+                let at = (event * 3 + version) * 1_200 + i64::from(round) * 4 * DAY;
+                let a = add(&mut kept, &title, &text, at);
+                let b = add(&mut spilling, &title, &text, at);
+                assert_eq!(a, b, "round {round}, event {event}");
+                joined += usize::from(!a.created);
+                most_spilled = most_spilled.max(spilling.vector_bytes().1);
+            }
+            assert_eq!(states(&mut kept), states(&mut spilling));
+            assert_eq!(kept.evict_cold(), spilling.evict_cold());
+            let (resident, spilled) = spilling.vector_bytes();
+            let (all, none) = kept.vector_bytes();
+            assert_eq!((resident + spilled, none), (all, 0));
+        }
+        assert!(joined > 24, "articles joined their event's story: {joined}");
+        assert!(
+            most_spilled > budget,
+            "stories waited in the spill: {most_spilled}"
+        );
+        let (resident, _) = spilling.vector_bytes();
+        assert!(resident <= budget + 2_000 * SparseSum::ENTRY_BYTES);
     }
 
     #[test]
@@ -1564,8 +1861,8 @@ mod tests {
         c.join(s, &vb, &[], None);
         let story = c.live(s).unwrap();
         // Two unrelated members: the article equals one of them.
-        let mean = Clusterer::similarity(story, &va, true);
-        let centroid = Clusterer::similarity(story, &va, false);
+        let mean = Clusterer::similarity(story, &story.centroid, &va, true);
+        let centroid = Clusterer::similarity(story, &story.centroid, &va, false);
         assert!((mean - 0.5).abs() < 0.01, "{mean}");
         assert!((centroid - 0.5f32.sqrt()).abs() < 0.01, "{centroid}");
         assert_eq!(c.best_story(&va, None), Some((s, mean)));

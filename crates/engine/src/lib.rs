@@ -13,6 +13,7 @@
 //! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
 //! - `docfreqs`: the clusterer's document frequencies, in a table whose look-ups are prefetched.
 //! - `sparse`: sorted sparse vectors, the story centroids.
+//! - [`spill`]: where warm stories' centroids wait when the clusterer's memory budget is spent.
 //! - `slots`: entries by dense index of which only the recent ones are kept (stories, documents).
 //! - [`pipeline`]: [`pipeline::prepare`] (pure, parallel) then [`pipeline::Engine::add`] (online, in order).
 //! - [`metrics`]: B-cubed, pairwise and ARI scores for evaluation.
@@ -31,6 +32,7 @@ pub mod metrics;
 pub mod pipeline;
 mod slots;
 mod sparse;
+pub mod spill;
 pub mod stopwords;
 mod table;
 pub mod text;

@@ -27,6 +27,15 @@ pub struct Config {
     /// copy (exact copies are found forever). Bounds memory on endless streams. `None`: forever.
     #[serde(default = "default_copy_window")]
     pub copy_window_secs: Option<i64>,
+    /// Bytes of warm stories' centroids kept in memory when the application gives the clusterer a
+    /// spill ([`crate::cluster::Clusterer::set_spill`]); the rest wait there. Not saved with a
+    /// database's configuration: it changes memory, not answers.
+    #[serde(skip, default = "default_story_memory")]
+    pub story_memory_bytes: usize,
+}
+
+fn default_story_memory() -> usize {
+    16 << 20
 }
 
 fn default_copy_window() -> Option<i64> {
@@ -41,6 +50,7 @@ impl Default for Config {
             cluster: ClusterConfig::default(),
             ignore_dates: false,
             copy_window_secs: default_copy_window(),
+            story_memory_bytes: default_story_memory(),
         }
     }
 }

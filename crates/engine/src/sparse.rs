@@ -27,6 +27,43 @@ impl SparseSum {
         self.terms.len()
     }
 
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.terms.shrink_to_fit();
+        self.weights.shrink_to_fit();
+    }
+
+    /// Bytes an entry takes in memory and in [`SparseSum::encode`].
+    pub(crate) const ENTRY_BYTES: usize = 12;
+
+    /// Appends the entries as bytes (terms, then weights, little-endian): the exact values.
+    pub(crate) fn encode(&self, out: &mut Vec<u8>) {
+        out.reserve(self.len() * Self::ENTRY_BYTES);
+        for t in &self.terms {
+            out.extend_from_slice(&t.to_le_bytes());
+        }
+        for w in &self.weights {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+    }
+
+    /// Replaces the entries with the `bytes` of [`SparseSum::encode`], reusing the room.
+    pub(crate) fn decode_from(&mut self, bytes: &[u8]) {
+        let n = bytes.len() / Self::ENTRY_BYTES;
+        let (terms, weights) = bytes.split_at(n * 8);
+        self.terms.clear();
+        self.weights.clear();
+        self.terms.extend(
+            terms
+                .chunks_exact(8)
+                .map(|b| Term::from_le_bytes(b.try_into().expect("8 bytes"))),
+        );
+        self.weights.extend(
+            weights
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes"))),
+        );
+    }
+
     pub(crate) fn get(&self, t: Term) -> Option<f32> {
         self.terms.binary_search(&t).ok().map(|i| self.weights[i])
     }
@@ -134,5 +171,22 @@ mod tests {
         let v: Vec<(Term, f32)> = (0..500u64).map(|t| (t * 17, 1.0)).collect();
         let expected = v.iter().filter(|(t, _)| t % 3 == 0).count() as f32;
         assert_eq!(long.dot(&v), expected);
+    }
+
+    #[test]
+    fn decodes_what_it_encodes_bit_for_bit() {
+        let s = SparseSum::from_entries(vec![(u64::MAX, -0.0), (7, 1.0e-30), (1 << 40, 0.1)]);
+        let mut bytes = Vec::new();
+        s.encode(&mut bytes);
+        assert_eq!(bytes.len(), 3 * SparseSum::ENTRY_BYTES);
+        let mut back = SparseSum::from_entries(vec![(1, 1.0); 1]);
+        back.decode_from(&bytes);
+        assert_eq!(back, s);
+        assert!(back
+            .iter()
+            .zip(s.iter())
+            .all(|(a, b)| a.1.to_bits() == b.1.to_bits()));
+        back.decode_from(&[]);
+        assert_eq!(back.len(), 0);
     }
 }
