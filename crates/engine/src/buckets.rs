@@ -3,9 +3,9 @@
 //! A multimap in one open-addressing [`Table`] (the keys are hashes already): a bucket's
 //! documents are the entries with its key, found in the key's probe run. Documents enter and
 //! leave the copy window continuously, so a leaving document's entries are removed at once: the
-//! table holds exactly the window's entries. It doubles when the window holds more than seven
-//! eighths of its slots and halves when it holds less than three eighths, in place both ways, so
-//! it follows the window's size through a burst of articles and back (BENCHMARKS.md §3, the 2M
+//! table holds exactly the window's entries. It grows by a quarter when the window holds more than
+//! seven eighths of its slots and shrinks by a fifth when it holds less than three eighths, in
+//! place both ways, so it follows the window's size through a burst of articles and back (BENCHMARKS.md §3, the 2M
 //! stream); a general hash map with a list for each crowded bucket kept the high-water mark of its
 //! resizes resident.
 //!
@@ -62,8 +62,8 @@ impl Buckets {
     pub(crate) fn push(&mut self, key: u64, doc: DocIdx) {
         debug_assert_ne!(doc, EMPTY);
         // At most seven eighths full: the window's entries are the largest part of the index
-        // (1.6M entries on the 1M corpus: 16 MiB at 2^21 slots, which three quarters would have
-        // doubled), and the look-ups, mostly misses, scan 8-byte entries that are contiguous.
+        // (1.2M-1.8M entries on the 1M corpus, 8 bytes a slot), and the look-ups, mostly misses,
+        // scan 8-byte entries that are contiguous.
         self.table.reserve(1, 7);
         self.table.insert(Entry {
             key: stored(key),
@@ -94,9 +94,9 @@ impl Buckets {
         let key32 = stored(key);
         if let Ok(i) = self.table.seek(key, |e| e.doc == doc && e.key == key32) {
             self.table.remove_at(i);
-            // Halved, the table is at most three quarters full: it takes a change of an eighth
-            // of its slots in the window to double it again.
-            self.table.shrink_below(3);
+            // Shrunk, the table is under half full: it takes a change of three eighths of its
+            // slots in the window to grow it again.
+            self.table.shrink_below(3, 7);
         }
     }
 
@@ -134,14 +134,14 @@ mod tests {
             2 => 1 << 63 | i << 32,
             _ => crate::article::mix64(i),
         };
-        // A sliding window of 3,000 documents, then of 200,000 (a burst: the table doubles
-        // twice), then of 3,000 again. Of the first 20,000 documents, one in three never leaves.
+        // A sliding window of 3,000 documents, then of up to 200,000 (a burst: the table grows
+        // from one segment to three), then of 3,000 again. Of the first 20,000 documents, one in three never leaves.
         let (mut oldest, mut grew) = (0u32, false);
         for doc in 0..300_000u32 {
             let k = key(u64::from(doc));
             b.push(k, doc);
             model.entry(k >> 32).or_default().insert(doc);
-            grew |= b.table.slot_count() >= 4 * SEGMENT;
+            grew |= b.table.slot_count() >= 3 * SEGMENT;
             let window = if (100_000..250_000).contains(&doc) {
                 200_000
             } else {
@@ -160,8 +160,8 @@ mod tests {
             }
         }
         b.table.assert_probe_runs_unbroken();
-        assert!(grew, "the burst doubled the table twice");
-        assert_eq!(b.table.slot_count(), SEGMENT, "and it halved back after");
+        assert!(grew, "the burst grew the table");
+        assert_eq!(b.table.slot_count(), SEGMENT, "and it shrank back after");
         for (&k, want) in &model {
             assert_eq!(
                 docs(&b, k << 32 | 0xabc),

@@ -10,8 +10,8 @@
 //! counts an article's terms with the look-ups a few places ahead prefetched, so the misses
 //! overlap instead of queueing one behind the other.
 //!
-//! The table is a [`Table`]: it doubles in place as the vocabulary grows, and halves when a
-//! pruning leaves it less than an eighth full.
+//! The table is a [`Table`]: it grows in place by quarters as the vocabulary grows, and shrinks
+//! when a pruning leaves it less than an eighth full.
 
 use crate::cluster::Term;
 use crate::table::{self, Table};
@@ -105,7 +105,7 @@ impl DocFreqs {
 
     /// Removes the entries for which `drop(value, generation last changed)` holds, reporting
     /// them changed (value 0). In place: a fresh table would double the memory for a moment.
-    /// The table then halves while it is less than an eighth full.
+    /// The table then shrinks while it is less than an eighth full.
     pub(crate) fn prune(&mut self, drop: impl Fn(u32, u16) -> bool) {
         let dropped: Vec<Term> = self
             .table
@@ -116,7 +116,7 @@ impl DocFreqs {
         for t in dropped {
             self.remove(t);
         }
-        self.table.shrink_below(1);
+        self.table.shrink_below(1, 4);
     }
 
     /// Forgets `t` (not term 0), reporting it changed.
@@ -320,7 +320,7 @@ mod tests {
         assert_eq!(
             df.table.slot_count(),
             table::SEGMENT,
-            "an eighth full: halved"
+            "an eighth full: shrunk"
         );
         df.table.assert_probe_runs_unbroken();
         for (k, &t) in crowded.iter().enumerate() {
