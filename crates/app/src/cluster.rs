@@ -53,6 +53,7 @@ pub fn run(
                     // No store here: drop the change lists the store would have taken.
                     engine.clusterer_mut().discard_changes();
                     engine.clusterer_mut().evict_cold();
+                    crate::spill::report_error(&mut engine);
                 }
                 articles += batch.len() as u64;
             }

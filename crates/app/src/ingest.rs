@@ -508,6 +508,7 @@ impl Ingester {
         let delta = EngineDelta::take(&mut self.engine);
         if self.engine.doc_count() % 4096 < batch.len() {
             self.evicted_unsynced |= self.engine.clusterer_mut().evict_cold() > 0;
+            crate::spill::report_error(&mut self.engine);
         }
         let decided = batch.len();
         let job = WriteJob {

@@ -16,6 +16,17 @@ pub fn attach(engine: &mut Engine) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Warns, once, when writing to the spill failed (a full disk): the clusterer then keeps every
+/// warm story in memory, and the answers stay the same.
+pub fn report_error(engine: &mut Engine) {
+    if let Some(e) = engine.clusterer_mut().take_spill_error() {
+        eprintln!(
+            "warning: the temporary file for stories beyond --story-memory-mib could not be \
+             written ({e}); warm stories stay in memory from now on"
+        );
+    }
+}
+
 /// A [`Spill`] in an unnamed temporary file (in `TMPDIR`), read and written at offsets.
 pub struct FileSpill {
     file: File,

@@ -1684,6 +1684,55 @@ mod tests {
         assert!(resident <= budget + 2_000 * SparseSum::ENTRY_BYTES);
     }
 
+    /// A spill whose disk is full after `room` writes.
+    struct FullAfter {
+        room: usize,
+        inner: crate::spill::MemorySpill,
+    }
+
+    impl Spill for FullAfter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<u64> {
+            if self.room == 0 {
+                return Err(std::io::Error::other("no space left"));
+            }
+            self.room -= 1;
+            self.inner.write(bytes)
+        }
+        fn read(&self, handle: u64, into: &mut [u8]) -> std::io::Result<()> {
+            self.inner.read(handle, into)
+        }
+        fn free(&mut self, handle: u64, len: usize) {
+            self.inner.free(handle, len)
+        }
+    }
+
+    #[test]
+    fn a_spill_that_fills_up_keeps_the_rest_in_memory_and_says_so_once() {
+        let mut kept = Clusterer::new(ClusterConfig::default());
+        let mut spilling = Clusterer::new(ClusterConfig::default());
+        let full = FullAfter {
+            room: 3,
+            inner: Default::default(),
+        };
+        spilling.set_spill(Box::new(full), 0);
+        for event in 0..12 {
+            let text = format!(
+                "{} {}",
+                long_text(&format!("e{event}w"), 40),
+                long_text("x", 5)
+            );
+            let a = add(&mut kept, "Title", &text, event * 600);
+            let b = add(&mut spilling, "Title", &text, event * 600);
+            assert_eq!(a, b, "event {event}");
+        }
+        let (resident, spilled) = spilling.vector_bytes();
+        assert!(spilled > 0 && resident > 0, "{resident} {spilled}");
+        assert_eq!(resident + spilled, kept.vector_bytes().0);
+        assert!(spilling.take_spill_error().is_some());
+        assert!(spilling.take_spill_error().is_none(), "reported once");
+        assert_eq!(states(&mut kept), states(&mut spilling));
+    }
+
     #[test]
     fn restored_state_continues_identically() {
         let docs = [
