@@ -1,5 +1,6 @@
-//! The clusterer's spill on disk: a temporary file, gone when the process ends, where warm
-//! stories' centroids wait beyond the memory budget (`--story-memory-mib`).
+//! The engine's spills on disk: temporary files, gone when the process ends, where warm stories'
+//! centroids wait beyond the memory budget (`--story-memory-mib`), and where the archive of exact
+//! hashes of articles that left the copy window is written out.
 
 use anyhow::Context;
 use samestory_engine::pipeline::Engine;
@@ -7,12 +8,22 @@ use samestory_engine::spill::{Spill, SpillPlaces};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 
-/// Gives the engine's clusterer a [`FileSpill`] and its configured memory budget.
+/// Exact hashes of articles that left the copy window kept in memory at least before the archive
+/// is written out (2 MiB of them; see `samestory_engine::archive`).
+const ARCHIVE_IN_MEMORY: usize = 1 << 17;
+
+/// Gives the engine's clusterer a [`FileSpill`] and its configured memory budget, and the copy
+/// index's archive of exact hashes another.
 pub fn attach(engine: &mut Engine) -> anyhow::Result<()> {
     let budget = engine.config().story_memory_bytes;
     let spill = FileSpill::new()
         .context("creating the temporary file for stories beyond --story-memory-mib")?;
     engine.clusterer_mut().set_spill(Box::new(spill), budget);
+    let spill =
+        FileSpill::new().context("creating the temporary file for the archive of exact hashes")?;
+    engine
+        .copies_mut()
+        .set_spill(Box::new(spill), ARCHIVE_IN_MEMORY);
     Ok(())
 }
 
@@ -23,6 +34,12 @@ pub fn report_error(engine: &mut Engine) {
         eprintln!(
             "warning: the temporary file for stories beyond --story-memory-mib could not be \
              written ({e}); warm stories stay in memory from now on"
+        );
+    }
+    if let Some(e) = engine.copies_mut().take_spill_error() {
+        eprintln!(
+            "warning: the temporary file for the archive of exact hashes could not be written \
+             ({e}); it stays in memory from now on"
         );
     }
 }
@@ -43,13 +60,12 @@ impl FileSpill {
 }
 
 impl Spill for FileSpill {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<u64> {
-        let at = self.places.take(bytes.len());
-        if let Err(e) = self.file.write_all_at(bytes, at) {
-            self.places.give_back(at, bytes.len());
-            return Err(e);
-        }
-        Ok(at)
+    fn reserve(&mut self, len: usize) -> u64 {
+        self.places.take(len)
+    }
+
+    fn write_at(&mut self, at: u64, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.write_all_at(bytes, at)
     }
 
     fn read(&self, handle: u64, into: &mut [u8]) -> std::io::Result<()> {

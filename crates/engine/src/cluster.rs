@@ -1691,12 +1691,15 @@ mod tests {
     }
 
     impl Spill for FullAfter {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<u64> {
+        fn reserve(&mut self, len: usize) -> u64 {
+            self.inner.reserve(len)
+        }
+        fn write_at(&mut self, at: u64, bytes: &[u8]) -> std::io::Result<()> {
             if self.room == 0 {
                 return Err(std::io::Error::other("no space left"));
             }
             self.room -= 1;
-            self.inner.write(bytes)
+            self.inner.write_at(at, bytes)
         }
         fn read(&self, handle: u64, into: &mut [u8]) -> std::io::Result<()> {
             self.inner.read(handle, into)

@@ -151,6 +151,22 @@ impl CopyIndex {
         }
     }
 
+    /// Writes the archive of exact hashes out to `spill` beyond `min_in_memory` entries (see
+    /// [`HashArchive::set_spill`]). Answers do not change.
+    pub fn set_spill(&mut self, spill: Box<dyn crate::spill::Spill>, min_in_memory: usize) {
+        self.archive.set_spill(spill, min_in_memory);
+    }
+
+    /// The error that stopped writing the archive out, once.
+    pub fn take_spill_error(&mut self) -> Option<std::io::Error> {
+        self.archive.take_spill_error()
+    }
+
+    /// Archived exact hashes in memory and written out.
+    pub fn archive_split(&self) -> (usize, usize) {
+        self.archive.split()
+    }
+
     pub fn banding(&self) -> Banding {
         self.banding
     }

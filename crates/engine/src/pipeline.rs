@@ -147,6 +147,10 @@ impl Engine {
         &self.clusterer
     }
 
+    pub fn copies_mut(&mut self) -> &mut CopyIndex {
+        &mut self.copies
+    }
+
     pub fn clusterer_mut(&mut self) -> &mut Clusterer {
         &mut self.clusterer
     }
@@ -413,6 +417,17 @@ mod tests {
             "exact copies of forgotten articles: {archived}"
         );
         assert!(all.iter().filter(|d| d.3.is_some_and(|c| !c.exact)).count() > 100);
+
+        // With the archive and the stories written out early, the same decisions.
+        let mut spilling = Engine::new(config);
+        let memory = || Box::new(crate::spill::MemorySpill::default());
+        spilling.copies_mut().set_spill(memory(), 500);
+        spilling.clusterer_mut().set_spill(memory(), 0);
+        assert_eq!(run(&mut spilling, &prepared, &mut empty()), all);
+        assert!(
+            spilling.copies().archive_split().1 > 1000,
+            "the archive was written out"
+        );
 
         let split = 5000;
         let mut stored = empty();

@@ -11,14 +11,30 @@
 //! The engine does no I/O: the application gives it a [`Spill`] (a temporary file); the
 //! [`MemorySpill`] here serves tests and callers without a disk.
 
-/// Storage for spilled byte strings: written once, read any number of times, freed once.
+/// Storage for spilled byte strings: written once, read any number of times, freed once. A
+/// handle is the string's offset in the spill area, so a read may start inside a string
+/// (`handle + offset`), and a long string can be written in pieces.
 pub trait Spill: Send {
-    /// Stores `bytes`; returns the handle to read or free them by.
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<u64>;
-    /// Reads the `into.len()` bytes stored under `handle` into `into`.
-    fn read(&self, handle: u64, into: &mut [u8]) -> std::io::Result<()>;
-    /// Gives back the room of the `len` bytes stored under `handle`.
+    /// A place for `len` bytes, to fill with [`Spill::write_at`].
+    fn reserve(&mut self, len: usize) -> u64;
+    /// Writes `bytes` at `at`, inside a place [`Spill::reserve`] gave.
+    fn write_at(&mut self, at: u64, bytes: &[u8]) -> std::io::Result<()>;
+    /// Reads `into.len()` bytes from `at` into `into`.
+    fn read(&self, at: u64, into: &mut [u8]) -> std::io::Result<()>;
+    /// Gives back the place of `len` bytes at `handle`.
     fn free(&mut self, handle: u64, len: usize);
+
+    /// Stores `bytes`; returns the handle to read or free them by.
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<u64> {
+        let at = self.reserve(bytes.len());
+        match self.write_at(at, bytes) {
+            Ok(()) => Ok(at),
+            Err(e) => {
+                self.free(at, bytes.len());
+                Err(e)
+            }
+        }
+    }
 }
 
 /// Places in a spill area for byte strings, in power-of-two size classes from 1 KiB, with the
@@ -73,14 +89,24 @@ pub struct MemorySpill {
 }
 
 impl Spill for MemorySpill {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<u64> {
-        let at = self.places.take(bytes.len());
+    fn reserve(&mut self, len: usize) -> u64 {
+        let at = self.places.take(len);
         let end = self.places.end() as usize;
         if self.area.len() < end {
             self.area.resize(end, 0);
         }
-        self.area[at as usize..at as usize + bytes.len()].copy_from_slice(bytes);
-        Ok(at)
+        at
+    }
+
+    fn write_at(&mut self, at: u64, bytes: &[u8]) -> std::io::Result<()> {
+        let at = at as usize;
+        self.area
+            .get_mut(at..at + bytes.len())
+            .ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, "beyond the spill area")
+            })?
+            .copy_from_slice(bytes);
+        Ok(())
     }
 
     fn read(&self, handle: u64, into: &mut [u8]) -> std::io::Result<()> {
