@@ -69,21 +69,20 @@ impl Bloom {
         }
     }
 
-    fn probes(&self, key: u64) -> impl Iterator<Item = usize> + '_ {
+    /// The bits of `key` in a filter of `64 - shift` bits.
+    fn probes(shift: u32, key: u64) -> impl Iterator<Item = usize> {
         let step = crate::article::mix64(key) | 1;
-        (0..7u64).map(move |i| (key.wrapping_add(i.wrapping_mul(step)) >> self.shift) as usize)
+        (0..7u64).map(move |i| (key.wrapping_add(i.wrapping_mul(step)) >> shift) as usize)
     }
 
     fn insert(&mut self, key: u64) {
-        let probes: Vec<usize> = self.probes(key).collect();
-        for b in probes {
+        for b in Self::probes(self.shift, key) {
             self.bits[b / 64] |= 1 << (b % 64);
         }
     }
 
     fn may_contain(&self, key: u64) -> bool {
-        self.probes(key)
-            .all(|b| self.bits[b / 64] & (1 << (b % 64)) != 0)
+        Self::probes(self.shift, key).all(|b| self.bits[b / 64] & (1 << (b % 64)) != 0)
     }
 }
 
@@ -94,6 +93,28 @@ struct Run {
     /// The first key of each block.
     fences: Vec<u64>,
     filter: Bloom,
+}
+
+impl Run {
+    /// The entries of block `b` (the last may be short).
+    fn block_len(&self, b: usize) -> usize {
+        BLOCK.min(self.len - b * BLOCK)
+    }
+}
+
+/// A block as written: its keys, then their values.
+struct Block(Vec<u8>);
+
+impl Block {
+    fn key(&self, i: usize) -> u64 {
+        u64::from_le_bytes(self.0[i * 8..i * 8 + 8].try_into().expect("8 bytes"))
+    }
+
+    /// The value of entry `i` of a block of `n`.
+    fn value<V: Fixed>(&self, n: usize, i: usize) -> V {
+        let at = n * 8 + i * V::BYTES;
+        V::get(&self.0[at..at + V::BYTES])
+    }
 }
 
 struct Spilled {
@@ -193,27 +214,29 @@ impl<V: Fixed> HashArchive<V> {
         if !run.filter.may_contain(key) {
             return None;
         }
-        let block = run.fences.partition_point(|&f| f <= key).checked_sub(1)?;
-        let entries = BLOCK.min(run.len - block * BLOCK);
-        let mut bytes = vec![0u8; entries * Self::ENTRY];
-        let at = run.at + (block * BLOCK * Self::ENTRY) as u64;
-        if let Err(e) = spilled.spill.read(at, &mut bytes) {
-            panic!("the archive of exact copies could not be read back: {e}");
-        }
-        let key_at = |i: usize| u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().expect("8"));
-        let (mut lo, mut hi) = (0, entries);
+        let b = run.fences.partition_point(|&f| f <= key).checked_sub(1)?;
+        let block = match Self::read_block(&*spilled.spill, run, b) {
+            Ok(block) => block,
+            Err(e) => panic!("the archive of exact copies could not be read back: {e}"),
+        };
+        let n = run.block_len(b);
+        let (mut lo, mut hi) = (0, n);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match key_at(mid).cmp(&key) {
+            match block.key(mid).cmp(&key) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    let v = entries * 8 + mid * V::BYTES;
-                    return Some(V::get(&bytes[v..v + V::BYTES]));
-                }
+                std::cmp::Ordering::Equal => return Some(block.value(n, mid)),
             }
         }
         None
+    }
+
+    /// Reads block `b` of `run`.
+    fn read_block(spill: &dyn Spill, run: &Run, b: usize) -> std::io::Result<Block> {
+        let mut bytes = vec![0u8; run.block_len(b) * Self::ENTRY];
+        spill.read(run.at + (b * BLOCK * Self::ENTRY) as u64, &mut bytes)?;
+        Ok(Block(bytes))
     }
 
     /// Writes the sorted arrays out, merged with the run written before, when they hold enough.
@@ -251,19 +274,12 @@ impl<V: Fixed> HashArchive<V> {
                 // The next entry: the smaller key of the old run's and the arrays'.
                 if old_block.is_empty() && old_next < old_len {
                     let run = old.as_ref().expect("entries left");
-                    let n = BLOCK.min(old_len - old_next);
-                    let mut bytes = vec![0u8; n * Self::ENTRY];
-                    spilled
-                        .spill
-                        .read(run.at + (old_next * Self::ENTRY) as u64, &mut bytes)?;
+                    let b = old_next / BLOCK;
+                    let n = run.block_len(b);
+                    let block = Self::read_block(&*spilled.spill, run, b)?;
                     old_block = (0..n)
                         .rev()
-                        .map(|i| {
-                            let k =
-                                u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().expect("8"));
-                            let v = n * 8 + i * V::BYTES;
-                            (k, V::get(&bytes[v..v + V::BYTES]))
-                        })
+                        .map(|i| (block.key(i), block.value(n, i)))
                         .collect();
                     old_next += n;
                 }
