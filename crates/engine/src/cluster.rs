@@ -472,11 +472,10 @@ struct LiveStory {
 impl LiveStory {
     /// Bytes of its centroid and names, in memory or spilled.
     fn vector_bytes(&self) -> usize {
-        let entries = match &self.spilled {
-            Some(s) => (s.centroid_len + s.names_len) as usize,
-            None => self.centroid.len() + self.names.len(),
-        };
-        entries * SparseSum::ENTRY_BYTES
+        match &self.spilled {
+            Some(s) => s.bytes(),
+            None => (self.centroid.len() + self.names.len()) * SparseSum::ENTRY_BYTES,
+        }
     }
 
     fn names_len(&self) -> usize {
@@ -494,6 +493,29 @@ struct Spilled {
     names_len: u32,
 }
 
+impl Spilled {
+    fn bytes(&self) -> usize {
+        (self.centroid_len + self.names_len) as usize * SparseSum::ENTRY_BYTES
+    }
+
+    /// Reads the centroid and names back into `centroid` and `names`, through `bytes`.
+    fn read(
+        &self,
+        spill: &dyn Spill,
+        bytes: &mut Vec<u8>,
+        centroid: &mut SparseSum,
+        names: &mut SparseSum,
+    ) {
+        bytes.resize(self.bytes(), 0);
+        if let Err(e) = spill.read(self.handle, bytes) {
+            panic!("a spilled story could not be read back: {e}");
+        }
+        let split = self.centroid_len as usize * SparseSum::ENTRY_BYTES;
+        centroid.decode_from(&bytes[..split]);
+        names.decode_from(&bytes[split..]);
+    }
+}
+
 /// Which stories keep their vectors in memory: at most `budget` bytes of them, the most recently
 /// joined (see the `spill` module).
 struct Residency {
@@ -506,6 +528,8 @@ struct Residency {
     next_stamp: u32,
     /// A spilled story read back for a look-up, and its bytes.
     loaded: std::cell::RefCell<(SparseSum, SparseSum, Vec<u8>)>,
+    /// Why spilling stopped, when a write failed (the rest stays in memory).
+    error: Option<std::io::Error>,
 }
 
 /// The stories a late article could join that may have left memory (see
@@ -591,8 +615,6 @@ pub struct Clusterer {
     dirty: FxHashSet<StoryIdx>,
     /// `None`: every live story's vectors stay in memory.
     residency: Option<Residency>,
-    /// Why spilling stopped, when a write to the spill failed (the stories stay in memory).
-    spill_error: Option<std::io::Error>,
 }
 
 impl Clusterer {
@@ -609,7 +631,6 @@ impl Clusterer {
             revived: None,
             dirty: FxHashSet::default(),
             residency: None,
-            spill_error: None,
         }
     }
 
@@ -617,13 +638,14 @@ impl Clusterer {
     /// stories joined most recently, and writes the others to `spill` until a join needs them.
     /// Decisions are the same with or without it (see the `spill` module).
     pub fn set_spill(&mut self, spill: Box<dyn Spill>, budget: usize) {
-        let mut residency = Residency {
+        let residency = Residency {
             spill,
             budget,
             resident_bytes: 0,
             queue: VecDeque::new(),
             next_stamp: 0,
             loaded: Default::default(),
+            error: None,
         };
         let mut live: Vec<(Option<Timestamp>, StoryIdx)> = self
             .stories
@@ -632,20 +654,16 @@ impl Clusterer {
             .map(|s| (self.live(s).and_then(|l| l.last), s))
             .collect();
         live.sort_unstable();
-        for (_, s) in live {
-            let story = &mut *self.stories.get_mut(s).expect("live").live;
-            residency.resident_bytes += story.vector_bytes();
-            story.stamp = residency.next_stamp;
-            residency.queue.push_back((s, story.stamp));
-            residency.next_stamp += 1;
-        }
         self.residency = Some(residency);
+        for (_, s) in live {
+            self.track_new(s);
+        }
         self.keep_budget();
     }
 
     /// The error that stopped spilling, once: stories then stay in memory.
     pub fn take_spill_error(&mut self) -> Option<std::io::Error> {
-        self.spill_error.take()
+        self.residency.as_mut().and_then(|r| r.error.take())
     }
 
     /// How many bytes of story vectors are in memory and how many are spilled.
@@ -673,16 +691,7 @@ impl Clusterer {
             .expect("spilled stories have a spill");
         let mut loaded = r.loaded.borrow_mut();
         let (centroid, names, bytes) = &mut *loaded;
-        let centroid_bytes = s.centroid_len as usize * SparseSum::ENTRY_BYTES;
-        bytes.resize(
-            centroid_bytes + s.names_len as usize * SparseSum::ENTRY_BYTES,
-            0,
-        );
-        if let Err(e) = r.spill.read(s.handle, bytes) {
-            panic!("a spilled story could not be read back: {e}");
-        }
-        centroid.decode_from(&bytes[..centroid_bytes]);
-        names.decode_from(&bytes[centroid_bytes..]);
+        s.read(&*r.spill, bytes, centroid, names);
         f(centroid, names)
     }
 
@@ -693,18 +702,12 @@ impl Clusterer {
         };
         let live = &mut *self.stories.get_mut(story).expect("live").live;
         if let Some(s) = live.spilled.take() {
-            let centroid_bytes = s.centroid_len as usize * SparseSum::ENTRY_BYTES;
-            let mut bytes =
-                vec![0u8; centroid_bytes + s.names_len as usize * SparseSum::ENTRY_BYTES];
-            if let Err(e) = r.spill.read(s.handle, &mut bytes) {
-                panic!("a spilled story could not be read back: {e}");
-            }
-            r.spill.free(s.handle, bytes.len());
-            live.centroid.decode_from(&bytes[..centroid_bytes]);
-            live.names.decode_from(&bytes[centroid_bytes..]);
+            let bytes = &mut r.loaded.get_mut().2;
+            s.read(&*r.spill, bytes, &mut live.centroid, &mut live.names);
+            r.spill.free(s.handle, s.bytes());
             live.centroid.shrink_to_fit();
             live.names.shrink_to_fit();
-            r.resident_bytes += bytes.len();
+            r.resident_bytes += s.bytes();
         }
         live.stamp = r.next_stamp;
         r.next_stamp = r.next_stamp.wrapping_add(1);
@@ -742,7 +745,7 @@ impl Clusterer {
                 }
                 Err(e) => {
                     // What is spilled already stays readable; nothing more is spilled.
-                    self.spill_error = Some(e);
+                    r.error = Some(e);
                     r.budget = usize::MAX;
                     r.queue.push_front((s, stamp));
                     return;
