@@ -39,13 +39,7 @@ impl Signature {
 
     /// The estimated Jaccard similarity: the fraction of equal bins.
     pub fn jaccard(&self, other: &Signature) -> f32 {
-        let equal = self
-            .0
-            .iter()
-            .zip(other.0.iter())
-            .filter(|(a, b)| a == b)
-            .count();
-        equal as f32 / SIG_LEN as f32
+        equal_fraction(&self.0, &other.0)
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -85,14 +79,15 @@ impl Signature16 {
 
     /// The estimated Jaccard similarity: the fraction of equal bins.
     pub fn jaccard(&self, other: &Signature16) -> f32 {
-        let equal = self
-            .0
-            .iter()
-            .zip(other.0.iter())
-            .filter(|(a, b)| a == b)
-            .count();
-        equal as f32 / SIG_LEN as f32
+        equal_fraction(&self.0, &other.0)
     }
+}
+
+/// The fraction of equal bins of two signatures.
+#[inline]
+fn equal_fraction<T: PartialEq>(a: &[T; SIG_LEN], b: &[T; SIG_LEN]) -> f32 {
+    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    equal as f32 / SIG_LEN as f32
 }
 
 /// Calls `f` with the hash of every `k`-word shingle of `words` (word hashes, in order). A text
