@@ -27,8 +27,8 @@ pub fn attach(engine: &mut Engine) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Warns, once, when writing to the spill failed (a full disk): the clusterer then keeps every
-/// warm story in memory, and the answers stay the same.
+/// Warns, once for each, when writing to a spill failed (a full disk): the clusterer then keeps
+/// every warm story in memory, or the copy index its archive, and the answers stay the same.
 pub fn report_error(engine: &mut Engine) {
     if let Some(e) = engine.clusterer_mut().take_spill_error() {
         eprintln!(
