@@ -3,6 +3,7 @@
 
 use crate::exit;
 use crate::input::{read_paths, ReadOptions, Record};
+use anyhow::Context;
 use rayon::prelude::*;
 use samestory_engine::clean::Cleaner;
 use samestory_engine::pipeline::{prepare, Config, Engine, Prepared, StoryId};
@@ -37,16 +38,22 @@ pub fn run(
         move || -> anyhow::Result<(u64, u64, usize)> {
             let mut engine = Engine::new(config);
             crate::spill::attach(&mut engine)?;
-            let mut story_ids: Vec<StoryId> = Vec::new();
+            let mut story_ids = crate::spill::StoryIds::new()
+                .context("creating the temporary file for story ids")?;
             let (mut articles, mut copies) = (0u64, 0u64);
             for (batch, prepared) in batches {
                 for (a, p) in batch.iter().zip(&prepared) {
                     let o = engine.add(p);
                     if o.story_created {
-                        story_ids.push(StoryId::of(&a.id));
+                        story_ids
+                            .push(StoryId::of(&a.id))
+                            .context("writing story ids to their temporary file")?;
                     }
                     copies += u64::from(o.copy_of.is_some());
-                    writeln!(out, "{}\t{}", a.id, story_ids[o.story as usize])?;
+                    let story = story_ids
+                        .get(o.story)
+                        .context("reading a story id back from its temporary file")?;
+                    writeln!(out, "{}\t{story}", a.id)?;
                 }
                 // Every 4096 articles, as ingest does: cold stories leave memory.
                 if engine.doc_count() % 4096 < batch.len() {

@@ -6,6 +6,7 @@
 //! skipped, so re-running an ingest stores nothing new, and an ingest killed mid-batch loses only
 //! uncommitted batches: the next run reloads the engine from the store and takes them again.
 
+use crate::spill::StoryIds;
 use anyhow::Context;
 use rayon::prelude::*;
 use rusqlite::OptionalExtension;
@@ -162,7 +163,7 @@ pub struct Ingester {
     committed_base: DocIdx,
     recent_batches: VecDeque<usize>,
     /// Story ids by story index.
-    story_ids: Vec<StoryId>,
+    story_ids: StoryIds,
     writer: Option<Writer>,
     /// A read-only connection, for what the engine no longer keeps in memory.
     reader: Store,
@@ -190,14 +191,16 @@ impl Ingester {
         crate::spill::attach(&mut engine)?;
         let engine_docs = engine.doc_count() as DocIdx;
         let conn = store.connection();
-        let story_ids = conn
+        let mut story_ids = StoryIds::new().context("creating the temporary file for story ids")?;
+        for id in conn
             .prepare("SELECT id FROM stories ORDER BY idx")?
             .query_map([], |r| r.get::<_, String>(0))?
-            .map(|id| {
-                let id = id?;
-                StoryId::parse(&id).with_context(|| format!("story id {id:?} in {}", db.display()))
-            })
-            .collect::<anyhow::Result<Vec<StoryId>>>()?;
+        {
+            let id = id?;
+            let parsed = StoryId::parse(&id)
+                .with_context(|| format!("story id {id:?} in {}", db.display()))?;
+            story_ids.push(parsed)?;
+        }
         // Two batches in flight at most: one being written, one waiting.
         let (tx, rx) = mpsc::sync_channel::<WriteJob>(1);
         let mut store = store;
@@ -298,7 +301,7 @@ impl Ingester {
     /// the document is not there yet).
     fn story_of(&mut self, doc: DocIdx) -> anyhow::Result<String> {
         if let Some(s) = self.engine.story_of(doc) {
-            return Ok(self.story_ids[s as usize].to_string());
+            return Ok(self.story_ids.get(s)?.to_string());
         }
         let query = |reader: &Store| {
             reader
@@ -468,7 +471,7 @@ impl Ingester {
             let new_story_id = o.story_created.then(|| StoryId::of(&article.id));
             if let Some(id) = new_story_id {
                 debug_assert_eq!(self.story_ids.len(), o.story as usize);
-                self.story_ids.push(id);
+                self.story_ids.push(id)?;
             }
             debug_assert_eq!(
                 self.recent_base as usize + self.recent_ids.len(),
@@ -482,7 +485,7 @@ impl Ingester {
             };
             outcomes[i] = Some(Outcome::Stored {
                 id: article.id.clone(),
-                story: self.story_ids[o.story as usize].to_string(),
+                story: self.story_ids.get(o.story)?.to_string(),
                 new_story: o.story_created,
                 copy_of,
                 jaccard: o.copy_of.map(|c| c.jaccard),

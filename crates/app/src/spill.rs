@@ -1,9 +1,11 @@
 //! The engine's spills on disk: temporary files, gone when the process ends, where warm stories'
-//! centroids wait beyond the memory budget (`--story-memory-mib`), and where the archive of exact
-//! hashes of articles that left the copy window is written out.
+//! centroids wait beyond the memory budget (`--story-memory-mib`), where the archive of exact
+//! hashes of articles that left the copy window is written out, and where `cluster` and `ingest`
+//! keep the ids of older stories ([`StoryIds`]).
 
 use anyhow::Context;
-use samestory_engine::pipeline::Engine;
+use samestory_engine::cluster::StoryIdx;
+use samestory_engine::pipeline::{Engine, StoryId};
 use samestory_engine::spill::{Spill, SpillPlaces};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -77,9 +79,90 @@ impl Spill for FileSpill {
     }
 }
 
+/// Story ids written out together, and kept in memory (between one and two such chunks).
+const STORY_ID_CHUNK: usize = 1 << 16;
+
+/// The id of every story, by story index, for naming the story of each article: the newest in
+/// memory, older ones written in chunks of [`STORY_ID_CHUNK`] to a temporary file. Held in memory,
+/// they took 8 bytes a story and grew with the stream (4 MiB at 1M articles); an article rarely
+/// joins a story that old (an exact copy of an article long gone), and then one read finds it.
+pub struct StoryIds {
+    file: File,
+    /// How many ids are in the file: those of stories `0..written`.
+    written: usize,
+    /// The ids of stories `written..`.
+    recent: Vec<StoryId>,
+}
+
+impl StoryIds {
+    pub fn new() -> std::io::Result<StoryIds> {
+        Ok(StoryIds {
+            file: tempfile::tempfile()?,
+            written: 0,
+            recent: Vec::with_capacity(2 * STORY_ID_CHUNK),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.written + self.recent.len()
+    }
+
+    /// Adds the id of story `self.len()`.
+    pub fn push(&mut self, id: StoryId) -> std::io::Result<()> {
+        if self.recent.len() == 2 * STORY_ID_CHUNK {
+            let bytes: Vec<u8> = self.recent[..STORY_ID_CHUNK]
+                .iter()
+                .flat_map(|id| id.to_bits().to_le_bytes())
+                .collect();
+            self.file.write_all_at(&bytes, self.written as u64 * 8)?;
+            self.recent.drain(..STORY_ID_CHUNK);
+            self.written += STORY_ID_CHUNK;
+        }
+        self.recent.push(id);
+        Ok(())
+    }
+
+    /// The id of story `story`, which must have been pushed.
+    pub fn get(&self, story: StoryIdx) -> std::io::Result<StoryId> {
+        let story = story as usize;
+        if let Some(p) = story.checked_sub(self.written) {
+            return Ok(self.recent[p]);
+        }
+        let mut bits = [0u8; 8];
+        self.file.read_exact_at(&mut bits, story as u64 * 8)?;
+        Ok(StoryId::from_bits(u64::from_le_bytes(bits)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn story_ids_read_back_from_memory_and_from_the_file() {
+        let mut ids = StoryIds::new().unwrap();
+        let id = |i: usize| StoryId::of(&format!("article-{i}"));
+        let n = 5 * STORY_ID_CHUNK + 17;
+        for i in 0..n {
+            ids.push(id(i)).unwrap();
+        }
+        assert_eq!(ids.len(), n);
+        assert!(
+            ids.written >= 3 * STORY_ID_CHUNK,
+            "the older ids were written out"
+        );
+        assert!(ids.recent.len() <= 2 * STORY_ID_CHUNK);
+        for i in [
+            0,
+            1,
+            STORY_ID_CHUNK - 1,
+            STORY_ID_CHUNK,
+            3 * STORY_ID_CHUNK + 5,
+            n - 1,
+        ] {
+            assert_eq!(ids.get(i as StoryIdx).unwrap(), id(i), "story {i}");
+        }
+    }
 
     #[test]
     fn reads_back_what_was_written_and_reuses_freed_places() {

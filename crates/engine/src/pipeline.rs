@@ -285,6 +285,16 @@ impl StoryId {
         StoryId(stable_hash(first_article_id.as_bytes()) >> 16)
     }
 
+    /// The number it is, to write out.
+    pub fn to_bits(self) -> u64 {
+        self.0
+    }
+
+    /// A story id from [`StoryId::to_bits`].
+    pub fn from_bits(bits: u64) -> StoryId {
+        StoryId(bits)
+    }
+
     /// The id [`StoryId`] displays as, read back.
     pub fn parse(id: &str) -> Option<StoryId> {
         let hex = id.strip_prefix('s').filter(|h| {
