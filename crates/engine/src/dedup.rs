@@ -20,6 +20,7 @@ use crate::archive::HashArchive;
 use crate::article::{mix64, Timestamp};
 use crate::buckets::Buckets;
 use crate::cluster::StoryIdx;
+use crate::exact::ExactHashes;
 use crate::fingerprint::{Signature, Signature16, SIG_LEN};
 use crate::slots::Slots;
 use rustc_hash::FxHashMap;
@@ -122,7 +123,7 @@ pub struct CopyIndex {
     threshold: f32,
     banding: Banding,
     /// Exact hashes of documents inside the window.
-    exact: FxHashMap<u64, DocIdx>,
+    exact: ExactHashes,
     /// Exact hashes of documents that left: their family's original and story.
     archive: HashArchive<(DocIdx, StoryIdx)>,
     buckets: Buckets,
@@ -142,7 +143,7 @@ impl CopyIndex {
         CopyIndex {
             threshold,
             banding: Banding::for_threshold(f64::from(threshold)),
-            exact: FxHashMap::default(),
+            exact: ExactHashes::default(),
             archive: HashArchive::default(),
             buckets: Buckets::default(),
             docs: Slots::default(),
@@ -222,9 +223,7 @@ impl CopyIndex {
                     self.buckets.remove(key, doc);
                 }
             }
-            if self.exact.get(&d.exact_hash) == Some(&doc) {
-                self.exact.remove(&d.exact_hash);
-            }
+            self.exact.remove(d.exact_hash, doc);
             self.archive.insert_new(d.exact_hash, (d.original, d.story));
             self.families.remove(&doc);
         }
@@ -248,7 +247,7 @@ impl CopyIndex {
     /// The best match for a signature among indexed documents, at or above the threshold: a
     /// document of the window, or the family of an archived exact copy.
     fn best_match(&self, exact_hash: u64, sig: Option<&Signature16>) -> Option<Match> {
-        if let Some(&doc) = self.exact.get(&exact_hash) {
+        if let Some(doc) = self.exact.get(exact_hash) {
             return Some(Match::Doc(doc, 1.0, true));
         }
         if let Some((original, story)) = self.archive.get(exact_hash) {
@@ -303,7 +302,7 @@ impl CopyIndex {
         story: StoryIdx,
     ) -> DocIdx {
         let idx = self.docs.next_index();
-        self.exact.entry(exact_hash).or_insert(idx);
+        self.exact.insert_first(exact_hash, idx);
         let sig = sig.map(Box::new);
         if let Some(sig) = &sig {
             let keys: Vec<u64> = self.band_keys(sig).collect();

@@ -8,7 +8,8 @@
 //! - [`fingerprint`]: shingles and one-permutation MinHash signatures.
 //! - [`dedup`]: the online copy index (exact hash + LSH banding).
 //! - `buckets`: the copy index's LSH buckets, a table that follows the copy window's size.
-//! - `table`: the open-addressing table under `buckets` and `docfreqs`, resized in place.
+//! - `exact`: the copy window's exact hashes, in a table of the same kind.
+//! - `table`: the open-addressing table under `buckets`, `exact` and `docfreqs`, resized in place.
 //! - [`archive`]: a compact hash-keyed map for what a stream keeps of every article.
 //! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
 //! - `docfreqs`: the clusterer's document frequencies, in a table whose look-ups are prefetched.
@@ -27,6 +28,7 @@ pub mod clean;
 pub mod cluster;
 pub mod dedup;
 mod docfreqs;
+mod exact;
 pub mod fingerprint;
 pub mod metrics;
 pub mod pipeline;

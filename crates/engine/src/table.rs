@@ -1,5 +1,5 @@
-//! The open-addressing table under the copy index's buckets and the clusterer's document
-//! frequencies: linear probing, slots stored in segments, resized **in place** both ways.
+//! The open-addressing table under the copy index's buckets and exact hashes and the clusterer's
+//! document frequencies: linear probing, slots stored in segments, resized **in place** both ways.
 //!
 //! The keys are hashes already, so a slot's home is the top half of its entry's hash scaled to
 //! the number of slots (a multiply and a shift: any whole number of segments will do, not just a
