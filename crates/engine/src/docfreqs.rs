@@ -116,7 +116,7 @@ impl DocFreqs {
         for t in dropped {
             self.remove(t);
         }
-        self.table.shrink_below(1, 4);
+        self.table.shrink_below(1, 6);
     }
 
     /// Forgets `t` (not term 0), reporting it changed.
@@ -147,9 +147,9 @@ impl DocFreqs {
         self.table.entries().map(|s| (s.term, s.n)).chain(zero)
     }
 
-    /// Makes room for `more` new terms at a load of at most one half.
+    /// Makes room for `more` new terms at a load of at most three quarters.
     fn reserve(&mut self, more: usize) {
-        self.table.reserve(more, 4);
+        self.table.reserve(more, 6);
     }
 
     /// The slot of `t`, taken if new. Room must be reserved.
