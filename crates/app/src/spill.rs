@@ -1,7 +1,8 @@
 //! The engine's spills on disk: temporary files, gone when the process ends, where warm stories'
 //! centroids wait beyond the memory budget (`--story-memory-mib`), where the archive of exact
-//! hashes of articles that left the copy window is written out, and where `cluster` and `ingest`
-//! keep the ids of older stories ([`StoryIds`]).
+//! hashes of articles that left the copy window and the signatures of the window's older articles
+//! are written out, and where `cluster` and `ingest` keep the ids of older stories
+//! ([`StoryIds`]).
 
 use anyhow::Context;
 use samestory_engine::cluster::StoryIdx;
@@ -14,8 +15,12 @@ use std::os::unix::fs::FileExt;
 /// is written out (2 MiB of them; see `samestory_engine::archive`).
 const ARCHIVE_IN_MEMORY: usize = 1 << 17;
 
+/// Documents of the copy window that keep their signature in memory: the newest 32,768 (8 MiB;
+/// see `samestory_engine::dedup`).
+const WINDOW_SIGNATURES_IN_MEMORY: usize = 1 << 13;
+
 /// Gives the engine's clusterer a [`FileSpill`] and its configured memory budget, and the copy
-/// index's archive of exact hashes another.
+/// index's archive of exact hashes and window signatures one each.
 pub fn attach(engine: &mut Engine) -> anyhow::Result<()> {
     let budget = engine.config().story_memory_bytes;
     let spill = FileSpill::new()
@@ -26,11 +31,17 @@ pub fn attach(engine: &mut Engine) -> anyhow::Result<()> {
     engine
         .copies_mut()
         .set_spill(Box::new(spill), ARCHIVE_IN_MEMORY);
+    let spill =
+        FileSpill::new().context("creating the temporary file for the copy window's signatures")?;
+    engine
+        .copies_mut()
+        .set_signature_spill(Box::new(spill), WINDOW_SIGNATURES_IN_MEMORY);
     Ok(())
 }
 
 /// Warns, once for each, when writing to a spill failed (a full disk): the clusterer then keeps
-/// every warm story in memory, or the copy index its archive, and the answers stay the same.
+/// every warm story in memory, or the copy index its archive or its window's signatures, and the
+/// answers stay the same.
 pub fn report_error(engine: &mut Engine) {
     if let Some(e) = engine.clusterer_mut().take_spill_error() {
         eprintln!(
@@ -42,6 +53,12 @@ pub fn report_error(engine: &mut Engine) {
         eprintln!(
             "warning: the temporary file for the archive of exact hashes could not be written \
              ({e}); it stays in memory from now on"
+        );
+    }
+    if let Some(e) = engine.copies_mut().take_signature_spill_error() {
+        eprintln!(
+            "warning: the temporary file for the copy window's signatures could not be written \
+             ({e}); they stay in memory from now on"
         );
     }
 }

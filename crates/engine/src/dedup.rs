@@ -15,6 +15,12 @@
 //!
 //! Every copy points to its family's **original**: the earliest published member, then the first
 //! seen.
+//!
+//! With a [`Spill`] ([`CopyIndex::set_signature_spill`]), only the newest documents of the window
+//! keep their signature in memory (256 bytes each, the window's largest part after its buckets);
+//! the older ones are written out and read back when a band brings them up as a candidate, or
+//! when they leave the window and their bucket entries go. The bytes are the same, so the answers
+//! are, and a burst of articles no longer enlarges memory by a signature each.
 
 use crate::archive::HashArchive;
 use crate::article::{mix64, Timestamp};
@@ -23,6 +29,7 @@ use crate::cluster::StoryIdx;
 use crate::exact::ExactHashes;
 use crate::fingerprint::{Signature, Signature16, SIG_LEN};
 use crate::slots::Slots;
+use crate::spill::Spill;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::cmp::Reverse;
@@ -102,7 +109,31 @@ struct Doc {
     story: StoryIdx,
     exact_hash: u64,
     /// `None` for a text too short to have shingles.
-    signature: Option<Box<Signature16>>,
+    signature: Option<Held>,
+}
+
+/// Where a window document's signature is.
+enum Held {
+    Memory(Box<Signature16>),
+    /// Written out, at this place of the spill.
+    Spilled(u64),
+}
+
+/// The bytes of a written-out signature.
+const SIGNATURE_BYTES: usize = 2 * SIG_LEN;
+
+/// Window signatures written out beyond a number kept in memory (see the module doc).
+struct SignatureSpill {
+    spill: Box<dyn Spill>,
+    /// The most documents that keep their signature in memory: the newest.
+    in_memory: usize,
+    /// Documents whose signature is in memory, and written out.
+    resident: usize,
+    spilled: usize,
+    /// Every document before it had its signature written out, or left.
+    next: DocIdx,
+    /// Why writing out stopped, when a write failed (the rest stays in memory).
+    error: Option<std::io::Error>,
 }
 
 /// A document's best match.
@@ -133,6 +164,7 @@ pub struct CopyIndex {
     families: FxHashMap<DocIdx, Vec<DocIdx>>,
     /// Dated documents, oldest first, for [`CopyIndex::forget_before`].
     by_time: BinaryHeap<Reverse<(Timestamp, DocIdx)>>,
+    signature_spill: Option<SignatureSpill>,
 }
 
 /// The story of a document whose story is not decided yet.
@@ -149,6 +181,7 @@ impl CopyIndex {
             docs: Slots::default(),
             families: FxHashMap::default(),
             by_time: BinaryHeap::new(),
+            signature_spill: None,
         }
     }
 
@@ -161,6 +194,84 @@ impl CopyIndex {
     /// The error that stopped writing the archive out, once.
     pub fn take_spill_error(&mut self) -> Option<std::io::Error> {
         self.archive.take_spill_error()
+    }
+
+    /// Keeps the signatures of the newest `in_memory` documents of the window in memory and
+    /// writes the older ones to `spill` (see the module doc). Answers do not change.
+    pub fn set_signature_spill(&mut self, spill: Box<dyn Spill>, in_memory: usize) {
+        let resident = self
+            .docs
+            .values()
+            .filter(|d| matches!(d.signature, Some(Held::Memory(_))))
+            .count();
+        self.signature_spill = Some(SignatureSpill {
+            spill,
+            in_memory,
+            resident,
+            spilled: 0,
+            next: 0,
+            error: None,
+        });
+        self.spill_signatures();
+    }
+
+    /// The error that stopped writing signatures out, once.
+    pub fn take_signature_spill_error(&mut self) -> Option<std::io::Error> {
+        self.signature_spill.as_mut().and_then(|s| s.error.take())
+    }
+
+    /// Window signatures in memory and written out.
+    pub fn signature_split(&self) -> (usize, usize) {
+        self.signature_spill
+            .as_ref()
+            .map_or((self.docs.live(), 0), |s| (s.resident, s.spilled))
+    }
+
+    /// Writes out the oldest signatures kept in memory while there are more than allowed.
+    fn spill_signatures(&mut self) {
+        let Some(s) = self.signature_spill.as_mut() else {
+            return;
+        };
+        let end = self.docs.next_index();
+        while s.resident > s.in_memory && s.next < end && s.error.is_none() {
+            let doc = s.next;
+            s.next += 1;
+            let Some(d) = self.docs.get_mut(doc) else {
+                continue;
+            };
+            let Some(Held::Memory(sig)) = &d.signature else {
+                continue;
+            };
+            match s.spill.write(&sig.to_le_bytes()) {
+                Ok(at) => {
+                    d.signature = Some(Held::Spilled(at));
+                    s.resident -= 1;
+                    s.spilled += 1;
+                }
+                Err(e) => s.error = Some(e),
+            }
+        }
+    }
+
+    /// Calls `f` with a held signature, read back into `loaded` if it was written out.
+    fn with_signature<R>(
+        &self,
+        held: &Held,
+        loaded: &mut Signature16,
+        f: impl FnOnce(&Signature16) -> R,
+    ) -> R {
+        match held {
+            Held::Memory(sig) => f(sig),
+            Held::Spilled(at) => {
+                let spill = &self.signature_spill.as_ref().expect("spilled").spill;
+                let mut bytes = [0u8; SIGNATURE_BYTES];
+                if let Err(e) = spill.read(*at, &mut bytes) {
+                    panic!("a window signature could not be read back: {e}");
+                }
+                *loaded = Signature16::from_le_bytes(&bytes);
+                f(loaded)
+            }
+        }
     }
 
     /// Archived exact hashes in memory and written out.
@@ -182,8 +293,10 @@ impl CopyIndex {
     }
 
     /// A document's signature, as the window keeps it, while it is in the window.
-    pub fn signature(&self, doc: DocIdx) -> Option<&Signature16> {
-        self.docs.get(doc)?.signature.as_deref()
+    pub fn signature(&self, doc: DocIdx) -> Option<Signature16> {
+        let held = self.docs.get(doc)?.signature.as_ref()?;
+        let mut loaded = Signature16([0; SIG_LEN]);
+        Some(self.with_signature(held, &mut loaded, Signature16::clone))
     }
 
     /// A document's original, while it is in the window.
@@ -218,9 +331,21 @@ impl CopyIndex {
                 continue;
             };
             forgotten += 1;
-            if let Some(sig) = &d.signature {
-                for key in self.prefetched_band_keys(sig) {
+            if let Some(held) = &d.signature {
+                let mut loaded = Signature16([0; SIG_LEN]);
+                let keys =
+                    self.with_signature(held, &mut loaded, |sig| self.prefetched_band_keys(sig));
+                for key in keys {
                     self.buckets.remove(key, doc);
+                }
+                if let Some(s) = self.signature_spill.as_mut() {
+                    match held {
+                        Held::Memory(_) => s.resident -= 1,
+                        Held::Spilled(at) => {
+                            s.spill.free(*at, SIGNATURE_BYTES);
+                            s.spilled -= 1;
+                        }
+                    }
                 }
             }
             self.exact.remove(d.exact_hash, doc);
@@ -255,15 +380,16 @@ impl CopyIndex {
         }
         let sig = sig?;
         let mut best: Option<(DocIdx, f32)> = None;
+        let mut loaded = Signature16([0; SIG_LEN]);
         for key in self.prefetched_band_keys(sig) {
             self.buckets.for_each(key, |doc| {
                 if best.is_some_and(|(d, _)| d == doc) {
                     return;
                 }
-                let Some(other) = self.signature(doc) else {
+                let Some(held) = self.docs.get(doc).and_then(|d| d.signature.as_ref()) else {
                     return;
                 };
-                let j = sig.jaccard(other);
+                let j = self.with_signature(held, &mut loaded, |other| sig.jaccard(other));
                 if j >= self.threshold && best.is_none_or(|(d, bj)| j > bj || j == bj && doc < d) {
                     best = Some((doc, j));
                 }
@@ -303,11 +429,13 @@ impl CopyIndex {
     ) -> DocIdx {
         let idx = self.docs.next_index();
         self.exact.insert_first(exact_hash, idx);
-        let sig = sig.map(Box::new);
         if let Some(sig) = &sig {
             let keys: Vec<u64> = self.band_keys(sig).collect();
             for key in keys {
                 self.buckets.push(key, idx);
+            }
+            if let Some(s) = self.signature_spill.as_mut() {
+                s.resident += 1;
             }
         }
         if let Some(t) = published {
@@ -318,8 +446,10 @@ impl CopyIndex {
             original,
             story,
             exact_hash,
-            signature: sig,
-        })
+            signature: sig.map(|s| Held::Memory(Box::new(s))),
+        });
+        self.spill_signatures();
+        idx
     }
 
     /// Adds the next document (its index is `self.len()`), linking it to its family if it has one.
@@ -467,5 +597,88 @@ mod tests {
         );
         assert_eq!(exact.family_story, Some(5), "its story is archived with it");
         assert_eq!(ix.original_of(2), Some(0));
+    }
+
+    /// A spill whose writes fail.
+    struct Full;
+
+    impl Spill for Full {
+        fn reserve(&mut self, _: usize) -> u64 {
+            0
+        }
+        fn write_at(&mut self, _: u64, _: &[u8]) -> std::io::Result<()> {
+            Err(std::io::Error::other("no space left"))
+        }
+        fn read(&self, _: u64, _: &mut [u8]) -> std::io::Result<()> {
+            unreachable!("nothing was written")
+        }
+        fn free(&mut self, _: u64, _: usize) {}
+    }
+
+    /// Adds a stream where every fifth document is a near copy of one 30 to 70 documents back
+    /// and every seventh an exact copy of one 40 back, forgetting what is 100 documents old.
+    fn copies_stream(ix: &mut CopyIndex) -> Vec<Added> {
+        let mut texts: Vec<String> = Vec::new();
+        let mut added = Vec::new();
+        for i in 0..600usize {
+            let text = if i % 5 == 0 && i >= 70 {
+                format!("{} with a line added {i}", texts[i - 30 - i % 41])
+            } else if i % 7 == 0 && i >= 40 {
+                texts[i - 40].clone()
+            } else {
+                long_text(i)
+            };
+            added.push(add(ix, &text, i as i64));
+            texts.push(text);
+            ix.forget_before(i as i64 - 100);
+        }
+        added
+    }
+
+    #[test]
+    fn window_signatures_written_out_give_the_same_answers() {
+        let mut kept = CopyIndex::new(0.8);
+        let answers = copies_stream(&mut kept);
+        let near = answers
+            .iter()
+            .filter(|a| a.copy_of.is_some_and(|c| !c.exact))
+            .count();
+        assert!(near > 50, "near copies found: {near}");
+
+        let mut spilling = CopyIndex::new(0.8);
+        spilling.set_signature_spill(Box::new(crate::spill::MemorySpill::default()), 8);
+        assert_eq!(copies_stream(&mut spilling), answers);
+        let (resident, spilled) = spilling.signature_split();
+        assert!(
+            resident <= 8 && spilled > 80,
+            "{resident} in memory, {spilled} out"
+        );
+        assert_eq!(resident + spilled, spilling.docs.live());
+        for doc in 520..600 {
+            let (a, b) = (spilling.signature(doc), kept.signature(doc));
+            assert!(a.is_some() && a == b, "document {doc}");
+        }
+        spilling.forget_before(10_000);
+        assert_eq!(
+            spilling.signature_split(),
+            (0, 0),
+            "leaving documents free their places"
+        );
+        assert!(spilling.take_signature_spill_error().is_none());
+    }
+
+    #[test]
+    fn window_signatures_stay_in_memory_when_the_spill_is_full() {
+        let mut kept = CopyIndex::new(0.8);
+        let answers = copies_stream(&mut kept);
+        let mut spilling = CopyIndex::new(0.8);
+        spilling.set_signature_spill(Box::new(Full), 8);
+        assert_eq!(copies_stream(&mut spilling), answers);
+        assert!(spilling.take_signature_spill_error().is_some());
+        assert!(
+            spilling.take_signature_spill_error().is_none(),
+            "reported once"
+        );
+        assert_eq!(spilling.signature_split(), (spilling.docs.live(), 0));
     }
 }

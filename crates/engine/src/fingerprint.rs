@@ -81,6 +81,22 @@ impl Signature16 {
     pub fn jaccard(&self, other: &Signature16) -> f32 {
         equal_fraction(&self.0, &other.0)
     }
+
+    /// Its bytes: each bin, little-endian.
+    pub fn to_le_bytes(&self) -> [u8; 2 * SIG_LEN] {
+        let mut bytes = [0u8; 2 * SIG_LEN];
+        for (b, v) in bytes.chunks_exact_mut(2).zip(&self.0) {
+            b.copy_from_slice(&v.to_le_bytes());
+        }
+        bytes
+    }
+
+    /// A signature from [`Signature16::to_le_bytes`].
+    pub fn from_le_bytes(bytes: &[u8; 2 * SIG_LEN]) -> Signature16 {
+        Signature16(std::array::from_fn(|i| {
+            u16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]])
+        }))
+    }
 }
 
 /// The fraction of equal bins of two signatures.

@@ -428,15 +428,22 @@ mod tests {
         );
         assert!(all.iter().filter(|d| d.3.is_some_and(|c| !c.exact)).count() > 100);
 
-        // With the archive and the stories written out early, the same decisions.
+        // With the archive, the window's signatures and the stories written out early, the same
+        // decisions.
         let mut spilling = Engine::new(config);
         let memory = || Box::new(crate::spill::MemorySpill::default());
         spilling.copies_mut().set_spill(memory(), 500);
+        spilling.copies_mut().set_signature_spill(memory(), 50);
         spilling.clusterer_mut().set_spill(memory(), 0);
         assert_eq!(run(&mut spilling, &prepared, &mut empty()), all);
         assert!(
             spilling.copies().archive_split().1 > 1000,
             "the archive was written out"
+        );
+        assert!(
+            spilling.copies().signature_split().1 > 1000,
+            "window signatures were written out: {:?}",
+            spilling.copies().signature_split()
         );
 
         let split = 5000;

@@ -38,6 +38,11 @@ impl<T> Slots<T> {
         self.base + self.dense.len() as u32
     }
 
+    /// The entries kept, in no particular order.
+    pub(crate) fn values(&self) -> impl Iterator<Item = &T> {
+        self.dense.iter().flatten().chain(self.stragglers.values())
+    }
+
     /// How many entries are kept.
     pub(crate) fn live(&self) -> usize {
         self.live + self.stragglers.len()

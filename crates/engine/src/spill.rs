@@ -37,7 +37,7 @@ pub trait Spill: Send {
     }
 }
 
-/// Places in a spill area for byte strings, in power-of-two size classes from 1 KiB, with the
+/// Places in a spill area for byte strings, in power-of-two size classes from 256 bytes, with the
 /// freed places of each class reused first: the area stays within about twice the most bytes
 /// ever spilled at once.
 #[derive(Debug, Default)]
@@ -46,7 +46,7 @@ pub struct SpillPlaces {
     free: Vec<Vec<u64>>,
 }
 
-const SMALLEST_CLASS: u32 = 10;
+const SMALLEST_CLASS: u32 = 8;
 
 impl SpillPlaces {
     fn class(len: usize) -> usize {
@@ -130,22 +130,22 @@ mod tests {
     #[test]
     fn places_of_a_class_are_reused_and_classes_do_not_overlap() {
         let mut p = SpillPlaces::default();
-        let a = p.take(100); // 1 KiB class
+        let a = p.take(100); // 256-byte class
         let b = p.take(1025); // 2 KiB class
         let c = p.take(1024);
-        assert_eq!((a, b, c), (0, 1024, 3072));
-        assert_eq!(p.end(), 4096);
+        assert_eq!((a, b, c), (0, 256, 2304));
+        assert_eq!(p.end(), 3328);
         p.give_back(b, 1500);
         assert_eq!(
             p.take(2000),
             b,
             "a freed 2 KiB place serves the next 2 KiB string"
         );
-        assert_eq!(p.take(2000), 4096, "and only once");
+        assert_eq!(p.take(2000), 3328, "and only once");
         p.give_back(a, 100);
         assert_eq!(
             p.take(5000),
-            6144,
+            5376,
             "a bigger string does not take a small place"
         );
         assert_eq!(p.take(1), a);
