@@ -292,14 +292,15 @@ mod tests {
     }
 
     #[test]
-    fn counts_survive_doubling_and_pruning_with_crowded_and_wrapped_runs() {
+    fn counts_survive_growth_and_pruning_with_crowded_and_wrapped_runs() {
         let mut df = DocFreqs::default();
         // Long runs that wrap from the last slot to the first, at every size the table takes,
         // and a run around the middle, besides spread terms.
         let crowded: Vec<Term> = (0..300u64)
             .flat_map(|i| [u64::MAX - i, 1 << 63 | i, (i + 1) << 20])
             .map(term_mixing_to)
-            .chain((1..40_000u64).map(|i| i.wrapping_mul(0x2545_F491_4F6C_DD1D)))
+            // More than three quarters of a segment: the table grows.
+            .chain((1..60_000u64).map(|i| i.wrapping_mul(0x2545_F491_4F6C_DD1D)))
             .collect();
         for (k, &t) in crowded.iter().enumerate() {
             df.bump(t);
@@ -313,7 +314,8 @@ mod tests {
         );
         df.table.assert_probe_runs_unbroken();
         assert!(crowded.iter().all(|&t| df.get(t) == 1));
-        for &t in crowded.iter().step_by(3) {
+        // A quarter counted again, fewer than an eighth of the grown table's slots.
+        for &t in crowded.iter().step_by(4) {
             df.bump(t);
         }
         df.prune(|n, _| n == 1);
@@ -324,14 +326,14 @@ mod tests {
         );
         df.table.assert_probe_runs_unbroken();
         for (k, &t) in crowded.iter().enumerate() {
-            assert_eq!(df.get(t), if k % 3 == 0 { 2 } else { 0 }, "term {t}");
+            assert_eq!(df.get(t), if k % 4 == 0 { 2 } else { 0 }, "term {t}");
         }
         for &t in &crowded {
             df.bump(t);
         }
         df.table.assert_probe_runs_unbroken();
         for (k, &t) in crowded.iter().enumerate() {
-            assert_eq!(df.get(t), if k % 3 == 0 { 3 } else { 1 }, "term {t}");
+            assert_eq!(df.get(t), if k % 4 == 0 { 3 } else { 1 }, "term {t}");
         }
     }
 
