@@ -248,7 +248,11 @@ impl CopyIndex {
                     s.resident -= 1;
                     s.spilled += 1;
                 }
-                Err(e) => s.error = Some(e),
+                Err(e) => {
+                    // The rest stays in memory from now on, as the warning says.
+                    s.error = Some(e);
+                    s.in_memory = usize::MAX;
+                }
             }
         }
     }
@@ -675,6 +679,11 @@ mod tests {
         spilling.set_signature_spill(Box::new(Full), 8);
         assert_eq!(copies_stream(&mut spilling), answers);
         assert!(spilling.take_signature_spill_error().is_some());
+        assert_eq!(spilling.signature_split(), (spilling.docs.live(), 0));
+        // Nothing is tried again after the error was taken.
+        for i in 0..50 {
+            add(&mut spilling, &long_text(10_000 + i), 10_000);
+        }
         assert!(
             spilling.take_signature_spill_error().is_none(),
             "reported once"
