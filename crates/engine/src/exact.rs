@@ -68,7 +68,9 @@ impl ExactHashes {
     pub(crate) fn remove(&mut self, hash: u64, doc: DocIdx) {
         if let Ok(i) = self.table.seek(hash, |e| e.hash == hash && e.doc == doc) {
             self.table.remove_at(i);
-            self.table.shrink_below(3, 6);
+            // Below a quarter: a table of one segment grows to two at three quarters, and
+            // shrinking below three eighths of two would undo it at once.
+            self.table.shrink_below(2, 6);
         }
     }
 
