@@ -15,7 +15,7 @@ use std::os::unix::fs::FileExt;
 /// is written out (2 MiB of them; see `samestory_engine::archive`).
 const ARCHIVE_IN_MEMORY: usize = 1 << 17;
 
-/// Documents of the copy window that keep their signature in memory: the newest 32,768 (8 MiB;
+/// Documents of the copy window that keep their signature in memory: the newest 8,192 (2 MiB;
 /// see `samestory_engine::dedup`).
 const WINDOW_SIGNATURES_IN_MEMORY: usize = 1 << 13;
 
