@@ -477,42 +477,10 @@ mod tests {
         assert!(a.take_spill_error().is_none());
     }
 
-    /// A spill that takes `room` bytes of writes, then fails every write.
-    struct FillsUp {
-        inner: crate::spill::MemorySpill,
-        room: usize,
-    }
-
-    impl Spill for FillsUp {
-        fn reserve(&mut self, len: usize) -> u64 {
-            self.inner.reserve(len)
-        }
-        fn write_at(&mut self, at: u64, bytes: &[u8]) -> std::io::Result<()> {
-            self.room = self
-                .room
-                .checked_sub(bytes.len())
-                .ok_or_else(|| std::io::Error::other("no space left"))?;
-            self.inner.write_at(at, bytes)
-        }
-        fn read(&self, at: u64, into: &mut [u8]) -> std::io::Result<()> {
-            self.inner.read(at, into)
-        }
-        fn free(&mut self, handle: u64, len: usize) {
-            self.inner.free(handle, len)
-        }
-    }
-
-    fn filling_up(room: usize) -> Box<FillsUp> {
-        Box::new(FillsUp {
-            inner: Default::default(),
-            room,
-        })
-    }
-
     #[test]
     fn an_archive_whose_spill_is_full_stays_in_memory() {
         let mut a: HashArchive<u32> = HashArchive::default();
-        a.set_spill(filling_up(0), 5_000);
+        a.set_spill(crate::spill::FillsUp::boxed(0), 5_000);
         for i in 0..20_000u64 {
             assert!(a.insert_new(crate::article::mix64(i + 1), i as u32));
         }
@@ -526,7 +494,7 @@ mod tests {
     fn a_spill_that_fills_up_between_writes_keeps_what_it_holds_findable() {
         let mut a: HashArchive<u32> = HashArchive::default();
         // Room for the first run (5,000-odd entries of 12 bytes), not for its rewrite.
-        a.set_spill(filling_up(100_000), 5_000);
+        a.set_spill(crate::spill::FillsUp::boxed(100_000), 5_000);
         let key = |i: u64| crate::article::mix64(i + 1);
         for i in 0..20_000u64 {
             assert!(a.insert_new(key(i), i as u32));

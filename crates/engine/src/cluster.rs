@@ -1687,40 +1687,12 @@ mod tests {
         assert!(resident <= budget + 2_000 * SparseSum::ENTRY_BYTES);
     }
 
-    /// A spill whose disk is full after `room` writes.
-    struct FullAfter {
-        room: usize,
-        inner: crate::spill::MemorySpill,
-    }
-
-    impl Spill for FullAfter {
-        fn reserve(&mut self, len: usize) -> u64 {
-            self.inner.reserve(len)
-        }
-        fn write_at(&mut self, at: u64, bytes: &[u8]) -> std::io::Result<()> {
-            if self.room == 0 {
-                return Err(std::io::Error::other("no space left"));
-            }
-            self.room -= 1;
-            self.inner.write_at(at, bytes)
-        }
-        fn read(&self, handle: u64, into: &mut [u8]) -> std::io::Result<()> {
-            self.inner.read(handle, into)
-        }
-        fn free(&mut self, handle: u64, len: usize) {
-            self.inner.free(handle, len)
-        }
-    }
-
     #[test]
     fn a_spill_that_fills_up_keeps_the_rest_in_memory_and_says_so_once() {
         let mut kept = Clusterer::new(ClusterConfig::default());
         let mut spilling = Clusterer::new(ClusterConfig::default());
-        let full = FullAfter {
-            room: 3,
-            inner: Default::default(),
-        };
-        spilling.set_spill(Box::new(full), 0);
+        // Room for a few stories' vectors, not for all of them.
+        spilling.set_spill(crate::spill::FillsUp::boxed(1_500), 0);
         for event in 0..12 {
             let text = format!(
                 "{} {}",

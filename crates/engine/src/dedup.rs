@@ -603,22 +603,6 @@ mod tests {
         assert_eq!(ix.original_of(2), Some(0));
     }
 
-    /// A spill whose writes fail.
-    struct Full;
-
-    impl Spill for Full {
-        fn reserve(&mut self, _: usize) -> u64 {
-            0
-        }
-        fn write_at(&mut self, _: u64, _: &[u8]) -> std::io::Result<()> {
-            Err(std::io::Error::other("no space left"))
-        }
-        fn read(&self, _: u64, _: &mut [u8]) -> std::io::Result<()> {
-            unreachable!("nothing was written")
-        }
-        fn free(&mut self, _: u64, _: usize) {}
-    }
-
     /// Adds a stream where every fifth document is a near copy of one 30 to 70 documents back
     /// and every seventh an exact copy of one 40 back, forgetting what is 100 documents old.
     fn copies_stream(ix: &mut CopyIndex) -> Vec<Added> {
@@ -676,7 +660,7 @@ mod tests {
         let mut kept = CopyIndex::new(0.8);
         let answers = copies_stream(&mut kept);
         let mut spilling = CopyIndex::new(0.8);
-        spilling.set_signature_spill(Box::new(Full), 8);
+        spilling.set_signature_spill(crate::spill::FillsUp::boxed(0), 8);
         assert_eq!(copies_stream(&mut spilling), answers);
         assert!(spilling.take_signature_spill_error().is_some());
         assert_eq!(spilling.signature_split(), (spilling.docs.live(), 0));

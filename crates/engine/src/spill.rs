@@ -123,6 +123,44 @@ impl Spill for MemorySpill {
     }
 }
 
+/// A spill whose disk holds `room` bytes of writes, then fails every write: for tests of a full
+/// disk.
+#[cfg(test)]
+pub(crate) struct FillsUp {
+    inner: MemorySpill,
+    room: usize,
+}
+
+#[cfg(test)]
+impl FillsUp {
+    pub(crate) fn boxed(room: usize) -> Box<FillsUp> {
+        Box::new(FillsUp {
+            inner: MemorySpill::default(),
+            room,
+        })
+    }
+}
+
+#[cfg(test)]
+impl Spill for FillsUp {
+    fn reserve(&mut self, len: usize) -> u64 {
+        self.inner.reserve(len)
+    }
+    fn write_at(&mut self, at: u64, bytes: &[u8]) -> std::io::Result<()> {
+        self.room = self
+            .room
+            .checked_sub(bytes.len())
+            .ok_or_else(|| std::io::Error::other("no space left"))?;
+        self.inner.write_at(at, bytes)
+    }
+    fn read(&self, at: u64, into: &mut [u8]) -> std::io::Result<()> {
+        self.inner.read(at, into)
+    }
+    fn free(&mut self, handle: u64, len: usize) {
+        self.inner.free(handle, len)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
