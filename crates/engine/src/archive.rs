@@ -11,13 +11,14 @@
 //! With a [`Spill`] ([`HashArchive::set_spill`]), the sorted arrays are written out once they
 //! hold more than a set number of entries (or a sixteenth of what was written out before),
 //! merged with what was written before into one sorted run of blocks; memory keeps the first key
-//! of each block and a Bloom filter of the run (10 bits a key: 1 in ~120 misses reads a block
-//! anyway). A look-up that misses memory reads one block when the filter lets it through. So a
+//! of each block and a Bloom filter of the run (10 bits a key: about 1 miss in 100 reads a
+//! block anyway). A look-up that misses memory reads one block when the filter lets it through. So a
 //! stream's archive costs ~1.3 bytes a text in memory instead of 16, and exact copies are still
 //! found at any distance. Each write rewrites the whole run: with 131,072 entries in memory that
 //! is ~40 MB of writes over a 1M-article stream; on a longer one, the sixteenth keeps it to about
 //! sixteen rewrites of each entry each time the run doubles.
 
+use crate::bloom::Bloom;
 use crate::spill::Spill;
 
 use rustc_hash::FxHashMap;
@@ -53,40 +54,6 @@ impl Fixed for (u32, u32) {
     }
     fn get(bytes: &[u8]) -> Self {
         (u32::get(bytes), u32::get(&bytes[4..]))
-    }
-}
-
-/// A Bloom filter over uniform 64-bit keys: 10 bits a key, 7 probes.
-struct Bloom {
-    bits: Vec<u64>,
-}
-
-impl Bloom {
-    /// Sized to the key count, not to a power of two (a probe's bit is its hash scaled to the
-    /// filter's length), so a filter takes 10 bits a key, not up to 20.
-    fn for_keys(n: usize) -> Bloom {
-        Bloom {
-            bits: vec![0; (n.max(1) * 10).div_ceil(64)],
-        }
-    }
-
-    /// The bits of `key` in a filter of `len` bits.
-    fn probes(len: usize, key: u64) -> impl Iterator<Item = usize> {
-        let step = crate::article::mix64(key) | 1;
-        (0..7u64).map(move |i| {
-            let h = key.wrapping_add(i.wrapping_mul(step));
-            ((u128::from(h) * len as u128) >> 64) as usize
-        })
-    }
-
-    fn insert(&mut self, key: u64) {
-        for b in Self::probes(self.bits.len() * 64, key) {
-            self.bits[b / 64] |= 1 << (b % 64);
-        }
-    }
-
-    fn may_contain(&self, key: u64) -> bool {
-        Self::probes(self.bits.len() * 64, key).all(|b| self.bits[b / 64] & (1 << (b % 64)) != 0)
     }
 }
 
