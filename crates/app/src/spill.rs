@@ -1,7 +1,7 @@
 //! The engine's spills on disk: temporary files, gone when the process ends, where warm stories'
 //! centroids wait beyond the memory budget (`--story-memory-mib`), where the archive of exact
-//! hashes of articles that left the copy window and the signatures of the window's older articles
-//! are written out, and where `cluster` and `ingest` keep the ids of older stories
+//! hashes of articles that left the copy window and the signatures and bucket entries of the
+//! window's older articles are written out, and where `cluster` and `ingest` keep the ids of older stories
 //! ([`StoryIds`]).
 
 use anyhow::Context;
@@ -19,8 +19,12 @@ const ARCHIVE_IN_MEMORY: usize = 1 << 17;
 /// see `samestory_engine::dedup`).
 const WINDOW_SIGNATURES_IN_MEMORY: usize = 1 << 13;
 
+/// Documents of the copy window that keep their bucket entries in memory: the newest 8,192 to
+/// 16,384 (~2-4 MiB; see `samestory_engine::dedup`).
+const WINDOW_BUCKETS_IN_MEMORY: usize = 1 << 13;
+
 /// Gives the engine's clusterer a [`FileSpill`] and its configured memory budget, and the copy
-/// index's archive of exact hashes and window signatures one each.
+/// index's archive of exact hashes, window signatures and window bucket entries one each.
 pub fn attach(engine: &mut Engine) -> anyhow::Result<()> {
     let budget = engine.config().story_memory_bytes;
     let spill = FileSpill::new()
@@ -36,6 +40,11 @@ pub fn attach(engine: &mut Engine) -> anyhow::Result<()> {
     engine
         .copies_mut()
         .set_signature_spill(Box::new(spill), WINDOW_SIGNATURES_IN_MEMORY);
+    let spill = FileSpill::new()
+        .context("creating the temporary file for the copy window's bucket entries")?;
+    engine
+        .copies_mut()
+        .set_bucket_spill(Box::new(spill), WINDOW_BUCKETS_IN_MEMORY);
     Ok(())
 }
 
@@ -59,6 +68,12 @@ pub fn report_error(engine: &mut Engine) {
         eprintln!(
             "warning: the temporary file for the copy window's signatures could not be written \
              ({e}); they stay in memory from now on"
+        );
+    }
+    if let Some(e) = engine.copies_mut().take_bucket_spill_error() {
+        eprintln!(
+            "warning: the temporary file for the copy window's bucket entries could not be \
+             written ({e}); they stay in memory from now on"
         );
     }
 }

@@ -14,8 +14,14 @@
 //! bucket. At 2²¹ slots, an entry at the same home agrees in the other 11 bits once in 2,048, so
 //! about one look-up in 3,000 meets a document of another key; the signature comparison after
 //! bucketing judges it like any other candidate.
+//!
+//! With a [`Spill`] ([`Buckets::set_spill`]), only the newest documents keep their entries in the
+//! table; those of older ones are written out ([`BucketRun`]) a batch of documents at a time, and
+//! a look-up finds them there as well.
 
+use crate::bucket_run::BucketRun;
 use crate::dedup::DocIdx;
+use crate::spill::Spill;
 use crate::table::{Slot, Table};
 
 /// Marks an empty slot: no document has this index.
@@ -47,17 +53,96 @@ impl Slot for Entry {
 
 pub(crate) struct Buckets {
     table: Table<Entry>,
+    written: Option<Written>,
+}
+
+/// The entries of the window's older documents, written out.
+struct Written {
+    run: BucketRun,
+    /// Every document before it has its entries in the run, or has left the window.
+    before: DocIdx,
+    /// The newest documents whose entries stay in the table; twice as many before a write-out.
+    in_memory: u64,
+    /// Why writing out stopped, when a write failed (the rest stays in memory).
+    error: Option<std::io::Error>,
 }
 
 impl Default for Buckets {
     fn default() -> Self {
         Buckets {
             table: Table::with_slots(0),
+            written: None,
         }
     }
 }
 
 impl Buckets {
+    /// Writes the entries of documents older than the newest `in_memory` to `spill` (see the
+    /// module doc).
+    pub(crate) fn set_spill(&mut self, spill: Box<dyn Spill>, in_memory: usize) {
+        self.written = Some(Written {
+            run: BucketRun::new(spill),
+            before: 0,
+            in_memory: in_memory.max(1) as u64,
+            error: None,
+        });
+    }
+
+    /// The error that stopped writing out, once.
+    pub(crate) fn take_spill_error(&mut self) -> Option<std::io::Error> {
+        self.written.as_mut().and_then(|w| w.error.take())
+    }
+
+    /// Entries in memory, and written out (including those of documents that left since).
+    pub(crate) fn split(&self) -> (usize, usize) {
+        (
+            self.table.len(),
+            self.written.as_ref().map_or(0, |w| w.run.len()),
+        )
+    }
+
+    /// Whether the entries of `doc` are in memory, where [`Buckets::remove`] takes them out.
+    pub(crate) fn holds(&self, doc: DocIdx) -> bool {
+        self.written.as_ref().is_none_or(|w| doc >= w.before)
+    }
+
+    /// Once the table holds twice the documents it keeps, writes out the entries of all but the
+    /// newest, merged with those written before; the entries of documents that `is_live` refuses
+    /// (they left the window) are dropped from the run then. `next` is the next document's index.
+    pub(crate) fn write_out_when_due(&mut self, next: DocIdx, is_live: impl Fn(DocIdx) -> bool) {
+        let Some(w) = self.written.as_mut() else {
+            return;
+        };
+        let held = u64::from(next - w.before);
+        if w.error.is_some() || held < 2 * w.in_memory {
+            return;
+        }
+        let cut = next - w.in_memory as DocIdx;
+        let mut out: Vec<(u32, DocIdx)> = self
+            .table
+            .entries()
+            .filter(|e| e.doc < cut)
+            .map(|e| (e.key, e.doc))
+            .collect();
+        out.sort_unstable();
+        match w.run.merge(&out, is_live) {
+            Ok(()) => {
+                for (key, doc) in out {
+                    let hash = u64::from(key) << 32;
+                    let i = self.table.seek(hash, |e| e.key == key && e.doc == doc);
+                    self.table.remove_at(i.expect("an entry just read"));
+                }
+                self.table.shrink_below(3, 7);
+                w.before = cut;
+            }
+            Err(e) => {
+                // The rest stays in memory from now on, as the warning says.
+                w.error = Some(e);
+                w.in_memory = u64::MAX / 4;
+            }
+        }
+    }
+
     /// Adds `doc` to the bucket of `key`.
     pub(crate) fn push(&mut self, key: u64, doc: DocIdx) {
         debug_assert_ne!(doc, EMPTY);
@@ -75,10 +160,14 @@ impl Buckets {
     /// together, so their cache misses can overlap.
     pub(crate) fn prefetch(&self, key: u64) {
         self.table.prefetch(key);
+        if let Some(w) = &self.written {
+            w.run.prefetch(stored(key));
+        }
     }
 
     /// Calls `f` with each document of a bucket (and of any key that agrees with `key` in its top
-    /// 32 bits), in no particular order.
+    /// 32 bits), in no particular order. Written out, a document that left the window may still
+    /// be named until the next write-out.
     pub(crate) fn for_each(&self, key: u64, mut f: impl FnMut(DocIdx)) {
         let key32 = stored(key);
         for i in self.table.run(key) {
@@ -87,10 +176,17 @@ impl Buckets {
                 f(e.doc);
             }
         }
+        if let Some(w) = &self.written {
+            w.run.for_each(key32, f);
+        }
     }
 
-    /// Removes `doc` from the bucket of `key`, if it is there.
+    /// Removes `doc` from the bucket of `key`, if it is there; an entry written out stays until
+    /// the next write-out drops it (`doc` has then left the window).
     pub(crate) fn remove(&mut self, key: u64, doc: DocIdx) {
+        if !self.holds(doc) {
+            return;
+        }
         let key32 = stored(key);
         if let Ok(i) = self.table.seek(key, |e| e.doc == doc && e.key == key32) {
             self.table.remove_at(i);
@@ -98,12 +194,6 @@ impl Buckets {
             // slots in the window to grow it again.
             self.table.shrink_below(3, 7);
         }
-    }
-
-    /// How many documents the buckets hold, over all buckets.
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.table.len()
     }
 }
 
@@ -174,10 +264,13 @@ mod tests {
         assert_eq!(docs(&b, key(64) ^ 0xffff), docs(&b, key(64)));
         assert!(!docs(&b, key(64)).is_empty());
         // Removing what is not there changes nothing.
-        let len = b.len();
+        let len = b.table.len();
         b.remove(key(1), 1);
         b.remove(key(2), 999_999);
-        assert_eq!(b.len(), len);
-        assert_eq!(b.len(), model.values().map(BTreeSet::len).sum::<usize>());
+        assert_eq!(b.table.len(), len);
+        assert_eq!(
+            b.table.len(),
+            model.values().map(BTreeSet::len).sum::<usize>()
+        );
     }
 }

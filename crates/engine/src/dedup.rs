@@ -21,6 +21,10 @@
 //! the older ones are written out and read back when a band brings them up as a candidate, or
 //! when they leave the window and their bucket entries go. The bytes are the same, so the answers
 //! are, and a burst of articles no longer enlarges memory by a signature each.
+//! With another ([`CopyIndex::set_bucket_spill`]), the bucket entries of all but the newest
+//! documents of the window are written out too (the window's largest part: ~230 bytes a
+//! document), and a look-up reads them back when a Bloom filter lets its band key through (see
+//! `bucket_run`).
 
 use crate::archive::HashArchive;
 use crate::article::{mix64, Timestamp};
@@ -215,6 +219,31 @@ impl CopyIndex {
         self.spill_signatures();
     }
 
+    /// Keeps the bucket entries of the newest `in_memory` documents of the window in memory (up
+    /// to twice as many between write-outs) and writes the older ones to `spill` (see the module
+    /// doc). Answers do not change.
+    pub fn set_bucket_spill(&mut self, spill: Box<dyn Spill>, in_memory: usize) {
+        self.buckets.set_spill(spill, in_memory);
+        self.write_buckets_out_when_due();
+    }
+
+    /// The error that stopped writing bucket entries out, once.
+    pub fn take_bucket_spill_error(&mut self) -> Option<std::io::Error> {
+        self.buckets.take_spill_error()
+    }
+
+    /// The window's bucket entries in memory and written out (these including entries of
+    /// documents that left since the last write-out).
+    pub fn bucket_split(&self) -> (usize, usize) {
+        self.buckets.split()
+    }
+
+    fn write_buckets_out_when_due(&mut self) {
+        let docs = &self.docs;
+        self.buckets
+            .write_out_when_due(docs.next_index(), |d| docs.get(d).is_some());
+    }
+
     /// The error that stopped writing signatures out, once.
     pub fn take_signature_spill_error(&mut self) -> Option<std::io::Error> {
         self.signature_spill.as_mut().and_then(|s| s.error.take())
@@ -336,11 +365,14 @@ impl CopyIndex {
             };
             forgotten += 1;
             if let Some(held) = &d.signature {
-                let mut loaded = Signature16([0; SIG_LEN]);
-                let keys =
-                    self.with_signature(held, &mut loaded, |sig| self.prefetched_band_keys(sig));
-                for key in keys {
-                    self.buckets.remove(key, doc);
+                // Entries written out go at the next write-out, without their keys.
+                if self.buckets.holds(doc) {
+                    let mut loaded = Signature16([0; SIG_LEN]);
+                    let keys = self
+                        .with_signature(held, &mut loaded, |sig| self.prefetched_band_keys(sig));
+                    for key in keys {
+                        self.buckets.remove(key, doc);
+                    }
                 }
                 if let Some(s) = self.signature_spill.as_mut() {
                     match held {
@@ -453,6 +485,7 @@ impl CopyIndex {
             signature: sig.map(|s| Held::Memory(Box::new(s))),
         });
         self.spill_signatures();
+        self.write_buckets_out_when_due();
         idx
     }
 
@@ -653,6 +686,46 @@ mod tests {
             "leaving documents free their places"
         );
         assert!(spilling.take_signature_spill_error().is_none());
+    }
+
+    #[test]
+    fn window_bucket_entries_written_out_give_the_same_answers() {
+        let mut kept = CopyIndex::new(0.8);
+        let answers = copies_stream(&mut kept);
+        let mut spilling = CopyIndex::new(0.8);
+        // Near copies are of documents 30 to 70 back: found among the entries written out.
+        spilling.set_bucket_spill(Box::new(crate::spill::MemorySpill::default()), 8);
+        assert_eq!(copies_stream(&mut spilling), answers);
+        let bands = spilling.banding.bands;
+        let (memory, written) = spilling.bucket_split();
+        assert!(
+            memory <= 16 * bands && written >= 80 * bands,
+            "{memory} entries in memory, {written} out"
+        );
+        assert!(
+            written <= 200 * bands,
+            "write-outs drop the entries of documents that left: {written} out"
+        );
+        assert!(spilling.take_bucket_spill_error().is_none());
+    }
+
+    #[test]
+    fn window_bucket_entries_stay_in_memory_when_the_spill_is_full() {
+        let mut kept = CopyIndex::new(0.8);
+        let answers = copies_stream(&mut kept);
+        let mut spilling = CopyIndex::new(0.8);
+        spilling.set_bucket_spill(crate::spill::FillsUp::boxed(0), 8);
+        assert_eq!(copies_stream(&mut spilling), answers);
+        assert!(spilling.take_bucket_spill_error().is_some());
+        assert_eq!(spilling.bucket_split(), kept.bucket_split());
+        for i in 0..50 {
+            add(&mut spilling, &long_text(10_000 + i), 10_000);
+        }
+        assert!(
+            spilling.take_bucket_spill_error().is_none(),
+            "reported once"
+        );
+        assert_eq!(spilling.bucket_split().1, 0);
     }
 
     #[test]

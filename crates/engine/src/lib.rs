@@ -8,7 +8,8 @@
 //! - [`fingerprint`]: shingles and one-permutation MinHash signatures.
 //! - [`dedup`]: the online copy index (exact hash + LSH banding).
 //! - `buckets`: the copy index's LSH buckets, a table that follows the copy window's size.
-//! - `bloom`: the Bloom filter that memory keeps of what `archive` wrote out.
+//! - `bucket_run`: the buckets' entries of the window's older documents, written out.
+//! - `bloom`: the Bloom filter that memory keeps of what `archive` and `bucket_run` wrote out.
 //! - `exact`: the copy window's exact hashes, in a table of the same kind.
 //! - `table`: the open-addressing table under `buckets`, `exact` and `docfreqs`, resized in place.
 //! - [`archive`]: a compact hash-keyed map for what a stream keeps of every article.
@@ -25,6 +26,7 @@ pub mod analysis;
 pub mod archive;
 pub mod article;
 mod bloom;
+mod bucket_run;
 mod buckets;
 pub mod clean;
 pub mod cluster;

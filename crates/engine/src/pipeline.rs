@@ -428,12 +428,13 @@ mod tests {
         );
         assert!(all.iter().filter(|d| d.3.is_some_and(|c| !c.exact)).count() > 100);
 
-        // With the archive, the window's signatures and the stories written out early, the same
-        // decisions.
+        // With the archive, the window's signatures and bucket entries and the stories written
+        // out early, the same decisions.
         let mut spilling = Engine::new(config);
         let memory = || Box::new(crate::spill::MemorySpill::default());
         spilling.copies_mut().set_spill(memory(), 500);
         spilling.copies_mut().set_signature_spill(memory(), 50);
+        spilling.copies_mut().set_bucket_spill(memory(), 50);
         spilling.clusterer_mut().set_spill(memory(), 0);
         assert_eq!(run(&mut spilling, &prepared, &mut empty()), all);
         assert!(
@@ -444,6 +445,11 @@ mod tests {
             spilling.copies().signature_split().1 > 1000,
             "window signatures were written out: {:?}",
             spilling.copies().signature_split()
+        );
+        assert!(
+            spilling.copies().bucket_split().1 > 1000,
+            "window bucket entries were written out: {:?}",
+            spilling.copies().bucket_split()
         );
 
         let split = 5000;

@@ -67,7 +67,6 @@ impl<S: Slot> Table<S> {
     }
 
     /// How many entries are kept.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.len
     }
