@@ -103,7 +103,7 @@ impl BucketRun {
 
     /// Merges `entries` (sorted, none written out before) into the run, leaving out the entries
     /// of documents `keep` refuses, a few blocks at a time: the run is never whole in memory. On
-    /// an error nothing has changed but the run's filter, which is gone.
+    /// an error nothing has changed (the run's filter is built again from it).
     pub(crate) fn merge(
         &mut self,
         entries: &[(u32, DocIdx)],
@@ -186,10 +186,32 @@ impl BucketRun {
             }
             Err(e) => {
                 self.spill.free(at, reserved);
+                // Without its filter, every look-up would read the run for the rest of the
+                // stream: rebuilt from the run, which reads work on a full disk.
+                if let Some(run) = &mut old {
+                    run.filter = Self::filter_of(&*self.spill, run).ok();
+                }
                 self.run = old;
                 Err(e)
             }
         }
+    }
+
+    /// The filter of a run, from its keys read back.
+    fn filter_of(spill: &dyn Spill, run: &Run) -> std::io::Result<Bloom> {
+        let mut filter = Bloom::for_keys(run.len);
+        let mut bytes = vec![0u8; BLOCKS_AT_ONCE * BLOCK * ENTRY];
+        let mut read = 0;
+        while read < run.len {
+            let n = (run.len - read).min(BLOCKS_AT_ONCE * BLOCK);
+            let chunk = &mut bytes[..n * ENTRY];
+            spill.read(run.at + (read * ENTRY) as u64, chunk)?;
+            for at in (0..chunk.len()).step_by(ENTRY) {
+                filter.insert(u64::from(entry_at(chunk, at).0));
+            }
+            read += n;
+        }
+        Ok(filter)
     }
 }
 
@@ -255,6 +277,10 @@ mod tests {
         r.merge(&first, |_| true).unwrap();
         let second: Vec<(u32, DocIdx)> = (5_000..10_000).map(|d| (d * 7, d)).collect();
         assert!(r.merge(&second, |_| true).is_err(), "no room left");
+        assert!(
+            r.run.as_ref().is_some_and(|run| run.filter.is_some()),
+            "look-ups still pass the filter first"
+        );
         assert_eq!(r.len(), first.len());
         assert!(first.iter().all(|&(k, d)| docs(&r, k) == [d]));
         assert!(docs(&r, 5_000 * 7).is_empty());

@@ -78,12 +78,13 @@ impl Default for Buckets {
 
 impl Buckets {
     /// Writes the entries of documents older than the newest `in_memory` to `spill` (see the
-    /// module doc).
+    /// module doc). Once: a second spill would lose what the first holds.
     pub(crate) fn set_spill(&mut self, spill: Box<dyn Spill>, in_memory: usize) {
+        assert!(self.written.is_none(), "the buckets' spill is set once");
         self.written = Some(Written {
             run: BucketRun::new(spill),
             before: 0,
-            in_memory: in_memory.max(1) as u64,
+            in_memory: (in_memory.max(1) as u64).min(u64::MAX / 4),
             error: None,
         });
     }
@@ -114,7 +115,7 @@ impl Buckets {
             return;
         };
         let held = u64::from(next - w.before);
-        if w.error.is_some() || held < 2 * w.in_memory {
+        if w.error.is_some() || held < w.in_memory.saturating_mul(2) {
             return;
         }
         let cut = next - w.in_memory as DocIdx;

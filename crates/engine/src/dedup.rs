@@ -221,7 +221,7 @@ impl CopyIndex {
 
     /// Keeps the bucket entries of the newest `in_memory` documents of the window in memory (up
     /// to twice as many between write-outs) and writes the older ones to `spill` (see the module
-    /// doc). Answers do not change.
+    /// doc). Answers do not change. Set once.
     pub fn set_bucket_spill(&mut self, spill: Box<dyn Spill>, in_memory: usize) {
         self.buckets.set_spill(spill, in_memory);
         self.write_buckets_out_when_due();
