@@ -251,13 +251,20 @@ fn df_blob(terms: impl Iterator<Item = (Term, u32)>) -> Vec<u8> {
 
 /// The counts in `df_log`, later entries winning, in the order of `df`.
 fn read_df_log(conn: &Connection) -> Result<Vec<(Term, u32)>> {
+    read_df_log_where(conn, |_| true)
+}
+
+/// [`read_df_log`] for the terms `wanted` takes (as SQL integers).
+fn read_df_log_where(conn: &Connection, wanted: impl Fn(i64) -> bool) -> Result<Vec<(Term, u32)>> {
     let mut latest: rustc_hash::FxHashMap<Term, u32> = rustc_hash::FxHashMap::default();
     let mut st = conn.prepare_cached("SELECT terms FROM df_log ORDER BY seq")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let blob = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
         for (t, n) in blob_pairs(blob, "document frequency log")? {
-            latest.insert(t, u32::from_le_bytes(n));
+            if wanted(term_to_sql(t)) {
+                latest.insert(t, u32::from_le_bytes(n));
+            }
         }
     }
     let mut out: Vec<(Term, u32)> = latest.into_iter().collect();
@@ -289,12 +296,19 @@ fn merge_counts(older: Vec<(Term, u32)>, newer: Vec<(Term, u32)>) -> Vec<(Term, 
     out
 }
 
-/// Moves the counts of `df_log` into `df` (in term order) and empties the log.
+/// The passes of [`fold_df_log`] over the log, each for an eighth of the terms.
+const FOLD_PASSES: i64 = 8;
+
+/// Moves the counts of `df_log` into `df` (in term order) and empties the log. A pass for each
+/// range of terms: the latest count of every logged term at once took a map of up to 2M terms, a
+/// spike of tens of MiB at every fold that was most of `ingest`'s peak.
 fn fold_df_log(conn: &Connection) -> Result<()> {
-    let logged = read_df_log(conn)?;
     let mut up = conn.prepare_cached("INSERT OR REPLACE INTO df (term, n) VALUES (?1, ?2)")?;
-    for (t, n) in logged {
-        up.execute(params![term_to_sql(t), n])?;
+    // The top three bits of a term as an SQL integer: -4 to 3, ranges in the order of `df`.
+    for part in -4..FOLD_PASSES - 4 {
+        for (t, n) in read_df_log_where(conn, |t| t >> 61 == part)? {
+            up.execute(params![term_to_sql(t), n])?;
+        }
     }
     conn.execute("DELETE FROM df_log", [])?;
     Ok(())
