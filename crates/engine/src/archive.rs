@@ -63,7 +63,8 @@ struct Run {
     len: usize,
     /// The first key of each block.
     fences: Vec<u64>,
-    /// `None` after a failed rewrite dropped it: every look-up then reads its block.
+    /// `None` when a failed write could not read the run back to build it again: every look-up
+    /// then reads its block.
     filter: Option<Bloom>,
 }
 
@@ -308,10 +309,25 @@ impl<V: Fixed> HashArchive<V> {
             }
             Err(e) => {
                 spilled.spill.free(at, len * Self::ENTRY);
+                // Without its filter, every look-up would read the run from now on: built again
+                // from the run, which reads work on a full disk.
+                if let Some(run) = &mut old {
+                    run.filter = Self::filter_of(&*spilled.spill, run).ok();
+                }
                 spilled.run = old;
                 Err(e)
             }
         }
+    }
+
+    /// The filter of a run, from its keys read back.
+    fn filter_of(spill: &dyn Spill, run: &Run) -> std::io::Result<Bloom> {
+        let mut filter = Bloom::for_keys(run.len);
+        for b in 0..run.fences.len() {
+            let block = Self::read_block(spill, run, b)?;
+            (0..run.block_len(b)).for_each(|i| filter.insert(block.key(i)));
+        }
+        Ok(filter)
     }
 
     /// The place of `key` in the sorted arrays.
@@ -470,7 +486,9 @@ mod tests {
         let (memory, out) = a.split();
         assert!(out >= 5_000 && memory > 0, "{memory} in memory, {out} out");
         assert_eq!(memory + out, 20_000);
-        // The failed rewrite dropped the first run's filter: its entries are found all the same.
+        // The failed rewrite built the first run's filter again, and its entries are found.
+        let run = a.spilled.as_ref().and_then(|s| s.run.as_ref());
+        assert!(run.is_some_and(|r| r.filter.is_some()));
         for i in 0..20_000u64 {
             assert_eq!(a.get(key(i)), Some(i as u32), "key {i}");
             assert!(!a.insert_new(key(i), 0));

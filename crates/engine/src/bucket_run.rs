@@ -33,7 +33,8 @@ struct Run {
     len: usize,
     /// The first key of each block.
     fences: Vec<u32>,
-    /// `None` after a failed merge dropped it: every look-up then reads its blocks.
+    /// `None` when a failed write could not read the run back to build it again: every look-up
+    /// then reads its blocks.
     filter: Option<Bloom>,
 }
 
