@@ -84,7 +84,7 @@ impl Buckets {
         self.written = Some(Written {
             run: BucketRun::new(spill),
             before: 0,
-            in_memory: (in_memory.max(1) as u64).min(u64::MAX / 4),
+            in_memory: in_memory.max(1) as u64,
             error: None,
         });
     }
@@ -115,7 +115,7 @@ impl Buckets {
             return;
         };
         let held = u64::from(next - w.before);
-        if w.error.is_some() || held < w.in_memory.saturating_mul(2) {
+        if held < w.in_memory.saturating_mul(2) {
             return;
         }
         let cut = next - w.in_memory as DocIdx;
@@ -137,9 +137,10 @@ impl Buckets {
                 w.before = cut;
             }
             Err(e) => {
-                // The rest stays in memory from now on, as the warning says.
+                // The rest stays in memory from now on, as the warning says: no write-out is
+                // ever due again.
                 w.error = Some(e);
-                w.in_memory = u64::MAX / 4;
+                w.in_memory = u64::MAX;
             }
         }
     }
