@@ -296,17 +296,20 @@ fn merge_counts(older: Vec<(Term, u32)>, newer: Vec<(Term, u32)>) -> Vec<(Term, 
     out
 }
 
-/// The passes of [`fold_df_log`] over the log, each for an eighth of the terms.
-const FOLD_PASSES: i64 = 8;
+/// [`fold_df_log`] makes a pass over the log for each value of a term's top bits, this many: eight
+/// passes, each for an eighth of the terms.
+const FOLD_PASS_BITS: u32 = 3;
 
 /// Moves the counts of `df_log` into `df` (in term order) and empties the log. A pass for each
 /// range of terms: the latest count of every logged term at once took a map of up to 2M terms, a
 /// spike of tens of MiB at every fold that was most of `ingest`'s peak.
 fn fold_df_log(conn: &Connection) -> Result<()> {
     let mut up = conn.prepare_cached("INSERT OR REPLACE INTO df (term, n) VALUES (?1, ?2)")?;
-    // The top three bits of a term as an SQL integer: -4 to 3, ranges in the order of `df`.
-    for part in -4..FOLD_PASSES - 4 {
-        for (t, n) in read_df_log_where(conn, |t| t >> 61 == part)? {
+    // The top bits of a term as an SQL integer (signed, from -4 to 3 for three bits): ranges in
+    // the order of `df`.
+    let half = 1i64 << (FOLD_PASS_BITS - 1);
+    for part in -half..half {
+        for (t, n) in read_df_log_where(conn, |t| t >> (64 - FOLD_PASS_BITS) == part)? {
             up.execute(params![term_to_sql(t), n])?;
         }
     }
