@@ -4,6 +4,13 @@
 //! generation it was last changed in, so that [`DocFreqs::prune`] can drop what a long stream no
 //! longer needs (terms seen rarely, long ago) and memory stays flat.
 //!
+//! Counts decay: each is halved (rounded down) at every generation that starts after it was last
+//! changed, so a count is that of the newest generation plus half the one before, a quarter of
+//! the one before that, and so on. Halving is applied when a count is read or changed, from the
+//! generation it was last changed in, so a generation's start touches nothing and a count saved
+//! with its generation reads the same after a restore. Values with [`MARK`] set are not counts
+//! (the clusterer's seen lines) and are kept as they are.
+//!
 //! An open-addressing table (linear probing, keys are already hashes) rather than a general hash
 //! map, because the clusterer's decisions are sequential and this table is their largest memory:
 //! every term of every article is counted here, one random cache miss each. [`DocFreqs::bump_all`]
@@ -15,6 +22,18 @@
 
 use crate::cluster::Term;
 use crate::table::{self, Table};
+
+/// Marks a value that is not a count and does not decay (see the module doc).
+pub(crate) const MARK: u32 = 1 << 31;
+
+/// A value `age` generations after it was last changed.
+fn decayed(n: u32, age: u16) -> u32 {
+    if n & MARK != 0 {
+        n
+    } else {
+        n.checked_shr(u32::from(age)).unwrap_or(0)
+    }
+}
 
 /// How many look-ups ahead [`DocFreqs::bump_all`] prefetches.
 const PREFETCH_AHEAD: usize = 12;
@@ -110,7 +129,7 @@ impl DocFreqs {
         let dropped: Vec<Term> = self
             .table
             .entries()
-            .filter(|s| drop(s.n, s.touched))
+            .filter(|s| drop(self.value(s), s.touched))
             .map(|s| s.term)
             .collect();
         for t in dropped {
@@ -130,9 +149,14 @@ impl DocFreqs {
 
     pub(crate) fn get(&self, t: Term) -> u32 {
         if t == 0 {
-            return self.zero.n;
+            return self.value(&self.zero);
         }
-        self.find(t).map_or(0, |i| self.table.at(i).n)
+        self.find(t).map_or(0, |i| self.value(self.table.at(i)))
+    }
+
+    /// A slot's value now: a count decayed since it was last changed.
+    fn value(&self, slot: &Slot) -> u32 {
+        decayed(slot.n, self.generation.saturating_sub(slot.touched))
     }
 
     /// The index of `t`'s slot, if it is kept (not term 0, which is kept apart).
@@ -143,8 +167,13 @@ impl DocFreqs {
     /// Every kept term with its value, in no particular order.
     #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Term, u32)> + '_ {
-        let zero = (self.zero.n > 0).then_some((0, self.zero.n));
-        self.table.entries().map(|s| (s.term, s.n)).chain(zero)
+        let zero = Some(self.value(&self.zero))
+            .filter(|&n| n > 0)
+            .map(|n| (0, n));
+        self.table
+            .entries()
+            .map(|s| (s.term, self.value(s)))
+            .chain(zero)
     }
 
     /// Makes room for `more` new terms at a load of at most three quarters.
@@ -177,7 +206,7 @@ impl DocFreqs {
     fn update(&mut self, t: Term, f: impl Fn(u32) -> u32) -> u32 {
         let generation = self.generation;
         let slot = self.slot_mut(t);
-        slot.n = f(slot.n);
+        slot.n = f(decayed(slot.n, generation.saturating_sub(slot.touched)));
         slot.touched = generation;
         let n = slot.n;
         if !slot.changed {
@@ -247,7 +276,8 @@ impl DocFreqs {
         self.take_changed_encoded(|n, _| n)
     }
 
-    /// [`DocFreqs::take_changed`], each kept value written as `encode(value, generation)`.
+    /// [`DocFreqs::take_changed`], each kept value written as `encode(value, generation)`: the
+    /// value as it was when last changed, in that generation (not decayed since).
     pub(crate) fn take_changed_encoded(
         &mut self,
         encode: impl Fn(u32, u16) -> u32,
@@ -372,13 +402,40 @@ mod tests {
         df.set_generation(2);
         df.bump(3);
         df.take_changed();
-        // Seen once, last in generation 1: 1 and 4 go; 2 (twice) and 3 (touched in 2) stay.
-        df.prune(|n, touched| n == 1 && touched < 2);
-        assert_eq!((df.get(1), df.get(2), df.get(3), df.get(4)), (0, 2, 2, 0));
+        // Counted once in generation 1, halved to 0: 1 and 4 go; 2 (twice, halved to 1) and 3
+        // (counted again in 2) stay.
+        df.prune(|n, touched| n == 0 && touched < 2);
+        assert_eq!((df.get(1), df.get(2), df.get(3), df.get(4)), (0, 1, 1, 0));
         assert_eq!(df.take_changed(), vec![(1, 0), (4, 0)]);
         assert_eq!(df.iter().count(), 2);
         df.bump(5);
         assert_eq!(df.get(5), 1);
+    }
+
+    #[test]
+    fn counts_halve_each_generation_since_their_last_change_and_marks_stay() {
+        let mut df = DocFreqs::default();
+        for _ in 0..13 {
+            df.bump(7);
+        }
+        df.set_all(&[9u64], |&t| t, MARK | 1);
+        assert_eq!(df.take_changed(), vec![(7, 13), (9, MARK | 1)]);
+        df.set_generation(1);
+        assert_eq!((df.get(7), df.get(9)), (6, MARK | 1));
+        df.set_generation(3);
+        assert_eq!((df.get(7), df.get(9)), (1, MARK | 1));
+        // A change starts from the decayed count, and is saved as of its generation.
+        assert_eq!(df.bump(7), 2);
+        df.set_generation(4);
+        assert_eq!(df.get(7), 1);
+        assert_eq!(
+            df.take_changed_encoded(|n, g| n << 8 | u32::from(g)),
+            vec![(7, 2 << 8 | 3)]
+        );
+        df.set_generation(40);
+        assert_eq!(df.get(7), 0);
+        df.prune(|n, _| n == 0);
+        assert_eq!(df.iter().collect::<Vec<_>>(), vec![(9, MARK | 1)]);
     }
 
     #[test]
@@ -391,20 +448,21 @@ mod tests {
         for &t in terms.iter().filter(|&&t| t % 3 != 0) {
             df.bump(t);
         }
-        df.prune(|n, _| n == 1);
+        // Counted once in generation 0, halved five times since; counted again or gone.
+        df.prune(|n, _| n == 0);
         for &t in &terms {
-            assert_eq!(df.get(t), if t % 3 == 0 { 0 } else { 2 }, "term {t}");
+            assert_eq!(df.get(t), if t % 3 == 0 { 0 } else { 1 }, "term {t}");
         }
         df.bump(3);
         let changed = df.take_changed();
         assert_eq!(changed.len(), terms.len());
         assert!(
-            changed.contains(&(3, 1)) && changed.contains(&(6, 0)) && changed.contains(&(7, 2))
+            changed.contains(&(3, 1)) && changed.contains(&(6, 0)) && changed.contains(&(7, 1))
         );
         df.set_all(&[5u64, 7], |&t| t, 9);
         assert_eq!((df.get(5), df.get(7)), (9, 9));
         let restored = DocFreqs::from_counts([(5, 0), (6, 2)], 4, |n| (n, 3));
-        assert_eq!(restored.iter().collect::<Vec<_>>(), vec![(6, 2)]);
+        assert_eq!(restored.iter().collect::<Vec<_>>(), vec![(6, 1)]);
         assert_eq!(restored.generation(), 4);
     }
 }
