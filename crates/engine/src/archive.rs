@@ -19,6 +19,7 @@
 //! sixteen rewrites of each entry each time the run doubles.
 
 use crate::bloom::Bloom;
+pub use crate::sorted_run::Fixed;
 use crate::spill::Spill;
 
 use rustc_hash::FxHashMap;
@@ -28,34 +29,6 @@ const MIN_PENDING: usize = 4096;
 
 /// Entries of a written-out run read together: one block.
 const BLOCK: usize = 256;
-
-/// A value the archive keeps, with a fixed-size encoding for the spill.
-pub trait Fixed: Copy {
-    const BYTES: usize;
-    fn put(&self, out: &mut Vec<u8>);
-    fn get(bytes: &[u8]) -> Self;
-}
-
-impl Fixed for u32 {
-    const BYTES: usize = 4;
-    fn put(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
-    }
-    fn get(bytes: &[u8]) -> Self {
-        u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes"))
-    }
-}
-
-impl Fixed for (u32, u32) {
-    const BYTES: usize = 8;
-    fn put(&self, out: &mut Vec<u8>) {
-        self.0.put(out);
-        self.1.put(out);
-    }
-    fn get(bytes: &[u8]) -> Self {
-        (u32::get(bytes), u32::get(&bytes[4..]))
-    }
-}
 
 /// The entries written out: sorted, in blocks of [`BLOCK`], at `at` in the spill.
 struct Run {

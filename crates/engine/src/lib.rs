@@ -9,6 +9,8 @@
 //! - [`dedup`]: the online copy index (exact hash + LSH banding).
 //! - `buckets`: the copy index's LSH buckets, a table that follows the copy window's size.
 //! - `bucket_run`: the buckets' entries of the window's older documents, written out.
+//! - `sorted_run`: records sorted by key, written out to a spill in blocks; memory keeps each
+//!   block's first key and a Bloom filter (`bloom`). Under `bucket_run`.
 //! - `bloom`: the Bloom filter that memory keeps of what `archive` and `bucket_run` wrote out.
 //! - `exact`: the copy window's exact hashes, in a table of the same kind.
 //! - `table`: the open-addressing table under `buckets`, `exact` and `docfreqs`, resized in place.
@@ -37,6 +39,7 @@ pub mod fingerprint;
 pub mod metrics;
 pub mod pipeline;
 mod slots;
+mod sorted_run;
 mod sparse;
 pub mod spill;
 pub mod stopwords;
