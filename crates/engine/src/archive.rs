@@ -10,16 +10,16 @@
 //!
 //! With a [`Spill`] ([`HashArchive::set_spill`]), the sorted arrays are written out once they
 //! hold more than a set number of entries (or a sixteenth of what was written out before),
-//! merged with what was written before into one sorted run of blocks; memory keeps the first key
-//! of each block and a Bloom filter of the run (10 bits a key: about 1 miss in 100 reads a
-//! block anyway). A look-up that misses memory reads one block when the filter lets it through. So a
-//! stream's archive costs ~1.3 bytes a text in memory instead of 16, and exact copies are still
+//! merged with what was written before into one sorted run of blocks (`sorted_run`); memory keeps
+//! the first key of each block and a Bloom filter of the run (10 bits a key: about 1 miss in 100
+//! reads a block anyway). A look-up that misses memory reads one block when the filter lets it
+//! through. So a stream's archive costs ~1.3 bytes a text in memory instead of 16, and exact copies are still
 //! found at any distance. Each write rewrites the whole run: with 131,072 entries in memory that
 //! is ~40 MB of writes over a 1M-article stream; on a longer one, the sixteenth keeps it to about
 //! sixteen rewrites of each entry each time the run doubles.
 
-use crate::bloom::Bloom;
 pub use crate::sorted_run::Fixed;
+use crate::sorted_run::SortedRun;
 use crate::spill::Spill;
 
 use rustc_hash::FxHashMap;
@@ -30,42 +30,8 @@ const MIN_PENDING: usize = 4096;
 /// Entries of a written-out run read together: one block.
 const BLOCK: usize = 256;
 
-/// The entries written out: sorted, in blocks of [`BLOCK`], at `at` in the spill.
-struct Run {
-    at: u64,
-    len: usize,
-    /// The first key of each block.
-    fences: Vec<u64>,
-    /// `None` when a failed write could not read the run back to build it again: every look-up
-    /// then reads its block.
-    filter: Option<Bloom>,
-}
-
-impl Run {
-    /// The entries of block `b` (the last may be short).
-    fn block_len(&self, b: usize) -> usize {
-        BLOCK.min(self.len - b * BLOCK)
-    }
-}
-
-/// A block as written: its keys, then their values.
-struct Block(Vec<u8>);
-
-impl Block {
-    fn key(&self, i: usize) -> u64 {
-        u64::from_le_bytes(self.0[i * 8..i * 8 + 8].try_into().expect("8 bytes"))
-    }
-
-    /// The value of entry `i` of a block of `n`.
-    fn value<V: Fixed>(&self, n: usize, i: usize) -> V {
-        let at = n * 8 + i * V::BYTES;
-        V::get(&self.0[at..at + V::BYTES])
-    }
-}
-
-struct Spilled {
-    spill: Box<dyn Spill>,
-    run: Option<Run>,
+struct Spilled<V> {
+    run: SortedRun<u64, V>,
     /// Entries kept in memory at least before they are written out.
     min_in_memory: usize,
     error: Option<std::io::Error>,
@@ -75,7 +41,7 @@ pub struct HashArchive<V> {
     keys: Vec<u64>,
     values: Vec<V>,
     pending: FxHashMap<u64, V>,
-    spilled: Option<Spilled>,
+    spilled: Option<Spilled<V>>,
 }
 
 impl<V> Default for HashArchive<V> {
@@ -90,14 +56,11 @@ impl<V> Default for HashArchive<V> {
 }
 
 impl<V: Fixed> HashArchive<V> {
-    const ENTRY: usize = 8 + V::BYTES;
-
     /// Writes the entries out to `spill` once memory holds more than `min_in_memory` of them
     /// (see the module doc).
     pub fn set_spill(&mut self, spill: Box<dyn Spill>, min_in_memory: usize) {
         self.spilled = Some(Spilled {
-            spill,
-            run: None,
+            run: SortedRun::new(spill, BLOCK),
             min_in_memory,
             error: None,
         });
@@ -110,11 +73,7 @@ impl<V: Fixed> HashArchive<V> {
 
     /// Entries in memory and written out.
     pub fn split(&self) -> (usize, usize) {
-        let out = self
-            .spilled
-            .as_ref()
-            .and_then(|s| s.run.as_ref())
-            .map_or(0, |r| r.len);
+        let out = self.spilled.as_ref().map_or(0, |s| s.run.len());
         (self.keys.len() + self.pending.len(), out)
     }
 
@@ -155,152 +114,38 @@ impl<V: Fixed> HashArchive<V> {
 
     /// The value of `key` among the entries written out.
     fn get_written(&self, key: u64) -> Option<V> {
-        let spilled = self.spilled.as_ref()?;
-        let run = spilled.run.as_ref()?;
-        if run.filter.as_ref().is_some_and(|f| !f.may_contain(key)) {
-            return None;
+        let mut value = None;
+        let found = self
+            .spilled
+            .as_ref()?
+            .run
+            .for_each(key, |v| value = Some(v));
+        if let Err(e) = found {
+            panic!("the archive of exact copies could not be read back: {e}");
         }
-        let b = run.fences.partition_point(|&f| f <= key).checked_sub(1)?;
-        let block = match Self::read_block(&*spilled.spill, run, b) {
-            Ok(block) => block,
-            Err(e) => panic!("the archive of exact copies could not be read back: {e}"),
-        };
-        let n = run.block_len(b);
-        let (mut lo, mut hi) = (0, n);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match block.key(mid).cmp(&key) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(block.value(n, mid)),
-            }
-        }
-        None
-    }
-
-    /// Reads block `b` of `run`.
-    fn read_block(spill: &dyn Spill, run: &Run, b: usize) -> std::io::Result<Block> {
-        let mut bytes = vec![0u8; run.block_len(b) * Self::ENTRY];
-        spill.read(run.at + (b * BLOCK * Self::ENTRY) as u64, &mut bytes)?;
-        Ok(Block(bytes))
+        value
     }
 
     /// Writes the sorted arrays out, merged with the run written before, when they hold enough.
     fn write_out_when_due(&mut self) {
-        let Some(spilled) = self.spilled.as_ref() else {
+        let Some(spilled) = self.spilled.as_mut() else {
             return;
         };
-        let written = spilled.run.as_ref().map_or(0, |r| r.len);
+        let written = spilled.run.len();
         if spilled.error.is_some() || self.keys.len() < spilled.min_in_memory.max(written / 16) {
             return;
         }
-        if let Err(e) = self.write_out() {
-            let spilled = self.spilled.as_mut().expect("checked");
-            spilled.error = Some(e);
-            spilled.min_in_memory = usize::MAX;
-        }
-    }
-
-    /// Merges the sorted arrays with the run into a new run (a block at a time: neither is ever
-    /// whole in memory), then empties the arrays. On an error nothing has changed.
-    fn write_out(&mut self) -> std::io::Result<()> {
-        let spilled = self.spilled.as_mut().expect("called with a spill");
-        let mut old = spilled.run.take();
-        // The old run's filter goes before the new one is built: both at once would be the
-        // archive's largest moment.
-        if let Some(run) = &mut old {
-            run.filter = None;
-        }
-        let old_len = old.as_ref().map_or(0, |r| r.len);
-        let len = old_len + self.keys.len();
-        let at = spilled.spill.reserve(len * Self::ENTRY);
-        let mut fences = Vec::with_capacity(len.div_ceil(BLOCK));
-        let mut filter = Bloom::for_keys(len);
-        let (mut keys, mut values) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
-        let mut old_block: Vec<(u64, V)> = Vec::new();
-        let (mut old_next, mut mem_next, mut written) = (0usize, 0usize, 0usize);
-        let mut block_bytes = Vec::with_capacity(BLOCK * Self::ENTRY);
-        let result = (|| -> std::io::Result<()> {
-            while written < len {
-                // The next entry: the smaller key of the old run's and the arrays'.
-                if old_block.is_empty() && old_next < old_len {
-                    let run = old.as_ref().expect("entries left");
-                    let b = old_next / BLOCK;
-                    let n = run.block_len(b);
-                    let block = Self::read_block(&*spilled.spill, run, b)?;
-                    old_block = (0..n)
-                        .rev()
-                        .map(|i| (block.key(i), block.value(n, i)))
-                        .collect();
-                    old_next += n;
-                }
-                let take_old = match (old_block.last(), self.keys.get(mem_next)) {
-                    (Some(&(k, _)), Some(&m)) => k < m,
-                    (Some(_), None) => true,
-                    _ => false,
-                };
-                let (k, v) = if take_old {
-                    old_block.pop().expect("checked")
-                } else {
-                    mem_next += 1;
-                    (self.keys[mem_next - 1], self.values[mem_next - 1])
-                };
-                if keys.is_empty() {
-                    fences.push(k);
-                }
-                filter.insert(k);
-                keys.push(k);
-                values.push(v);
-                written += 1;
-                if keys.len() == BLOCK || written == len {
-                    block_bytes.clear();
-                    keys.iter()
-                        .for_each(|k: &u64| block_bytes.extend_from_slice(&k.to_le_bytes()));
-                    values.iter().for_each(|v: &V| v.put(&mut block_bytes));
-                    let block_at = at + ((written - keys.len()) * Self::ENTRY) as u64;
-                    spilled.spill.write_at(block_at, &block_bytes)?;
-                    keys.clear();
-                    values.clear();
-                }
-            }
-            Ok(())
-        })();
-        match result {
+        let entries = self.keys.iter().copied().zip(self.values.iter().copied());
+        match spilled.run.merge(entries, |_| true) {
             Ok(()) => {
-                if let Some(run) = old {
-                    spilled.spill.free(run.at, run.len * Self::ENTRY);
-                }
-                spilled.run = Some(Run {
-                    at,
-                    len,
-                    fences,
-                    filter: Some(filter),
-                });
                 self.keys = Vec::new();
                 self.values = Vec::new();
-                Ok(())
             }
             Err(e) => {
-                spilled.spill.free(at, len * Self::ENTRY);
-                // Without its filter, every look-up would read the run from now on: built again
-                // from the run, which reads work on a full disk.
-                if let Some(run) = &mut old {
-                    run.filter = Self::filter_of(&*spilled.spill, run).ok();
-                }
-                spilled.run = old;
-                Err(e)
+                spilled.error = Some(e);
+                spilled.min_in_memory = usize::MAX;
             }
         }
-    }
-
-    /// The filter of a run, from its keys read back.
-    fn filter_of(spill: &dyn Spill, run: &Run) -> std::io::Result<Bloom> {
-        let mut filter = Bloom::for_keys(run.len);
-        for b in 0..run.fences.len() {
-            let block = Self::read_block(spill, run, b)?;
-            (0..run.block_len(b)).for_each(|i| filter.insert(block.key(i)));
-        }
-        Ok(filter)
     }
 
     /// The place of `key` in the sorted arrays.
@@ -460,8 +305,7 @@ mod tests {
         assert!(out >= 5_000 && memory > 0, "{memory} in memory, {out} out");
         assert_eq!(memory + out, 20_000);
         // The failed rewrite built the first run's filter again, and its entries are found.
-        let run = a.spilled.as_ref().and_then(|s| s.run.as_ref());
-        assert!(run.is_some_and(|r| r.filter.is_some()));
+        assert!(a.spilled.as_ref().is_some_and(|s| s.run.has_filter()));
         for i in 0..20_000u64 {
             assert_eq!(a.get(key(i)), Some(i as u32), "key {i}");
             assert!(!a.insert_new(key(i), 0));

@@ -10,7 +10,7 @@
 //! - `buckets`: the copy index's LSH buckets, a table that follows the copy window's size.
 //! - `bucket_run`: the buckets' entries of the window's older documents, written out.
 //! - `sorted_run`: records sorted by key, written out to a spill in blocks; memory keeps each
-//!   block's first key and a Bloom filter (`bloom`). Under `bucket_run`.
+//!   block's first key and a Bloom filter (`bloom`). Under `archive` and `bucket_run`.
 //! - `bloom`: the Bloom filter that memory keeps of what `archive` and `bucket_run` wrote out.
 //! - `exact`: the copy window's exact hashes, in a table of the same kind.
 //! - `table`: the open-addressing table under `buckets`, `exact` and `docfreqs`, resized in place.
