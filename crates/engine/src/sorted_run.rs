@@ -179,7 +179,7 @@ impl<K: Fixed + Ord + Into<u64>, V: Fixed> SortedRun<K, V> {
             let mut old_records = Reader::<K, V>::new(old.as_ref());
             let mut old_next = old_records.next(&**spill)?;
             let mut new = new.peekable();
-            let mut last = None;
+            let (mut last, mut next_block_at) = (None, 0);
             loop {
                 let (key, value) = match (old_next, new.peek()) {
                     (Some(o), Some(n)) if n.0 < o.0 => new.next().expect("peeked"),
@@ -193,9 +193,10 @@ impl<K: Fixed + Ord + Into<u64>, V: Fixed> SortedRun<K, V> {
                 if !keep(value) {
                     continue;
                 }
-                if len % block == 0 {
+                if len == next_block_at {
                     fences.push(key);
                     key_spans_blocks |= last == Some(key);
+                    next_block_at += block;
                 }
                 last = Some(key);
                 filter.insert(key.into());
@@ -296,19 +297,27 @@ impl<K: Fixed + Ord + Into<u64>, V: Fixed> Reader<K, V> {
         }
     }
 
+    #[inline]
     fn next(&mut self, spill: &dyn Spill) -> std::io::Result<Option<(K, V)>> {
-        let record_bytes = SortedRun::<K, V>::RECORD;
-        if self.next * record_bytes == self.chunk.len() {
-            if self.read == self.len {
-                return Ok(None);
-            }
-            let n = (self.len - self.read).min(SortedRun::<K, V>::CHUNK);
-            self.chunk.resize(n * record_bytes, 0);
-            spill.read(self.at + (self.read * record_bytes) as u64, &mut self.chunk)?;
-            (self.next, self.read) = (0, self.read + n);
+        if self.next * SortedRun::<K, V>::RECORD == self.chunk.len() && !self.read_chunk(spill)? {
+            return Ok(None);
         }
         self.next += 1;
         Ok(Some(record(&self.chunk, self.next - 1)))
+    }
+
+    /// Reads the next chunk; false at the end of the run.
+    #[cold]
+    fn read_chunk(&mut self, spill: &dyn Spill) -> std::io::Result<bool> {
+        if self.read == self.len {
+            return Ok(false);
+        }
+        let record_bytes = SortedRun::<K, V>::RECORD;
+        let n = (self.len - self.read).min(SortedRun::<K, V>::CHUNK);
+        self.chunk.resize(n * record_bytes, 0);
+        spill.read(self.at + (self.read * record_bytes) as u64, &mut self.chunk)?;
+        (self.next, self.read) = (0, self.read + n);
+        Ok(true)
     }
 }
 
