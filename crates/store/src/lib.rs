@@ -300,17 +300,23 @@ fn merge_counts(older: Vec<(Term, u32)>, newer: Vec<(Term, u32)>) -> Vec<(Term, 
 /// passes, each for an eighth of the terms.
 const FOLD_PASS_BITS: u32 = 3;
 
-/// Moves the counts of `df_log` into `df` (in term order) and empties the log. A pass for each
+/// Moves the counts of `df_log` into `df` (in term order; a count of 0, a term the clusterer
+/// forgot, deletes its row) and empties the log. A pass for each
 /// range of terms: the latest count of every logged term at once took a map of up to 2M terms, a
 /// spike of tens of MiB at every fold that was most of `ingest`'s peak.
 fn fold_df_log(conn: &Connection) -> Result<()> {
     let mut up = conn.prepare_cached("INSERT OR REPLACE INTO df (term, n) VALUES (?1, ?2)")?;
+    let mut forget = conn.prepare_cached("DELETE FROM df WHERE term = ?1")?;
     // The top bits of a term as an SQL integer (signed, from -4 to 3 for three bits): ranges in
     // the order of `df`.
     let half = 1i64 << (FOLD_PASS_BITS - 1);
     for part in -half..half {
         for (t, n) in read_df_log_where(conn, |t| t >> (64 - FOLD_PASS_BITS) == part)? {
-            up.execute(params![term_to_sql(t), n])?;
+            if n == 0 {
+                forget.execute(params![term_to_sql(t)])?;
+            } else {
+                up.execute(params![term_to_sql(t), n])?;
+            }
         }
     }
     conn.execute("DELETE FROM df_log", [])?;
@@ -501,6 +507,8 @@ impl Store {
         let logged = read_df_log(&self.conn)?;
         if !logged.is_empty() {
             df = merge_counts(df, logged);
+            // Terms forgotten since the last fold (see `fold_df_log`).
+            df.retain(|&(_, n)| n > 0);
         }
         let docs: u32 = self
             .conn
@@ -1012,7 +1020,7 @@ mod tests {
     }
 
     /// The counts read back are `df` with the log applied in order, whether or not the log has
-    /// been folded, and folding empties the log.
+    /// been folded, and folding empties the log; a count of 0 (a forgotten term) leaves no row.
     #[test]
     fn document_frequencies_read_through_the_log_and_after_folding() {
         let mut store = Store::open_in_memory().unwrap();
@@ -1024,10 +1032,11 @@ mod tests {
             .write_batch(&[], &delta(&[(9, 1), (2, 2), (u64::MAX, 1)], 2))
             .unwrap();
         store
-            .write_batch(&[], &delta(&[(1, 1), (2, 3)], 3))
+            .write_batch(&[], &delta(&[(1, 1), (2, 3), (5, 0), (7, 1)], 3))
             .unwrap();
+        store.write_batch(&[], &delta(&[(7, 0)], 3)).unwrap();
         // Terms are ordered as SQL integers: u64::MAX is -1.
-        let expected = vec![(u64::MAX, 1), (1, 1), (2, 3), (5, 1), (9, 1)];
+        let expected = vec![(u64::MAX, 1), (1, 1), (2, 3), (9, 1)];
         assert_eq!(store.document_frequencies().unwrap(), (expected.clone(), 3));
         fold_df_log(&store.conn).unwrap();
         let logged: i64 = store
@@ -1036,6 +1045,11 @@ mod tests {
             .unwrap();
         assert_eq!(logged, 0);
         assert_eq!(store.document_frequencies().unwrap(), (expected, 3));
+        let rows: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM df", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 4, "forgotten terms leave no row");
     }
 
     #[test]
