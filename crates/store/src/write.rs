@@ -1,0 +1,165 @@
+//! Writing a batch: new articles, their removals and search words, new stories, repointed copies,
+//! the stories' counts, and the engine state the batch changed, in one transaction.
+
+use crate::engine_state::{df_blob, fold_df_log, state_blob, DF_FOLD_ENTRIES};
+use crate::{EngineDelta, Result, Store};
+use rusqlite::params;
+use samestory_engine::clean::Removal;
+use samestory_engine::dedup::DocIdx;
+use samestory_engine::fingerprint::Signature;
+use samestory_engine::{Article, Timestamp};
+
+/// One new article with what the engine made of it, ready to be written.
+pub struct NewArticle<'a> {
+    pub article: &'a Article,
+    pub doc: DocIdx,
+    pub published: Option<Timestamp>,
+    pub clean_text: &'a str,
+    /// What the full-text index takes for the text: its distinct normalized words (the index
+    /// keeps no positions, so nothing is lost).
+    pub search_words: &'a str,
+    pub removals: &'a [Removal],
+    pub words: usize,
+    pub exact_hash: u64,
+    pub signature: &'a Signature,
+    pub story: u32,
+    /// The story's external id when this article created it.
+    pub new_story_id: Option<String>,
+    pub story_similarity: f32,
+    pub original: DocIdx,
+    pub copy_jaccard: Option<f32>,
+    pub copy_exact: bool,
+    /// Earlier documents whose original is now this one.
+    pub repointed: &'a [DocIdx],
+}
+
+impl Store {
+    /// Writes a batch of new articles and the engine state they changed, in one transaction.
+    pub fn write_batch(&mut self, batch: &[NewArticle<'_>], state: &EngineDelta) -> Result<()> {
+        let mut logged = self.df_logged;
+        let tx = self.conn.transaction()?;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO articles (idx, id, url, title, source, published, text, meta, words,
+                    exact_hash, signature, story, story_similarity, original, copy_jaccard, copy_exact)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            )?;
+            let mut rem = tx.prepare_cached(
+                "INSERT INTO removals (article, start, end, reason, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut new_story = tx.prepare_cached(
+                "INSERT INTO stories (idx, id, size, first, last, headline) VALUES (?1, ?2, 0, NULL, NULL, ?3)",
+            )?;
+            let mut repoint =
+                tx.prepare_cached("UPDATE articles SET original = ?1 WHERE idx = ?2")?;
+            let mut fts = tx.prepare_cached(
+                "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut story_of = tx.prepare_cached("SELECT story FROM articles WHERE idx = ?1")?;
+            let mut touched: Vec<i64> = Vec::with_capacity(batch.len());
+            for a in batch {
+                let art = a.article;
+                if let Some(id) = &a.new_story_id {
+                    let headline = art
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| first_words(a.clean_text, 14));
+                    new_story.execute(params![a.story, id, headline])?;
+                }
+                let meta = if art.meta.is_empty() {
+                    None
+                } else {
+                    Some(serde_json::Value::Object(art.meta.clone()).to_string())
+                };
+                ins.execute(params![
+                    a.doc,
+                    art.id,
+                    art.url,
+                    art.title,
+                    art.source,
+                    a.published,
+                    art.text,
+                    meta,
+                    a.words as i64,
+                    a.exact_hash as i64,
+                    a.signature.to_bytes(),
+                    a.story,
+                    a.story_similarity,
+                    a.original,
+                    a.copy_jaccard,
+                    a.copy_exact,
+                ])?;
+                fts.execute(params![
+                    a.doc,
+                    art.title.as_deref().unwrap_or(""),
+                    a.search_words
+                ])?;
+                for r in a.removals {
+                    rem.execute(params![
+                        a.doc,
+                        r.span.start as i64,
+                        r.span.end as i64,
+                        r.reason.as_str(),
+                        r.text
+                    ])?;
+                }
+                touched.push(i64::from(a.story));
+                for &m in a.repointed {
+                    repoint.execute(params![a.doc, m])?;
+                    // A repointed article may sit in another story, and may just have become a copy.
+                    touched.push(story_of.query_row([m], |r| r.get(0))?);
+                }
+            }
+            // The stories' outlet and copy counts, recounted for every story the batch touched.
+            touched.sort_unstable();
+            touched.dedup();
+            let mut counts = tx.prepare_cached(
+                "UPDATE stories SET
+                    outlets = (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = ?1),
+                    copies = (SELECT COUNT(*) FROM articles a WHERE a.story = ?1 AND a.original != a.idx)
+                 WHERE idx = ?1",
+            )?;
+            for s in &touched {
+                counts.execute([s])?;
+            }
+            let mut upd = tx.prepare_cached(
+                "UPDATE stories SET size = ?2, first = ?3, last = ?4, state = ?5 WHERE idx = ?1",
+            )?;
+            for (idx, story) in &state.stories {
+                upd.execute(params![
+                    idx,
+                    story.size,
+                    story.first,
+                    story.last,
+                    state_blob(story)
+                ])?;
+            }
+            let (terms, docs) = (&state.df, state.df_docs);
+            if !terms.is_empty() {
+                tx.prepare_cached("INSERT INTO df_log (terms) VALUES (?1)")?
+                    .execute([df_blob(terms.iter().copied())])?;
+                logged += terms.len();
+                if logged >= DF_FOLD_ENTRIES {
+                    fold_df_log(&tx)?;
+                    logged = 0;
+                }
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_docs', ?1)",
+                [docs.to_string()],
+            )?;
+        }
+        tx.commit()?;
+        self.df_logged = logged;
+        Ok(())
+    }
+}
+
+fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(n + 1).collect();
+    let mut s = words[..words.len().min(n)].join(" ");
+    if words.len() > n {
+        s.push('…');
+    }
+    s
+}
