@@ -6,13 +6,13 @@
 
 use anyhow::Context;
 use samestory_engine::cluster::StoryIdx;
+use samestory_engine::memory::spill::{Spill, SpillPlaces};
 use samestory_engine::pipeline::{Engine, StoryId};
-use samestory_engine::spill::{Spill, SpillPlaces};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 
 /// Exact hashes of articles that left the copy window kept in memory at least before the archive
-/// is written out (2 MiB of them; see `samestory_engine::archive`).
+/// is written out (2 MiB of them; see `samestory_engine::memory::archive`).
 const ARCHIVE_IN_MEMORY: usize = 1 << 17;
 
 /// Documents of the copy window that keep their signature in memory: the newest 8,192 (2 MiB;

@@ -3,6 +3,7 @@
 //! Offsets are always **byte offsets into a UTF-8 string, half-open** (`start..end`), and they always
 //! say which text they point into: the original text of an article, or its clean text.
 
+pub use crate::memory::mix64;
 use serde::{Deserialize, Serialize};
 
 /// A half-open byte range `start..end` into one text.
@@ -57,17 +58,6 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     mix64(h)
-}
-
-/// The murmur3 64-bit finaliser: a cheap bijection that spreads every input bit over the output.
-#[inline]
-pub const fn mix64(mut h: u64) -> u64 {
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^= h >> 33;
-    h
 }
 
 impl Article {

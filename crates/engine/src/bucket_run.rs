@@ -13,8 +13,8 @@
 //! document, and the caller skips it as it skips any document it no longer holds.
 
 use crate::dedup::DocIdx;
-use crate::sorted_run::SortedRun;
-use crate::spill::Spill;
+use crate::memory::sorted_run::SortedRun;
+use crate::memory::spill::Spill;
 
 /// Entries of a block, the most a look-up reads: 4 KiB.
 const BLOCK: usize = 512;
@@ -65,7 +65,7 @@ impl BucketRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spill::MemorySpill;
+    use crate::memory::spill::MemorySpill;
     use std::collections::BTreeSet;
 
     fn docs(r: &BucketRun, key: u32) -> Vec<DocIdx> {
@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn a_failed_merge_keeps_the_run_findable() {
-        let mut r = BucketRun::new(crate::spill::FillsUp::boxed(64 * 1024));
+        let mut r = BucketRun::new(crate::memory::spill::FillsUp::boxed(64 * 1024));
         let first: Vec<(u32, DocIdx)> = (0..5_000).map(|d| (d * 7, d)).collect();
         r.merge(&first, |_| true).unwrap();
         let second: Vec<(u32, DocIdx)> = (5_000..10_000).map(|d| (d * 7, d)).collect();

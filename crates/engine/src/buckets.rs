@@ -21,8 +21,8 @@
 
 use crate::bucket_run::BucketRun;
 use crate::dedup::DocIdx;
-use crate::spill::Spill;
-use crate::table::{Slot, Table};
+use crate::memory::spill::Spill;
+use crate::memory::table::{Slot, Table};
 
 /// Marks an empty slot: no document has this index.
 const EMPTY: DocIdx = DocIdx::MAX;
@@ -202,7 +202,7 @@ impl Buckets {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::SEGMENT;
+    use crate::memory::table::SEGMENT;
     use std::collections::{BTreeMap, BTreeSet};
 
     fn docs(b: &Buckets, key: u64) -> Vec<DocIdx> {

@@ -598,7 +598,7 @@ impl Stage for Boilerplate {
 fn content_words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     crate::text::for_each_word(s, |_, w| {
-        if w.len() > 3 && !crate::stopwords::is_stopword(w) {
+        if w.len() > 3 && !crate::text::stopwords::is_stopword(w) {
             out.push(w.trim_end_matches('s').to_owned());
         }
     });

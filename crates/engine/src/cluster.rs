@@ -121,9 +121,9 @@
 
 use crate::article::Timestamp;
 use crate::docfreqs::DocFreqs;
-use crate::slots::Slots;
+use crate::memory::slots::Slots;
+use crate::memory::spill::Spill;
 use crate::sparse::SparseSum;
-use crate::spill::Spill;
 use crate::text::{for_each_word, hash_word};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -345,7 +345,7 @@ pub fn is_content_word(word: &str) -> bool {
 
 /// [`is_content_word`] for a word whose [`hash_word`] is at hand.
 fn is_content_hashed(word: &str, hash: u64) -> bool {
-    word.len() > 1 && !crate::stopwords::is_stopword_hash(hash)
+    word.len() > 1 && !crate::text::stopwords::is_stopword_hash(hash)
 }
 
 /// The term of a normalized word.
@@ -1692,7 +1692,10 @@ mod tests {
         let budget = 4 << 10;
         let mut kept = Clusterer::new(ClusterConfig::default());
         let mut spilling = Clusterer::new(ClusterConfig::default());
-        spilling.set_spill(Box::new(crate::spill::MemorySpill::default()), budget);
+        spilling.set_spill(
+            Box::new(crate::memory::spill::MemorySpill::default()),
+            budget,
+        );
         let mut joined = 0;
         let mut most_spilled = 0;
         for round in 0..5 {
@@ -1731,7 +1734,7 @@ mod tests {
         let mut kept = Clusterer::new(ClusterConfig::default());
         let mut spilling = Clusterer::new(ClusterConfig::default());
         // Room for a few stories' vectors, not for all of them.
-        spilling.set_spill(crate::spill::FillsUp::boxed(1_500), 0);
+        spilling.set_spill(crate::memory::spill::FillsUp::boxed(1_500), 0);
         for event in 0..12 {
             let text = format!(
                 "{} {}",

@@ -26,14 +26,14 @@
 //! document), and a look-up reads them back when a Bloom filter lets its band key through (see
 //! `bucket_run`).
 
-use crate::archive::HashArchive;
 use crate::article::{mix64, Timestamp};
 use crate::buckets::Buckets;
 use crate::cluster::StoryIdx;
 use crate::exact::ExactHashes;
 use crate::fingerprint::{Signature, Signature16, SIG_LEN};
-use crate::slots::Slots;
-use crate::spill::Spill;
+use crate::memory::archive::HashArchive;
+use crate::memory::slots::Slots;
+use crate::memory::spill::Spill;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::cmp::Reverse;
@@ -191,7 +191,7 @@ impl CopyIndex {
 
     /// Writes the archive of exact hashes out to `spill` beyond `min_in_memory` entries (see
     /// [`HashArchive::set_spill`]). Answers do not change.
-    pub fn set_spill(&mut self, spill: Box<dyn crate::spill::Spill>, min_in_memory: usize) {
+    pub fn set_spill(&mut self, spill: Box<dyn crate::memory::spill::Spill>, min_in_memory: usize) {
         self.archive.set_spill(spill, min_in_memory);
     }
 
@@ -667,7 +667,7 @@ mod tests {
         assert!(near > 50, "near copies found: {near}");
 
         let mut spilling = CopyIndex::new(0.8);
-        spilling.set_signature_spill(Box::new(crate::spill::MemorySpill::default()), 8);
+        spilling.set_signature_spill(Box::new(crate::memory::spill::MemorySpill::default()), 8);
         assert_eq!(copies_stream(&mut spilling), answers);
         let (resident, spilled) = spilling.signature_split();
         assert!(
@@ -694,7 +694,7 @@ mod tests {
         let answers = copies_stream(&mut kept);
         let mut spilling = CopyIndex::new(0.8);
         // Near copies are of documents 30 to 70 back: found among the entries written out.
-        spilling.set_bucket_spill(Box::new(crate::spill::MemorySpill::default()), 8);
+        spilling.set_bucket_spill(Box::new(crate::memory::spill::MemorySpill::default()), 8);
         assert_eq!(copies_stream(&mut spilling), answers);
         let bands = spilling.banding.bands;
         let (memory, written) = spilling.bucket_split();
@@ -714,7 +714,7 @@ mod tests {
         let mut kept = CopyIndex::new(0.8);
         let answers = copies_stream(&mut kept);
         let mut spilling = CopyIndex::new(0.8);
-        spilling.set_bucket_spill(crate::spill::FillsUp::boxed(0), 8);
+        spilling.set_bucket_spill(crate::memory::spill::FillsUp::boxed(0), 8);
         assert_eq!(copies_stream(&mut spilling), answers);
         assert!(spilling.take_bucket_spill_error().is_some());
         assert_eq!(spilling.bucket_split(), kept.bucket_split());
@@ -733,7 +733,7 @@ mod tests {
         let mut kept = CopyIndex::new(0.8);
         let answers = copies_stream(&mut kept);
         let mut spilling = CopyIndex::new(0.8);
-        spilling.set_signature_spill(crate::spill::FillsUp::boxed(0), 8);
+        spilling.set_signature_spill(crate::memory::spill::FillsUp::boxed(0), 8);
         assert_eq!(copies_stream(&mut spilling), answers);
         assert!(spilling.take_signature_spill_error().is_some());
         assert_eq!(spilling.signature_split(), (spilling.docs.live(), 0));

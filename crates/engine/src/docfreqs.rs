@@ -21,7 +21,7 @@
 //! when a pruning leaves it less than an eighth full.
 
 use crate::cluster::Term;
-use crate::table::{self, Table};
+use crate::memory::table::{self, Table};
 
 /// Marks a value that is not a count and does not decay (see the module doc).
 pub(crate) const MARK: u32 = 1 << 31;

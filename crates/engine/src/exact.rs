@@ -8,7 +8,7 @@
 //! shrinks with the window.
 
 use crate::dedup::DocIdx;
-use crate::table::{Slot, Table};
+use crate::memory::table::{Slot, Table};
 
 /// Marks an empty slot: no document has this index.
 const EMPTY: DocIdx = DocIdx::MAX;
@@ -84,7 +84,7 @@ impl ExactHashes {
 mod tests {
     use super::*;
     use crate::article::mix64;
-    use crate::table::SEGMENT;
+    use crate::memory::table::SEGMENT;
     use std::collections::HashMap;
 
     #[test]

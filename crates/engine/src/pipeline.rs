@@ -431,7 +431,7 @@ mod tests {
         // With the archive, the window's signatures and bucket entries and the stories written
         // out early, the same decisions.
         let mut spilling = Engine::new(config);
-        let memory = || Box::new(crate::spill::MemorySpill::default());
+        let memory = || Box::new(crate::memory::spill::MemorySpill::default());
         spilling.copies_mut().set_spill(memory(), 500);
         spilling.copies_mut().set_signature_spill(memory(), 50);
         spilling.copies_mut().set_bucket_spill(memory(), 50);

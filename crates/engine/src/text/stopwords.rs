@@ -154,21 +154,17 @@ const STOPWORDS: &[&str] = &[
     "yours",
 ];
 
-static HASHES: std::sync::LazyLock<rustc_hash::FxHashSet<u64>> = std::sync::LazyLock::new(|| {
-    STOPWORDS
-        .iter()
-        .map(|w| crate::text::hash_word(w))
-        .collect()
-});
+static HASHES: std::sync::LazyLock<rustc_hash::FxHashSet<u64>> =
+    std::sync::LazyLock::new(|| STOPWORDS.iter().map(|w| super::hash_word(w)).collect());
 
 /// Whether `word` (lower case) is a function word: a length check that rejects most content
 /// words at once, then [`is_stopword_hash`].
 #[inline]
 pub fn is_stopword(word: &str) -> bool {
-    word.len() <= 10 && is_stopword_hash(crate::text::hash_word(word))
+    word.len() <= 10 && is_stopword_hash(super::hash_word(word))
 }
 
-/// [`is_stopword`] for a word whose [`crate::text::hash_word`] is at hand. On the hot path of
+/// [`is_stopword`] for a word whose [`super::hash_word`] is at hand. On the hot path of
 /// every article: one look-up, no string hashing.
 #[inline]
 pub fn is_stopword_hash(hash: u64) -> bool {

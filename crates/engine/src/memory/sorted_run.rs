@@ -6,8 +6,8 @@
 //! batches, each merged with the run into a new run a chunk at a time (neither is ever whole in
 //! memory). A merge that fails leaves the run as it was, with its filter built again from it.
 
-use crate::bloom::Bloom;
-use crate::spill::Spill;
+use crate::memory::bloom::Bloom;
+use crate::memory::spill::Spill;
 use std::marker::PhantomData;
 
 /// Bytes read or written at once by a merge.
@@ -324,7 +324,7 @@ impl<K: Fixed + Ord + Into<u64>, V: Fixed> Reader<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spill::{FillsUp, MemorySpill};
+    use crate::memory::spill::{FillsUp, MemorySpill};
     use std::collections::BTreeMap;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
@@ -384,8 +384,8 @@ mod tests {
                         // A crowded key, keys at both ends, and a few hundred keys met often.
                         0 => 1 << 40,
                         1 => u64::from(next % 2) * u64::MAX,
-                        2 | 3 => crate::article::mix64(u64::from(next % 300)),
-                        _ => crate::article::mix64(u64::from(next) + 1_000),
+                        2 | 3 => crate::memory::mix64(u64::from(next % 300)),
+                        _ => crate::memory::mix64(u64::from(next) + 1_000),
                     };
                     (key, next)
                 })
@@ -413,7 +413,7 @@ mod tests {
         assert!(r.len() > 3 * SortedRun::<u64, u32>::CHUNK, "{}", r.len());
         assert!(values(&r, 1 << 40).len() > 100, "a key across blocks");
         let absent = (0..20_000u64)
-            .map(|i| crate::article::mix64((i + 1) << 50))
+            .map(|i| crate::memory::mix64((i + 1) << 50))
             .filter(|k| !model.contains_key(k));
         assert!(absent.clone().count() > 19_000);
         assert!(absent.into_iter().all(|k| values(&r, k).is_empty()));
@@ -450,7 +450,7 @@ mod tests {
     fn a_failed_merge_keeps_the_run_findable_with_its_filter() {
         // Room for the first run and for part of the second merge's writes: it fails midway.
         let first: Vec<(u64, u32)> = (0..20_000u32)
-            .map(|i| (crate::article::mix64(u64::from(i)), i))
+            .map(|i| (crate::memory::mix64(u64::from(i)), i))
             .collect::<BTreeMap<_, _>>()
             .into_iter()
             .collect();
@@ -459,7 +459,7 @@ mod tests {
         let mut r: SortedRun<u64, u32> = SortedRun::new(spill, 100);
         r.merge(first.iter().copied(), |_| true).unwrap();
         let second: Vec<(u64, u32)> = (20_000..60_000u32)
-            .map(|i| (crate::article::mix64(u64::from(i)), i))
+            .map(|i| (crate::memory::mix64(u64::from(i)), i))
             .collect::<BTreeMap<_, _>>()
             .into_iter()
             .collect();

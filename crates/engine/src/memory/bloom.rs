@@ -29,9 +29,9 @@ impl Bloom {
 
     /// The block of `key` and its 7 bits there, each 9 bits of the key's hash.
     fn locate(&self, key: u64) -> (usize, impl Iterator<Item = usize>) {
-        let h = crate::article::mix64(key);
+        let h = crate::memory::mix64(key);
         let line = ((u128::from(h) * self.lines.len() as u128) >> 64) as usize;
-        let bits = crate::article::mix64(h ^ 0x5851_f42d_4c95_7f2d);
+        let bits = crate::memory::mix64(h ^ 0x5851_f42d_4c95_7f2d);
         (
             line,
             (0..7).map(move |i| ((bits >> (9 * i)) & 511) as usize),

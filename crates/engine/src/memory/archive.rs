@@ -18,9 +18,9 @@
 //! is ~40 MB of writes over a 1M-article stream; on a longer one, the sixteenth keeps it to about
 //! sixteen rewrites of each entry each time the run doubles.
 
-pub use crate::sorted_run::Fixed;
-use crate::sorted_run::SortedRun;
-use crate::spill::Spill;
+pub use crate::memory::sorted_run::Fixed;
+use crate::memory::sorted_run::SortedRun;
+use crate::memory::spill::Spill;
 
 use rustc_hash::FxHashMap;
 
@@ -228,7 +228,7 @@ mod tests {
     #[test]
     fn finds_what_was_inserted_across_merges() {
         let mut a = HashArchive::default();
-        let key = |i: u64| crate::article::mix64(i + 1);
+        let key = |i: u64| crate::memory::mix64(i + 1);
         for i in 0..50_000u64 {
             assert!(a.insert_new(key(i), i as u32));
         }
@@ -253,8 +253,11 @@ mod tests {
     #[test]
     fn entries_written_out_are_found_and_kept_once() {
         let mut a: HashArchive<(u32, u32)> = HashArchive::default();
-        a.set_spill(Box::new(crate::spill::MemorySpill::default()), 5_000);
-        let key = |i: u64| crate::article::mix64(i + 1);
+        a.set_spill(
+            Box::new(crate::memory::spill::MemorySpill::default()),
+            5_000,
+        );
+        let key = |i: u64| crate::memory::mix64(i + 1);
         for i in 0..60_000u64 {
             assert!(a.insert_new(key(i), (i as u32, 7)));
             if i % 9_999 == 0 {
@@ -281,22 +284,22 @@ mod tests {
     #[test]
     fn an_archive_whose_spill_is_full_stays_in_memory() {
         let mut a: HashArchive<u32> = HashArchive::default();
-        a.set_spill(crate::spill::FillsUp::boxed(0), 5_000);
+        a.set_spill(crate::memory::spill::FillsUp::boxed(0), 5_000);
         for i in 0..20_000u64 {
-            assert!(a.insert_new(crate::article::mix64(i + 1), i as u32));
+            assert!(a.insert_new(crate::memory::mix64(i + 1), i as u32));
         }
         assert!(a.take_spill_error().is_some());
         assert!(a.take_spill_error().is_none(), "reported once");
         assert_eq!(a.split(), (20_000, 0));
-        assert!((0..20_000u64).all(|i| a.get(crate::article::mix64(i + 1)) == Some(i as u32)));
+        assert!((0..20_000u64).all(|i| a.get(crate::memory::mix64(i + 1)) == Some(i as u32)));
     }
 
     #[test]
     fn a_spill_that_fills_up_between_writes_keeps_what_it_holds_findable() {
         let mut a: HashArchive<u32> = HashArchive::default();
         // Room for the first run (5,000-odd entries of 12 bytes), not for its rewrite.
-        a.set_spill(crate::spill::FillsUp::boxed(100_000), 5_000);
-        let key = |i: u64| crate::article::mix64(i + 1);
+        a.set_spill(crate::memory::spill::FillsUp::boxed(100_000), 5_000);
+        let key = |i: u64| crate::memory::mix64(i + 1);
         for i in 0..20_000u64 {
             assert!(a.insert_new(key(i), i as u32));
         }

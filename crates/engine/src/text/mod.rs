@@ -8,6 +8,8 @@
 //! A word is a maximal run of alphanumeric characters or `_`, as `\w+` in most regex engines, so
 //! shingles agree with the `re.findall(r"\w+", text.lower())` that the benchmark truth uses.
 
+pub mod stopwords;
+
 use crate::article::Span;
 use unicode_normalization::UnicodeNormalization;
 
@@ -112,7 +114,7 @@ pub fn hash_word(word: &str) -> u64 {
         tail[..rest.len()].copy_from_slice(rest);
         h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
     }
-    crate::article::mix64(h)
+    crate::memory::mix64(h)
 }
 
 /// Every distinct normal form of the words of `text`, space-separated, in order of first use:
