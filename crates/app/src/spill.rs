@@ -5,9 +5,9 @@
 //! ([`StoryIds`]).
 
 use anyhow::Context;
-use samestory_engine::cluster::StoryIdx;
 use samestory_engine::memory::spill::{Spill, SpillPlaces};
 use samestory_engine::pipeline::{Engine, StoryId};
+use samestory_engine::StoryIdx;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 

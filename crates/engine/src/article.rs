@@ -33,6 +33,19 @@ impl Span {
 /// Seconds since the Unix epoch (UTC). Time always comes into the engine as data, never from a clock.
 pub type Timestamp = i64;
 
+/// A document's place in the stream: dense, 0-based, in the order the copy index
+/// ([`CopyIndex`](crate::dedup::CopyIndex)) was given documents. Stored, so it never changes once
+/// given; the store keeps it as an article's `doc` column.
+pub type DocIdx = u32;
+
+/// A story's place among the stories: dense, 0-based, in the order the clusterer
+/// ([`Clusterer`](crate::cluster::Clusterer)) created them. Stored, like [`DocIdx`].
+pub type StoryIdx = u32;
+
+/// A term: the hash ([`hash_word`](crate::text::hash_word)) of a normalized word after the plural
+/// stemmer; the clusterer's unit of evidence, and the key of its document frequencies. Stored.
+pub type Term = u64;
+
 /// One news article as read from any source, before cleaning.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Article {

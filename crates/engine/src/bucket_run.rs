@@ -12,7 +12,7 @@
 //! document that left stays in the run until the next merge drops it: a look-up may name such a
 //! document, and the caller skips it as it skips any document it no longer holds.
 
-use crate::dedup::DocIdx;
+use crate::article::DocIdx;
 use crate::memory::sorted_run::SortedRun;
 use crate::memory::spill::Spill;
 

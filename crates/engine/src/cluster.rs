@@ -119,7 +119,7 @@
 //! Determinism: the same articles in the same order give the same stories (ties break on the
 //! lower story index).
 
-use crate::article::Timestamp;
+use crate::article::{StoryIdx, Term, Timestamp};
 use crate::docfreqs::DocFreqs;
 use crate::memory::slots::Slots;
 use crate::memory::spill::Spill;
@@ -131,12 +131,6 @@ use std::collections::VecDeque;
 
 /// How many of a term's postings (the newest) a candidate look-up reads.
 const POSTINGS_SCANNED: usize = 256;
-
-/// A term: the hash of a normalized, lightly stemmed word.
-pub type Term = u64;
-
-/// Dense story index, in creation order.
-pub type StoryIdx = u32;
 
 /// Configuration of the clusterer. Fields missing from a stored configuration take their defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

@@ -26,9 +26,8 @@
 //! document), and a look-up reads them back when a Bloom filter lets its band key through (see
 //! `bucket_run`).
 
-use crate::article::{mix64, Timestamp};
+use crate::article::{mix64, DocIdx, StoryIdx, Timestamp};
 use crate::buckets::Buckets;
-use crate::cluster::StoryIdx;
 use crate::exact::ExactHashes;
 use crate::fingerprint::{Signature, Signature16, SIG_LEN};
 use crate::memory::archive::HashArchive;
@@ -82,9 +81,6 @@ impl Banding {
         best
     }
 }
-
-/// A dense, 0-based index of a document in a [`CopyIndex`].
-pub type DocIdx = u32;
 
 /// What the index knows of a copy.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]

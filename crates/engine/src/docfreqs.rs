@@ -20,7 +20,7 @@
 //! The table is a [`Table`]: it grows in place by quarters as the vocabulary grows, and shrinks
 //! when a pruning leaves it less than an eighth full.
 
-use crate::cluster::Term;
+use crate::article::Term;
 use crate::memory::table::{self, Table};
 
 /// Marks a value that is not a count and does not decay (see the module doc).

@@ -7,7 +7,7 @@
 //! MiB), then keeps the room. This table holds exactly the window's hashes, grows by quarters and
 //! shrinks with the window.
 
-use crate::dedup::DocIdx;
+use crate::article::DocIdx;
 use crate::memory::table::{Slot, Table};
 
 /// Marks an empty slot: no document has this index.

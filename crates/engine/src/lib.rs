@@ -34,4 +34,4 @@ pub mod pipeline;
 mod sparse;
 pub mod text;
 
-pub use article::{Article, Span, Timestamp};
+pub use article::{Article, DocIdx, Span, StoryIdx, Term, Timestamp};

@@ -5,12 +5,10 @@
 //! it in parallel; [`Engine::add`] then takes prepared articles one at a time, in order, and makes
 //! the online decisions (copy of what, which story).
 
-use crate::article::{stable_hash, Article, Timestamp};
+use crate::article::{stable_hash, Article, DocIdx, StoryIdx, Term, Timestamp};
 use crate::clean::{Cleaned, Cleaner};
-use crate::cluster::{
-    ClusterConfig, Clusterer, RevivalSpan, StoryIdx, StoryState, Term, TermCounts,
-};
-use crate::dedup::{CopyIndex, CopyOf, DocIdx};
+use crate::cluster::{ClusterConfig, Clusterer, RevivalSpan, StoryState, TermCounts};
+use crate::dedup::{CopyIndex, CopyOf};
 use crate::fingerprint::{signature, Signature};
 use serde::{Deserialize, Serialize};
 

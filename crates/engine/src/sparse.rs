@@ -5,7 +5,7 @@
 //! centroid is two parallel sorted arrays, and a dot product walks them forward with a galloping
 //! search: contiguous memory the hardware prefetches, where a hash map costs a cache miss per term.
 
-use crate::cluster::Term;
+use crate::article::Term;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct SparseSum {

@@ -3,10 +3,10 @@
 
 use crate::{Result, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
-use samestory_engine::cluster::{RevivalSpan, StoryState, Term};
-use samestory_engine::dedup::DocIdx;
+use samestory_engine::cluster::{RevivalSpan, StoryState};
 use samestory_engine::fingerprint::Signature;
 use samestory_engine::pipeline::{Config, Engine, KnownDoc};
+use samestory_engine::{DocIdx, Term};
 
 /// The engine state a batch changed: story centroids and document frequencies.
 #[derive(Default)]
