@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use samestory_engine::analysis::{compare_pair, DocText, StoryAnalysis};
 use samestory_engine::clean::Cleaner;
 use samestory_engine::cluster::{is_content_word, term, Clusterer};
-use samestory_engine::fingerprint::{exact_jaccard, shingle_set};
+use samestory_engine::copies::fingerprint::{exact_jaccard, shingle_set};
 use samestory_engine::pipeline::{prepare, Config, Prepared};
 use samestory_engine::text::{for_each_word, word_hashes};
 use samestory_engine::{Article, Term};

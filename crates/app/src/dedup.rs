@@ -23,8 +23,8 @@ use crate::input::parse_time;
 use anyhow::Context;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use samestory_engine::dedup::Banding;
-use samestory_engine::fingerprint::{exact_jaccard, signature, Signature};
+use samestory_engine::copies::fingerprint::{exact_jaccard, signature, Signature};
+use samestory_engine::copies::Banding;
 use samestory_engine::text::word_hashes;
 use serde::Serialize;
 use serde_json::Value;
@@ -123,7 +123,7 @@ fn parse(bytes: &[u8], line: u64) -> Result<(Value, Option<i64>, Vec<u64>), Stri
 /// shingles of one pair (p ≈ n²/2³³ for n shingles, under 10⁻⁴ for news) moves J by 1/n at most.
 fn shingles(words: &[u64], k: usize) -> Vec<u32> {
     let mut v = Vec::with_capacity(words.len());
-    samestory_engine::fingerprint::for_each_shingle(words, k, |h| {
+    samestory_engine::copies::fingerprint::for_each_shingle(words, k, |h| {
         v.push((h >> 32) as u32 ^ h as u32)
     });
     v.sort_unstable();

@@ -16,11 +16,11 @@ use std::os::unix::fs::FileExt;
 const ARCHIVE_IN_MEMORY: usize = 1 << 17;
 
 /// Documents of the copy window that keep their signature in memory: the newest 8,192 (2 MiB;
-/// see `samestory_engine::dedup`).
+/// see `samestory_engine::copies`).
 const WINDOW_SIGNATURES_IN_MEMORY: usize = 1 << 13;
 
 /// Documents of the copy window that keep their bucket entries in memory: the newest 8,192 to
-/// 16,384 (~2-4 MiB; see `samestory_engine::dedup`).
+/// 16,384 (~2-4 MiB; see `samestory_engine::copies`).
 const WINDOW_BUCKETS_IN_MEMORY: usize = 1 << 13;
 
 /// Gives the engine's clusterer a [`FileSpill`] and its configured memory budget, and the copy

@@ -34,7 +34,7 @@ impl Span {
 pub type Timestamp = i64;
 
 /// A document's place in the stream: dense, 0-based, in the order the copy index
-/// ([`CopyIndex`](crate::dedup::CopyIndex)) was given documents. Stored, so it never changes once
+/// ([`CopyIndex`](crate::copies::CopyIndex)) was given documents. Stored, so it never changes once
 /// given; the store keeps it as an article's `doc` column.
 pub type DocIdx = u32;
 

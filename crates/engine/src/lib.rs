@@ -5,11 +5,8 @@
 //! - [`article`]: the [`Article`] and the small types naming things inside it ([`Span`]).
 //! - [`text`]: words for matching (normalization, tokens, hashes).
 //! - [`clean`]: page furniture out (datelines, credits, teasers), every removal with its reason.
-//! - [`fingerprint`]: shingles and one-permutation MinHash signatures.
-//! - [`dedup`]: the online copy index (exact hash + LSH banding).
-//! - `buckets`: the copy index's LSH buckets, a table that follows the copy window's size.
-//! - `bucket_run`: the buckets' entries of the window's older documents, written out.
-//! - `exact`: the copy window's exact hashes, in a table of the same kind.
+//! - [`copies`]: the online copy index (exact hash + LSH banding over
+//!   [`copies::fingerprint`]'s MinHash signatures), its buckets and exact hashes.
 //! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
 //! - `docfreqs`: the clusterer's document frequencies, in a table whose look-ups are prefetched.
 //! - `sparse`: sorted sparse vectors, the story centroids.
@@ -20,14 +17,10 @@
 
 pub mod analysis;
 pub mod article;
-mod bucket_run;
-mod buckets;
 pub mod clean;
 pub mod cluster;
-pub mod dedup;
+pub mod copies;
 mod docfreqs;
-mod exact;
-pub mod fingerprint;
 pub mod memory;
 pub mod metrics;
 pub mod pipeline;

@@ -8,8 +8,8 @@
 use crate::article::{stable_hash, Article, DocIdx, StoryIdx, Term, Timestamp};
 use crate::clean::{Cleaned, Cleaner};
 use crate::cluster::{ClusterConfig, Clusterer, RevivalSpan, StoryState, TermCounts};
-use crate::dedup::{CopyIndex, CopyOf};
-use crate::fingerprint::{signature, Signature};
+use crate::copies::fingerprint::{signature, Signature};
+use crate::copies::{CopyIndex, CopyOf};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use crate::{Result, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 use samestory_engine::cluster::{RevivalSpan, StoryState};
-use samestory_engine::fingerprint::Signature;
+use samestory_engine::copies::fingerprint::Signature;
 use samestory_engine::pipeline::{Config, Engine, KnownDoc};
 use samestory_engine::{DocIdx, Term};
 

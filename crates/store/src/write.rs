@@ -5,7 +5,7 @@ use crate::engine_state::{df_blob, fold_df_log, state_blob, DF_FOLD_ENTRIES};
 use crate::{EngineDelta, Result, Store};
 use rusqlite::params;
 use samestory_engine::clean::Removal;
-use samestory_engine::fingerprint::Signature;
+use samestory_engine::copies::fingerprint::Signature;
 use samestory_engine::{Article, DocIdx, Timestamp};
 
 /// One new article with what the engine made of it, ready to be written.

@@ -112,7 +112,7 @@ fn contains_run(long: &[u64], short: &[u64]) -> bool {
 }
 
 fn shared(a: &[u64], b: &[u64]) -> usize {
-    crate::fingerprint::intersection_size(a, b)
+    crate::copies::fingerprint::intersection_size(a, b)
 }
 
 /// How well `short` is contained in `long` (0 when not a match).

@@ -28,7 +28,7 @@
 
 use super::words::{stem, Words};
 use crate::article::Span;
-use crate::fingerprint::intersection_size as shared;
+use crate::copies::fingerprint::intersection_size as shared;
 use crate::text::{for_each_word, hash_word};
 use rustc_hash::FxHashMap;
 

@@ -19,8 +19,8 @@
 //! table; those of older ones are written out ([`BucketRun`]) a batch of documents at a time, and
 //! a look-up finds them there as well.
 
+use super::bucket_run::BucketRun;
 use crate::article::DocIdx;
-use crate::bucket_run::BucketRun;
 use crate::memory::spill::Spill;
 use crate::memory::table::{Slot, Table};
 

@@ -26,13 +26,18 @@
 //! document), and a look-up reads them back when a Bloom filter lets its band key through (see
 //! `bucket_run`).
 
+mod bucket_run;
+mod buckets;
+mod exact;
+pub mod fingerprint;
+
 use crate::article::{mix64, DocIdx, StoryIdx, Timestamp};
-use crate::buckets::Buckets;
-use crate::exact::ExactHashes;
-use crate::fingerprint::{Signature, Signature16, SIG_LEN};
 use crate::memory::archive::HashArchive;
 use crate::memory::slots::Slots;
 use crate::memory::spill::Spill;
+use buckets::Buckets;
+use exact::ExactHashes;
+use fingerprint::{Signature, Signature16, SIG_LEN};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::cmp::Reverse;
@@ -561,8 +566,8 @@ impl CopyIndex {
 
 #[cfg(test)]
 mod tests {
+    use super::fingerprint::signature;
     use super::*;
-    use crate::fingerprint::signature;
     use crate::text::word_hashes;
 
     #[test]
