@@ -14,21 +14,10 @@ use samestory_engine::analysis::{align_story, analyze_story, DocText};
 use samestory_engine::Span;
 use std::time::Instant;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+#[allow(dead_code)]
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::Rng;
 
 const VOCAB: usize = 5000;
 

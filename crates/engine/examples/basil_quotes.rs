@@ -7,20 +7,14 @@
 use samestory_engine::analysis::{group_quotes, DocText};
 use std::collections::BTreeMap;
 
+#[allow(dead_code)]
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 fn main() {
-    let path = std::env::args().nth(1).unwrap_or_else(|| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/data/basil/basil_dev.jsonl"
-        )
-        .into()
-    });
-    let raw = match std::fs::read_to_string(&path) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("skipped: cannot read {path}: {e}");
-            return;
-        }
+    let path = support::shared_data_path("basil/basil_dev.jsonl", std::env::args().nth(1));
+    let Some(raw) = support::read_or_skip(&path) else {
+        return;
     };
     let mut stories: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
     for line in raw.lines().filter(|l| !l.trim().is_empty()) {

@@ -21,6 +21,10 @@ use samestory_engine::analysis::{align_pair, words::Words};
 
 const FOLDS: usize = 10;
 
+#[allow(dead_code)]
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 #[derive(Default, Clone, Copy)]
 struct Counts {
     tp: usize,
@@ -99,27 +103,11 @@ fn print_model(m: &Model) {
 }
 
 fn main() {
-    let path = std::env::args().nth(1).unwrap_or_else(|| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/data/msrp/msr_paraphrase_train.txt"
-        )
-        .into()
-    });
-    let raw = match std::fs::read_to_string(&path) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("skipped: cannot read {path}: {e}");
-            return;
-        }
+    let path = support::shared_data_path("msrp/msr_paraphrase_train.txt", std::env::args().nth(1));
+    let Some(raw) = support::read_or_skip(&path) else {
+        return;
     };
-    let mut pairs: Vec<(bool, String, String)> = Vec::new();
-    for line in raw.trim_start_matches('\u{FEFF}').lines().skip(1) {
-        let f: Vec<&str> = line.trim_end_matches('\r').split('\t').collect();
-        if f.len() == 5 {
-            pairs.push((f[0] == "1", f[3].to_owned(), f[4].to_owned()));
-        }
-    }
+    let pairs = support::msrp_pairs(&raw);
     let positives = pairs.iter().filter(|p| p.0).count();
     println!("{} pairs, {} labelled paraphrase", pairs.len(), positives);
 
@@ -156,12 +144,9 @@ fn main() {
 
     // Folds: a fixed shuffle, then every FOLDS-th pair.
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    let mut s = 0x2545_F491_4F6C_DD1Du64;
+    let mut rng = support::Rng(0x2545_F491_4F6C_DD1D);
     for i in (1..order.len()).rev() {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        order.swap(i, (s % (i as u64 + 1)) as usize);
+        order.swap(i, rng.below(i + 1));
     }
     let fold_of: Vec<usize> = {
         let mut f = vec![0; rows.len()];

@@ -6,25 +6,21 @@ use samestory_engine::analysis::similar::{
     features, fit_logistic, Idf, SentenceKeys, FEATURES, FIT_L2, MIN_COVERAGE, MODEL,
 };
 
+#[allow(dead_code)]
+mod support;
+
 #[test]
 fn shipped_weights_are_the_fit_on_the_file_and_beat_word_jaccard() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/msrp/msr_paraphrase_train.txt"
-    );
-    let Ok(raw) = std::fs::read_to_string(path) else {
-        eprintln!("skipped: {path} not found");
+    let path = support::shared_data_path("msrp/msr_paraphrase_train.txt", None);
+    let Some(raw) = support::read_or_skip(&path) else {
         return;
     };
-    let mut labels = Vec::new();
-    let mut keys = Vec::new();
-    for line in raw.trim_start_matches('\u{FEFF}').lines().skip(1) {
-        let f: Vec<&str> = line.trim_end_matches('\r').split('\t').collect();
-        if f.len() == 5 {
-            labels.push(f[0] == "1");
-            keys.push((SentenceKeys::new(f[3]), SentenceKeys::new(f[4])));
-        }
-    }
+    let pairs = support::msrp_pairs(&raw);
+    let labels: Vec<bool> = pairs.iter().map(|p| p.0).collect();
+    let keys: Vec<(SentenceKeys, SentenceKeys)> = pairs
+        .iter()
+        .map(|(_, a, b)| (SentenceKeys::new(a), SentenceKeys::new(b)))
+        .collect();
     assert_eq!(labels.len(), 4076);
     let idf = Idf::from_sets(
         keys.iter()
