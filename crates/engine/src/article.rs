@@ -11,20 +11,26 @@ use serde::{Deserialize, Serialize};
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 pub struct Span {
+    /// The first byte.
     pub start: usize,
+    /// The byte after the last one.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `start..end`.
     pub const fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
+    /// Its length in bytes.
     pub const fn len(self) -> usize {
         self.end - self.start
     }
+    /// Whether it holds no byte.
     pub const fn is_empty(self) -> bool {
         self.end <= self.start
     }
+    /// The part of `text` it covers (`text` must be the text it points into).
     pub fn slice(self, text: &str) -> &str {
         &text[self.start..self.end]
     }
@@ -51,10 +57,13 @@ pub type Term = u64;
 pub struct Article {
     /// Stable identifier: the source's own id, else derived from the url, else from the content.
     pub id: String,
+    /// Where it was published, when the source says.
     pub url: Option<String>,
+    /// The headline, when the source gives one apart from the text.
     pub title: Option<String>,
     /// The outlet.
     pub source: Option<String>,
+    /// When it was published; `None` when the source does not say (cleaning may find a date).
     pub published: Option<Timestamp>,
     /// The original text, exactly as read.
     pub text: String,

@@ -228,6 +228,7 @@ impl Default for ClusterConfig {
 /// sorted by term, with the body lines that may recur verbatim in other articles.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TermCounts {
+    /// Each term with its raw weight (title, name and number boosts applied), sorted by term.
     pub terms: Vec<(Term, f32)>,
     /// Lines (paragraphs) of the body with at least [`LINE_MIN_WORDS`] content words, when the
     /// body has at least two of them: a single-paragraph text is never discounted.
@@ -240,7 +241,9 @@ pub struct TermCounts {
 /// in text order (a term may come more than once: readers sum them).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Line {
+    /// The hash of the line's content words in order: equal for a line seen verbatim.
     pub hash: u64,
+    /// The line's raw term weights, in text order.
     pub terms: Vec<(Term, f32)>,
 }
 
@@ -462,9 +465,14 @@ pub fn term_counts_and_words(
 /// A story as the clusterer keeps it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StoryState {
+    /// The centroid (sum of the members' unit vectors), with the saved pseudo-terms that carry
+    /// its member count, squared norms and name channel.
     pub centroid: Vec<(Term, f32)>,
+    /// How many articles it holds, copies counted.
     pub size: u32,
+    /// Its oldest article's date.
     pub first: Option<Timestamp>,
+    /// Its newest article's date.
     pub last: Option<Timestamp>,
 }
 
@@ -557,15 +565,20 @@ struct Residency {
 /// [`Clusterer::revival_span`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RevivalSpan {
+    /// The stories whose newest article is at least this old…
     pub newest_from: Timestamp,
+    /// …and older than this (the eviction horizon)…
     pub newest_before: Timestamp,
+    /// …and whose first article is at most this old.
     pub first_until: Timestamp,
 }
 
 /// The decision for one article.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Assignment {
+    /// The story the article is in.
     pub story: StoryIdx,
+    /// Whether the article started it.
     pub created: bool,
     /// Similarity to the story centroid before joining, raised for nearness in time (1.0 when
     /// created).
@@ -641,6 +654,7 @@ pub struct Clusterer {
 }
 
 impl Clusterer {
+    /// A clusterer that has seen nothing.
     pub fn new(config: ClusterConfig) -> Self {
         Clusterer {
             config,
@@ -805,14 +819,17 @@ impl Clusterer {
         self.make_resident(story);
     }
 
+    /// Its configuration.
     pub fn config(&self) -> &ClusterConfig {
         &self.config
     }
 
+    /// How many stories were ever created.
     pub fn story_count(&self) -> usize {
         self.stories.next_index() as usize
     }
 
+    /// How many stories are in memory (not evicted as cold).
     pub fn live_story_count(&self) -> usize {
         self.stories.live()
     }
@@ -821,6 +838,7 @@ impl Clusterer {
         self.stories.get(story).map(|s| &*s.live)
     }
 
+    /// How many articles were counted in the document frequencies.
     pub fn doc_count(&self) -> u32 {
         self.docs
     }

@@ -15,6 +15,8 @@
 //! - [`metrics`]: B-cubed, pairwise and ARI scores for evaluation.
 //! - [`analysis`]: per story: shared passages, quotes grouped across outlets, what each outlet adds.
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod article;
 pub mod clean;

@@ -4,14 +4,19 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::hash::Hash;
 
+/// Precision, recall and their harmonic mean.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Prf {
+    /// Of what was put together, the share that belongs together.
     pub precision: f64,
+    /// Of what belongs together, the share that was put together.
     pub recall: f64,
+    /// The harmonic mean of the two.
     pub f1: f64,
 }
 
 impl Prf {
+    /// The scores with their F1 (0 when both are 0).
     pub fn new(precision: f64, recall: f64) -> Self {
         let f1 = if precision + recall > 0.0 {
             2.0 * precision * recall / (precision + recall)
@@ -26,12 +31,18 @@ impl Prf {
     }
 }
 
+/// A clustering scored against labels.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Scores {
+    /// B-cubed: per article, averaged.
     pub bcubed: Prf,
+    /// Over pairs of articles.
     pub pairwise: Prf,
+    /// The adjusted Rand index.
     pub ari: f64,
+    /// How many clusters the clustering has.
     pub stories: usize,
+    /// How many distinct labels the truth has.
     pub labels: usize,
 }
 

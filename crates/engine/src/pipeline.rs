@@ -12,12 +12,14 @@ use crate::copies::fingerprint::{signature, Signature};
 use crate::copies::{CopyIndex, CopyOf};
 use serde::{Deserialize, Serialize};
 
+/// What the engine is configured with; saved with a database.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Config {
     /// Jaccard similarity of word shingles from which an article is a near copy.
     pub copy_threshold: f32,
     /// Words per shingle.
     pub shingle: usize,
+    /// The story clusterer's configuration.
     pub cluster: ClusterConfig,
     /// Cluster on text alone, as if no article had a date.
     pub ignore_dates: bool,
@@ -56,16 +58,22 @@ impl Default for Config {
 /// Everything about one article that does not depend on the others.
 #[derive(Clone, Debug)]
 pub struct Prepared {
+    /// The clean text and what was removed.
     pub cleaned: Cleaned,
     /// The article's date, else a date found in its leading metadata.
     pub published: Option<Timestamp>,
+    /// Words in the clean text.
     pub words: usize,
     /// Hash of the normalized word sequence: equal for exact copies.
     pub exact_hash: u64,
+    /// MinHash signature of the clean text's shingles.
     pub signature: Signature,
+    /// The raw term weights, lines and names the clusterer decides on.
     pub terms: TermCounts,
 }
 
+/// Everything about one article that does not depend on the others: pure, so articles are
+/// prepared in parallel and then given to [`Engine::add`] in order.
 pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepared {
     let cleaned = cleaner.clean(&article.text);
     let (terms, words) = crate::cluster::term_counts_and_words(
@@ -91,11 +99,15 @@ pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepare
 /// What the engine decided for one article.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
+    /// The document's index.
     pub doc: DocIdx,
+    /// The story it is in.
     pub story: StoryIdx,
+    /// Whether it started that story.
     pub story_created: bool,
     /// Similarity to the story it joined (1.0 when it created one or is a copy).
     pub story_similarity: f32,
+    /// Its family's original, when it is a copy.
     pub copy_of: Option<CopyOf>,
     /// Earlier documents whose original is now this one.
     pub repointed: Vec<DocIdx>,
@@ -106,10 +118,15 @@ pub struct Outcome {
 
 /// A stored document, for restoring an engine.
 pub struct KnownDoc {
+    /// Hash of the normalized word sequence, as [`Prepared::exact_hash`].
     pub exact_hash: u64,
+    /// Its MinHash signature.
     pub signature: Signature,
+    /// Its date, as the copy index used it.
     pub published: Option<Timestamp>,
+    /// Its family's original (itself when it is no copy).
     pub original: DocIdx,
+    /// Its story.
     pub story: StoryIdx,
 }
 
@@ -124,6 +141,7 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// An engine that has seen nothing.
     pub fn new(config: Config) -> Self {
         Engine {
             copies: CopyIndex::new(config.copy_threshold),
@@ -133,26 +151,32 @@ impl Engine {
         }
     }
 
+    /// Its configuration.
     pub fn config(&self) -> &Config {
         &self.config
     }
 
+    /// The copy index.
     pub fn copies(&self) -> &CopyIndex {
         &self.copies
     }
 
+    /// The story clusterer.
     pub fn clusterer(&self) -> &Clusterer {
         &self.clusterer
     }
 
+    /// The copy index, to give it spills or restore it.
     pub fn copies_mut(&mut self) -> &mut CopyIndex {
         &mut self.copies
     }
 
+    /// The story clusterer, to give it a spill or restore it.
     pub fn clusterer_mut(&mut self) -> &mut Clusterer {
         &mut self.clusterer
     }
 
+    /// How many documents were added.
     pub fn doc_count(&self) -> usize {
         self.copies.len()
     }
@@ -198,6 +222,8 @@ impl Engine {
         self.clusterer.revive(span, stories)
     }
 
+    /// Decides one prepared article, in arrival order: its copy family first (a copy joins its
+    /// original's story), then its story.
     pub fn add(&mut self, p: &Prepared) -> Outcome {
         let at = self.story_time(p);
         let added = self
@@ -279,6 +305,7 @@ pub fn story_id(first_article_id: &str) -> String {
 pub struct StoryId(u64);
 
 impl StoryId {
+    /// The id of the story whose first article has this id.
     pub fn of(first_article_id: &str) -> StoryId {
         StoryId(stable_hash(first_article_id.as_bytes()) >> 16)
     }

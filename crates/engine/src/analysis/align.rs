@@ -103,10 +103,15 @@ impl SharedPassage {
 /// A run aligned between two documents of a story, in word indexes (half-open).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StoryLink {
+    /// The first document, by its place in the story.
     pub a_doc: usize,
+    /// The second document, by its place in the story.
     pub b_doc: usize,
+    /// The run in the first document: word indexes, half-open.
     pub a: (usize, usize),
+    /// The run in the second document: word indexes, half-open.
     pub b: (usize, usize),
+    /// How many words of the run match (the rest are the gaps it tolerates).
     pub matched: usize,
 }
 

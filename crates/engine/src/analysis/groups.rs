@@ -32,6 +32,7 @@ pub const MIN_UNIT_WORDS: usize = 2;
 /// One wording of a quote and where it occurs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuoteVariant {
+    /// The wording, folded for matching (quotes, dashes, NFKC).
     pub text: String,
     /// `(doc, span)`: `doc` is [`DocText::doc`], the span points into that document's text.
     pub occurrences: Vec<(usize, Span)>,
@@ -44,6 +45,7 @@ pub struct QuoteGroup {
     pub canonical: String,
     /// The speaker most documents name (statements and releases count half: they are channels).
     pub speaker: Option<String>,
+    /// Every wording of the utterance, with where each occurs.
     pub variants: Vec<QuoteVariant>,
     /// Distinct outlets carrying it, sorted.
     pub outlets: Vec<String>,

@@ -60,7 +60,9 @@ pub const VERSION: u32 = 2;
 pub struct DocText<'a> {
     /// The caller's id for the document; results name documents by it.
     pub doc: usize,
+    /// The outlet that published it: passages and quotes are counted by outlet.
     pub outlet: String,
+    /// Its clean text; every span in a result points into it.
     pub text: &'a str,
 }
 pub mod similar;

@@ -51,6 +51,7 @@ pub struct Quote {
     pub span: Span,
     /// The quoted words; for a quote over several paragraphs the pieces joined by a space.
     pub text: String,
+    /// Who the text says spoke, when it says.
     pub speaker: Option<Speaker>,
 }
 

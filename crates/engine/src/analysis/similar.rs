@@ -70,7 +70,9 @@ pub const MIN_COVERAGE: f32 = 0.3;
 /// the logistic probability is above one half.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Model {
+    /// One weight a feature, in the order of [`features`].
     pub weights: [f32; FEATURES],
+    /// The intercept.
     pub bias: f32,
 }
 

@@ -29,7 +29,9 @@ pub const POSTINGS_WINDOW: usize = 4;
 pub struct BriefSentence {
     /// The document ([`DocText::doc`]) the sentence is taken from.
     pub doc: usize,
+    /// Where the sentence is, in that document's text.
     pub span: Span,
+    /// The sentence as written.
     pub text: String,
     /// The outlets carrying this sentence (aligned or similar), its own included, sorted.
     pub outlets: Vec<String>,

@@ -22,11 +22,14 @@ pub fn stem(word: &str) -> &str {
 /// The words of one text: their spans and the hash of their stemmed normal form.
 #[derive(Clone, Debug, Default)]
 pub struct Words {
+    /// Where each word is in the text, in order.
     pub spans: Vec<Span>,
+    /// The hash of each word's stemmed normal form, parallel to `spans`.
     pub keys: Vec<u64>,
 }
 
 impl Words {
+    /// The words of `text`.
     pub fn new(text: &str) -> Self {
         let mut w = Words {
             spans: Vec::with_capacity(text.len() / 5),
@@ -49,10 +52,12 @@ impl Words {
         w
     }
 
+    /// How many words.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// Whether there is no word.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }

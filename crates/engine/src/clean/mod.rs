@@ -38,14 +38,20 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
+    /// A date or byline at the very start ([`LeadingMetadata`]).
     LeadingMetadata,
+    /// An image or photo credit ([`ImageCredits`]).
     ImageCredit,
+    /// The dateline opening the body ([`Datelines`]).
     Dateline,
+    /// A line of page furniture: sign-offs, prompts ([`Boilerplate`]).
     Boilerplate,
+    /// A related-article headline or teaser inside the body ([`InlineHeadlines`]).
     RelatedHeadline,
 }
 
 impl Reason {
+    /// The reason as stored and shown: `snake_case`, as serialized.
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::LeadingMetadata => "leading_metadata",
@@ -62,6 +68,7 @@ impl Reason {
 pub struct Removal {
     /// Into the original text.
     pub span: Span,
+    /// Why it was removed.
     pub reason: Reason,
     /// The removed text, trimmed.
     pub text: String,
@@ -70,6 +77,7 @@ pub struct Removal {
 /// The result of cleaning one text.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Cleaned {
+    /// The clean text: the original without the removals.
     pub text: String,
     /// Sorted by position, never overlapping.
     pub removals: Vec<Removal>,
@@ -106,14 +114,17 @@ impl Cleaned {
 
 /// The text being cleaned, as the stages see it: the original and what is removed so far.
 pub struct Draft<'a> {
+    /// The text as it came; stages read it and record removals, never rewrite it.
     pub original: &'a str,
     removals: Vec<Removal>,
+    /// A publication date found in the text (by [`LeadingMetadata`]).
     pub published: Option<Timestamp>,
 }
 
 /// A line of the original text, without its line break.
 #[derive(Clone, Copy, Debug)]
 pub struct Line {
+    /// The line, without its line break.
     pub span: Span,
     /// The span including the line break, for removing the whole line.
     pub with_break: Span,
@@ -143,6 +154,7 @@ impl<'a> Draft<'a> {
         self.removals.insert(at, Removal { span, reason, text });
     }
 
+    /// Whether an earlier removal covers the byte at `offset`.
     pub fn is_removed(&self, offset: usize) -> bool {
         self.removals
             .iter()
@@ -229,6 +241,7 @@ impl<'a> Draft<'a> {
 
 /// One step of cleaning.
 pub trait Stage: Send + Sync {
+    /// Records this stage's removals in `draft`.
     fn apply(&self, draft: &mut Draft<'_>);
 }
 
@@ -249,15 +262,18 @@ impl Default for Cleaner {
     }
 }
 
+/// Builds a [`Cleaner`] from stages, in the order given.
 pub struct CleanerBuilder {
     stages: Vec<Box<dyn Stage>>,
 }
 
 impl CleanerBuilder {
+    /// Adds a stage after those already added.
     pub fn stage(mut self, stage: impl Stage + 'static) -> Self {
         self.stages.push(Box::new(stage));
         self
     }
+    /// The cleaner with the stages added.
     pub fn build(self) -> Cleaner {
         Cleaner {
             stages: self.stages,
@@ -266,10 +282,12 @@ impl CleanerBuilder {
 }
 
 impl Cleaner {
+    /// A builder with no stage yet.
     pub fn builder() -> CleanerBuilder {
         CleanerBuilder { stages: Vec::new() }
     }
 
+    /// Runs every stage over `text`, in order.
     pub fn clean(&self, text: &str) -> Cleaned {
         let mut draft = Draft::new(text);
         for stage in &self.stages {

@@ -33,6 +33,7 @@ impl Signature {
     /// The signature of a document with no shingles: matches nothing but another empty document.
     pub const EMPTY: Signature = Signature([u32::MAX; SIG_LEN]);
 
+    /// Whether it is [`Signature::EMPTY`] (the text had no shingle).
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|&v| v == u32::MAX)
     }
@@ -42,10 +43,12 @@ impl Signature {
         equal_fraction(&self.0, &other.0)
     }
 
+    /// The bins as stored: 4 bytes each, little-endian.
     pub fn to_bytes(&self) -> Vec<u8> {
         self.0.iter().flat_map(|v| v.to_le_bytes()).collect()
     }
 
+    /// A signature from [`Signature::to_bytes`]; `None` when the length is not a signature's.
     pub fn from_bytes(bytes: &[u8]) -> Option<Signature> {
         if bytes.len() != SIG_LEN * 4 {
             return None;
@@ -71,6 +74,7 @@ impl Signature {
 pub struct Signature16(pub [u16; SIG_LEN]);
 
 impl Signature16 {
+    /// The 16-bit cut of a signature.
     pub fn of(sig: &Signature) -> Signature16 {
         Signature16(std::array::from_fn(|i| {
             (mix64(u64::from(sig.0[i]) | (i as u64) << 32) >> 48) as u16

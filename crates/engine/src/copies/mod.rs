@@ -46,7 +46,9 @@ use std::collections::BinaryHeap;
 /// LSH banding parameters: `bands × rows ≤ SIG_LEN`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Banding {
+    /// `b`: how many bands.
     pub bands: usize,
+    /// `r`: signature bins (rows) a band.
     pub rows: usize,
 }
 
@@ -67,6 +69,8 @@ impl Banding {
         mix64(h)
     }
 
+    /// The banding for a Jaccard threshold: the largest `r` whose S-curve still makes a pair at
+    /// the threshold a candidate with probability ≥ 99.5 %, and `b = 128 / r` (see the module doc).
     pub fn for_threshold(threshold: f64) -> Banding {
         let mut best = Banding {
             bands: SIG_LEN,
@@ -90,9 +94,11 @@ impl Banding {
 /// What the index knows of a copy.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct CopyOf {
+    /// The family's original: its earliest published member, then the first seen.
     pub original: DocIdx,
     /// Estimated Jaccard similarity to the original (1.0 for an exact copy).
     pub jaccard: f32,
+    /// Whether the texts are equal word for word (the exact hash matched).
     pub exact: bool,
 }
 
@@ -176,6 +182,7 @@ pub struct CopyIndex {
 const NO_STORY: StoryIdx = StoryIdx::MAX;
 
 impl CopyIndex {
+    /// An empty index that finds near copies from this estimated Jaccard similarity.
     pub fn new(threshold: f32) -> Self {
         CopyIndex {
             threshold,
@@ -313,6 +320,7 @@ impl CopyIndex {
         self.archive.split()
     }
 
+    /// The banding chosen for the threshold.
     pub fn banding(&self) -> Banding {
         self.banding
     }
@@ -322,6 +330,7 @@ impl CopyIndex {
         self.docs.next_index() as usize
     }
 
+    /// Whether no document was ever added.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -37,6 +37,8 @@ struct Spilled<V> {
     error: Option<std::io::Error>,
 }
 
+/// A map from uniformly spread `u64` keys to small values: sorted arrays, a small map of new
+/// entries, and beyond a set size a run written out to a spill (see the module doc).
 pub struct HashArchive<V> {
     keys: Vec<u64>,
     values: Vec<V>,
@@ -77,15 +79,18 @@ impl<V: Fixed> HashArchive<V> {
         (self.keys.len() + self.pending.len(), out)
     }
 
+    /// How many entries, in memory and written out.
     pub fn len(&self) -> usize {
         let (memory, out) = self.split();
         memory + out
     }
 
+    /// Whether it holds no entry.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// The value of `key`, reading a block of the spill when it is written out there.
     pub fn get(&self, key: u64) -> Option<V> {
         if let Some(&v) = self.pending.get(&key) {
             return Some(v);

@@ -15,8 +15,11 @@ const CHUNK_BYTES: usize = 128 << 10;
 
 /// A key or value of a run, with a fixed-size encoding for the spill.
 pub trait Fixed: Copy {
+    /// Bytes of the encoding.
     const BYTES: usize;
+    /// Appends the encoding to `out`.
     fn put(&self, out: &mut Vec<u8>);
+    /// Decodes what [`Fixed::put`] wrote (`bytes` is exactly `BYTES` long).
     fn get(bytes: &[u8]) -> Self;
 }
 
