@@ -9,7 +9,6 @@
 use crate::spill::StoryIds;
 use anyhow::Context;
 use rayon::prelude::*;
-use rusqlite::OptionalExtension;
 use rustc_hash::FxHashMap;
 use samestory_engine::clean::Cleaner;
 use samestory_engine::cluster::RevivalSpan;
@@ -189,17 +188,13 @@ impl Ingester {
         let mut engine = store.load_engine(config)?;
         crate::spill::attach(&mut engine)?;
         let engine_docs = engine.doc_count() as DocIdx;
-        let conn = store.connection();
         let mut story_ids = StoryIds::new().context("creating the temporary file for story ids")?;
-        for id in conn
-            .prepare("SELECT id FROM stories ORDER BY idx")?
-            .query_map([], |r| r.get::<_, String>(0))?
-        {
-            let id = id?;
+        store.each_story_id(|id| -> anyhow::Result<()> {
             let parsed = StoryId::parse(&id)
                 .with_context(|| format!("story id {id:?} in {}", db.display()))?;
             story_ids.push(parsed)?;
-        }
+            Ok(())
+        })?;
         // Two batches in flight at most: one being written, one waiting.
         let (tx, rx) = mpsc::sync_channel::<WriteJob>(1);
         let mut store = store;
@@ -302,20 +297,13 @@ impl Ingester {
         if let Some(s) = self.engine.story_of(doc) {
             return Ok(self.story_ids.get(s)?.to_string());
         }
-        let query = |reader: &Store| {
-            reader
-                .connection()
-                .prepare_cached(
-                    "SELECT s.id FROM articles a JOIN stories s ON s.idx = a.story WHERE a.idx = ?1",
-                )?
-                .query_row([doc], |r| r.get::<_, String>(0))
-                .optional()
-        };
-        if let Some(id) = query(&self.reader)? {
+        if let Some(id) = self.reader.story_id_of_doc(doc)? {
             return Ok(id);
         }
         self.sync()?;
-        query(&self.reader)?.with_context(|| format!("article {doc} is not in the store"))
+        self.reader
+            .story_id_of_doc(doc)?
+            .with_context(|| format!("article {doc} is not in the store"))
     }
 
     /// The id of a decided document: kept while the engine holds the document or its batch may
@@ -324,22 +312,15 @@ impl Ingester {
         if let Some(p) = doc.checked_sub(self.recent_base) {
             return Ok(self.recent_ids[p as usize].clone());
         }
-        Ok(self
-            .reader
-            .connection()
-            .prepare_cached("SELECT id FROM articles WHERE idx = ?1")?
-            .query_row([doc], |r| r.get(0))?)
+        self.reader
+            .article_id(doc)?
+            .with_context(|| format!("article {doc} is not in the store"))
     }
 
     /// The document of a committed article, by id: looked up in the store, which memory would
     /// otherwise have to mirror with something for every article ever stored.
     fn stored_doc(&self, id: &str) -> anyhow::Result<Option<DocIdx>> {
-        Ok(self
-            .reader
-            .connection()
-            .prepare_cached("SELECT idx FROM articles WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?)
+        Ok(self.reader.article_doc(id)?)
     }
 
     /// Drops from the claims the ids of the batches that are surely committed (all but the last

@@ -15,6 +15,8 @@ mod analysis;
 mod engine_state;
 mod queries;
 mod schema;
+#[cfg(test)]
+mod testing;
 mod write;
 
 use rusqlite::{Connection, OptionalExtension};
@@ -23,7 +25,10 @@ use std::path::Path;
 
 pub use analysis::{AnalysisDoc, StoryAnalysisView, MAX_ANALYSED};
 pub use engine_state::EngineDelta;
-pub use queries::{ArticleFull, ArticleRow, CopyRow, StoredRemoval, StorySummary};
+pub use queries::{
+    fts_query, ArticleFull, ArticleRow, CopyRow, ListedStory, StoredRemoval, StoryListKey,
+    StoryListQuery, StoryOrder, StorySummary,
+};
 pub use schema::SCHEMA_VERSION;
 pub use write::NewArticle;
 
@@ -120,9 +125,20 @@ impl Store {
         Ok(store)
     }
 
-    /// The raw connection, for read-only queries the store does not offer yet.
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// Runs `f` in one read transaction: every read `f` makes sees the same snapshot of the
+    /// database (a writer's commits in between are not seen), and takes one WAL read lock instead
+    /// of one a statement. Nothing `f` does is committed: the transaction is rolled back.
+    pub fn in_snapshot<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(StoreError::from)?;
+        let out = f(self);
+        drop(tx); // rolls back: nothing was written
+        out
     }
 
     /// The engine configuration this database was created with, if any.
@@ -165,5 +181,43 @@ impl Store {
             .conn
             .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
         Ok(st.exists([id])?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{write_docs, Doc};
+
+    fn doc(id: &'static str, doc: u32) -> Doc {
+        Doc {
+            id,
+            source: None,
+            title: None,
+            published: Some(1_000),
+            text: "a short text",
+            story: (doc, id),
+            original: doc,
+        }
+    }
+
+    /// A reader's snapshot does not see a batch the writer commits during it; its next read does.
+    #[test]
+    fn a_snapshot_is_one_state_of_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut writer = Store::open(&path).unwrap();
+        write_docs(&mut writer, &[doc("a", 0)]);
+        let reader = Store::open_read_only(&path).unwrap();
+        let seen = reader
+            .in_snapshot(|r| -> Result<_> {
+                let before = r.article_count()?;
+                write_docs(&mut writer, &[doc("b", 1)]);
+                Ok((before, r.article_count()?, r.contains("b")?))
+            })
+            .unwrap();
+        assert_eq!(seen, (1, 1, false));
+        assert_eq!(reader.article_count().unwrap(), 2);
+        assert!(reader.contains("b").unwrap());
     }
 }

@@ -1,8 +1,9 @@
 //! Reads: story lists, one story with its articles, articles and their clean texts, copies.
 
 use crate::{Result, Store, StoreError};
+use rusqlite::types::Value as Sql;
 use rusqlite::OptionalExtension;
-use samestory_engine::Timestamp;
+use samestory_engine::{DocIdx, Timestamp};
 use serde::Serialize;
 
 /// A story, one line of `samestory stories`.
@@ -20,7 +21,7 @@ pub struct StorySummary {
 impl StorySummary {
     /// Reads a summary from a row whose first columns are `id, size, first, last, headline,
     /// outlets, copies` of `stories`.
-    pub fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
         Ok(StorySummary {
             id: r.get(0)?,
             size: r.get::<_, i64>(1)? as u64,
@@ -78,7 +79,243 @@ pub struct CopyRow {
     pub story: String,
 }
 
+/// The order of a story list ([`Store::story_list`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StoryOrder {
+    /// Most recently updated first (by the newest article; an undated story last), then the
+    /// newest story first.
+    #[default]
+    Newest,
+    /// Most articles first, then as [`StoryOrder::Newest`].
+    Largest,
+}
+
+/// A story's place in the order of a story list: a page starts after the key of the last story
+/// of the page before it (keyset pagination: a page stays right while new articles arrive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoryListKey {
+    /// The story's size (compared only in [`StoryOrder::Largest`]).
+    pub size: i64,
+    /// The time of its newest article, -1 when it has none.
+    pub last: i64,
+    /// The story's index (the order in which stories were made).
+    pub idx: i64,
+}
+
+/// What a story list takes ([`Store::story_list`]): filters (each `None` takes every story),
+/// an order, where the page starts and how many stories it holds.
+#[derive(Clone, Debug, Default)]
+pub struct StoryListQuery<'a> {
+    /// Stories whose newest article is at or after this time.
+    pub since: Option<Timestamp>,
+    /// Stories whose first article is at or before this time.
+    pub until: Option<Timestamp>,
+    /// Words every one of which an article of the story has in its title or clean text (see
+    /// [`fts_query`]); with no word in it, no filter.
+    pub words: Option<&'a str>,
+    /// Stories with an article from this outlet (its source, compared case-insensitively).
+    pub outlet: Option<&'a str>,
+    /// Stories with articles from at least this many outlets.
+    pub min_outlets: Option<u64>,
+    /// The order of the list.
+    pub order: StoryOrder,
+    /// Only the stories after this one in the order (the key of the last story of the page before).
+    pub after: Option<StoryListKey>,
+    /// The most stories returned.
+    pub limit: usize,
+}
+
+/// One story of a story list, with its place in the list's order.
+#[derive(Clone, Debug)]
+pub struct ListedStory {
+    /// The story.
+    pub summary: StorySummary,
+    /// Where the next page starts when this story ends a page.
+    pub key: StoryListKey,
+}
+
+/// A user's search words as an FTS5 query: every word must occur. Words are cut at anything not a
+/// letter or digit and each is quoted, so FTS5 syntax in the input is taken literally and no
+/// phrase (which the index, built without positions, cannot answer) is ever asked for. `None`
+/// when there is no word.
+pub fn fts_query(q: &str) -> Option<String> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The story's own columns only: the outlet and copy counts are kept on the story (schema 3), so
+/// a page costs an index range scan and no per-story count.
+const SUMMARY_COLUMNS: &str =
+    "s.id, s.size, s.first, s.last, s.headline, s.outlets, s.copies, s.idx";
+
+/// A story of a list from a row of [`SUMMARY_COLUMNS`].
+fn listed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ListedStory> {
+    let summary = StorySummary::from_row(r)?;
+    let key = StoryListKey {
+        size: summary.size as i64,
+        last: summary.last.unwrap_or(-1),
+        idx: r.get(7)?,
+    };
+    Ok(ListedStory { summary, key })
+}
+
 impl Store {
+    /// The stories matching `q`, in its order, at most `q.limit` of them, after `q.after`. The
+    /// list reads the outlet and copy counts kept on each story and walks the index of its order,
+    /// so a page costs the same however many stories there are.
+    pub fn story_list(&self, q: &StoryListQuery<'_>) -> Result<Vec<ListedStory>> {
+        let mut wh: Vec<&str> = Vec::new();
+        let mut args: Vec<Sql> = Vec::new();
+        let mut arg = |wh: &mut Vec<&str>, clause: &'static str, v: Sql| {
+            wh.push(clause);
+            args.push(v);
+        };
+        if let Some(t) = q.since {
+            arg(&mut wh, "s.last >= ?", Sql::Integer(t));
+        }
+        if let Some(t) = q.until {
+            arg(&mut wh, "s.first <= ?", Sql::Integer(t));
+        }
+        if let Some(words) = q.words.and_then(fts_query) {
+            arg(
+                &mut wh,
+                "s.idx IN (SELECT a.story FROM articles_fts JOIN articles a ON a.idx = articles_fts.rowid
+                           WHERE articles_fts MATCH ?)",
+                Sql::Text(words),
+            );
+        }
+        if let Some(o) = q.outlet {
+            arg(
+                &mut wh,
+                "EXISTS (SELECT 1 FROM articles a WHERE a.story = s.idx AND a.source = ? COLLATE NOCASE)",
+                Sql::Text(o.to_owned()),
+            );
+        }
+        if let Some(n) = q.min_outlets {
+            arg(&mut wh, "s.outlets >= ?", Sql::Integer(n as i64));
+        }
+        let order = match q.order {
+            StoryOrder::Newest => "COALESCE(s.last, -1) DESC, s.idx DESC",
+            StoryOrder::Largest => "s.size DESC, COALESCE(s.last, -1) DESC, s.idx DESC",
+        };
+        if let Some(key) = q.after {
+            match q.order {
+                StoryOrder::Newest => {
+                    wh.push(
+                        "(COALESCE(s.last, -1) < ? OR (COALESCE(s.last, -1) = ? AND s.idx < ?))",
+                    );
+                    args.extend([key.last, key.last, key.idx].map(Sql::Integer));
+                }
+                StoryOrder::Largest => {
+                    wh.push(
+                        "(s.size < ? OR (s.size = ? AND (COALESCE(s.last, -1) < ?
+                          OR (COALESCE(s.last, -1) = ? AND s.idx < ?))))",
+                    );
+                    args.extend(
+                        [key.size, key.size, key.last, key.last, key.idx].map(Sql::Integer),
+                    );
+                }
+            }
+        }
+        let where_sql = if wh.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", wh.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM stories s {where_sql} ORDER BY {order} LIMIT {}",
+            q.limit
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), listed_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The stories with an article in `[from, until)` (their first article before `until`, their
+    /// newest at or after `from`), largest first (then newest), at most `limit`.
+    pub fn stories_between(
+        &self,
+        from: Timestamp,
+        until: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<StorySummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM stories s WHERE s.first < ?1 AND s.last >= ?2
+             ORDER BY s.size DESC, s.last DESC LIMIT {limit}"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map([until, from], |r| Ok(listed_row(r)?.summary))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The time of the newest article of any story, only among those before `before` when given;
+    /// `None` when there is no such (dated) article.
+    pub fn latest_story_time(&self, before: Option<Timestamp>) -> Result<Option<Timestamp>> {
+        Ok(match before {
+            Some(t) => {
+                self.conn
+                    .query_row("SELECT MAX(last) FROM stories WHERE last < ?1", [t], |r| {
+                        r.get(0)
+                    })?
+            }
+            None => self
+                .conn
+                .query_row("SELECT MAX(last) FROM stories", [], |r| r.get(0))?,
+        })
+    }
+
+    /// Calls `f` with the id of every story, in the order the stories were made (by index).
+    /// Streams: the ids are not all held at once.
+    pub fn each_story_id<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(String) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id FROM stories ORDER BY idx")
+            .map_err(StoreError::from)?;
+        let ids = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(StoreError::from)?;
+        for id in ids {
+            f(id.map_err(StoreError::from)?)?;
+        }
+        Ok(())
+    }
+
+    /// The id of the story of the stored document `doc`; `None` when no such document is stored.
+    pub fn story_id_of_doc(&self, doc: DocIdx) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT s.id FROM articles a JOIN stories s ON s.idx = a.story WHERE a.idx = ?1",
+            )?
+            .query_row([doc], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The id of the stored document `doc`; `None` when no such document is stored.
+    pub fn article_id(&self, doc: DocIdx) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM articles WHERE idx = ?1")?
+            .query_row([doc], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The document index of the stored article `id`; `None` when no such article is stored.
+    pub fn article_doc(&self, id: &str) -> Result<Option<DocIdx>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT idx FROM articles WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Stories, largest first (then newest), at most `limit`.
     pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>> {
         let mut st = self.conn.prepare(
@@ -302,4 +539,237 @@ fn cut(text: &str, removals: &[StoredRemoval]) -> String {
     }
     out.push_str(&text[pos..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{write_docs, Doc};
+
+    /// Three stories: "quake" (two outlets, a copy, 1,000 to 2,000), "bridge" (one article at
+    /// 5,000) and "undated" (one article without a date).
+    fn three_stories() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let doc = |id, source, published, text, story, original| Doc {
+            id,
+            source,
+            title: None,
+            published,
+            text,
+            story,
+            original,
+        };
+        write_docs(
+            &mut store,
+            &[
+                doc(
+                    "q1",
+                    Some("Wire"),
+                    Some(1_000),
+                    "quake hits the coast",
+                    (0, "quake"),
+                    0,
+                ),
+                doc(
+                    "b1",
+                    Some("Wire"),
+                    Some(5_000),
+                    "bridge opens over the river",
+                    (1, "bridge"),
+                    1,
+                ),
+            ],
+        );
+        write_docs(
+            &mut store,
+            &[
+                doc(
+                    "q2",
+                    Some("Daily"),
+                    Some(2_000),
+                    "quake hits the coast",
+                    (0, "quake"),
+                    0,
+                ),
+                doc("u1", None, None, "no date at all", (2, "undated"), 3),
+            ],
+        );
+        store
+    }
+
+    fn ids(list: &[ListedStory]) -> Vec<&str> {
+        list.iter().map(|s| s.summary.id.as_str()).collect()
+    }
+
+    fn query(order: StoryOrder) -> StoryListQuery<'static> {
+        StoryListQuery {
+            order,
+            limit: 10,
+            ..StoryListQuery::default()
+        }
+    }
+
+    #[test]
+    fn the_story_list_is_in_its_order_with_keys_and_counts() {
+        let store = three_stories();
+        let newest = store.story_list(&query(StoryOrder::Newest)).unwrap();
+        assert_eq!(ids(&newest), ["bridge", "quake", "undated"]);
+        let quake = &newest[1];
+        assert_eq!(
+            (
+                quake.summary.size,
+                quake.summary.outlets,
+                quake.summary.copies
+            ),
+            (2, 2, 1)
+        );
+        assert_eq!(
+            (quake.summary.first, quake.summary.last),
+            (Some(1_000), Some(2_000))
+        );
+        assert_eq!(
+            quake.key,
+            StoryListKey {
+                size: 2,
+                last: 2_000,
+                idx: 0
+            }
+        );
+        assert_eq!(newest[2].key.last, -1, "an undated story sorts as -1");
+        let largest = store.story_list(&query(StoryOrder::Largest)).unwrap();
+        assert_eq!(ids(&largest), ["quake", "bridge", "undated"]);
+    }
+
+    #[test]
+    fn a_story_list_pages_by_key() {
+        let store = three_stories();
+        for order in [StoryOrder::Newest, StoryOrder::Largest] {
+            let whole = store.story_list(&query(order)).unwrap();
+            let mut paged = Vec::new();
+            let mut after = None;
+            loop {
+                let page = store
+                    .story_list(&StoryListQuery {
+                        limit: 1,
+                        after,
+                        ..query(order)
+                    })
+                    .unwrap();
+                let Some(last) = page.last() else { break };
+                after = Some(last.key);
+                paged.extend(page);
+            }
+            assert_eq!(ids(&paged), ids(&whole), "{order:?}");
+        }
+    }
+
+    #[test]
+    fn a_story_list_filters() {
+        let store = three_stories();
+        let list = |q: StoryListQuery<'_>| ids(&store.story_list(&q).unwrap()).join(",");
+        let all = query(StoryOrder::Newest);
+        assert_eq!(
+            list(StoryListQuery {
+                since: Some(2_000),
+                ..all.clone()
+            }),
+            "bridge,quake"
+        );
+        assert_eq!(
+            list(StoryListQuery {
+                until: Some(1_000),
+                ..all.clone()
+            }),
+            "quake"
+        );
+        assert_eq!(
+            list(StoryListQuery {
+                words: Some("RIVER bridge"),
+                ..all.clone()
+            }),
+            "bridge"
+        );
+        assert_eq!(
+            list(StoryListQuery {
+                words: Some("river quake"),
+                ..all.clone()
+            }),
+            "",
+            "every word must occur"
+        );
+        assert_eq!(
+            list(StoryListQuery {
+                words: Some(" -- "),
+                ..all.clone()
+            }),
+            "bridge,quake,undated",
+            "no word, no filter"
+        );
+        assert_eq!(
+            list(StoryListQuery {
+                outlet: Some("daily"),
+                ..all.clone()
+            }),
+            "quake"
+        );
+        assert_eq!(
+            list(StoryListQuery {
+                min_outlets: Some(2),
+                ..all.clone()
+            }),
+            "quake"
+        );
+        assert_eq!(list(StoryListQuery { limit: 2, ..all }), "bridge,quake");
+    }
+
+    #[test]
+    fn stories_by_time() {
+        let store = three_stories();
+        let between = |from, until| -> Vec<String> {
+            let list = store.stories_between(from, until, 10).unwrap();
+            list.into_iter().map(|s| s.id).collect()
+        };
+        assert_eq!(between(1_500, 2_500), ["quake"]);
+        assert_eq!(between(0, 10_000), ["quake", "bridge"]);
+        assert_eq!(store.stories_between(0, 10_000, 1).unwrap().len(), 1);
+        assert!(
+            between(2_001, 5_000).is_empty(),
+            "ends before, starts at the end"
+        );
+        assert_eq!(store.latest_story_time(None).unwrap(), Some(5_000));
+        assert_eq!(store.latest_story_time(Some(5_000)).unwrap(), Some(2_000));
+        assert_eq!(store.latest_story_time(Some(2_000)).unwrap(), None);
+    }
+
+    #[test]
+    fn articles_and_stories_by_index_and_id() {
+        let store = three_stories();
+        let mut stories = Vec::new();
+        store
+            .each_story_id(|id| -> Result<()> {
+                stories.push(id);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(stories, ["quake", "bridge", "undated"]);
+        let stop = store.each_story_id(|_| Err(StoreError::NotFound("stop".into())));
+        assert!(matches!(stop, Err(StoreError::NotFound(_))), "{stop:?}");
+        // Document indexes follow the batches: q1, b1, then q2, u1.
+        assert_eq!(store.article_id(2).unwrap().as_deref(), Some("q2"));
+        assert_eq!(store.article_id(4).unwrap(), None);
+        assert_eq!(store.article_doc("u1").unwrap(), Some(3));
+        assert_eq!(store.article_doc("nope").unwrap(), None);
+        assert_eq!(store.story_id_of_doc(1).unwrap().as_deref(), Some("bridge"));
+        assert_eq!(store.story_id_of_doc(2).unwrap().as_deref(), Some("quake"));
+        assert_eq!(store.story_id_of_doc(9).unwrap(), None);
+    }
+
+    #[test]
+    fn search_words_are_quoted_for_fts5() {
+        assert_eq!(
+            fts_query("bank \"rate-cut"),
+            Some("\"bank\" \"rate\" \"cut\"".into())
+        );
+        assert_eq!(fts_query("  "), None);
+    }
 }

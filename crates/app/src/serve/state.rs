@@ -152,14 +152,7 @@ impl AppState {
             };
             // One read transaction for the whole request: one consistent snapshot, and one WAL
             // read lock (and page-cache check) instead of one per statement.
-            let out = match store.connection().unchecked_transaction() {
-                Ok(tx) => {
-                    let out = f(&store, &state);
-                    drop(tx); // rolls back: nothing was written
-                    out
-                }
-                Err(e) => Err(e.into()),
-            };
+            let out = store.in_snapshot(|store| f(store, &state));
             // At most one connection per permit: all of them are kept.
             state.0.readers.lock().expect("pool lock").push(store);
             out

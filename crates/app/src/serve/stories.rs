@@ -5,17 +5,20 @@
 //! so a page stays right while new articles arrive (an offset would skip or repeat stories). The
 //! cursor is opaque to clients (hex of `sort.key.idx`) and checked when read back.
 //!
-//! The story list reads the outlet and copy counts kept on each story (schema 3) and walks the
-//! index of its sort order, so a page costs the same however many stories there are.
+//! The query itself is the store's ([`Store::story_list`]): it reads the outlet and copy counts
+//! kept on each story and walks the index of the sort order, so a page costs the same however
+//! many stories there are.
 //!
 //! A story's analysis is computed from the texts the story read has just loaded and kept in
 //! [`AnalysisCache`], which serves it for up to [`STALE_FOR`] after the story changed rather than
 //! recompute it on every read of a growing story (why, and what that means for clients, there).
 
 use super::error::{ApiError, ErrorKind};
-use rusqlite::types::Value as Sql;
 use samestory_engine::Timestamp;
-use samestory_store::{ArticleFull, ArticleRow, Store, StoryAnalysisView, StorySummary};
+use samestory_store::{
+    ArticleFull, ArticleRow, Store, StoryAnalysisView, StoryListKey, StoryListQuery, StoryOrder,
+    StorySummary,
+};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -76,18 +79,6 @@ fn time_param(name: &str, v: &Option<String>) -> Result<Option<Timestamp>, ApiEr
         })
 }
 
-/// A user's search words as an FTS5 query: every word must occur. Words are cut at anything not a
-/// letter or digit and each is quoted, so FTS5 syntax in the input is taken literally and no
-/// phrase (which the index, built without positions, cannot answer) is ever asked for.
-pub fn fts_query(q: &str) -> Option<String> {
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\""))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
-}
-
 fn encode_cursor(sort: Sort, key: &[i64]) -> String {
     let tag = match sort {
         Sort::Newest => "n",
@@ -133,96 +124,58 @@ fn decode_cursor(sort: Sort, cursor: &str) -> Result<Vec<i64>, ApiError> {
     Ok(key)
 }
 
-/// The story's own columns only: the outlet and copy counts are kept on the story (schema 3), so
-/// a page costs an index range scan and no per-story count.
-const SUMMARY_COLUMNS: &str =
-    "s.id, s.size, s.first, s.last, s.headline, s.outlets, s.copies, s.idx";
-
-fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<(StorySummary, i64)> {
-    Ok((StorySummary::from_row(r)?, r.get(7)?))
-}
-
 /// The stories matching `f`, one page of them.
 pub fn list(store: &Store, f: &StoryFilter) -> Result<StoryPage, ApiError> {
     let limit = f.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let mut wh: Vec<&str> = Vec::new();
-    let mut args: Vec<Sql> = Vec::new();
-    let mut arg = |wh: &mut Vec<&str>, clause: &'static str, v: Sql| {
-        wh.push(clause);
-        args.push(v);
-    };
-    if let Some(t) = time_param("since", &f.since)? {
-        arg(&mut wh, "s.last >= ?", Sql::Integer(t));
-    }
-    if let Some(t) = time_param("until", &f.until)? {
-        arg(&mut wh, "s.first <= ?", Sql::Integer(t));
-    }
-    if let Some(q) = f.q.as_deref().and_then(fts_query) {
-        arg(
-            &mut wh,
-            "s.idx IN (SELECT a.story FROM articles_fts JOIN articles a ON a.idx = articles_fts.rowid
-                       WHERE articles_fts MATCH ?)",
-            Sql::Text(q),
-        );
-    }
-    if let Some(o) = f.outlet.as_deref().filter(|o| !o.is_empty()) {
-        arg(
-            &mut wh,
-            "EXISTS (SELECT 1 FROM articles a WHERE a.story = s.idx AND a.source = ? COLLATE NOCASE)",
-            Sql::Text(o.to_owned()),
-        );
-    }
-    if let Some(n) = f.min_outlets.filter(|&n| n > 1) {
-        arg(&mut wh, "s.outlets >= ?", Sql::Integer(n as i64));
-    }
-    let order = match f.sort {
-        Sort::Newest => "COALESCE(s.last, -1) DESC, s.idx DESC",
-        Sort::Largest => "s.size DESC, COALESCE(s.last, -1) DESC, s.idx DESC",
-    };
-    if let Some(c) = f.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let key = decode_cursor(f.sort, c)?;
-        match f.sort {
-            Sort::Newest => {
-                wh.push("(COALESCE(s.last, -1) < ? OR (COALESCE(s.last, -1) = ? AND s.idx < ?))");
-                args.extend([key[0], key[0], key[1]].map(Sql::Integer));
-            }
-            Sort::Largest => {
-                wh.push(
-                    "(s.size < ? OR (s.size = ? AND (COALESCE(s.last, -1) < ?
-                      OR (COALESCE(s.last, -1) = ? AND s.idx < ?))))",
-                );
-                args.extend([key[0], key[0], key[1], key[1], key[2]].map(Sql::Integer));
-            }
+    let since = time_param("since", &f.since)?;
+    let until = time_param("until", &f.until)?;
+    let after = match f.cursor.as_deref().filter(|c| !c.is_empty()) {
+        Some(c) => {
+            let key = decode_cursor(f.sort, c)?;
+            Some(match f.sort {
+                Sort::Newest => StoryListKey {
+                    size: 0,
+                    last: key[0],
+                    idx: key[1],
+                },
+                Sort::Largest => StoryListKey {
+                    size: key[0],
+                    last: key[1],
+                    idx: key[2],
+                },
+            })
         }
-    }
-    let where_sql = if wh.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", wh.join(" AND "))
+        None => None,
     };
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM stories s {where_sql} ORDER BY {order} LIMIT {}",
-        limit + 1
-    );
-    let conn = store.connection();
-    let mut st = conn.prepare_cached(&sql)?;
-    let mut rows = st
-        .query_map(rusqlite::params_from_iter(args), summary_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let query = StoryListQuery {
+        since,
+        until,
+        words: f.q.as_deref(),
+        outlet: f.outlet.as_deref().filter(|o| !o.is_empty()),
+        min_outlets: f.min_outlets.filter(|&n| n > 1),
+        order: match f.sort {
+            Sort::Newest => StoryOrder::Newest,
+            Sort::Largest => StoryOrder::Largest,
+        },
+        after,
+        // One more than a page: whether there is a next page.
+        limit: limit + 1,
+    };
+    let mut rows = store.story_list(&query)?;
     let next_cursor = if rows.len() > limit {
         rows.truncate(limit);
-        rows.last().map(|(s, idx)| {
-            let last = s.last.unwrap_or(-1);
+        rows.last().map(|s| {
+            let k = s.key;
             match f.sort {
-                Sort::Newest => encode_cursor(f.sort, &[last, *idx]),
-                Sort::Largest => encode_cursor(f.sort, &[s.size as i64, last, *idx]),
+                Sort::Newest => encode_cursor(f.sort, &[k.last, k.idx]),
+                Sort::Largest => encode_cursor(f.sort, &[k.size, k.last, k.idx]),
             }
         })
     } else {
         None
     };
     Ok(StoryPage {
-        stories: rows.into_iter().map(|(s, _)| s).collect(),
+        stories: rows.into_iter().map(|s| s.summary).collect(),
         next_cursor,
     })
 }
@@ -250,15 +203,7 @@ pub fn day_of(t: Timestamp) -> Timestamp {
 
 /// Stories with an article on the UTC day starting at `day`, largest first.
 pub fn of_day(store: &Store, day: Timestamp) -> Result<Vec<StorySummary>, ApiError> {
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM stories s WHERE s.first < ?1 AND s.last >= ?2
-         ORDER BY s.size DESC, s.last DESC LIMIT 500"
-    );
-    let mut st = store.connection().prepare_cached(&sql)?;
-    let rows = st
-        .query_map([day + 86_400, day], summary_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows.into_iter().map(|(s, _)| s).collect())
+    Ok(store.stories_between(day, day + 86_400, 500)?)
 }
 
 /// The latest day at or before `day` that has stories, else the latest day of all; `None` when no
@@ -267,15 +212,9 @@ pub fn latest_day_with_stories(
     store: &Store,
     day: Timestamp,
 ) -> Result<Option<Timestamp>, ApiError> {
-    let conn = store.connection();
-    let before: Option<i64> = conn.query_row(
-        "SELECT MAX(last) FROM stories WHERE last < ?1",
-        [day + 86_400],
-        |r| r.get(0),
-    )?;
-    let any: Option<i64> = match before {
+    let any = match store.latest_story_time(Some(day + 86_400))? {
         Some(t) => Some(t),
-        None => conn.query_row("SELECT MAX(last) FROM stories", [], |r| r.get(0))?,
+        None => store.latest_story_time(None)?,
     };
     Ok(any.map(day_of))
 }
@@ -500,14 +439,5 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&fresh.json).unwrap()["docs"][0]["id"],
             "c"
         );
-    }
-
-    #[test]
-    fn search_words_are_quoted_for_fts5() {
-        assert_eq!(
-            fts_query("bank \"rate-cut"),
-            Some("\"bank\" \"rate\" \"cut\"".into())
-        );
-        assert_eq!(fts_query("  "), None);
     }
 }
