@@ -10,10 +10,15 @@ use serde::{Deserialize, Serialize};
 /// One article of an analysed story; its position is the `doc` number the analysis uses.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AnalysisDoc {
+    /// The article's id.
     pub id: String,
+    /// Its outlet: its source, else its id.
     pub outlet: String,
+    /// Its title.
     pub title: Option<String>,
+    /// Its publication time.
     pub published: Option<Timestamp>,
+    /// The id of its original when it is a copy.
     pub copy_of: Option<String>,
 }
 
@@ -21,10 +26,13 @@ pub struct AnalysisDoc {
 /// into each article's `clean_text`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StoryAnalysisView {
+    /// The story's id.
     pub story: String,
+    /// The articles analysed, in publication order.
     pub docs: Vec<AnalysisDoc>,
     /// True when the story has more articles than [`MAX_ANALYSED`] and only the first were analysed.
     pub truncated: bool,
+    /// What the articles share and what each adds.
     #[serde(flatten)]
     pub analysis: StoryAnalysis,
 }

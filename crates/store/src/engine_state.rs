@@ -11,8 +11,11 @@ use samestory_engine::{DocIdx, Term};
 /// The engine state a batch changed: story centroids and document frequencies.
 #[derive(Default)]
 pub struct EngineDelta {
+    /// The stories whose saved state changed, by index, with their new state.
     pub stories: Vec<(u32, StoryState)>,
+    /// The document frequencies that changed, with their new count (0: the term was forgotten).
     pub df: Vec<(Term, u32)>,
+    /// The number of documents the document frequencies count.
     pub df_docs: u32,
 }
 

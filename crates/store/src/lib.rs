@@ -1,15 +1,86 @@
 //! # samestory-store
 //!
-//! Embedded storage for samestory: one SQLite file (WAL mode) behind one [`Store`] type.
+//! Where everything samestory decided lives, and how a restart continues: one SQLite file (WAL
+//! mode) behind one [`Store`] type. No other crate writes SQL; the app asks the store.
 //!
-//! It keeps every article (raw and clean text, removals, signature), the copy families and stories,
-//! and the clusterer's state (document frequencies, live story centroids), so that an ingest can
-//! stop at any point and a later one continues exactly where the last committed batch ended.
-//! Writes go in batches ([`Store::write_batch`]), each one transaction: a killed process loses at
-//! most the batch it was writing, never half of it.
+//! It keeps every article (raw text and removals — the clean text is the one cut from the other —
+//! signature, story, original), the stories (with the clusterer's saved centroids) and the
+//! clusterer's document frequencies, so that an ingest can stop at any point and a later one
+//! continues exactly where the last committed batch ended.
 //!
-//! The schema is versioned ([`SCHEMA_VERSION`]); [`Store::open`] applies the migrations a file
-//! needs, in order, and refuses files written by a newer samestory.
+//! ## Map
+//! - Opening ([`Store::open`], [`Store::open_read_only`], [`Store::open_in_memory`]) and the
+//!   schema: versioned ([`SCHEMA_VERSION`]), migrated in order on open; a file written by a newer
+//!   samestory is refused ([`StoreError::SchemaTooNew`]). (`schema.rs`)
+//! - Writing ([`Store::write_batch`]): a batch of [`NewArticle`]s, what the engine decided for
+//!   each, and the engine state the batch changed ([`EngineDelta`]) in one transaction: a killed
+//!   process loses at most the batch it was writing, never half of it. (`write.rs`)
+//! - The engine's state ([`Store::load_engine`] rebuilds an
+//!   [`Engine`](samestory_engine::pipeline::Engine) exactly as it was after the last committed
+//!   batch; [`Store::story_state`] and [`Store::stories_in_revival_span`] give back the cold
+//!   stories a late article could join). (`engine_state.rs`)
+//! - Reading ([`Store::story_list`], [`Store::story`], [`Store::article`], [`Store::copies`], …):
+//!   typed rows ([`StorySummary`], [`ArticleRow`], [`ArticleFull`], [`CopyRow`]);
+//!   [`Store::in_snapshot`] runs several reads on one snapshot. (`queries.rs`)
+//! - A story's analysis ([`Store::story_analysis`], [`StoryAnalysisView`]), computed on demand
+//!   and cached on the story's member set. (`analysis.rs`)
+//!
+//! ## Example
+//! Write one article that starts a story, then read it back:
+//! ```
+//! use samestory_engine::cluster::StoryState;
+//! use samestory_engine::copies::fingerprint::{Signature, SIG_LEN};
+//! use samestory_engine::Article;
+//! use samestory_store::{EngineDelta, NewArticle, Store, StoryListQuery};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let mut store = Store::open(dir.path().join("news.db"))?;
+//! let article = Article {
+//!     id: "a1".into(),
+//!     url: None,
+//!     title: Some("Bridge opens".into()),
+//!     source: Some("Wire".into()),
+//!     published: Some(1_700_000_000),
+//!     text: "The new bridge over the river opened on Monday.".into(),
+//!     meta: Default::default(),
+//! };
+//! let new = NewArticle {
+//!     article: &article,
+//!     doc: 0,
+//!     published: article.published,
+//!     clean_text: &article.text,
+//!     search_words: "the new bridge over river opened on monday",
+//!     removals: &[],
+//!     words: 9,
+//!     exact_hash: 42,
+//!     signature: &Signature([0; SIG_LEN]),
+//!     story: 0,
+//!     new_story_id: Some("s-bridge".into()),
+//!     story_similarity: 1.0,
+//!     original: 0,
+//!     copy_jaccard: None,
+//!     copy_exact: false,
+//!     repointed: &[],
+//! };
+//! // What the clusterer saves of the story the article started.
+//! let story = StoryState {
+//!     centroid: Vec::new(),
+//!     size: 1,
+//!     first: article.published,
+//!     last: article.published,
+//! };
+//! let delta = EngineDelta { stories: vec![(0, story)], ..EngineDelta::default() };
+//! store.write_batch(&[new], &delta)?;
+//!
+//! let search = StoryListQuery { words: Some("bridge"), limit: 10, ..Default::default() };
+//! let page = store.story_list(&search)?;
+//! assert_eq!((page[0].summary.id.as_str(), page[0].summary.size), ("s-bridge", 1));
+//! let (story, articles) = store.story("s-bridge")?;
+//! assert_eq!((story.headline.as_str(), articles[0].id.as_str()), ("Bridge opens", "a1"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
 
 mod analysis;
 mod engine_state;
@@ -32,22 +103,35 @@ pub use queries::{
 pub use schema::SCHEMA_VERSION;
 pub use write::NewArticle;
 
+/// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// SQLite refused or failed (I/O, a locked or damaged file, a constraint).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The file's schema is newer than this build knows: it was written by a newer samestory.
     #[error(
         "the database was written by a newer samestory (schema {found}, this one knows {known})"
     )]
-    SchemaTooNew { found: u32, known: u32 },
+    SchemaTooNew {
+        /// The file's schema version.
+        found: u32,
+        /// The newest version this build knows ([`SCHEMA_VERSION`]).
+        known: u32,
+    },
+    /// Stored data that cannot be read back (says what), or a schema a read-only store cannot use.
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// No stored story or article with that id (says which).
     #[error("not found: {0}")]
     NotFound(String),
 }
 
+/// A result whose error is a [`StoreError`].
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// A samestory database: one SQLite connection, for writing (and reading) when opened with
+/// [`Store::open`], for reading only with [`Store::open_read_only`].
 pub struct Store {
     pub(crate) conn: Connection,
     /// Opened with [`Store::open_read_only`]: never writes (not even the analysis cache).
@@ -97,6 +181,7 @@ impl Store {
         })
     }
 
+    /// A new, empty store in memory (gone when dropped): for tests and examples.
     pub fn open_in_memory() -> Result<Store> {
         Self::init(Connection::open_in_memory()?)
     }
@@ -153,6 +238,7 @@ impl Store {
             .transpose()
     }
 
+    /// Records the engine configuration the database is built with.
     pub fn set_config(&self, config: &Config) -> Result<()> {
         let json = serde_json::to_string(config).expect("config serializes");
         self.conn.execute(
@@ -162,6 +248,7 @@ impl Store {
         Ok(())
     }
 
+    /// How many articles are stored.
     pub fn article_count(&self) -> Result<u64> {
         Ok(self
             .conn
@@ -169,6 +256,7 @@ impl Store {
             as u64)
     }
 
+    /// How many stories are stored.
     pub fn story_count(&self) -> Result<u64> {
         Ok(self
             .conn
@@ -176,6 +264,7 @@ impl Store {
             as u64)
     }
 
+    /// Whether an article with this id is stored.
     pub fn contains(&self, id: &str) -> Result<bool> {
         let mut st = self
             .conn

@@ -9,12 +9,19 @@ use serde::Serialize;
 /// A story, one line of `samestory stories`.
 #[derive(Clone, Debug, Serialize)]
 pub struct StorySummary {
+    /// The story's id.
     pub id: String,
+    /// How many articles it has.
     pub size: u64,
+    /// How many outlets its articles come from (an article without a source counts as its own).
     pub outlets: u64,
+    /// How many of its articles are copies.
     pub copies: u64,
+    /// When its first article was published.
     pub first: Option<Timestamp>,
+    /// When its newest article was published.
     pub last: Option<Timestamp>,
+    /// The title of the article that started it, else that article's first words.
     pub headline: String,
 }
 
@@ -37,45 +44,69 @@ impl StorySummary {
 /// A stored article without its texts.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArticleRow {
+    /// The article's id.
     pub id: String,
+    /// Its URL, when the input gave one.
     pub url: Option<String>,
+    /// Its title, when the input gave one.
     pub title: Option<String>,
+    /// Its outlet, when the input gave one.
     pub source: Option<String>,
+    /// Its publication time.
     pub published: Option<Timestamp>,
+    /// The id of its story.
     pub story: String,
     /// The id of its original when the article is a copy.
     pub copy_of: Option<String>,
+    /// The estimated Jaccard similarity to its original, when it is a near copy.
     pub copy_jaccard: Option<f32>,
+    /// Whether it is an exact copy of its original.
     pub copy_exact: bool,
+    /// How many words its clean text has.
     pub words: u64,
 }
 
 /// A stored article with its texts and removals.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArticleFull {
+    /// What the article's row says.
     #[serde(flatten)]
     pub row: ArticleRow,
+    /// The text as read.
     pub text: String,
+    /// The text with the removals cut out.
     pub clean_text: String,
+    /// What cleaning removed, in text order.
     pub removals: Vec<StoredRemoval>,
+    /// The input's fields samestory does not interpret (JSON null when there were none).
     pub meta: serde_json::Value,
 }
 
+/// A range cleaning removed from an article's text.
 #[derive(Clone, Debug, Serialize)]
 pub struct StoredRemoval {
+    /// Where it starts: a byte offset into the text as read.
     pub start: usize,
+    /// Where it ends (exclusive).
     pub end: usize,
+    /// Why it was removed (a cleaning stage's reason, e.g. `dateline`).
     pub reason: String,
+    /// The removed text, trimmed.
     pub text: String,
 }
 
 /// A copy and its original, one line of `samestory copies`.
 #[derive(Clone, Debug, Serialize)]
 pub struct CopyRow {
+    /// The copy's id.
     pub id: String,
+    /// The id of its family's original.
     pub original: String,
+    /// The estimated Jaccard similarity to the original (1 for an exact copy).
     pub jaccard: f32,
+    /// Whether it is an exact copy.
     pub exact: bool,
+    /// The id of the copy's story.
     pub story: String,
 }
 

@@ -10,23 +10,37 @@ use samestory_engine::{Article, DocIdx, Timestamp};
 
 /// One new article with what the engine made of it, ready to be written.
 pub struct NewArticle<'a> {
+    /// The article as read.
     pub article: &'a Article,
+    /// Its document index: the next after the last one stored (dense, in ingest order).
     pub doc: DocIdx,
+    /// Its publication time: the article's own, else the one cleaning found in its text.
     pub published: Option<Timestamp>,
+    /// Its clean text (for the headline of a story it starts; not stored: `removals` cut from
+    /// the text give it back).
     pub clean_text: &'a str,
     /// What the full-text index takes for the text: its distinct normalized words (the index
     /// keeps no positions, so nothing is lost).
     pub search_words: &'a str,
+    /// What cleaning removed from the text.
     pub removals: &'a [Removal],
+    /// How many words its clean text has.
     pub words: usize,
+    /// The hash of its words, for exact copies.
     pub exact_hash: u64,
+    /// Its MinHash signature, for near copies.
     pub signature: &'a Signature,
+    /// The index of its story.
     pub story: u32,
     /// The story's external id when this article created it.
     pub new_story_id: Option<String>,
+    /// How similar it was to its story when it joined (1 when it started the story or is a copy).
     pub story_similarity: f32,
+    /// The document of its family's original (its own when it is not a copy).
     pub original: DocIdx,
+    /// The estimated Jaccard similarity to its original, when it is a near copy.
     pub copy_jaccard: Option<f32>,
+    /// Whether it is an exact copy (the same words as its original).
     pub copy_exact: bool,
     /// Earlier documents whose original is now this one.
     pub repointed: &'a [DocIdx],
