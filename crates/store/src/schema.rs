@@ -104,3 +104,252 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine_state::{df_blob, state_blob};
+    use crate::{Store, StoryListQuery};
+    use rusqlite::params;
+    use samestory_engine::cluster::StoryState;
+    use samestory_engine::pipeline::Config;
+    use std::path::{Path, PathBuf};
+
+    /// The saved state of story "quake" in the databases [`old_database`] makes.
+    fn quake_state() -> StoryState {
+        StoryState {
+            centroid: vec![(3, 0.5), (u64::MAX, 0.25)],
+            size: 2,
+            first: Some(1_000),
+            last: Some(2_000),
+        }
+    }
+
+    /// A database of schema `version` as samestory wrote it then: the tables made by the first
+    /// `version` migrations, and rows in them. Two stories: "quake" (articles q1 and q2, q2 a copy
+    /// of q1 from another outlet, with a dateline removed) and "bridge" (b1); document
+    /// frequencies in `df` and, from schema 5, in `df_log`; from schema 2 a cached analysis; from
+    /// schema 3 the stories' outlet and copy counts, kept up to date as writers then did.
+    fn old_database(dir: &Path, version: u32) -> PathBuf {
+        let path = dir.join(format!("schema-{version}.db"));
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..version as usize] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", version).unwrap();
+        conn.execute(
+            "INSERT INTO stories (idx, id, size, first, last, headline, state)
+             VALUES (0, 'quake', 2, 1000, 2000, 'Quake hits the coast', ?1),
+                    (1, 'bridge', 1, 5000, 5000, 'Bridge opens', NULL)",
+            [state_blob(&quake_state())],
+        )
+        .unwrap();
+        let mut article = conn
+            .prepare(
+                "INSERT INTO articles (idx, id, url, title, source, published, text, meta, words,
+                    exact_hash, signature, story, story_similarity, original, copy_jaccard, copy_exact)
+                 VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, 4, ?8, zeroblob(512), ?9, 1.0, ?10, ?11, ?12)",
+            )
+            .unwrap();
+        let q1 = "quake hits the coast";
+        let q2 = "LONDON -- quake hits the coast";
+        let b1 = "bridge opens over the river";
+        #[rustfmt::skip]
+        let rows = [
+            params![0, "q1", "Quake hits the coast", "Wire", 1_000, q1, r#"{"lang":"en"}"#, 11, 0, 0, None::<f64>, None::<bool>],
+            params![1, "b1", "Bridge opens", "Wire", 5_000, b1, None::<String>, 12, 1, 1, None::<f64>, None::<bool>],
+            params![2, "q2", None::<String>, "Daily", 2_000, q2, None::<String>, 11, 0, 0, 1.0, true],
+        ];
+        for row in rows {
+            article.execute(row).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO removals (article, start, end, reason, text) VALUES (2, 0, 10, 'dateline', 'LONDON --');
+             INSERT INTO articles_fts (rowid, title, text) VALUES
+                (0, 'Quake hits the coast', 'quake hits the coast'),
+                (1, 'Bridge opens', 'bridge opens over the river'),
+                (2, '', 'quake hits the coast');
+             INSERT INTO df (term, n) VALUES (5, 3), (9, 1), (-1, 2);
+             INSERT INTO meta (key, value) VALUES ('df_docs', '3');",
+        )
+        .unwrap();
+        if version >= 2 {
+            conn.execute(
+                "INSERT INTO analysis_cache (story, members, json) VALUES (0, 77, '{}')",
+                [],
+            )
+            .unwrap();
+        }
+        if version >= 3 {
+            conn.execute_batch(
+                "UPDATE stories SET outlets = 2, copies = 1 WHERE idx = 0;
+                 UPDATE stories SET outlets = 1, copies = 0 WHERE idx = 1;",
+            )
+            .unwrap();
+        }
+        if version >= 5 {
+            // A batch after the last fold changed term 9 and added term 11.
+            conn.execute(
+                "INSERT INTO df_log (terms) VALUES (?1)",
+                [df_blob([(9, 2), (11, 1)].into_iter())],
+            )
+            .unwrap();
+        }
+        path
+    }
+
+    fn user_version(store: &Store) -> u32 {
+        store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap()
+    }
+
+    fn index_names(store: &Store) -> Vec<String> {
+        let mut st = store
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'stories' ORDER BY name")
+            .unwrap();
+        let names = st.query_map([], |r| r.get(0)).unwrap();
+        names.collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    /// Every older schema opens as the newest one, with every row it held still read back as
+    /// before (and what later migrations derive from them, such as the story counts, right).
+    #[test]
+    fn every_older_schema_migrates_to_the_newest_with_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        for version in 1..=SCHEMA_VERSION {
+            let path = old_database(dir.path(), version);
+            let store = Store::open(&path).unwrap();
+            let at = format!("from schema {version}");
+            assert_eq!(user_version(&store), SCHEMA_VERSION, "{at}");
+            assert_eq!(
+                index_names(&store),
+                [
+                    "sqlite_autoindex_stories_1",
+                    "stories_last_first",
+                    "stories_newest",
+                    "stories_size_last"
+                ],
+                "{at}"
+            );
+            assert_eq!(
+                (store.article_count().unwrap(), store.story_count().unwrap()),
+                (3, 2),
+                "{at}"
+            );
+
+            let (quake, articles) = store.story("quake").unwrap();
+            assert_eq!(quake.headline, "Quake hits the coast", "{at}");
+            let ids: Vec<(&str, Option<&str>)> = articles
+                .iter()
+                .map(|a| (a.id.as_str(), a.copy_of.as_deref()))
+                .collect();
+            assert_eq!(ids, [("q1", None), ("q2", Some("q1"))], "{at}");
+            let q2 = store.article("q2").unwrap();
+            assert_eq!(q2.clean_text, "quake hits the coast", "{at}");
+            assert_eq!(q2.removals[0].reason, "dateline", "{at}");
+            assert!(q2.row.copy_exact, "{at}");
+            assert_eq!(store.article("q1").unwrap().meta["lang"], "en", "{at}");
+
+            // The counts kept on the stories (filled in by migration 3 below schema 3), and the
+            // list's indexes and full-text search.
+            let list = store
+                .story_list(&StoryListQuery {
+                    limit: 10,
+                    ..StoryListQuery::default()
+                })
+                .unwrap();
+            let counts: Vec<(&str, u64, u64)> = list
+                .iter()
+                .map(|s| (s.summary.id.as_str(), s.summary.outlets, s.summary.copies))
+                .collect();
+            assert_eq!(counts, [("bridge", 1, 0), ("quake", 2, 1)], "{at}");
+            let found = store
+                .story_list(&StoryListQuery {
+                    words: Some("river"),
+                    limit: 10,
+                    ..StoryListQuery::default()
+                })
+                .unwrap();
+            assert_eq!(found.len(), 1, "{at}");
+            assert_eq!(found[0].summary.id, "bridge", "{at}");
+
+            // The engine's state.
+            let (df, docs) = store.document_frequencies().unwrap();
+            let expected: &[(u64, u32)] = if version >= 5 {
+                &[(u64::MAX, 2), (5, 3), (9, 2), (11, 1)]
+            } else {
+                &[(u64::MAX, 2), (5, 3), (9, 1)]
+            };
+            assert_eq!((df.as_slice(), docs), (expected, 3), "{at}");
+            let state = store.story_state(0).unwrap().expect("quake's state");
+            assert_eq!(state.centroid, quake_state().centroid, "{at}");
+            assert_eq!(
+                (state.size, state.first, state.last),
+                (2, Some(1_000), Some(2_000))
+            );
+            assert!(store.story_state(1).unwrap().is_none(), "{at}");
+            let span = samestory_engine::cluster::RevivalSpan {
+                newest_from: 1_500,
+                newest_before: 6_000,
+                first_until: 1_000,
+            };
+            assert_eq!(store.stories_in_revival_span(span).unwrap(), [0], "{at}");
+            let engine = store.load_engine(Config::default()).unwrap();
+            assert_eq!(engine.doc_count(), 3, "{at}");
+
+            if version >= 2 {
+                let cached: i64 = store
+                    .conn
+                    .query_row(
+                        "SELECT members FROM analysis_cache WHERE story = 0",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(cached, 77, "{at}");
+            }
+            drop(store);
+            // Migrated once: a read-only store takes it now, and a second open changes nothing.
+            let reader = Store::open_read_only(&path).unwrap();
+            assert_eq!(reader.article_count().unwrap(), 3, "{at}");
+            assert_eq!(user_version(&Store::open(&path).unwrap()), SCHEMA_VERSION);
+        }
+    }
+
+    /// A read-only store does not migrate: it refuses an older schema and leaves the file as it
+    /// was. Neither kind of store opens a file of a newer schema.
+    #[test]
+    fn a_read_only_store_refuses_an_older_schema_and_no_store_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = old_database(dir.path(), 2);
+        let refused = Store::open_read_only(&old);
+        assert!(
+            matches!(refused, Err(StoreError::Corrupt(ref m)) if m.contains("schema 2 needs migrating")),
+            "{:?}",
+            refused.err()
+        );
+        let version: u32 = Connection::open(&old)
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+
+        let newer = dir.path().join("newer.db");
+        drop(Store::open(&newer).unwrap());
+        Connection::open(&newer)
+            .unwrap()
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        for opened in [Store::open(&newer), Store::open_read_only(&newer)] {
+            match opened {
+                Err(StoreError::SchemaTooNew { found, known }) => {
+                    assert_eq!((found, known), (SCHEMA_VERSION + 1, SCHEMA_VERSION))
+                }
+                other => panic!("{:?}", other.err()),
+            }
+        }
+    }
+}
