@@ -132,8 +132,12 @@ impl Claimed {
         let prepared = self
             .fresh
             .into_par_iter()
-            .map(|(i, a)| {
+            .map(|(i, mut a)| {
                 let p = prepare(&a, cleaner, &config);
+                // A URL line at the top of the text is the page's address when the record has none.
+                if a.url.is_none() {
+                    a.url.clone_from(&p.cleaned.url);
+                }
                 let words = distinct_words(&p.cleaned.text);
                 (i, a, p, words)
             })

@@ -31,6 +31,21 @@ fn cleaning_cases_from_testdata() {
                 cleaned.text, removed
             ));
         }
+        // A date or URL the case names was read from the text (and none where it names none).
+        let published = cleaned.published.map(|t| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .unwrap()
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        });
+        if published.as_deref() != case["published"].as_str()
+            || cleaned.url.as_deref() != case["url"].as_str()
+        {
+            failures.push(format!(
+                "{name}: published {published:?}, url {:?}",
+                cleaned.url
+            ));
+        }
         // Every removal points at the removed text in the original.
         for r in &cleaned.removals {
             assert_eq!(r.span.slice(text).trim(), r.text, "{name}");

@@ -1,4 +1,4 @@
-//! Stage 4: sign-offs, subscription prompts and other lines of page furniture.
+//! Stage 5: sign-offs, subscription prompts and other lines of page furniture.
 
 use super::{Draft, Reason, Stage};
 

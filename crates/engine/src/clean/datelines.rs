@@ -1,4 +1,4 @@
-//! Stage 3: the dateline at the start of the body.
+//! Stage 4: the dateline at the start of the body.
 
 use super::{leading_space, Draft, Reason, Stage};
 use crate::article::Span;

@@ -1,4 +1,4 @@
-//! Stage 2: image and photo credits.
+//! Stage 3: image and photo credits.
 
 use super::{leading_space, Draft, Reason, Stage};
 use crate::article::Span;

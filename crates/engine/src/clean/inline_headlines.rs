@@ -1,4 +1,4 @@
-//! Stage 5: related-article headlines and teasers inside the body.
+//! Stage 6: related-article headlines and teasers inside the body.
 
 use super::{Draft, Line, Reason, Stage};
 

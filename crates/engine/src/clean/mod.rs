@@ -10,12 +10,15 @@
 //!
 //! 1. [`LeadingMetadata`]: `date 2022-02-13`, `By Jane Doe` at the very start (a date becomes the
 //!    article's published date when it has none).
-//! 2. [`ImageCredits`]: `Image: AP`, `Photo: Reuters/Jane Doe`, `(AP Photo/John Doe)`, whole credit
+//! 2. [`PageHeader`]: a crawled page's URL line and date line among the first lines
+//!    (`http://…`, `First Published: June 13, 2013 4:59 PM EDT`): the URL is kept as
+//!    [`Cleaned::url`], the date becomes the published date when the article has none.
+//! 3. [`ImageCredits`]: `Image: AP`, `Photo: Reuters/Jane Doe`, `(AP Photo/John Doe)`, whole credit
 //!    lines.
-//! 3. [`Datelines`]: `WASHINGTON:`, `WASHINGTON —`, `LONDON (Reuters) -`, `PARIS, Feb 3 (AFP) -` at the
+//! 4. [`Datelines`]: `WASHINGTON:`, `WASHINGTON —`, `LONDON (Reuters) -`, `PARIS, Feb 3 (AFP) -` at the
 //!    start of the body.
-//! 4. [`Boilerplate`]: `Read more`, `Subscribe`, `Sign up`, `Advertisement`, Reuters sign-offs…
-//! 5. [`InlineHeadlines`]: a short line with no sentence punctuation in the middle of the body whose
+//! 5. [`Boilerplate`]: `Read more`, `Subscribe`, `Sign up`, `Advertisement`, Reuters sign-offs…
+//! 6. [`InlineHeadlines`]: a short line with no sentence punctuation in the middle of the body whose
 //!    words the next paragraph does not take up: a related-article headline or teaser. A short line
 //!    the next paragraph *does* develop is a subheading and is kept.
 
@@ -24,12 +27,14 @@ mod datelines;
 mod image_credits;
 mod inline_headlines;
 mod leading_metadata;
+mod page_header;
 
 pub use boilerplate::Boilerplate;
 pub use datelines::Datelines;
 pub use image_credits::ImageCredits;
 pub use inline_headlines::InlineHeadlines;
 pub use leading_metadata::LeadingMetadata;
+pub use page_header::{parse_date_line, PageHeader};
 
 use crate::article::{Span, Timestamp};
 use serde::Serialize;
@@ -40,6 +45,10 @@ use serde::Serialize;
 pub enum Reason {
     /// A date or byline at the very start ([`LeadingMetadata`]).
     LeadingMetadata,
+    /// A page's URL on a line of its own at the top ([`PageHeader`]).
+    UrlLine,
+    /// A date line at the top, such as `First Published: June 13, 2013` ([`PageHeader`]).
+    DateLine,
     /// An image or photo credit ([`ImageCredits`]).
     ImageCredit,
     /// The dateline opening the body ([`Datelines`]).
@@ -55,6 +64,8 @@ impl Reason {
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::LeadingMetadata => "leading_metadata",
+            Reason::UrlLine => "url_line",
+            Reason::DateLine => "date_line",
             Reason::ImageCredit => "image_credit",
             Reason::Dateline => "dateline",
             Reason::Boilerplate => "boilerplate",
@@ -81,8 +92,10 @@ pub struct Cleaned {
     pub text: String,
     /// Sorted by position, never overlapping.
     pub removals: Vec<Removal>,
-    /// A publication date found in leading metadata.
+    /// A publication date found in leading metadata or a date line.
     pub published: Option<Timestamp>,
+    /// The page's address, from a URL line at the top.
+    pub url: Option<String>,
     /// `(clean_start, original_start)` of every kept segment, in order.
     #[serde(skip)]
     segments: Vec<(usize, usize)>,
@@ -117,8 +130,10 @@ pub struct Draft<'a> {
     /// The text as it came; stages read it and record removals, never rewrite it.
     pub original: &'a str,
     removals: Vec<Removal>,
-    /// A publication date found in the text (by [`LeadingMetadata`]).
+    /// A publication date found in the text (by [`LeadingMetadata`] or [`PageHeader`]).
     pub published: Option<Timestamp>,
+    /// The page's address, from a URL line ([`PageHeader`]).
+    pub url: Option<String>,
 }
 
 /// A line of the original text, without its line break.
@@ -136,6 +151,7 @@ impl<'a> Draft<'a> {
             original,
             removals: Vec::new(),
             published: None,
+            url: None,
         }
     }
 
@@ -234,6 +250,7 @@ impl<'a> Draft<'a> {
             text,
             removals: self.removals,
             published: self.published,
+            url: self.url,
             segments,
         }
     }
@@ -254,6 +271,7 @@ impl Default for Cleaner {
     fn default() -> Self {
         Cleaner::builder()
             .stage(LeadingMetadata)
+            .stage(PageHeader)
             .stage(ImageCredits)
             .stage(Datelines)
             .stage(Boilerplate)
