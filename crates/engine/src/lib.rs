@@ -7,6 +7,8 @@
 //! - [`clean`]: page furniture out (datelines, credits, teasers), every removal with its reason.
 //! - [`copies`]: the online copy index (exact hash + LSH banding over
 //!   [`copies::fingerprint`]'s MinHash signatures), its buckets and exact hashes.
+//! - [`batch`]: near duplicates over a whole corpus at once (bulk LSH, exact check, union-find),
+//!   the algorithm of `samestory dedup`.
 //! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
 //! - `docfreqs`: the clusterer's document frequencies, in a table whose look-ups are prefetched.
 //! - `sparse`: sorted sparse vectors, the story centroids.
@@ -19,6 +21,7 @@
 
 pub mod analysis;
 pub mod article;
+pub mod batch;
 pub mod clean;
 pub mod cluster;
 pub mod copies;
