@@ -1,15 +1,14 @@
 //! `samestory`: the command line. Glue only: reading input, calling the engine and the store,
 //! printing results. Exit codes are decided in one place, [`main`].
 
-mod cluster;
-mod compare;
-mod dedup;
-mod eval;
+mod commands;
 mod ingest;
 mod input;
-mod output;
 mod serve;
 mod spill;
+
+use commands::printers as output;
+use commands::{cluster, compare, dedup, eval};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};

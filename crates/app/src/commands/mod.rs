@@ -1,0 +1,7 @@
+//! The commands that are not the server: one file each, over `input`, `ingest` and the store.
+
+pub mod cluster;
+pub mod compare;
+pub mod dedup;
+pub mod eval;
+pub mod printers;
