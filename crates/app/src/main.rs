@@ -281,7 +281,8 @@ enum Command {
         #[command(flatten)]
         engine: EngineArgs,
     },
-    /// Batch near-duplicate removal for corpus builders (JSONL in, no database).
+    /// Batch near-duplicate removal for corpus builders (JSONL, CSV, .txt, directories, .gz, `-`
+    /// for stdin; no database).
     Dedup {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -300,6 +301,8 @@ enum Command {
         /// Write every verified pair as TSV (a, b, jaccard).
         #[arg(long)]
         pairs: Option<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Group articles into stories in memory (no database) and write `id<TAB>story` lines.
     Cluster {
@@ -379,6 +382,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             output,
             clusters,
             pairs,
+            input,
         } => {
             let opts = dedup::DedupOptions {
                 threshold,
@@ -386,6 +390,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 output,
                 clusters,
                 pairs,
+                read: input.options(),
             };
             let s = dedup::run(&inputs, &opts)?;
             eprintln!(

@@ -412,24 +412,11 @@ fn story_shows_shared_quotes_with_speakers() {
 fn dedup_batch_mode_keeps_originals_and_writes_families() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
-    let base: Vec<String> = (0..200).map(|i| format!("w{}", (i * 37) % 211)).collect();
-    let mut near = base.clone();
-    near[100] = "changed".into();
-    let other: Vec<String> = (0..200).map(|i| format!("x{}", (i * 13) % 199)).collect();
-    let line = |id: &str, day: u32, words: &[String]| {
-        format!(
-            "{{\"id\":\"{id}\",\"published\":\"2024-01-{day:02}\",\"text\":\"{}\"}}\n",
-            words.join(" ")
-        )
+    let line = |(id, day, words): &(&str, u32, String)| {
+        format!("{{\"id\":\"{id}\",\"published\":\"2024-01-{day:02}\",\"text\":\"{words}\"}}\n")
     };
     // The near copy comes first in the file but was published later: the original is `orig`.
-    let body = [
-        line("near", 3, &near),
-        line("orig", 1, &base),
-        line("other", 2, &other),
-        line("exact", 4, &base),
-    ]
-    .concat();
+    let body: String = copy_family_corpus().iter().map(line).collect();
     std::fs::write(&input, format!("{body}not json\n")).unwrap();
     let (kept, clusters) = (dir.path().join("kept.jsonl"), dir.path().join("c.jsonl"));
     let out = run(&[
@@ -447,16 +434,7 @@ fn dedup_batch_mode_keeps_originals_and_writes_families() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("in.jsonl:5: malformed JSON"));
-    let kept_ids: Vec<String> = std::fs::read_to_string(&kept)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let kept_ids = kept_ids(&kept);
     assert_eq!(kept_ids, ["orig", "other"]);
     let families: Vec<Value> = std::fs::read_to_string(&clusters)
         .unwrap()
@@ -478,6 +456,179 @@ fn dedup_batch_mode_keeps_originals_and_writes_families() {
     assert_eq!(pairs.len(), 3);
     assert!(pairs.iter().all(|p| p[2].as_f64().unwrap() >= 0.8));
     assert!(pairs.iter().any(|p| p[2].as_f64().unwrap() == 1.0));
+}
+
+/// Two near copies of one text and an unrelated one, with dates: (id, day, words).
+fn copy_family_corpus() -> Vec<(&'static str, u32, String)> {
+    let base: Vec<String> = (0..200).map(|i| format!("w{}", (i * 37) % 211)).collect();
+    let mut near = base.clone();
+    near[100] = "changed".into();
+    let other: Vec<String> = (0..200).map(|i| format!("x{}", (i * 13) % 199)).collect();
+    vec![
+        ("near", 3, near.join(" ")),
+        ("orig", 1, base.join(" ")),
+        ("other", 2, other.join(" ")),
+        ("exact", 4, base.join(" ")),
+    ]
+}
+
+/// The ids of the articles in a `dedup --output` file, in order.
+fn kept_ids(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// Sorted member lists of the families in a `dedup --clusters` file.
+fn dedup_families(path: &Path) -> Vec<Vec<String>> {
+    let mut families: Vec<Vec<String>> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let mut m: Vec<String> = v["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap().to_owned())
+                .collect();
+            m.sort_unstable();
+            m
+        })
+        .collect();
+    families.sort_unstable();
+    families
+}
+
+#[test]
+fn dedup_reads_maintext_and_doc_id_as_cluster_and_ingest_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_family_corpus();
+    let write = |name: &str, id: &str, date: &str, text: &str| {
+        let lines: Vec<String> = corpus
+            .iter()
+            .map(|(i, day, words)| {
+                serde_json::json!({id: i, date: format!("2024-01-{day:02}"), text: words})
+                    .to_string()
+            })
+            .collect();
+        write_jsonl(dir.path(), name, &lines)
+    };
+    let other_names = write("m.jsonl", "doc_id", "date", "maintext");
+    let plain = write("t.jsonl", "id", "published", "text");
+    let dedup = |input: &str, name: &str| {
+        let clusters = dir.path().join(name);
+        let out = run(&["dedup", input, "--clusters", clusters.to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        clusters
+    };
+    let (m, t) = (dedup(&other_names, "m.out"), dedup(&plain, "t.out"));
+    assert_eq!(
+        std::fs::read_to_string(&m).unwrap(),
+        std::fs::read_to_string(&t).unwrap(),
+        "the field names change nothing"
+    );
+    let families = dedup_families(&m);
+    assert_eq!(families, [["exact", "near", "orig"]]);
+
+    // The copy families of the online pipeline, over the same file: ingest's copies, joined.
+    let db = dir.path().join("s.db");
+    let out = run(&["ingest", "--db", db.to_str().unwrap(), &other_names]);
+    assert_eq!(out.status.code(), Some(0));
+    let copies = stdout_json(&run(&["copies", "--db", db.to_str().unwrap(), "--json"]));
+    let mut online: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for c in copies.as_array().unwrap() {
+        let original = c["original"].as_str().unwrap().to_owned();
+        online
+            .entry(original.clone())
+            .or_insert_with(|| vec![original])
+            .push(c["id"].as_str().unwrap().to_owned());
+    }
+    let mut online: Vec<Vec<String>> = online.into_values().collect();
+    online.iter_mut().for_each(|f| f.sort_unstable());
+    assert_eq!(online, families);
+
+    // `cluster` reads the same ids and puts each family in one story, apart from the rest.
+    let out = run(&["cluster", &other_names]);
+    assert_eq!(out.status.code(), Some(0));
+    let story: std::collections::HashMap<String, String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (id, s) = l.split_once('\t').unwrap();
+            (id.to_owned(), s.to_owned())
+        })
+        .collect();
+    assert_eq!(story.len(), 4, "{story:?}");
+    assert!(families[0].iter().all(|id| story[id] == story["orig"]));
+    assert_ne!(story["other"], story["orig"]);
+}
+
+#[test]
+fn dedup_takes_every_format_and_a_text_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_family_corpus();
+    // A directory: a CSV whose text is in `story_text` and a plain text file; a gzipped JSONL.
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let mut csv = String::from("id,published,story_text\n");
+    for (id, day, words) in &corpus[..2] {
+        csv.push_str(&format!("{id},2024-01-{day:02},{words}\n"));
+    }
+    std::fs::write(inputs.join("a.csv"), csv).unwrap();
+    std::fs::write(inputs.join("other.txt"), &corpus[2].2).unwrap();
+    let gz = dir.path().join("b.jsonl.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::default(),
+    );
+    let (id, day, words) = &corpus[3];
+    let line =
+        serde_json::json!({"id": id, "date": format!("2024-01-{day:02}"), "story_text": words});
+    std::io::Write::write_all(
+        &mut enc,
+        format!("{line}\n{{\"id\": \"bad\"}}\n").as_bytes(),
+    )
+    .unwrap();
+    enc.finish().unwrap();
+    let (kept, clusters) = (dir.path().join("kept.jsonl"), dir.path().join("c.jsonl"));
+    let out = run(&[
+        "dedup",
+        inputs.to_str().unwrap(),
+        gz.to_str().unwrap(),
+        "--text-field",
+        "story_text",
+        "--output",
+        kept.to_str().unwrap(),
+        "--clusters",
+        clusters.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("b.jsonl.gz:2: missing field `story_text`"),
+        "{stderr}"
+    );
+    assert_eq!(dedup_families(&clusters), [["exact", "near", "orig"]]);
+    let kept_ids = kept_ids(&kept);
+    assert_eq!(
+        kept_ids,
+        ["orig", "other"],
+        "the text file's id is its name"
+    );
 }
 
 /// Story quality on the real labelled data sets, when `../shared/data` is there. The figures

@@ -3,38 +3,42 @@
 //! Three streaming passes over the input, so that memory grows with the number of signatures
 //! (512 bytes an article), not with the text:
 //!
-//! 1. **Signatures.** Chunks of lines are parsed and fingerprinted in parallel (words, 5-word
-//!    shingles, one-permutation MinHash); then LSH runs in bulk, a band at a time
-//!    ([`candidate_pairs`]). Pairs that share a bucket and whose estimated Jaccard is within
-//!    [`ESTIMATE_MARGIN`] of the threshold become candidates (the margin is four standard deviations of the 128-bin estimate
-//!    at J = 0.8, so the estimate's noise costs no recall).
+//! 1. **Signatures.** The input is read through [`crate::input`] (every format, the field
+//!    aliases, `--text-field`, file:line errors) in chunks whose records are parsed and
+//!    fingerprinted in parallel (words, shingles, one-permutation MinHash); then LSH runs in bulk,
+//!    a band at a time ([`batch::candidate_pairs_with`]). Pairs that share a bucket and whose
+//!    estimated Jaccard is within [`batch::ESTIMATE_MARGIN`] of the threshold become candidates.
 //! 2. **Verification.** The input is read again; only articles in a candidate pair are shingled,
-//!    and each candidate pair gets its **exact** Jaccard similarity, so the output holds no pair
-//!    below the threshold. A shingle set is kept only until its last partner has been checked.
-//! 3. **Output.** Verified pairs are joined into copy families (union-find); each family's original
-//!    is its earliest published member, then the first in the input. With `--output`, the lines of
-//!    the articles to keep (originals and articles without copies) are copied from the input as
-//!    they are.
+//!    and each candidate pair gets its **exact** Jaccard similarity ([`batch::Verifier`]), so the
+//!    output holds no pair below the threshold.
+//! 3. **Output.** Verified pairs are joined into copy families ([`batch::families`]); each
+//!    family's original is its earliest published member, then the first in the input. With
+//!    `--output`, the articles to keep (originals and articles without copies) are written: a
+//!    JSONL line that holds one article is copied as it is; an article from a CSV row, a `.txt`
+//!    file or a JSON array is written as the JSON object samestory read.
+//!
+//! Articles are numbered by (source, unit of the chunked reader, item in the unit), which the
+//! three passes see the same way. Standard input is read into memory once and read from there.
 //!
 //! Text is taken as it is (no cleaning), as the peer tools do: the similarity is that of the
-//! words of `text` (lower case, split like `\w+`).
+//! words of the text (lower case, split like `\w+`).
 
-use crate::input::parse_time;
+use crate::input::{parse_line, read_units, sources, ReadOptions, Record, Source, Unit};
 use anyhow::Context;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use samestory_engine::copies::fingerprint::{exact_jaccard, signature, Signature};
+use samestory_engine::batch::{self, Verifier};
+use samestory_engine::copies::fingerprint::{signature, Signature};
 use samestory_engine::copies::Banding;
 use samestory_engine::text::word_hashes;
 use serde::Serialize;
 use serde_json::Value;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::time::Instant;
 
-/// How far below the threshold an estimate may fall and still be verified.
-pub const ESTIMATE_MARGIN: f32 = 0.15;
+/// Units (JSONL lines, other records) read and parsed together.
 const CHUNK: usize = 4096;
 
 pub struct DedupOptions {
@@ -43,92 +47,20 @@ pub struct DedupOptions {
     pub output: Option<PathBuf>,
     pub clusters: Option<PathBuf>,
     pub pairs: Option<PathBuf>,
+    pub read: ReadOptions,
 }
-
-/// Pass 1's view of a line: id, date, exact hash, signature.
-type Fingerprinted = (Value, Option<i64>, u64, Signature);
 
 /// One input article as pass 1 saw it.
 struct Doc {
-    /// Which input and line it came from.
+    /// Which source, unit and item of the unit it came from.
     input: u32,
-    line: u64,
+    item: u32,
+    unit: u64,
+    /// Its id as written (a string or a number), else the one samestory derived.
     id: Value,
     published: Option<i64>,
-}
-
-fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead + Send>> {
-    let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-    let reader: Box<dyn Read + Send> = if path.extension().is_some_and(|e| e == "gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
-    } else {
-        Box::new(file)
-    };
-    Ok(Box::new(BufReader::with_capacity(1 << 20, reader)))
-}
-
-/// Calls `f` with chunks of (line number, line bytes) of every non-blank line.
-pub fn for_each_chunk(
-    path: &Path,
-    mut f: impl FnMut(Vec<(u64, Vec<u8>)>) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let mut reader = open(path)?;
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut line_no = 0u64;
-    loop {
-        let mut buf = Vec::new();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .with_context(|| format!("{}: read error", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        chunk.push((line_no, buf));
-        if chunk.len() == CHUNK {
-            f(std::mem::take(&mut chunk))?;
-        }
-    }
-    if !chunk.is_empty() {
-        f(chunk)?;
-    }
-    Ok(())
-}
-
-#[derive(serde::Deserialize)]
-struct Line<'a> {
-    #[serde(default)]
-    id: Option<Value>,
-    #[serde(borrow, default, alias = "body", alias = "content")]
-    text: Option<std::borrow::Cow<'a, str>>,
-    #[serde(default, alias = "date", alias = "published_at", alias = "publishedAt")]
-    published: Option<Value>,
-}
-
-/// Parses a line; the text's word hashes and the id, or an error message.
-fn parse(bytes: &[u8], line: u64) -> Result<(Value, Option<i64>, Vec<u64>), String> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to()))?;
-    let rec: Line<'_> = serde_json::from_str(text).map_err(|e| format!("malformed JSON: {e}"))?;
-    let body = rec.text.ok_or("missing field `text`")?;
-    let id = rec.id.unwrap_or_else(|| Value::from(format!("line{line}")));
-    let published = rec.published.as_ref().and_then(parse_time);
-    Ok((id, published, word_hashes(&body)))
-}
-
-/// Sorted 32-bit shingle hashes: half the memory of 64-bit ones; a collision between two
-/// shingles of one pair (p ≈ n²/2³³ for n shingles, under 10⁻⁴ for news) moves J by 1/n at most.
-fn shingles(words: &[u64], k: usize) -> Vec<u32> {
-    let mut v = Vec::with_capacity(words.len());
-    samestory_engine::copies::fingerprint::for_each_shingle(words, k, |h| {
-        v.push((h >> 32) as u32 ^ h as u32)
-    });
-    v.sort_unstable();
-    v.dedup();
-    v
+    /// Whether it is a whole JSONL line, which `--output` copies as it is.
+    whole_line: bool,
 }
 
 #[derive(Default, Serialize)]
@@ -143,225 +75,182 @@ pub struct DedupSummary {
     pub seconds: f64,
 }
 
-/// LSH in bulk: for each band, the (bucket key, document) pairs of all documents are sorted, and
-/// documents sharing a key become candidates when their estimated similarity reaches `floor`; so
-/// do documents with the same exact hash. A sorted array a band costs 12 bytes a document, where
-/// a hash map of buckets holding every band at once costs over 60. Returns pairs `(a, b)`, `a < b`.
-fn candidate_pairs(
-    signatures: &[Signature],
-    exact: &mut [(u64, u32)],
-    banding: Banding,
-    floor: f32,
-) -> Vec<(u32, u32)> {
-    let pairs_in_runs = |keys: &[(u64, u32)], check: bool| -> Vec<(u32, u32)> {
-        let mut out = Vec::new();
-        for run in keys.chunk_by(|x, y| x.0 == y.0) {
-            for (i, &(_, a)) in run.iter().enumerate() {
-                for &(_, b) in &run[i + 1..] {
-                    let (a, b) = (a.min(b), a.max(b));
-                    if !check || signatures[a as usize].jaccard(&signatures[b as usize]) >= floor {
-                        out.push((a, b));
-                    }
-                }
-            }
+/// The records of one unit, each with its id as written.
+fn records(src: &Source, unit: &Unit, opts: &ReadOptions) -> Vec<(Record, Option<Value>)> {
+    match unit {
+        Unit::Line(line) => parse_line(&src.name, line, opts, true),
+        Unit::Record(Record::Article(a, w)) => {
+            vec![(Record::Article(a.clone(), w.clone()), None)]
         }
-        out
-    };
-    exact.sort_unstable();
-    let mut all = pairs_in_runs(exact, false);
-    let per_band: Vec<Vec<(u32, u32)>> = (0..banding.bands)
-        .into_par_iter()
-        .map(|band| {
-            let mut keys: Vec<(u64, u32)> = signatures
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| !s.is_empty())
-                .map(|(d, s)| (banding.key(&s.0, band), d as u32))
+        Unit::Record(Record::Error(e)) => vec![(Record::Error(e.clone()), None)],
+    }
+}
+
+/// Calls `f` with each source's chunks of (unit number, unit), the same numbers in every pass.
+fn for_each_chunk(
+    inputs: &[Source],
+    opts: &ReadOptions,
+    mut f: impl FnMut(u32, &Source, Vec<(u64, Unit)>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    for (input, src) in inputs.iter().enumerate() {
+        let mut next = 0u64;
+        read_units(src, opts, CHUNK, &mut |units| {
+            let numbered = units
+                .into_iter()
+                .map(|u| {
+                    next += 1;
+                    (next - 1, u)
+                })
                 .collect();
-            keys.sort_unstable();
-            let mut pairs = pairs_in_runs(&keys, true);
-            pairs.sort_unstable();
-            pairs.dedup();
-            pairs
-        })
-        .collect();
-    for p in per_band {
-        all.extend(p);
+            f(input as u32, src, numbered)
+        })?;
     }
-    all.sort_unstable();
-    all.dedup();
-    all
+    Ok(())
 }
 
-struct UnionFind(Vec<u32>);
-
-impl UnionFind {
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.0[x as usize] != x {
-            let parent = self.0[self.0[x as usize] as usize];
-            self.0[x as usize] = parent;
-            x = parent;
-        }
-        x
+/// The documents of `docs` from `*next` on that came from this unit.
+fn docs_of_unit(docs: &[Doc], next: &mut usize, input: u32, unit: u64) -> std::ops::Range<usize> {
+    let start = *next;
+    while *next < docs.len() && docs[*next].input == input && docs[*next].unit == unit {
+        *next += 1;
     }
-    fn union(&mut self, a: u32, b: u32) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-            self.0[hi as usize] = lo;
-        }
-    }
+    start..*next
 }
 
-pub fn run(inputs: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSummary> {
+pub fn run(paths: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSummary> {
     let started = Instant::now();
     let mut summary = DedupSummary::default();
+    let mut inputs = Vec::new();
+    for src in sources(paths) {
+        match src {
+            Ok(s) => inputs.push(s),
+            Err(e) => {
+                summary.rejected += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    let read = &opts.read;
     let mut docs: Vec<Doc> = Vec::new();
     let mut signatures: Vec<Signature> = Vec::new();
     let mut exact_hashes: Vec<(u64, u32)> = Vec::new();
-    let floor = opts.threshold - ESTIMATE_MARGIN;
 
     // Pass 1: signatures.
-    for (input, path) in inputs.iter().enumerate() {
-        for_each_chunk(path, |chunk| {
-            let parsed: Vec<(u64, Result<Fingerprinted, String>)> = chunk
-                .par_iter()
-                .map(|(line, bytes)| {
-                    let r = parse(bytes, *line).map(|(id, published, words)| {
-                        let exact = words
-                            .iter()
-                            .fold(0x5151_u64, |h, &w| samestory_engine::article::mix64(h ^ w));
-                        (id, published, exact, signature(&words, opts.shingle))
-                    });
-                    (*line, r)
-                })
-                .collect();
-            for (line, r) in parsed {
+    for_each_chunk(&inputs, read, |input, src, chunk| {
+        let fingerprinted: Vec<_> = chunk
+            .par_iter()
+            .map(|(unit, u)| {
+                let whole =
+                    matches!(u, Unit::Line(l) if l.bytes.trim_ascii_start().starts_with(b"{"));
+                let recs: Vec<_> = records(src, u, read)
+                    .into_iter()
+                    .map(|(r, raw_id)| match r {
+                        Record::Article(a, w) => {
+                            let words = word_hashes(&a.text);
+                            let exact = batch::exact_hash(&words);
+                            let sig = signature(&words, opts.shingle);
+                            let id = raw_id.unwrap_or(Value::String(a.id));
+                            Ok((id, a.published, w, exact, sig))
+                        }
+                        Record::Error(e) => Err(e),
+                    })
+                    .collect();
+                (*unit, whole, recs)
+            })
+            .collect();
+        for (unit, whole, recs) in fingerprinted {
+            for (item, r) in recs.into_iter().enumerate() {
                 match r {
-                    Ok((id, published, exact, sig)) => {
+                    Ok((id, published, warnings, exact, sig)) => {
+                        for w in warnings {
+                            eprintln!("warning: {w}");
+                        }
                         exact_hashes.push((exact, docs.len() as u32));
                         signatures.push(sig);
                         docs.push(Doc {
-                            input: input as u32,
-                            line,
+                            input,
+                            item: item as u32,
+                            unit,
                             id,
                             published,
+                            whole_line: whole,
                         });
                     }
                     Err(e) => {
                         summary.rejected += 1;
-                        eprintln!("error: {}:{line}: {e}", path.display());
+                        eprintln!("error: {e}");
                     }
                 }
+            }
+        }
+        Ok(())
+    })?;
+    summary.articles = docs.len() as u64;
+    let candidates = batch::candidate_pairs_with(
+        &signatures,
+        &mut exact_hashes,
+        Banding::for_threshold(f64::from(opts.threshold)),
+        opts.threshold - batch::ESTIMATE_MARGIN,
+        |bands, one_band| (0..bands).into_par_iter().map(one_band).collect(),
+    );
+    summary.candidates = candidates.len() as u64;
+    drop(signatures);
+    drop(exact_hashes);
+
+    // Pass 2: exact Jaccard of every candidate pair.
+    let mut verifier = Verifier::new(candidates, opts.threshold);
+    if !verifier.is_empty() {
+        let mut next_doc = 0usize;
+        for_each_chunk(&inputs, read, |input, src, chunk| {
+            // The units with a document in a candidate pair, and those documents.
+            let mut todo = Vec::new();
+            for (unit, u) in chunk {
+                let range = docs_of_unit(&docs, &mut next_doc, input, unit);
+                let wanted: Vec<(u32, u32)> = range
+                    .filter(|&d| verifier.involves(d as u32))
+                    .map(|d| (d as u32, docs[d].item))
+                    .collect();
+                if !wanted.is_empty() {
+                    todo.push((u, wanted));
+                }
+            }
+            let sets: Vec<Vec<(u32, Vec<u32>)>> = todo
+                .into_par_iter()
+                .map(|(u, wanted)| {
+                    let recs = records(src, &u, read);
+                    wanted
+                        .into_iter()
+                        .map(|(doc, item)| {
+                            let words = match &recs[item as usize].0 {
+                                Record::Article(a, _) => word_hashes(&a.text),
+                                Record::Error(_) => Vec::new(),
+                            };
+                            (doc, batch::shingle_set(&words, opts.shingle))
+                        })
+                        .collect()
+                })
+                .collect();
+            for (doc, set) in sets.into_iter().flatten() {
+                verifier.offer(doc, set);
             }
             Ok(())
         })?;
     }
-    summary.articles = docs.len() as u64;
-    let mut candidates = candidate_pairs(
-        &signatures,
-        &mut exact_hashes,
-        Banding::for_threshold(f64::from(opts.threshold)),
-        floor,
-    );
-    summary.candidates = candidates.len() as u64;
-    drop(signatures);
-
-    // Pass 2: exact Jaccard of every candidate pair.
-    candidates.sort_unstable_by_key(|&(a, b)| (b, a));
-    candidates.dedup();
-    let mut remaining: FxHashMap<u32, u32> = FxHashMap::default();
-    for &(a, _) in &candidates {
-        *remaining.entry(a).or_default() += 1;
-    }
-    let mut verified: Vec<(u32, u32, f32)> = Vec::new();
-    if !candidates.is_empty() {
-        let mut involved = vec![false; docs.len()];
-        for &(a, b) in &candidates {
-            involved[a as usize] = true;
-            involved[b as usize] = true;
-        }
-        let mut held: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        let mut next_doc = 0usize;
-        let mut pair_at = 0usize;
-        for (input, path) in inputs.iter().enumerate() {
-            for_each_chunk(path, |chunk| {
-                // Map this chunk's lines to doc indexes (rejected lines have none).
-                let mut todo = Vec::new();
-                for (line, bytes) in chunk {
-                    if next_doc < docs.len()
-                        && docs[next_doc].input == input as u32
-                        && docs[next_doc].line == line
-                    {
-                        if involved[next_doc] {
-                            todo.push((next_doc as u32, bytes));
-                        }
-                        next_doc += 1;
-                    }
-                }
-                let sets: Vec<(u32, Vec<u32>)> = todo
-                    .into_par_iter()
-                    .map(|(doc, bytes)| {
-                        let words = parse(&bytes, 0).map(|p| p.2).unwrap_or_default();
-                        (doc, shingles(&words, opts.shingle))
-                    })
-                    .collect();
-                for (doc, set) in sets {
-                    while pair_at < candidates.len() && candidates[pair_at].1 == doc {
-                        let a = candidates[pair_at].0;
-                        if let Some(sa) = held.get(&a) {
-                            let j = exact_jaccard(sa, &set);
-                            if j >= opts.threshold {
-                                verified.push((a, doc, j));
-                            }
-                        }
-                        let left = remaining.get_mut(&a).expect("counted");
-                        *left -= 1;
-                        if *left == 0 {
-                            held.remove(&a);
-                        }
-                        pair_at += 1;
-                    }
-                    if remaining.get(&doc).is_some_and(|&n| n > 0) {
-                        held.insert(doc, set);
-                    }
-                }
-                Ok(())
-            })?;
-        }
-    }
+    let verified = verifier.into_verified();
     summary.pairs = verified.len() as u64;
 
     // Families and originals.
-    let mut uf = UnionFind((0..docs.len() as u32).collect());
-    for &(a, b, _) in &verified {
-        uf.union(a, b);
-    }
-    let mut families: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-    for &(a, b, _) in &verified {
-        for d in [a, b] {
-            families.entry(uf.find(d)).or_default().push(d);
-        }
-    }
+    let families = batch::families(docs.len(), &verified, |d| docs[d as usize].published);
     let mut keep = vec![true; docs.len()];
     let mut family_of: FxHashMap<u32, u32> = FxHashMap::default();
-    let mut originals: Vec<(u32, Vec<u32>)> = Vec::with_capacity(families.len());
-    for (_, mut members) in families {
-        members.sort_unstable();
-        members.dedup();
-        let original = *members
-            .iter()
-            .min_by_key(|&&d| (docs[d as usize].published.unwrap_or(i64::MAX), d))
-            .expect("non-empty");
-        for &m in &members {
-            keep[m as usize] = m == original;
-            family_of.insert(m, original);
+    for f in &families {
+        for &m in &f.members {
+            keep[m as usize] = m == f.original;
+            family_of.insert(m, f.original);
         }
-        summary.copies += members.len() as u64 - 1;
-        originals.push((original, members));
+        summary.copies += f.members.len() as u64 - 1;
     }
-    originals.sort_unstable_by_key(|(o, _)| *o);
-    summary.families = originals.len() as u64;
+    summary.families = families.len() as u64;
     summary.kept = keep.iter().filter(|&&k| k).count() as u64;
 
     if let Some(path) = &opts.clusters {
@@ -372,17 +261,17 @@ pub fn run(inputs: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSumma
         let mut out = BufWriter::new(
             File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
         );
-        for (original, members) in &originals {
+        for f in &families {
             let id = |d: u32| &docs[d as usize].id;
-            let pairs: Vec<Value> = pairs_of[original]
+            let pairs: Vec<Value> = pairs_of[&f.original]
                 .iter()
                 .map(|&&(a, b, j)| {
                     serde_json::json!([id(a), id(b), (j * 10_000.0).round() / 10_000.0])
                 })
                 .collect();
             let line = serde_json::json!({
-                "original": id(*original),
-                "members": members.iter().map(|&m| id(m)).collect::<Vec<_>>(),
+                "original": id(f.original),
+                "members": f.members.iter().map(|&m| id(m)).collect::<Vec<_>>(),
                 "pairs": pairs,
             });
             writeln!(out, "{line}")?;
@@ -404,32 +293,40 @@ pub fn run(inputs: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSumma
         out.flush()?;
     }
 
-    // Pass 3: copy the kept lines.
+    // Pass 3: write the kept articles.
     if let Some(path) = &opts.output {
         let mut out = BufWriter::with_capacity(
             1 << 20,
             File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
         );
         let mut next_doc = 0usize;
-        for (input, p) in inputs.iter().enumerate() {
-            for_each_chunk(p, |chunk| {
-                for (line, bytes) in chunk {
-                    if next_doc < docs.len()
-                        && docs[next_doc].input == input as u32
-                        && docs[next_doc].line == line
-                    {
-                        if keep[next_doc] {
-                            out.write_all(&bytes)?;
-                            if !bytes.ends_with(b"\n") {
+        for_each_chunk(&inputs, read, |input, src, chunk| {
+            for (unit, u) in chunk {
+                let range = docs_of_unit(&docs, &mut next_doc, input, unit);
+                let kept: Vec<usize> = range.filter(|&d| keep[d]).collect();
+                if kept.is_empty() {
+                    continue;
+                }
+                match &u {
+                    Unit::Line(line) if docs[kept[0]].whole_line => {
+                        out.write_all(&line.bytes)?;
+                        if !line.bytes.ends_with(b"\n") {
+                            out.write_all(b"\n")?;
+                        }
+                    }
+                    _ => {
+                        let recs = records(src, &u, read);
+                        for d in kept {
+                            if let Record::Article(a, _) = &recs[docs[d].item as usize].0 {
+                                serde_json::to_writer(&mut out, a)?;
                                 out.write_all(b"\n")?;
                             }
                         }
-                        next_doc += 1;
                     }
                 }
-                Ok(())
-            })?;
-        }
+            }
+            Ok(())
+        })?;
         out.flush()?;
     }
     summary.seconds = started.elapsed().as_secs_f64();

@@ -1,6 +1,17 @@
 //! Reading articles: JSONL (also gzipped), CSV with a header row, plain text files, directories of
 //! them, and standard input. Every bad record becomes an [`InputError`] that names the file and line
 //! (and field), and reading goes on with the next record.
+//!
+//! Every command reads through here: [`sources`] turns paths into files (and standard input),
+//! [`read_units`] reads one in chunks (JSONL lines left unparsed, so that a chunk is parsed in
+//! parallel by [`parse_line`]), and [`read_paths`] does both and hands out records in order.
+//! `fields` is the one table of field names; `lines` the chunked line reader.
+
+mod fields;
+mod lines;
+
+pub use fields::Fields;
+pub use lines::Line;
 
 use anyhow::Context;
 use flate2::read::MultiGzDecoder;
@@ -10,6 +21,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Articles larger than this are refused: no news article is, and one would stall a batch.
 pub const DEFAULT_MAX_ARTICLE_BYTES: usize = 5 * 1024 * 1024;
@@ -57,21 +69,6 @@ impl Default for ReadOptions {
     }
 }
 
-const TEXT: &[&str] = &["text", "body", "content", "article", "maintext"];
-const ID: &[&str] = &["id", "doc_id", "article_id", "guid"];
-const URL: &[&str] = &["url", "link"];
-const TITLE: &[&str] = &["title", "headline"];
-const SOURCE: &[&str] = &["source", "outlet", "publisher", "source_name"];
-const PUBLISHED: &[&str] = &[
-    "published",
-    "date",
-    "published_at",
-    "publishedat",
-    "pubdate",
-    "timestamp",
-    "datetime",
-];
-
 /// Parses a date: epoch seconds or milliseconds (number or digits), RFC 3339, RFC 2822,
 /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`.
 pub fn parse_time(v: &Value) -> Option<Timestamp> {
@@ -118,104 +115,14 @@ pub fn parse_time(v: &Value) -> Option<Timestamp> {
     }
 }
 
-fn as_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        // {"id": .., "name": ".."} as in NewsAPI's `source`.
-        Value::Object(o) => o.get("name").and_then(as_text),
-        _ => None,
-    }
-    .filter(|s| !s.trim().is_empty())
-}
-
-/// Builds an article from a JSON object or CSV row, mapping field aliases.
+/// Builds an article from a JSON object or CSV row, mapping field aliases ([`fields::ALIASES`]).
 pub fn article_from_fields(
     fields: Map<String, Value>,
     opts: &ReadOptions,
     file: &str,
     line: Option<u64>,
 ) -> Record {
-    let err = |message: String| {
-        Record::Error(InputError {
-            file: file.to_owned(),
-            line,
-            message,
-        })
-    };
-    let mut text = None;
-    let (mut id, mut url, mut title, mut source, mut published) = (None, None, None, None, None);
-    let mut meta = Map::new();
-    let mut warnings = Vec::new();
-    for (key, value) in fields {
-        let k = key.to_ascii_lowercase();
-        let is = |list: &[&str]| list.contains(&k.as_str());
-        let slot = match &opts.text_field {
-            Some(f) if f.eq_ignore_ascii_case(&key) => &mut text,
-            None if is(TEXT) => &mut text,
-            _ if is(ID) => &mut id,
-            _ if is(URL) => &mut url,
-            _ if is(TITLE) => &mut title,
-            _ if is(SOURCE) => &mut source,
-            _ if is(PUBLISHED) => &mut published,
-            _ => {
-                meta.insert(key, value);
-                continue;
-            }
-        };
-        if slot.is_none() {
-            *slot = Some((key, value));
-        } else {
-            meta.insert(key, value);
-        }
-    }
-    let field_name = opts.text_field.as_deref().unwrap_or("text");
-    let Some((_, text_value)) = text else {
-        return err(format!(
-            "missing field `{field_name}` (also looked for body, content)"
-        ));
-    };
-    let Some(text) = as_text(&text_value) else {
-        return err(format!("field `{field_name}` is empty or not a string"));
-    };
-    if text.len() > opts.max_article_bytes {
-        return err(format!(
-            "article text is {} bytes, over the limit of {} bytes (--max-article-bytes); skipped",
-            text.len(),
-            opts.max_article_bytes
-        ));
-    }
-    let take = |f: Option<(String, Value)>| f.and_then(|(_, v)| as_text(&v));
-    let published_ts = match published {
-        Some((key, v)) if !v.is_null() => match parse_time(&v) {
-            Some(t) => Some(t),
-            None => {
-                warnings.push(InputError {
-                    file: file.to_owned(),
-                    line,
-                    message: format!(
-                        "field `{key}`: cannot read {v} as a date; stored without one"
-                    ),
-                });
-                meta.insert(key, v);
-                None
-            }
-        },
-        _ => None,
-    };
-    let (url, title) = (take(url), take(title));
-    let id =
-        take(id).unwrap_or_else(|| Article::derive_id(url.as_deref(), title.as_deref(), &text));
-    let article = Article {
-        id,
-        url,
-        title,
-        source: take(source),
-        published: published_ts,
-        text,
-        meta,
-    };
-    Record::Article(Box::new(article), warnings)
+    Fields::from_map(fields, opts).into_record(opts, file, line)
 }
 
 fn open_maybe_gz(path: &Path) -> anyhow::Result<Box<dyn Read + Send>> {
@@ -248,18 +155,57 @@ fn format_of(path: &Path) -> Option<Format> {
     }
 }
 
-/// Reads every path (files, directories, `-`) and calls `sink` with each record, in order.
-pub fn read_paths(
-    paths: &[PathBuf],
-    opts: &ReadOptions,
-    sink: &mut dyn FnMut(Record),
-) -> anyhow::Result<()> {
+/// One input to read: a file, or standard input (read into memory, so that it can be read
+/// again, as `dedup` does in three passes).
+pub struct Source {
+    /// The name in messages: the path, or `<stdin>`.
+    pub name: String,
+    path: Option<PathBuf>,
+    stdin: Option<Arc<Vec<u8>>>,
+    format: Format,
+}
+
+impl Source {
+    /// A file, its format told by its name (`.jsonl`, `.csv`, `.txt`, any of them `.gz`).
+    pub fn file(path: &Path) -> Source {
+        Source {
+            name: path.display().to_string(),
+            path: Some(path.to_owned()),
+            stdin: None,
+            format: format_of(path).unwrap_or(Format::Text),
+        }
+    }
+
+    fn open(&self) -> anyhow::Result<Box<dyn Read + Send>> {
+        match (&self.stdin, &self.path) {
+            (Some(bytes), _) => Ok(Box::new(std::io::Cursor::new(SharedBytes(bytes.clone())))),
+            (None, Some(path)) => open_maybe_gz(path),
+            (None, None) => unreachable!("a source is a file or stdin"),
+        }
+    }
+}
+
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The sources that `paths` name (files, directories read recursively in name order, `-` for
+/// standard input), in order; a path that yields none is an error in its place.
+pub fn sources(paths: &[PathBuf]) -> Vec<Result<Source, InputError>> {
+    let error = |path: &Path, message: &str| InputError {
+        file: path.display().to_string(),
+        line: None,
+        message: message.into(),
+    };
+    let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            read_stdin(opts, sink);
-            continue;
-        }
-        if path.is_dir() {
+            out.push(read_stdin());
+        } else if path.is_dir() {
             let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
                 .into_iter()
                 .filter_map(Result::ok)
@@ -268,202 +214,232 @@ pub fn read_paths(
                 .collect();
             files.sort();
             if files.is_empty() {
-                sink(Record::Error(InputError {
-                    file: path.display().to_string(),
-                    line: None,
-                    message: "directory holds no .jsonl, .csv or .txt files".into(),
-                }));
+                out.push(Err(error(
+                    path,
+                    "directory holds no .jsonl, .csv or .txt files",
+                )));
             }
-            for f in files {
-                read_file(&f, opts, sink);
-            }
+            out.extend(files.iter().map(|f| Ok(Source::file(f))));
         } else if !path.exists() {
-            sink(Record::Error(InputError {
-                file: path.display().to_string(),
-                line: None,
-                message: "no such file".into(),
-            }));
+            out.push(Err(error(path, "no such file")));
         } else {
-            read_file(path, opts, sink);
+            out.push(Ok(Source::file(path)));
         }
     }
-    Ok(())
+    out
 }
 
-fn read_stdin(opts: &ReadOptions, sink: &mut dyn FnMut(Record)) {
+fn read_stdin() -> Result<Source, InputError> {
     let mut buf = Vec::new();
-    if let Err(e) = std::io::stdin().lock().read_to_end(&mut buf) {
-        sink(Record::Error(InputError {
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut buf)
+        .map_err(|e| InputError {
             file: "<stdin>".into(),
             line: None,
             message: e.to_string(),
-        }));
-        return;
-    }
+        })?;
     let first = buf.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let format = if first == Some(b'{') {
         Format::Jsonl
     } else {
         Format::Text
     };
-    read_bytes(
-        "<stdin>",
-        None,
+    Ok(Source {
+        name: "<stdin>".into(),
+        path: None,
+        stdin: Some(Arc::new(buf)),
         format,
-        Box::new(std::io::Cursor::new(buf)),
-        opts,
-        sink,
-    );
+    })
+}
+
+/// What the chunked reader hands out: a JSONL line not parsed yet (see [`parse_line`]), or a
+/// record of another format, or an error about the file.
+pub enum Unit {
+    Line(Line),
+    Record(Record),
+}
+
+/// Reads one source in chunks of up to `chunk` units, in order: the chunked mode under every
+/// command, so that the caller can parse a chunk's JSONL lines in parallel.
+pub fn read_units(
+    src: &Source,
+    opts: &ReadOptions,
+    chunk: usize,
+    f: &mut dyn FnMut(Vec<Unit>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let error = |line: Option<u64>, message: String| {
+        vec![Unit::Record(Record::Error(InputError {
+            file: src.name.clone(),
+            line,
+            message,
+        }))]
+    };
+    let reader = match src.open() {
+        Ok(r) => r,
+        Err(e) => return f(error(None, format!("{e:#}"))),
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let head = match reader.fill_buf() {
+        Ok(h) => h,
+        Err(e) => return f(error(None, format!("cannot read: {e}"))),
+    };
+    if head.is_empty() {
+        return f(error(None, "file is empty".into()));
+    }
+    if looks_binary(head) {
+        return f(error(
+            None,
+            "binary file (NUL bytes), not text; skipped".into(),
+        ));
+    }
+    match src.format {
+        Format::Jsonl => {
+            let read = lines::for_each_chunk(reader, chunk, |lines| {
+                f(lines.into_iter().map(Unit::Line).collect())
+            })?;
+            if let Err((line, e)) = read {
+                f(error(Some(line), format!("cannot read: {e}")))?;
+            }
+            Ok(())
+        }
+        Format::Csv => {
+            let mut units = Vec::with_capacity(chunk);
+            let mut result = Ok(());
+            read_csv(&src.name, reader, opts, &mut |r| {
+                units.push(Unit::Record(r));
+                if units.len() == chunk && result.is_ok() {
+                    result = f(std::mem::take(&mut units));
+                }
+            });
+            result?;
+            if units.is_empty() {
+                Ok(())
+            } else {
+                f(units)
+            }
+        }
+        Format::Text => f(vec![Unit::Record(read_text(src, reader, opts))]),
+    }
+}
+
+/// Reads every path (files, directories, `-`) and calls `sink` with each record, in order.
+pub fn read_paths(
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Record),
+) -> anyhow::Result<()> {
+    for src in sources(paths) {
+        match src {
+            Ok(src) => read_source(&src, opts, sink)?,
+            Err(e) => sink(Record::Error(e)),
+        }
+    }
+    Ok(())
 }
 
 /// Reads one file; a file that cannot be read at all is one error.
 pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record)) {
-    let name = path.display().to_string();
-    let format = format_of(path).unwrap_or(Format::Text);
-    match open_maybe_gz(path) {
-        Ok(reader) => read_bytes(&name, Some(path), format, reader, opts, sink),
-        Err(e) => sink(Record::Error(InputError {
-            file: name,
-            line: None,
-            message: format!("{e:#}"),
-        })),
-    }
+    read_source(&Source::file(path), opts, sink).expect("the sink does not fail");
+}
+
+/// Lines parsed together, in parallel: JSON parsing is a third of the reading cost.
+const JSONL_CHUNK: usize = 1024;
+
+fn read_source(
+    src: &Source,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Record),
+) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    read_units(src, opts, JSONL_CHUNK, &mut |units| {
+        let parsed: Vec<Vec<Record>> = units
+            .into_par_iter()
+            .map(|unit| match unit {
+                Unit::Line(line) => parse_line(&src.name, &line, opts, false)
+                    .into_iter()
+                    .map(|(r, _)| r)
+                    .collect(),
+                Unit::Record(r) => vec![r],
+            })
+            .collect();
+        for record in parsed.into_iter().flatten() {
+            sink(record);
+        }
+        Ok(())
+    })
 }
 
 fn looks_binary(head: &[u8]) -> bool {
     head.iter().take(8192).any(|&b| b == 0)
 }
 
-fn read_bytes(
-    name: &str,
-    path: Option<&Path>,
-    format: Format,
-    reader: Box<dyn Read + Send>,
-    opts: &ReadOptions,
-    sink: &mut dyn FnMut(Record),
-) {
-    let error = |line: Option<u64>, message: String| {
-        Record::Error(InputError {
-            file: name.to_owned(),
-            line,
-            message,
-        })
-    };
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let head = match reader.fill_buf() {
-        Ok(h) => h,
-        Err(e) => return sink(error(None, format!("cannot read: {e}"))),
-    };
-    if head.is_empty() {
-        return sink(error(None, "file is empty".into()));
-    }
-    if looks_binary(head) {
-        return sink(error(
-            None,
-            "binary file (NUL bytes), not text; skipped".into(),
-        ));
-    }
-    match format {
-        Format::Jsonl => read_jsonl(name, reader, opts, sink),
-        Format::Csv => read_csv(name, reader, opts, sink),
-        Format::Text => {
-            let mut bytes = Vec::new();
-            if let Err(e) = reader
-                .take(opts.max_article_bytes as u64 + 1)
-                .read_to_end(&mut bytes)
-            {
-                return sink(error(None, format!("cannot read: {e}")));
-            }
-            if bytes.len() > opts.max_article_bytes {
-                return sink(error(
-                    None,
-                    format!(
-                        "article is over the limit of {} bytes; skipped",
-                        opts.max_article_bytes
-                    ),
-                ));
-            }
-            let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    return sink(error(None, format!("invalid UTF-8 at byte {at}; skipped")));
-                }
-            };
-            if text.trim().is_empty() {
-                return sink(error(None, "file holds no text".into()));
-            }
-            let id = path
-                .and_then(|p| p.file_stem())
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| Article::derive_id(None, None, &text));
-            let article = Article {
-                id,
-                text,
-                ..Article::default()
-            };
-            sink(Record::Article(Box::new(article), Vec::new()));
-        }
-    }
-}
-
-/// Lines parsed together, in parallel: JSON parsing is a third of the reading cost.
-const JSONL_CHUNK: usize = 1024;
-
-fn read_jsonl(
-    name: &str,
-    mut reader: impl BufRead,
-    opts: &ReadOptions,
-    sink: &mut dyn FnMut(Record),
-) {
-    use rayon::prelude::*;
-    let mut line_no = 0u64;
-    let mut chunk: Vec<(u64, Vec<u8>)> = Vec::with_capacity(JSONL_CHUNK);
-    let flush = |chunk: &mut Vec<(u64, Vec<u8>)>, sink: &mut dyn FnMut(Record)| {
-        let parsed: Vec<Vec<Record>> = chunk
-            .par_iter()
-            .map(|(line, bytes)| parse_json_line(name, *line, bytes, opts))
-            .collect();
-        chunk.clear();
-        for record in parsed.into_iter().flatten() {
-            sink(record);
-        }
-    };
-    loop {
-        let mut buf = Vec::new();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                flush(&mut chunk, sink);
-                sink(Record::Error(InputError {
-                    file: name.into(),
-                    line: Some(line_no + 1),
-                    message: format!("cannot read: {e}"),
-                }));
-                return;
-            }
-        }
-        line_no += 1;
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        chunk.push((line_no, buf));
-        if chunk.len() == JSONL_CHUNK {
-            flush(&mut chunk, sink);
-        }
-    }
-    flush(&mut chunk, sink);
-}
-
-/// The records of one JSONL line: an object is one article, an array several.
-fn parse_json_line(name: &str, line_no: u64, buf: &[u8], opts: &ReadOptions) -> Vec<Record> {
+/// A `.txt` file (or standard input that is not JSONL): one article.
+fn read_text(src: &Source, reader: impl Read, opts: &ReadOptions) -> Record {
     let error = |message: String| {
         Record::Error(InputError {
-            file: name.into(),
-            line: Some(line_no),
+            file: src.name.clone(),
+            line: None,
             message,
         })
+    };
+    let mut bytes = Vec::new();
+    if let Err(e) = reader
+        .take(opts.max_article_bytes as u64 + 1)
+        .read_to_end(&mut bytes)
+    {
+        return error(format!("cannot read: {e}"));
+    }
+    if bytes.len() > opts.max_article_bytes {
+        return error(format!(
+            "article is over the limit of {} bytes; skipped",
+            opts.max_article_bytes
+        ));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            return error(format!("invalid UTF-8 at byte {at}; skipped"));
+        }
+    };
+    if text.trim().is_empty() {
+        return error("file holds no text".into());
+    }
+    let id = src
+        .path
+        .as_deref()
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| Article::derive_id(None, None, &text));
+    let article = Article {
+        id,
+        text,
+        ..Article::default()
+    };
+    Record::Article(Box::new(article), Vec::new())
+}
+
+/// The records of one JSONL line (an object is one article, an array several), each with its id
+/// as written (`None` for an error or a record without one). With `fast`, an object's fields
+/// other than the ones samestory reads are skipped, not kept as metadata.
+pub fn parse_line(
+    name: &str,
+    line: &Line,
+    opts: &ReadOptions,
+    fast: bool,
+) -> Vec<(Record, Option<Value>)> {
+    let line_no = line.no;
+    let buf = &line.bytes;
+    let error = |message: String| {
+        (
+            Record::Error(InputError {
+                file: name.into(),
+                line: Some(line_no),
+                message,
+            }),
+            None,
+        )
     };
     // Judge size before parsing: a 50 MB line should not be parsed to be refused.
     if buf.len() > opts.max_article_bytes + 64 * 1024 {
@@ -473,7 +449,7 @@ fn parse_json_line(name: &str, line_no: u64, buf: &[u8], opts: &ReadOptions) -> 
             opts.max_article_bytes
         ))];
     }
-    let line = match std::str::from_utf8(buf) {
+    let text = match std::str::from_utf8(buf) {
         Ok(l) => l,
         Err(e) => {
             return vec![error(format!(
@@ -482,12 +458,22 @@ fn parse_json_line(name: &str, line_no: u64, buf: &[u8], opts: &ReadOptions) -> 
             ))]
         }
     };
-    match serde_json::from_str::<Value>(line) {
-        Ok(Value::Object(map)) => vec![article_from_fields(map, opts, name, Some(line_no))],
+    let record = |fields: Fields| {
+        let id = fields.raw_id().cloned();
+        (fields.into_record(opts, name, Some(line_no)), id)
+    };
+    if fast && text.trim_start().starts_with('{') {
+        if let Ok(fields) = Fields::from_json_object(text, opts) {
+            return vec![record(fields)];
+        }
+        // Malformed: the full parse below gives the error message.
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => vec![record(Fields::from_map(map, opts))],
         Ok(Value::Array(items)) => items
             .into_iter()
             .map(|item| match item {
-                Value::Object(map) => article_from_fields(map, opts, name, Some(line_no)),
+                Value::Object(map) => record(Fields::from_map(map, opts)),
                 _ => error("array item is not a JSON object".into()),
             })
             .collect(),
