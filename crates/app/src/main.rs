@@ -13,7 +13,7 @@ use commands::{cluster, compare, dedup, eval};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use samestory_engine::cluster::ClusterConfig;
-use samestory_engine::pipeline::Config;
+use samestory_engine::pipeline::{Config, ConfigError};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -106,12 +106,15 @@ struct DbArg {
     db: PathBuf,
 }
 
+/// The engine's settings. Those left out take the engine's defaults on a new database, and the
+/// database's own settings on an existing one ([`EngineArgs::check_database`]).
 #[derive(Args, Clone)]
 pub struct EngineArgs {
-    /// Jaccard similarity of 5-word shingles from which an article is a near copy.
-    #[arg(long, default_value_t = 0.8)]
-    copy_threshold: f32,
-    /// Cosine similarity from which an article joins a story.
+    /// Jaccard similarity of 5-word shingles from which an article is a near copy: more than 0,
+    /// at most 1. [default: 0.8]
+    #[arg(long)]
+    copy_threshold: Option<f32>,
+    /// Cosine similarity from which an article joins a story: 0 to 1. [default: 0.25]
     #[arg(long)]
     story_threshold: Option<f32>,
     /// Days after its newest article that a story goes cold (0: never).
@@ -122,9 +125,9 @@ pub struct EngineArgs {
     /// document). Memory follows this window's content. [default: 30]
     #[arg(long, value_parser = parse_days)]
     copy_window_days: Option<f64>,
-    /// Words per shingle.
-    #[arg(long, default_value_t = 5)]
-    shingle: usize,
+    /// Words per shingle: 1 or more. [default: 5]
+    #[arg(long)]
+    shingle: Option<usize>,
     /// MiB of warm stories' term vectors kept in memory, those joined most recently; the others
     /// wait in a temporary file until an article needs them. Answers are the same at any size.
     #[arg(long, default_value_t = 16)]
@@ -135,7 +138,24 @@ pub struct EngineArgs {
     /// Story clusterer settings as a JSON object, e.g. '{"title_boost": 3}'; fields left out keep
     /// their defaults (see `ClusterConfig` in crates/engine/src/cluster.rs). For tuning.
     #[arg(long, value_parser = parse_cluster_config)]
-    cluster_config: Option<ClusterConfig>,
+    cluster_config: Option<ClusterSettings>,
+}
+
+/// The settings of a `--cluster-config` object, each known to [`ClusterConfig`].
+#[derive(Clone, Debug)]
+struct ClusterSettings(serde_json::Map<String, serde_json::Value>);
+
+impl ClusterSettings {
+    /// `base` with these settings put in.
+    fn apply(&self, base: ClusterConfig) -> ClusterConfig {
+        let serde_json::Value::Object(mut all) =
+            serde_json::to_value(base).expect("a ClusterConfig is a JSON object")
+        else {
+            unreachable!("a ClusterConfig is a JSON object")
+        };
+        all.extend(self.0.clone());
+        serde_json::from_value(serde_json::Value::Object(all)).expect("checked when parsed")
+    }
 }
 
 /// A number of days: finite and not negative (0 has its own meaning for each window).
@@ -147,24 +167,68 @@ fn parse_days(text: &str) -> Result<f64, String> {
     }
 }
 
-fn parse_cluster_config(json: &str) -> Result<ClusterConfig, String> {
+fn parse_cluster_config(json: &str) -> Result<ClusterSettings, String> {
     let given: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(json).map_err(|e| format!("not a JSON object: {e}"))?;
     let known = serde_json::to_value(ClusterConfig::default()).map_err(|e| e.to_string())?;
     if let Some(unknown) = given.keys().find(|k| known.get(k.as_str()).is_none()) {
         return Err(format!("unknown setting `{unknown}`"));
     }
-    serde_json::from_value(serde_json::Value::Object(given)).map_err(|e| e.to_string())
+    serde_json::from_value::<ClusterConfig>(serde_json::Value::Object(given.clone()))
+        .map_err(|e| e.to_string())?;
+    Ok(ClusterSettings(given))
+}
+
+/// A command line that parsed but asks for what cannot be: exit code 2, as clap's own errors.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// The flag that sets an engine setting (`copy_threshold` is `--threshold` for `dedup`).
+fn flag_of(setting: &str, copy_threshold_flag: &str) -> String {
+    match setting {
+        "copy_threshold" => copy_threshold_flag.to_owned(),
+        "shingle" => "--shingle".to_owned(),
+        "copy_window_secs" => "--copy-window-days".to_owned(),
+        "cluster.threshold" => "--story-threshold".to_owned(),
+        "cluster.window_secs" => "--window-days".to_owned(),
+        other => format!(
+            "--cluster-config `{}`",
+            other.strip_prefix("cluster.").unwrap_or(other)
+        ),
+    }
+}
+
+/// The configuration error as the command line's: the flag, the value, the range allowed.
+fn usage_error(e: &ConfigError, copy_threshold_flag: &str) -> UsageError {
+    UsageError(format!(
+        "{} is {}; allowed: {}",
+        flag_of(e.setting, copy_threshold_flag),
+        e.value,
+        e.allowed
+    ))
 }
 
 impl EngineArgs {
-    pub fn config(&self) -> Config {
-        let mut c = Config {
-            copy_threshold: self.copy_threshold,
-            shingle: self.shingle,
-            cluster: self.cluster_config.unwrap_or_default(),
-            ..Config::default()
-        };
+    /// `base` with the settings given on the command line put in.
+    fn apply(&self, base: Config) -> Config {
+        let mut c = base;
+        if let Some(s) = &self.cluster_config {
+            c.cluster = s.apply(c.cluster);
+        }
+        if let Some(t) = self.copy_threshold {
+            c.copy_threshold = t;
+        }
+        if let Some(k) = self.shingle {
+            c.shingle = k;
+        }
         if let Some(t) = self.story_threshold {
             c.cluster.threshold = t;
         }
@@ -177,6 +241,90 @@ impl EngineArgs {
         c.ignore_dates = self.ignore_dates;
         c.story_memory_bytes = self.story_memory_mib << 20;
         c
+    }
+
+    /// The configuration: the engine's defaults with the flags given put in, validated once
+    /// ([`Config::validate`]); a value out of range is a usage error naming its flag.
+    pub fn config(&self) -> Result<Config, UsageError> {
+        let c = self.apply(Config::default());
+        c.validate()
+            .map_err(|e| usage_error(&e, "--copy-threshold"))?;
+        Ok(c)
+    }
+
+    /// The flags given that would change the settings of a database built with `saved`, each as
+    /// `--flag given (database: saved)`. `--ignore-dates` and `--story-memory-mib` apply to a
+    /// run, not to a database, and are never among them.
+    fn differing(&self, saved: &Config) -> Vec<String> {
+        let wanted = self.apply(*saved);
+        let mut out = Vec::new();
+        let mut differs = |flag: &str, given: String, had: String| {
+            if given != had {
+                out.push(format!("{flag} {given} (database: {had})"));
+            }
+        };
+        let days = |s: Option<i64>| match s {
+            Some(s) => format!("{}", s as f64 / 86_400.0),
+            None => "0".to_owned(),
+        };
+        differs(
+            "--copy-threshold",
+            wanted.copy_threshold.to_string(),
+            saved.copy_threshold.to_string(),
+        );
+        differs(
+            "--shingle",
+            wanted.shingle.to_string(),
+            saved.shingle.to_string(),
+        );
+        differs(
+            "--copy-window-days",
+            days(wanted.copy_window_secs),
+            days(saved.copy_window_secs),
+        );
+        let (w, s) = (&wanted.cluster, &saved.cluster);
+        differs(
+            "--story-threshold",
+            w.threshold.to_string(),
+            s.threshold.to_string(),
+        );
+        differs("--window-days", days(w.window_secs), days(s.window_secs));
+        let rest = |c: &ClusterConfig| {
+            serde_json::to_string(&ClusterConfig {
+                threshold: 0.0,
+                window_secs: None,
+                ..*c
+            })
+            .expect("a ClusterConfig is JSON")
+        };
+        differs("--cluster-config", rest(w), rest(s));
+        out
+    }
+
+    /// Refuses flags that would change the settings of the existing database at `db`: its
+    /// stored articles were decided with its own settings, and the engine state saved with them
+    /// holds only for those. Flags equal to the database's, and a new database, pass.
+    pub fn check_database(&self, db: &std::path::Path) -> anyhow::Result<()> {
+        if !db.exists() {
+            return Ok(());
+        }
+        let store = samestory_store::Store::open(db)
+            .with_context(|| format!("opening {}", db.display()))?;
+        let Some(saved) = store.config()? else {
+            return Ok(());
+        };
+        let differing = self.differing(&saved);
+        if differing.is_empty() {
+            return Ok(());
+        }
+        Err(UsageError(format!(
+            "{}: the database was built with other engine settings: {}. Its stored articles and \
+             saved engine state hold only for its own; leave these flags out, or use a new \
+             database (--db)",
+            db.display(),
+            differing.join(", ")
+        ))
+        .into())
     }
 }
 
@@ -286,10 +434,11 @@ enum Command {
     Dedup {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Jaccard similarity of word shingles from which two articles are copies.
+        /// Jaccard similarity of word shingles from which two articles are copies: more than 0, at
+        /// most 1.
         #[arg(long, default_value_t = 0.8)]
         threshold: f32,
-        /// Words per shingle.
+        /// Words per shingle: 1 or more.
         #[arg(long, default_value_t = 5)]
         shingle: usize,
         /// Write the articles to keep (originals and articles without copies) as JSONL.
@@ -341,14 +490,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             input,
             batch,
             json,
-        } => output::ingest(
-            &db.db,
-            &paths,
-            engine.config(),
-            &input.options(),
-            batch.max(1),
-            json,
-        ),
+        } => {
+            let config = engine.config()?;
+            engine.check_database(&db.db)?;
+            output::ingest(&db.db, &paths, config, &input.options(), batch.max(1), json)
+        }
         Command::Stories { db, limit, json } => output::stories(&open_existing(&db)?, limit, json),
         Command::Story { id, db, json } => output::story(&open_existing(&db)?, &id, json),
         Command::Copies { db, limit, json } => output::copies(&open_existing(&db)?, limit, json),
@@ -358,7 +504,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             db,
             engine,
             json,
-        } => compare::run(&a, &b, &db.db, engine.config(), json),
+        } => compare::run(&a, &b, &db.db, engine.config()?, json),
         Command::Clean { file, json } => output::clean(&file, json),
         Command::Serve {
             db,
@@ -367,14 +513,18 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             private,
             max_body_bytes,
             engine,
-        } => serve::run(serve::ServeOptions {
-            db: db.db,
-            addr,
-            token,
-            private,
-            max_body_bytes,
-            config: engine.config(),
-        }),
+        } => {
+            let config = engine.config()?;
+            engine.check_database(&db.db)?;
+            serve::run(serve::ServeOptions {
+                db: db.db,
+                addr,
+                token,
+                private,
+                max_body_bytes,
+                config,
+            })
+        }
         Command::Dedup {
             inputs,
             threshold,
@@ -384,6 +534,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             pairs,
             input,
         } => {
+            Config {
+                copy_threshold: threshold,
+                shingle,
+                ..Config::default()
+            }
+            .validate()
+            .map_err(|e| usage_error(&e, "--threshold"))?;
             let opts = dedup::DedupOptions {
                 threshold,
                 shingle,
@@ -416,14 +573,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             output,
             engine,
             input,
-        } => cluster::run(&paths, output.as_deref(), engine.config(), &input.options()),
+        } => cluster::run(
+            &paths,
+            output.as_deref(),
+            engine.config()?,
+            &input.options(),
+        ),
         Command::Eval {
             paths,
             label,
             engine,
             input,
             json,
-        } => eval::run(&paths, &label, engine.config(), &input.options(), json),
+        } => eval::run(&paths, &label, engine.config()?, &input.options(), json),
     }
 }
 
@@ -450,6 +612,9 @@ fn main() -> ExitCode {
                 return ExitCode::from(exit::OK);
             }
             eprintln!("samestory: {e:#}");
+            if e.downcast_ref::<UsageError>().is_some() {
+                return ExitCode::from(exit::USAGE);
+            }
             let not_found = e.chain().any(|c| {
                 matches!(
                     c.downcast_ref(),

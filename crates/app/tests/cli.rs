@@ -1026,3 +1026,104 @@ fn stories_spilled_beyond_the_memory_budget_give_the_same_answers() {
     assert!((120..140).contains(&kept.as_array().unwrap().len()));
     assert_eq!(stories("0"), kept);
 }
+
+#[test]
+fn out_of_range_settings_are_refused_naming_the_flag_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let input = fixture("articles/wire_original.txt");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["cluster", &input, "--shingle", "0"],
+            "--shingle is 0; allowed: a number of words, 1 or more",
+        ),
+        (
+            &["cluster", &input, "--copy-threshold", "NaN"],
+            "--copy-threshold is NaN; allowed: a number greater than 0 and at most 1",
+        ),
+        (
+            &["cluster", &input, "--story-threshold", "NaN"],
+            "--story-threshold is NaN; allowed: a number from 0 to 1",
+        ),
+        (
+            &["ingest", "--db", db, &input, "--story-threshold", "1.5"],
+            "--story-threshold is 1.5",
+        ),
+        (
+            &["eval", &input, "--label", "x", "--copy-threshold", "0"],
+            "--copy-threshold is 0.0",
+        ),
+        (
+            &[
+                "cluster",
+                &input,
+                "--cluster-config",
+                r#"{"title_boost": -1}"#,
+            ],
+            "--cluster-config `title_boost` is -1.0; allowed: a finite number, 0 or more",
+        ),
+        (&["dedup", &input, "--shingle", "0"], "--shingle is 0"),
+        (
+            &["dedup", &input, "--threshold", "NaN"],
+            "--threshold is NaN",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing done");
+    }
+    assert!(
+        !Path::new(db).exists(),
+        "a refused ingest creates no database"
+    );
+}
+
+#[test]
+fn engine_flags_that_differ_from_the_database_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let input = fixture("articles/wire_original.txt");
+    let ingest = |extra: &[&str]| {
+        let mut args = vec!["ingest", "--db", db, input.as_str()];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    assert_eq!(ingest(&["--shingle", "4"]).status.code(), Some(0));
+    let out = ingest(&["--shingle", "6", "--story-threshold", "0.3"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--shingle 6 (database: 4), --story-threshold 0.3 (database: 0.25)"),
+        "{stderr}"
+    );
+    // The database's own values, no engine flag, and the flags that apply to a run pass.
+    for extra in [
+        &["--shingle", "4"][..],
+        &[],
+        &["--ignore-dates", "--story-memory-mib", "8"],
+    ] {
+        let out = ingest(extra);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = run(&[
+        "serve",
+        "--db",
+        db,
+        "--addr",
+        "127.0.0.1:0",
+        "--copy-threshold",
+        "0.9",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--copy-threshold 0.9 (database: 0.8)"));
+}

@@ -55,6 +55,135 @@ impl Default for Config {
     }
 }
 
+/// A configuration value outside the range it may take ([`Config::validate`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    /// The setting, as a path into [`Config`]: `copy_threshold`, `cluster.threshold`, ...
+    pub setting: &'static str,
+    /// The value given, as written by `{:?}` (so that NaN reads `NaN`).
+    pub value: String,
+    /// The range allowed, in words.
+    pub allowed: &'static str,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is {}; allowed: {}",
+            self.setting, self.value, self.allowed
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A share or a similarity: a number from 0 to 1 (NaN is not).
+const UNIT: &str = "a number from 0 to 1";
+/// A weight or a multiple: finite and not negative.
+const NON_NEGATIVE: &str = "a finite number, 0 or more";
+
+impl Config {
+    /// Checks every setting against the range it may take, so that a value that would be
+    /// accepted and answer nonsense (a shingle of 0 words, a NaN threshold, which no similarity
+    /// reaches or every one does) is refused before any work. The first setting out of range is
+    /// the error.
+    ///
+    /// ```
+    /// use samestory_engine::pipeline::Config;
+    /// assert!(Config::default().validate().is_ok());
+    /// let nan = Config { copy_threshold: f32::NAN, ..Config::default() };
+    /// assert_eq!(nan.validate().unwrap_err().setting, "copy_threshold");
+    /// ```
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        fn check<T: std::fmt::Debug>(
+            setting: &'static str,
+            value: T,
+            allowed: &'static str,
+            ok: bool,
+        ) -> Result<(), ConfigError> {
+            if ok {
+                Ok(())
+            } else {
+                Err(ConfigError {
+                    setting,
+                    value: format!("{value:?}"),
+                    allowed,
+                })
+            }
+        }
+        let unit = |x: f32| (0.0..=1.0).contains(&x);
+        let non_negative = |x: f32| x.is_finite() && x >= 0.0;
+        let positive_secs = |s: Option<i64>| s.is_none_or(|s| s > 0);
+        let t = self.copy_threshold;
+        check(
+            "copy_threshold",
+            t,
+            "a number greater than 0 and at most 1",
+            t > 0.0 && t <= 1.0,
+        )?;
+        check(
+            "shingle",
+            self.shingle,
+            "a number of words, 1 or more",
+            self.shingle >= 1,
+        )?;
+        let w = self.copy_window_secs;
+        check(
+            "copy_window_secs",
+            w,
+            "more than 0 seconds, or none",
+            positive_secs(w),
+        )?;
+        let c = &self.cluster;
+        check("cluster.threshold", c.threshold, UNIT, unit(c.threshold))?;
+        let w = c.window_secs;
+        check(
+            "cluster.window_secs",
+            w,
+            "more than 0 seconds, or none",
+            positive_secs(w),
+        )?;
+        check(
+            "cluster.query_terms",
+            c.query_terms,
+            "1 or more",
+            c.query_terms >= 1,
+        )?;
+        check(
+            "cluster.index_terms",
+            c.index_terms,
+            "1 or more",
+            c.index_terms >= 1,
+        )?;
+        for (setting, value) in [
+            ("cluster.title_boost", c.title_boost),
+            ("cluster.name_boost", c.name_boost),
+            ("cluster.number_boost", c.number_boost),
+            ("cluster.short_exponent", c.short_exponent),
+            ("cluster.recency_boost", c.recency_boost),
+            ("cluster.long_recency_boost", c.long_recency_boost),
+            ("cluster.repeated_line_weight", c.repeated_line_weight),
+            ("cluster.margin_zone", c.margin_zone),
+            ("cluster.margin", c.margin),
+            ("cluster.quiet_zone", c.quiet_zone),
+        ] {
+            check(setting, value, NON_NEGATIVE, non_negative(value))?;
+        }
+        check("cluster.name_floor", c.name_floor, UNIT, unit(c.name_floor))?;
+        check("cluster.story_idf", c.story_idf, UNIT, unit(c.story_idf))?;
+        let q = c.quiet_secs;
+        check(
+            "cluster.quiet_secs",
+            q,
+            "0 seconds or more, or none",
+            q.is_none_or(|s| s >= 0),
+        )?;
+        let g = c.line_generation_docs;
+        check("cluster.line_generation_docs", g, "1 or more", g >= 1)
+    }
+}
+
 /// Everything about one article that does not depend on the others.
 #[derive(Clone, Debug)]
 pub struct Prepared {
@@ -341,6 +470,102 @@ impl std::fmt::Display for StoryId {
 mod tests {
     use super::*;
     use rustc_hash::FxHashMap;
+
+    #[test]
+    fn the_default_configuration_is_valid() {
+        assert_eq!(Config::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn out_of_range_settings_are_refused_by_name() {
+        let refused = |c: Config| c.validate().unwrap_err().setting;
+        let d = Config::default;
+        assert_eq!(refused(Config { shingle: 0, ..d() }), "shingle");
+        for t in [f32::NAN, 0.0, -0.5, 1.01, f32::INFINITY] {
+            let e = Config {
+                copy_threshold: t,
+                ..d()
+            }
+            .validate()
+            .unwrap_err();
+            assert_eq!(e.setting, "copy_threshold", "{t}");
+        }
+        let e = Config {
+            copy_threshold: f32::NAN,
+            ..d()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "copy_threshold is NaN; allowed: a number greater than 0 and at most 1"
+        );
+        let story = |threshold: f32| Config {
+            cluster: ClusterConfig {
+                threshold,
+                ..ClusterConfig::default()
+            },
+            ..d()
+        };
+        for t in [f32::NAN, -0.1, 1.5] {
+            assert_eq!(refused(story(t)), "cluster.threshold", "{t}");
+        }
+        assert_eq!(story(0.0).validate(), Ok(()));
+        assert_eq!(story(1.0).validate(), Ok(()));
+        assert_eq!(
+            Config {
+                copy_threshold: 1.0,
+                shingle: 1,
+                ..d()
+            }
+            .validate(),
+            Ok(())
+        );
+        let window = Config {
+            copy_window_secs: Some(0),
+            ..d()
+        };
+        assert_eq!(refused(window), "copy_window_secs");
+        let cluster = |c: ClusterConfig| Config { cluster: c, ..d() };
+        let c = ClusterConfig::default;
+        assert_eq!(
+            refused(cluster(ClusterConfig {
+                title_boost: -1.0,
+                ..c()
+            })),
+            "cluster.title_boost"
+        );
+        assert_eq!(
+            refused(cluster(ClusterConfig {
+                margin: f32::NAN,
+                ..c()
+            })),
+            "cluster.margin"
+        );
+        assert_eq!(
+            refused(cluster(ClusterConfig {
+                query_terms: 0,
+                ..c()
+            })),
+            "cluster.query_terms"
+        );
+        assert_eq!(
+            refused(cluster(ClusterConfig {
+                window_secs: Some(-5),
+                ..c()
+            })),
+            "cluster.window_secs"
+        );
+        assert_eq!(
+            cluster(ClusterConfig {
+                window_secs: None,
+                quiet_secs: None,
+                ..c()
+            })
+            .validate(),
+            Ok(())
+        );
+    }
 
     /// One article an hour for a year: stories of a few days, near copies of recent articles,
     /// exact copies of articles that left the copy window long ago.
