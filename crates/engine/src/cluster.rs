@@ -201,6 +201,10 @@ pub struct ClusterConfig {
     /// Articles per generation of remembered lines: a line not seen for two generations is
     /// forgotten (see the module doc).
     pub line_generation_docs: u32,
+    /// A name or number held by more than this share of documents (with the background, see
+    /// [`ClusterConfig::prior_docs`]) is template, not a name: `Net`, `Shr`, `Qtr` in earnings
+    /// briefs. It is left out of the name channel. 1: every name counts.
+    pub name_max_share: f32,
     /// How many documents the background word frequencies ([`background_df`]) weigh as in the
     /// IDF: a term's document frequency starts at this many documents times its background share,
     /// and the stream's own counts add to it. 0: no background.
@@ -234,6 +238,7 @@ impl Default for ClusterConfig {
             quiet_zone: 1.5,
             line_generation_docs: 32_768,
             prior_docs: 2_000.0,
+            name_max_share: 0.05,
         }
     }
 }
@@ -1085,18 +1090,32 @@ impl Clusterer {
             .map(|c| (c.story, c.similarity))
     }
 
-    /// The unit vector of an article's names and numbers: its vector's entries for them.
-    fn name_vector(v: &[(Term, f32)], counts: &TermCounts) -> Vec<(Term, f32)> {
-        let mut n: Vec<(Term, f32)> = v
+    /// The unit vector of an article's names and numbers: its vector's entries for them, less
+    /// those too common to tell one event from another ([`ClusterConfig::name_max_share`]).
+    fn name_vector(&self, v: &[(Term, f32)], counts: &TermCounts) -> Vec<(Term, f32)> {
+        let prior = self.config.prior_docs.max(0.0);
+        let n = self.weighed_docs as f32 + 1.0 + prior;
+        let max_share = self.config.name_max_share;
+        let mut names: Vec<(Term, f32)> = v
             .iter()
             .copied()
             .filter(|(t, _)| counts.names.binary_search(t).is_ok())
+            .filter(|&(t, _)| {
+                max_share >= 1.0 || {
+                    let background = if prior > 0.0 {
+                        prior * background_df(t)
+                    } else {
+                        0.0
+                    };
+                    (self.df.get(t) as f32 + background) / n <= max_share
+                }
+            })
             .collect();
-        let norm = n.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        let norm = names.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
-            n.iter_mut().for_each(|(_, w)| *w /= norm);
+            names.iter_mut().for_each(|(_, w)| *w /= norm);
         }
-        n
+        names
     }
 
     /// Whether an article's names and numbers (`names`, a unit vector) are compatible with a
@@ -1242,7 +1261,7 @@ impl Clusterer {
         let repeated = self.repeated_lines(counts);
         let dfs = self.observe(counts);
         let v = self.vectorize_fresh(counts, &repeated, &dfs);
-        let names = Self::name_vector(&v, counts);
+        let names = self.name_vector(&v, counts);
         let threshold = self.threshold_for(counts);
         // Headlines are too short (and often title-cased) for a name channel.
         let checked = if counts.terms.len() >= self.config.name_terms {
@@ -1697,6 +1716,30 @@ mod tests {
         assert!((weigh(0.0) - 1.0).abs() < 1e-3);
         // With it, the rarer word weighs more.
         assert!(weigh(2_000.0) > 1.05, "{}", weigh(2_000.0));
+    }
+
+    #[test]
+    fn names_held_by_many_documents_leave_the_name_channel() {
+        let c = Clusterer::new(ClusterConfig::default());
+        let counts = term_counts(
+            None,
+            "Officials said the President met Kempthorne on Thursday about the Endangered Species Act.",
+            c.config(),
+        );
+        let v = c.vectorize(&counts);
+        let names = c.name_vector(&v, &counts);
+        let has = |w: &str| names.iter().any(|(t, _)| *t == term(w));
+        assert!(has("kempthorne") && has("endangered"));
+        // "president" is in one article of ten: a capital letter does not make it a name.
+        assert!(counts.names.contains(&term("president")) && !has("president"));
+        let all = Clusterer::new(ClusterConfig {
+            name_max_share: 1.0,
+            ..ClusterConfig::default()
+        });
+        assert!(all
+            .name_vector(&v, &counts)
+            .iter()
+            .any(|(t, _)| *t == term("president")));
     }
 
     #[test]
