@@ -167,11 +167,14 @@ impl Config {
             ("cluster.margin_zone", c.margin_zone),
             ("cluster.margin", c.margin),
             ("cluster.quiet_zone", c.quiet_zone),
+            ("cluster.prior_docs", c.prior_docs),
         ] {
             check(setting, value, NON_NEGATIVE, non_negative(value))?;
         }
         check("cluster.name_floor", c.name_floor, UNIT, unit(c.name_floor))?;
         check("cluster.story_idf", c.story_idf, UNIT, unit(c.story_idf))?;
+        let share = c.name_max_share;
+        check("cluster.name_max_share", share, UNIT, unit(share))?;
         let q = c.quiet_secs;
         check(
             "cluster.quiet_secs",
@@ -512,6 +515,22 @@ mod tests {
         }
         assert_eq!(story(0.0).validate(), Ok(()));
         assert_eq!(story(1.0).validate(), Ok(()));
+        let cluster = |c: ClusterConfig| Config { cluster: c, ..d() };
+        let base = ClusterConfig::default;
+        for x in [f32::NAN, -1.0, f32::INFINITY] {
+            let prior = cluster(ClusterConfig {
+                prior_docs: x,
+                ..base()
+            });
+            assert_eq!(refused(prior), "cluster.prior_docs", "{x}");
+        }
+        for x in [f32::NAN, -0.1, 1.5] {
+            let share = cluster(ClusterConfig {
+                name_max_share: x,
+                ..base()
+            });
+            assert_eq!(refused(share), "cluster.name_max_share", "{x}");
+        }
         assert_eq!(
             Config {
                 copy_threshold: 1.0,
