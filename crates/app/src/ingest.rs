@@ -493,8 +493,8 @@ impl Ingester {
             outcomes[i] = Some(Outcome::AlreadyStored { id, story });
         }
         let delta = EngineDelta::take(&mut self.engine);
-        if self.engine.doc_count() % 4096 < batch.len() {
-            self.evicted_unsynced |= self.engine.clusterer_mut().evict_cold() > 0;
+        if let Some(evicted) = self.engine.maintain(batch.len(), false) {
+            self.evicted_unsynced |= evicted > 0;
             crate::spill::report_error(&mut self.engine);
         }
         let decided = batch.len();

@@ -55,6 +55,10 @@ impl Default for Config {
     }
 }
 
+/// Documents between two maintenance steps ([`Engine::maintain`]); the copy window forgets
+/// its old documents at the same rhythm.
+pub const MAINTENANCE_EVERY: usize = 4096;
+
 /// A configuration value outside the range it may take ([`Config::validate`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfigError {
@@ -313,6 +317,23 @@ impl Engine {
         self.copies.len()
     }
 
+    /// The maintenance step, for callers to run after each batch of `added` articles: once every
+    /// [`MAINTENANCE_EVERY`] documents, cold stories leave memory ([`Clusterer::evict_cold`]).
+    /// Where it runs decides what is in memory and so the answers: every caller (ingest, the
+    /// in-memory `cluster`, the server) must run it at the same points, which this one function
+    /// makes sure of. Without a store to take the clusterer's change lists, pass
+    /// `discard_changes` (a story waiting to be saved cannot leave memory). Returns how many
+    /// stories left memory, or `None` when no step was due.
+    pub fn maintain(&mut self, added: usize, discard_changes: bool) -> Option<usize> {
+        if self.doc_count() % MAINTENANCE_EVERY >= added {
+            return None;
+        }
+        if discard_changes {
+            self.clusterer.discard_changes();
+        }
+        Some(self.clusterer.evict_cold())
+    }
+
     /// A document's story, while it is in the copy window (older ones: ask the store).
     pub fn story_of(&self, doc: DocIdx) -> Option<StoryIdx> {
         self.copies.story_of(doc)
@@ -379,7 +400,7 @@ impl Engine {
         if let Some(t) = p.published {
             self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
         }
-        if self.copies.len().is_multiple_of(4096) {
+        if self.copies.len().is_multiple_of(MAINTENANCE_EVERY) {
             self.forget_old_copies();
         }
         Outcome {
@@ -420,7 +441,7 @@ impl Engine {
         }
         self.copies
             .insert_known(d.exact_hash, d.signature, d.published, d.original, d.story);
-        if self.copies.len().is_multiple_of(4096) {
+        if self.copies.len().is_multiple_of(MAINTENANCE_EVERY) {
             self.forget_old_copies();
         }
     }
@@ -473,6 +494,26 @@ impl std::fmt::Display for StoryId {
 mod tests {
     use super::*;
     use rustc_hash::FxHashMap;
+
+    #[test]
+    fn maintenance_is_due_once_a_batch_reaches_a_multiple_of_its_rhythm() {
+        let config = Config::default();
+        let cleaner = Cleaner::default();
+        let mut engine = Engine::new(config);
+        assert_eq!(engine.maintain(0, true), None, "nothing added");
+        let articles = stream(MAINTENANCE_EVERY + 3);
+        let due: Vec<bool> = articles
+            .chunks(1000)
+            .map(|batch| {
+                for a in batch {
+                    engine.add(&prepare(a, &cleaner, &config));
+                }
+                engine.maintain(batch.len(), true).is_some()
+            })
+            .collect();
+        // Batches end at 1000, 2000, 3000, 4000 and 4099: only the last reached 4096.
+        assert_eq!(due, [false, false, false, false, true]);
+    }
 
     #[test]
     fn the_default_configuration_is_valid() {

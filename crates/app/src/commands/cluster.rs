@@ -55,11 +55,9 @@ pub fn run(
                         .context("reading a story id back from its temporary file")?;
                     writeln!(out, "{}\t{story}", a.id)?;
                 }
-                // Every 4096 articles, as ingest does: cold stories leave memory.
-                if engine.doc_count() % 4096 < batch.len() {
-                    // No store here: drop the change lists the store would have taken.
-                    engine.clusterer_mut().discard_changes();
-                    engine.clusterer_mut().evict_cold();
+                // As ingest does: cold stories leave memory. No store here: the change lists
+                // the store would have taken are dropped.
+                if engine.maintain(batch.len(), true).is_some() {
                     crate::spill::report_error(&mut engine);
                 }
                 articles += batch.len() as u64;
