@@ -1,7 +1,11 @@
 //! `samestory`: the command line. Glue only: reading input, calling the engine and the store,
-//! printing results. Exit codes are decided in one place, [`main`].
+//! printing results. [`run`] runs the command that `cli` parsed; exit codes are decided in one
+//! place, [`main`]. The allocator is set up in `alloc`.
 
+mod alloc;
+mod cli;
 mod commands;
+mod format;
 mod ingest;
 mod input;
 mod serve;
@@ -11,68 +15,9 @@ use commands::printers as output;
 use commands::{cluster, compare, dedup, eval};
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
-use samestory_engine::cluster::ClusterConfig;
-use samestory_engine::pipeline::{Config, ConfigError};
-use std::path::PathBuf;
+use clap::Parser;
+use cli::{Cli, Command, DbArg, UsageError};
 use std::process::ExitCode;
-
-// The pipeline allocates many short-lived buffers per article on several threads at once; glibc's
-// allocator spent a sixth of the CPU of a `cluster` run on them, mimalloc a fraction of that.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Whether the environment sets one of these mimalloc options (mimalloc reads the names in any
-/// case).
-fn set_by_environment(names: &[&str]) -> bool {
-    std::env::vars_os().any(|(name, _)| {
-        name.to_str()
-            .is_some_and(|n| names.iter().any(|m| n.eq_ignore_ascii_case(m)))
-    })
-}
-
-fn purge_delay_set_by_environment() -> bool {
-    set_by_environment(&["MIMALLOC_PURGE_DELAY", "MIMALLOC_RESET_DELAY"])
-}
-
-fn thp_set_by_environment() -> bool {
-    set_by_environment(&["MIMALLOC_ALLOW_THP"])
-}
-
-/// mimalloc's `mi_option_purge_delay`: its place in `mi_option_e` (mimalloc.h), which keeps its
-/// deprecated entries so that the places stay put. The crate names no constant for it.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Has mimalloc give freed memory back to the system after 10 ms instead of its default second,
-/// unless the environment sets it (`MIMALLOC_PURGE_DELAY`, or its old name `MIMALLOC_RESET_DELAY`,
-/// in any case, as mimalloc reads them). Each article's buffers are freed within
-/// milliseconds, thousands of them a second, so a second's worth of them stayed resident: peaks
-/// 236 -> 204 MiB for `cluster` on the 1M corpus (5 % more time), 477 -> 427 MiB for `ingest` and
-/// 157-171 -> 111-117 MiB for `dedup` on 100k (BENCHMARKS.md §3). Call before any thread starts
-/// (`mi_option_set` is not thread-safe).
-///
-/// It also turns transparent huge pages off for the process (unless `MIMALLOC_ALLOW_THP` says
-/// otherwise): mimalloc asks for them on its arena, and a 2 MiB page counts as resident once any
-/// of it is touched, so the pages that long-lived entries (window signatures, centroids) share
-/// with freed buffers stayed resident whole. Peaks of `cluster` 202-210 -> 175 MiB on the 1M
-/// corpus, 157 -> 141 MiB on 100k, at the same speed (BENCHMARKS.md §3). mimalloc reserved its
-/// arena before `main`, so setting its option now would be too late: the kernel's per-process
-/// switch (`PR_SET_THP_DISABLE`) applies to pages faulted in from now on, wherever they are.
-fn tune_allocator() {
-    if !purge_delay_set_by_environment() {
-        // SAFETY: no other thread runs yet, and the option is a plain integer setting.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) }
-    }
-    if !thp_set_by_environment() {
-        disable_transparent_huge_pages();
-    }
-}
-
-fn disable_transparent_huge_pages() {
-    // SAFETY: prctl with integer arguments changes a flag of this process only. A kernel without
-    // THP refuses it, which changes nothing either: the result is not needed.
-    let _ = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
-}
 
 /// Exit codes, documented in the README.
 pub mod exit {
@@ -88,399 +33,6 @@ pub mod exit {
     pub const NOT_FOUND: u8 = 4;
 }
 
-#[derive(Parser)]
-#[command(
-    name = "samestory",
-    version,
-    about = "Which news articles are copies, and which report the same story"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Args, Clone)]
-struct DbArg {
-    /// The database file.
-    #[arg(long, default_value = "samestory.db", env = "SAMESTORY_DB")]
-    db: PathBuf,
-}
-
-/// The engine's settings. Those left out take the engine's defaults on a new database, and the
-/// database's own settings on an existing one ([`EngineArgs::check_database`]).
-#[derive(Args, Clone)]
-pub struct EngineArgs {
-    /// Jaccard similarity of 5-word shingles from which an article is a near copy: more than 0,
-    /// at most 1. [default: 0.8]
-    #[arg(long)]
-    copy_threshold: Option<f32>,
-    /// Cosine similarity from which an article joins a story: 0 to 1. [default: 0.25]
-    #[arg(long)]
-    story_threshold: Option<f32>,
-    /// Days after its newest article that a story goes cold (0: never).
-    #[arg(long, value_parser = parse_days)]
-    window_days: Option<f64>,
-    /// Days back that near copies are looked for: older documents leave memory and only their
-    /// exact hash stays, so exact copies are still found at any distance (0: keep every
-    /// document). Memory follows this window's content. [default: 30]
-    #[arg(long, value_parser = parse_days)]
-    copy_window_days: Option<f64>,
-    /// Words per shingle: 1 or more. [default: 5]
-    #[arg(long)]
-    shingle: Option<usize>,
-    /// MiB of warm stories' term vectors kept in memory, those joined most recently; the others
-    /// wait in a temporary file until an article needs them. Answers are the same at any size.
-    #[arg(long, default_value_t = 16)]
-    story_memory_mib: usize,
-    /// Cluster on the text alone, as if no article had a date.
-    #[arg(long)]
-    ignore_dates: bool,
-    /// Story clusterer settings as a JSON object, e.g. '{"title_boost": 3}'; fields left out keep
-    /// their defaults (see `ClusterConfig` in crates/engine/src/cluster.rs). For tuning.
-    #[arg(long, value_parser = parse_cluster_config)]
-    cluster_config: Option<ClusterSettings>,
-}
-
-/// The settings of a `--cluster-config` object, each known to [`ClusterConfig`].
-#[derive(Clone, Debug)]
-struct ClusterSettings(serde_json::Map<String, serde_json::Value>);
-
-impl ClusterSettings {
-    /// `base` with these settings put in.
-    fn apply(&self, base: ClusterConfig) -> ClusterConfig {
-        let serde_json::Value::Object(mut all) =
-            serde_json::to_value(base).expect("a ClusterConfig is a JSON object")
-        else {
-            unreachable!("a ClusterConfig is a JSON object")
-        };
-        all.extend(self.0.clone());
-        serde_json::from_value(serde_json::Value::Object(all)).expect("checked when parsed")
-    }
-}
-
-/// A number of days: finite and not negative (0 has its own meaning for each window).
-fn parse_days(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),
-        Ok(_) => Err("a number of days must be finite and at least 0".into()),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-fn parse_cluster_config(json: &str) -> Result<ClusterSettings, String> {
-    let given: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(json).map_err(|e| format!("not a JSON object: {e}"))?;
-    let known = serde_json::to_value(ClusterConfig::default()).map_err(|e| e.to_string())?;
-    if let Some(unknown) = given.keys().find(|k| known.get(k.as_str()).is_none()) {
-        return Err(format!("unknown setting `{unknown}`"));
-    }
-    serde_json::from_value::<ClusterConfig>(serde_json::Value::Object(given.clone()))
-        .map_err(|e| e.to_string())?;
-    Ok(ClusterSettings(given))
-}
-
-/// A command line that parsed but asks for what cannot be: exit code 2, as clap's own errors.
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
-
-/// The flag that sets an engine setting (`copy_threshold` is `--threshold` for `dedup`).
-fn flag_of(setting: &str, copy_threshold_flag: &str) -> String {
-    match setting {
-        "copy_threshold" => copy_threshold_flag.to_owned(),
-        "shingle" => "--shingle".to_owned(),
-        "copy_window_secs" => "--copy-window-days".to_owned(),
-        "cluster.threshold" => "--story-threshold".to_owned(),
-        "cluster.window_secs" => "--window-days".to_owned(),
-        other => format!(
-            "--cluster-config `{}`",
-            other.strip_prefix("cluster.").unwrap_or(other)
-        ),
-    }
-}
-
-/// The configuration error as the command line's: the flag, the value, the range allowed.
-fn usage_error(e: &ConfigError, copy_threshold_flag: &str) -> UsageError {
-    UsageError(format!(
-        "{} is {}; allowed: {}",
-        flag_of(e.setting, copy_threshold_flag),
-        e.value,
-        e.allowed
-    ))
-}
-
-impl EngineArgs {
-    /// `base` with the settings given on the command line put in.
-    fn apply(&self, base: Config) -> Config {
-        let mut c = base;
-        if let Some(s) = &self.cluster_config {
-            c.cluster = s.apply(c.cluster);
-        }
-        if let Some(t) = self.copy_threshold {
-            c.copy_threshold = t;
-        }
-        if let Some(k) = self.shingle {
-            c.shingle = k;
-        }
-        if let Some(t) = self.story_threshold {
-            c.cluster.threshold = t;
-        }
-        if let Some(d) = self.window_days {
-            c.cluster.window_secs = (d > 0.0).then_some((d * 86_400.0) as i64);
-        }
-        if let Some(d) = self.copy_window_days {
-            c.copy_window_secs = (d > 0.0).then_some((d * 86_400.0) as i64);
-        }
-        c.ignore_dates = self.ignore_dates;
-        c.story_memory_bytes = self.story_memory_mib << 20;
-        c
-    }
-
-    /// The configuration: the engine's defaults with the flags given put in, validated once
-    /// ([`Config::validate`]); a value out of range is a usage error naming its flag.
-    pub fn config(&self) -> Result<Config, UsageError> {
-        let c = self.apply(Config::default());
-        c.validate()
-            .map_err(|e| usage_error(&e, "--copy-threshold"))?;
-        Ok(c)
-    }
-
-    /// The flags given that would change the settings of a database built with `saved`, each as
-    /// `--flag given (database: saved)`. `--ignore-dates` and `--story-memory-mib` apply to a
-    /// run, not to a database, and are never among them.
-    fn differing(&self, saved: &Config) -> Vec<String> {
-        let wanted = self.apply(*saved);
-        let mut out = Vec::new();
-        let mut differs = |flag: &str, given: String, had: String| {
-            if given != had {
-                out.push(format!("{flag} {given} (database: {had})"));
-            }
-        };
-        let days = |s: Option<i64>| match s {
-            Some(s) => format!("{}", s as f64 / 86_400.0),
-            None => "0".to_owned(),
-        };
-        differs(
-            "--copy-threshold",
-            wanted.copy_threshold.to_string(),
-            saved.copy_threshold.to_string(),
-        );
-        differs(
-            "--shingle",
-            wanted.shingle.to_string(),
-            saved.shingle.to_string(),
-        );
-        differs(
-            "--copy-window-days",
-            days(wanted.copy_window_secs),
-            days(saved.copy_window_secs),
-        );
-        let (w, s) = (&wanted.cluster, &saved.cluster);
-        differs(
-            "--story-threshold",
-            w.threshold.to_string(),
-            s.threshold.to_string(),
-        );
-        differs("--window-days", days(w.window_secs), days(s.window_secs));
-        let rest = |c: &ClusterConfig| {
-            serde_json::to_string(&ClusterConfig {
-                threshold: 0.0,
-                window_secs: None,
-                ..*c
-            })
-            .expect("a ClusterConfig is JSON")
-        };
-        differs("--cluster-config", rest(w), rest(s));
-        out
-    }
-
-    /// Refuses flags that would change the settings of the existing database at `db`: its
-    /// stored articles were decided with its own settings, and the engine state saved with them
-    /// holds only for those. Flags equal to the database's, and a new database, pass.
-    pub fn check_database(&self, db: &std::path::Path) -> anyhow::Result<()> {
-        if !db.exists() {
-            return Ok(());
-        }
-        let store = samestory_store::Store::open(db)
-            .with_context(|| format!("opening {}", db.display()))?;
-        let Some(saved) = store.config()? else {
-            return Ok(());
-        };
-        let differing = self.differing(&saved);
-        if differing.is_empty() {
-            return Ok(());
-        }
-        Err(UsageError(format!(
-            "{}: the database was built with other engine settings: {}. Its stored articles and \
-             saved engine state hold only for its own; leave these flags out, or use a new \
-             database (--db)",
-            db.display(),
-            differing.join(", ")
-        ))
-        .into())
-    }
-}
-
-#[derive(Args, Clone)]
-pub struct InputArgs {
-    /// Take the article text from this field (e.g. TITLE for a headline data set).
-    #[arg(long)]
-    text_field: Option<String>,
-    /// Refuse articles larger than this many bytes.
-    #[arg(long, default_value_t = input::DEFAULT_MAX_ARTICLE_BYTES)]
-    max_article_bytes: usize,
-}
-
-impl InputArgs {
-    pub fn options(&self) -> input::ReadOptions {
-        input::ReadOptions {
-            text_field: self.text_field.clone(),
-            max_article_bytes: self.max_article_bytes,
-        }
-    }
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Read articles (JSONL, CSV, .txt, directories, .gz, `-` for stdin) into the database.
-    Ingest {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        #[command(flatten)]
-        db: DbArg,
-        #[command(flatten)]
-        engine: EngineArgs,
-        #[command(flatten)]
-        input: InputArgs,
-        /// Articles per transaction. A few batches are in memory at once, with their texts:
-        /// smaller batches take less memory, larger ones a little less time.
-        #[arg(long, default_value_t = 1000)]
-        batch: usize,
-        /// Print one JSON line per article and a JSON summary.
-        #[arg(long)]
-        json: bool,
-    },
-    /// List stories, largest first.
-    Stories {
-        #[command(flatten)]
-        db: DbArg,
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
-        #[arg(long)]
-        json: bool,
-    },
-    /// One story: its articles, outlets, and which are copies of which.
-    Story {
-        id: String,
-        #[command(flatten)]
-        db: DbArg,
-        #[arg(long)]
-        json: bool,
-    },
-    /// List copies and their originals.
-    Copies {
-        #[command(flatten)]
-        db: DbArg,
-        #[arg(long, default_value_t = 1000)]
-        limit: usize,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Compare two articles (files or stored ids): same story? copy? and why.
-    Compare {
-        a: String,
-        b: String,
-        #[command(flatten)]
-        db: DbArg,
-        #[command(flatten)]
-        engine: EngineArgs,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Print an article's clean text and what cleaning removed, and why.
-    Clean {
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Serve the HTTP API and the web pages over the database.
-    Serve {
-        #[command(flatten)]
-        db: DbArg,
-        /// Address to listen on (port 0: any free port; the chosen one is printed).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
-        /// Require `Authorization: Bearer TOKEN` for writes (and for reads with --private).
-        #[arg(long, env = "SAMESTORY_TOKEN", hide_env_values = true)]
-        token: Option<String>,
-        /// Require the token for reads too (all but /api/health).
-        #[arg(long, requires = "token")]
-        private: bool,
-        /// Refuse request bodies larger than this many bytes (413).
-        #[arg(long, default_value_t = 16 * 1024 * 1024)]
-        max_body_bytes: usize,
-        #[command(flatten)]
-        engine: EngineArgs,
-    },
-    /// Batch near-duplicate removal for corpus builders (JSONL, CSV, .txt, directories, .gz, `-`
-    /// for stdin; no database).
-    Dedup {
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Jaccard similarity of word shingles from which two articles are copies: more than 0, at
-        /// most 1.
-        #[arg(long, default_value_t = 0.8)]
-        threshold: f32,
-        /// Words per shingle: 1 or more.
-        #[arg(long, default_value_t = 5)]
-        shingle: usize,
-        /// Write the articles to keep (originals and articles without copies) as JSONL.
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Write the copy families as JSONL: {"original", "members", "pairs": [[a, b, jaccard]]}.
-        #[arg(long)]
-        clusters: Option<PathBuf>,
-        /// Write every verified pair as TSV (a, b, jaccard).
-        #[arg(long)]
-        pairs: Option<PathBuf>,
-        #[command(flatten)]
-        input: InputArgs,
-    },
-    /// Group articles into stories in memory (no database) and write `id<TAB>story` lines.
-    Cluster {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Where to write the TSV (default: standard output).
-        #[arg(long)]
-        output: Option<PathBuf>,
-        #[command(flatten)]
-        engine: EngineArgs,
-        #[command(flatten)]
-        input: InputArgs,
-    },
-    /// Score story clustering against a label field (ingests into a temporary store).
-    Eval {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// The field holding the gold story label.
-        #[arg(long)]
-        label: String,
-        #[command(flatten)]
-        engine: EngineArgs,
-        #[command(flatten)]
-        input: InputArgs,
-        #[arg(long)]
-        json: bool,
-    },
-}
-
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Ingest {
@@ -493,7 +45,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         } => {
             let config = engine.config()?;
             engine.check_database(&db.db)?;
-            output::ingest(&db.db, &paths, config, &input.options(), batch.max(1), json)
+            commands::ingest::run(&db.db, &paths, config, &input.options(), batch.max(1), json)
         }
         Command::Stories { db, limit, json } => output::stories(&open_existing(&db)?, limit, json),
         Command::Story { id, db, json } => output::story(&open_existing(&db)?, &id, json),
@@ -534,13 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             pairs,
             input,
         } => {
-            Config {
-                copy_threshold: threshold,
-                shingle,
-                ..Config::default()
-            }
-            .validate()
-            .map_err(|e| usage_error(&e, "--threshold"))?;
+            cli::check_dedup(threshold, shingle)?;
             let opts = dedup::DedupOptions {
                 threshold,
                 shingle,
@@ -600,7 +146,7 @@ fn open_existing(db: &DbArg) -> anyhow::Result<samestory_store::Store> {
 }
 
 fn main() -> ExitCode {
-    tune_allocator();
+    alloc::tune();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -627,36 +173,5 @@ fn main() -> ExitCode {
                 exit::FAILURE
             })
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_purge_delay_option_is_at_the_place_we_set() {
-        if super::purge_delay_set_by_environment() {
-            eprintln!("skipped: the environment sets mimalloc's purge delay");
-            return;
-        }
-        // 1000 ms is its default and no other option's: a mimalloc that moved it fails here.
-        // SAFETY: a read of an integer setting.
-        let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        assert_eq!(delay, 1000);
-    }
-
-    #[test]
-    fn transparent_huge_pages_are_turned_off_for_the_process() {
-        let thp_enabled = || {
-            std::fs::read_to_string("/proc/self/status")
-                .unwrap()
-                .lines()
-                .find_map(|l| l.strip_prefix("THP_enabled:").map(|v| v.trim().to_string()))
-        };
-        let Some(before) = thp_enabled() else {
-            eprintln!("skipped: this kernel does not report THP_enabled");
-            return;
-        };
-        super::disable_transparent_huge_pages();
-        assert_eq!(thp_enabled().unwrap(), "0", "was {before}");
     }
 }

@@ -5,7 +5,8 @@
 //! (`GET /api/compare`, `/compare`) serves it, so both always agree.
 
 use crate::exit;
-use crate::output::{fmt_time, read_one};
+use crate::format::fmt_time;
+use crate::output::read_one;
 use rustc_hash::FxHashMap;
 use samestory_engine::analysis::{compare_pair, DocText, StoryAnalysis};
 use samestory_engine::clean::Cleaner;

@@ -4,4 +4,5 @@ pub mod cluster;
 pub mod compare;
 pub mod dedup;
 pub mod eval;
+pub mod ingest;
 pub mod printers;

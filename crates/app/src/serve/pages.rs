@@ -5,7 +5,7 @@ use super::error::{ApiError, ErrorKind};
 use super::html::{esc, highlight, page, url_part, STYLE};
 use super::state::AppState;
 use super::stories::{self, StoryFilter, StoryFull};
-use crate::output::fmt_time;
+use crate::format::fmt_time;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
