@@ -14,6 +14,8 @@
 //! - `sparse`: sorted sparse vectors, the story centroids.
 //! - [`pipeline`]: [`pipeline::prepare`] (pure, parallel) then [`pipeline::Engine::add`] (online, in order).
 //! - [`memory`]: the tables, runs, filters and spills under the stages, which know nothing of news.
+//! - [`explain`]: why two articles are (or are not) copies and the same story: both decisions
+//!   made again for the pair, with their figures and evidence (`samestory compare`).
 //! - [`metrics`]: B-cubed, pairwise and ARI scores for evaluation.
 //! - [`analysis`]: per story: shared passages, quotes grouped across outlets, what each outlet adds.
 
@@ -26,6 +28,7 @@ pub mod clean;
 pub mod cluster;
 pub mod copies;
 mod docfreqs;
+pub mod explain;
 pub mod memory;
 pub mod metrics;
 pub mod pipeline;

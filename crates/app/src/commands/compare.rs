@@ -1,25 +1,23 @@
 //! `samestory compare A B`: two articles (files or stored ids), the decisions the pipeline would
 //! make about them, and the evidence behind them.
 //!
-//! [`compare`] computes the [`Comparison`]; the CLI ([`run`]) prints it and the server
-//! (`GET /api/compare`, `/compare`) serves it, so both always agree.
+//! The engine works the verdict out (`samestory_engine::explain`); [`compare`] gives it the
+//! database's document frequencies and writes its dates out; the CLI ([`run`]) prints the
+//! [`Comparison`] and the server (`GET /api/compare`, `/compare`) serves it, so both always agree.
 
 use crate::exit;
 use crate::format::fmt_time;
 use crate::output::read_one;
-use rustc_hash::FxHashMap;
-use samestory_engine::analysis::{compare_pair, DocText, StoryAnalysis};
-use samestory_engine::clean::Cleaner;
-use samestory_engine::cluster::{is_content_word, term, Clusterer};
-use samestory_engine::copies::fingerprint::{exact_jaccard, shingle_set};
-use samestory_engine::pipeline::{prepare, Config, Prepared};
-use samestory_engine::text::{for_each_word, word_hashes};
-use samestory_engine::{Article, Term};
+use samestory_engine::analysis::StoryAnalysis;
+use samestory_engine::explain::{self, explain, Decision, Verdict};
+use samestory_engine::pipeline::Config;
+use samestory_engine::Article;
 use samestory_store::Store;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
+/// One article of a [`Comparison`] as printed and served: its date written out.
 #[derive(Clone, Debug, Serialize)]
 pub struct Side {
     pub id: String,
@@ -30,25 +28,25 @@ pub struct Side {
     pub removed: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct Evidence {
-    pub names: Vec<String>,
-    pub numbers: Vec<String>,
-    pub terms: Vec<String>,
+impl From<explain::Side> for Side {
+    fn from(s: explain::Side) -> Side {
+        Side {
+            id: s.id,
+            title: s.title,
+            source: s.source,
+            published: s.published.map(|t| fmt_time(Some(t))),
+            words: s.words,
+            removed: s.removed,
+        }
+    }
 }
 
-/// What the pipeline would decide about two articles, and why.
+/// What the pipeline would decide about two articles, and why: the engine's [`Verdict`] as
+/// printed and served (the decision's fields first, then the two sides and the analysis).
 #[derive(Clone, Debug, Serialize)]
 pub struct Comparison {
-    pub same_story: bool,
-    pub copy: bool,
-    pub story_similarity: f32,
-    pub story_threshold: f32,
-    pub jaccard: f32,
-    pub jaccard_estimate: f32,
-    pub copy_threshold: f32,
-    pub days_apart: Option<f64>,
-    pub evidence: Evidence,
+    #[serde(flatten)]
+    pub decision: Decision,
     pub a: Side,
     pub b: Side,
     /// Shared passages and quotes, and what each adds; spans into each side's clean text.
@@ -56,6 +54,13 @@ pub struct Comparison {
     /// The two clean texts the analysis spans point into.
     #[serde(skip)]
     pub clean_texts: [String; 2],
+}
+
+impl std::ops::Deref for Comparison {
+    type Target = Decision;
+    fn deref(&self) -> &Decision {
+        &self.decision
+    }
 }
 
 fn load(arg: &str, store: Option<&Store>) -> anyhow::Result<Article> {
@@ -99,58 +104,6 @@ pub fn store_config(store: Option<&Store>, fallback: Config) -> anyhow::Result<C
     })
 }
 
-#[derive(Default)]
-struct WordInfo {
-    display: String,
-    name: bool,
-    number: bool,
-}
-
-/// The words of a text by term, with whether they appear as a name (capitalised inside a sentence).
-fn words_by_term(text: &str) -> FxHashMap<Term, WordInfo> {
-    let mut out: FxHashMap<Term, WordInfo> = FxHashMap::default();
-    let bytes = text.as_bytes();
-    let mut last_end = 0;
-    let mut sentence_start = true;
-    for_each_word(text, |span, w| {
-        if bytes[last_end..span.start]
-            .iter()
-            .any(|&b| matches!(b, b'.' | b'!' | b'?' | b'\n'))
-        {
-            sentence_start = true;
-        }
-        last_end = span.end;
-        let name = bytes[span.start].is_ascii_uppercase() && !sentence_start;
-        sentence_start = false;
-        if !is_content_word(w) {
-            return;
-        }
-        let e = out.entry(term(w)).or_default();
-        if e.display.is_empty() || name && !e.name {
-            e.display = span.slice(text).to_owned();
-        }
-        e.name |= name;
-        e.number |= w.bytes().all(|b| b.is_ascii_digit());
-    });
-    out
-}
-
-fn side(a: &Article, p: &Prepared) -> Side {
-    Side {
-        id: a.id.clone(),
-        title: a.title.clone(),
-        source: a.source.clone(),
-        published: p.published.map(|t| fmt_time(Some(t))),
-        words: p.words,
-        removed: p
-            .cleaned
-            .removals
-            .iter()
-            .map(|r| format!("{}: {}", r.reason.as_str(), r.text))
-            .collect(),
-    }
-}
-
 pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::Result<u8> {
     let store = if db.exists() {
         Some(Store::open(db)?)
@@ -163,137 +116,33 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
     print(&result, json)
 }
 
-/// Compares two articles as the pipeline would see them, with document frequencies from `store`
-/// when there is one.
+/// Compares two articles as the pipeline would see them ([`explain`]), with document frequencies
+/// from `store` when there is one.
 pub fn compare(
     art_a: &Article,
     art_b: &Article,
     config: &Config,
     store: Option<&Store>,
 ) -> anyhow::Result<Comparison> {
-    let config = *config;
-    let cleaner = Cleaner::default();
-    let (pa, pb) = (
-        prepare(art_a, &cleaner, &config),
-        prepare(art_b, &cleaner, &config),
-    );
-    let (wa, wb) = (word_hashes(&pa.cleaned.text), word_hashes(&pb.cleaned.text));
-    let jaccard = exact_jaccard(
-        &shingle_set(&wa, config.shingle),
-        &shingle_set(&wb, config.shingle),
-    );
-    let jaccard_estimate = pa.signature.jaccard(&pb.signature);
-    let copy = pa.exact_hash == pb.exact_hash || jaccard >= config.copy_threshold;
-
-    // The story decision exactly as the clusterer makes it, with document frequencies from the
-    // database when there is one.
-    let mut clusterer = Clusterer::new(config.cluster);
-    if let Some(store) = store {
-        let (df, docs) = store.document_frequencies()?;
-        clusterer.restore(df, docs, Vec::new());
-    }
-    let at = |p: &Prepared| {
-        if config.ignore_dates {
-            None
-        } else {
-            p.published
-        }
-    };
-    let first = clusterer.add(&pa.terms, at(&pa));
-    let second = clusterer.add(&pb.terms, at(&pb));
-    let same_story = copy || second.story == first.story;
-    let story_similarity = if second.created {
-        let v = clusterer.vectorize(&pb.terms);
-        clusterer
-            .best_story(&v, None)
-            .filter(|(s, _)| *s == first.story)
-            .map_or(0.0, |(_, sim)| sim)
-    } else {
-        second.similarity
-    };
-
-    // Evidence: shared names, numbers and the most distinctive shared terms.
-    let (ta, tb) = (
-        words_by_term(&pa.cleaned.text),
-        words_by_term(&pb.cleaned.text),
-    );
-    let va: FxHashMap<Term, f32> = clusterer.vectorize(&pa.terms).into_iter().collect();
-    let vb: FxHashMap<Term, f32> = clusterer.vectorize(&pb.terms).into_iter().collect();
-    let mut shared: Vec<(f32, &WordInfo, bool)> = ta
-        .iter()
-        .filter_map(|(t, info)| {
-            tb.get(t).map(|other| {
-                (
-                    va.get(t).copied().unwrap_or(0.0) * vb.get(t).copied().unwrap_or(0.0),
-                    info,
-                    info.name && other.name,
-                )
-            })
-        })
-        .collect();
-    shared.sort_by(|x, y| {
-        y.0.total_cmp(&x.0)
-            .then_with(|| x.1.display.cmp(&y.1.display))
-    });
-    let names = shared
-        .iter()
-        .filter(|s| s.2)
-        .map(|s| s.1.display.clone())
-        .take(15)
-        .collect();
-    let numbers = shared
-        .iter()
-        .filter(|s| s.1.number)
-        .map(|s| s.1.display.clone())
-        .take(10)
-        .collect();
-    let terms = shared
-        .iter()
-        .filter(|s| !s.2 && !s.1.number)
-        .map(|s| s.1.display.to_lowercase())
-        .take(15)
-        .collect();
-    let days_apart = match (pa.published, pb.published) {
-        (Some(x), Some(y)) => Some((x - y).abs() as f64 / 86_400.0),
-        _ => None,
-    };
-    let outlet = |a: &Article| a.source.clone().unwrap_or_else(|| a.id.clone());
-    let analysis = compare_pair(
-        &DocText {
-            doc: 0,
-            outlet: outlet(art_a),
-            text: &pa.cleaned.text,
-        },
-        &DocText {
-            doc: 1,
-            outlet: outlet(art_b),
-            text: &pb.cleaned.text,
-        },
-    );
-    let result = Comparison {
-        same_story,
-        copy,
-        story_similarity,
-        story_threshold: config.cluster.threshold,
-        jaccard,
-        jaccard_estimate,
-        copy_threshold: config.copy_threshold,
-        days_apart,
-        evidence: Evidence {
-            names,
-            numbers,
-            terms,
-        },
-        a: side(art_a, &pa),
-        b: side(art_b, &pb),
+    let df = store.map(Store::document_frequencies).transpose()?;
+    let Verdict {
+        decision,
+        a,
+        b,
         analysis,
-        clean_texts: [pa.cleaned.text.clone(), pb.cleaned.text.clone()],
-    };
-    Ok(result)
+        clean_texts,
+    } = explain(art_a, art_b, config, df);
+    Ok(Comparison {
+        decision,
+        a: a.into(),
+        b: b.into(),
+        analysis,
+        clean_texts,
+    })
 }
 
 fn print(result: &Comparison, json: bool) -> anyhow::Result<u8> {
-    let Comparison {
+    let Decision {
         same_story,
         copy,
         story_similarity,
@@ -301,7 +150,7 @@ fn print(result: &Comparison, json: bool) -> anyhow::Result<u8> {
         jaccard_estimate,
         days_apart,
         ..
-    } = *result;
+    } = result.decision;
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(result)?)?;
