@@ -17,8 +17,9 @@ const LAYERS: &[&[&str]] = &[
     &["text"],
     &["docfreqs", "sparse"],
     &["clean", "copies", "cluster", "metrics"],
-    &["analysis"],
+    &["analysis", "batch"],
     &["pipeline"],
+    &["explain"],
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
