@@ -173,6 +173,27 @@ impl EngineArgs {
         Ok(c)
     }
 
+    /// The configuration to read the database at `db` with: its own settings with the flags
+    /// given put in, validated (a command that only reads, such as `compare`, may try other
+    /// settings on stored articles); for a missing database or one without settings,
+    /// [`EngineArgs::config`].
+    pub fn config_over(&self, db: &std::path::Path) -> anyhow::Result<Config> {
+        let saved = if db.exists() {
+            samestory_store::Store::open(db)
+                .with_context(|| format!("opening {}", db.display()))?
+                .config()?
+        } else {
+            None
+        };
+        let Some(saved) = saved else {
+            return Ok(self.config()?);
+        };
+        let c = self.apply(saved);
+        c.validate()
+            .map_err(|e| usage_error(&e, "--copy-threshold"))?;
+        Ok(c)
+    }
+
     /// The flags given that would change the settings of a database built with `saved`, each as
     /// `--flag given (database: saved)`. `--ignore-dates` and `--story-memory-mib` apply to a
     /// run, not to a database, and are never among them.

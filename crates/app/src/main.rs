@@ -56,7 +56,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             db,
             engine,
             json,
-        } => compare::run(&a, &b, &db.db, engine.config()?, json),
+        } => compare::run(&a, &b, &db.db, engine.config_over(&db.db)?, json),
         Command::Clean { file, json } => output::clean(&file, json),
         Command::Serve {
             db,

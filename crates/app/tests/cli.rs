@@ -1127,3 +1127,43 @@ fn engine_flags_that_differ_from_the_database_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--copy-threshold 0.9 (database: 0.8)"));
 }
+
+#[test]
+fn compare_reads_stored_articles_with_the_database_settings_and_the_flags_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let (a, b) = (
+        fixture("articles/wire_original.txt"),
+        fixture("articles/wire_reprint.txt"),
+    );
+    let out = run(&["ingest", "--db", db, &a, &b, "--copy-threshold", "0.7"]);
+    assert_eq!(out.status.code(), Some(0));
+    let copy_line = |extra: &[&str]| {
+        let mut args = vec!["compare", "wire_original", "wire_reprint", "--db", db];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(0), "{extra:?}");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("copy:"))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        copy_line(&[]).ends_with("threshold 0.70)"),
+        "the database's"
+    );
+    assert!(copy_line(&["--copy-threshold", "0.9"]).ends_with("threshold 0.90)"));
+    let out = run(&[
+        "compare",
+        "wire_original",
+        "wire_reprint",
+        "--db",
+        db,
+        "--shingle",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

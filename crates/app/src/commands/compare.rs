@@ -92,25 +92,14 @@ pub fn stored_article(store: &Store, id: &str) -> samestory_store::Result<Articl
     })
 }
 
-/// The engine configuration of a store (or `fallback` for a store without one), with the caller's
-/// `ignore_dates`.
-pub fn store_config(store: Option<&Store>, fallback: Config) -> anyhow::Result<Config> {
-    Ok(match store.map(Store::config).transpose()?.flatten() {
-        Some(c) => Config {
-            ignore_dates: fallback.ignore_dates,
-            ..c
-        },
-        None => fallback,
-    })
-}
-
+/// Compares `a` and `b` (files, or ids stored in the database at `db`) with `config` (the
+/// database's settings and the flags given, `EngineArgs::config_over`) and prints the verdict.
 pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::Result<u8> {
     let store = if db.exists() {
         Some(Store::open(db)?)
     } else {
         None
     };
-    let config = store_config(store.as_ref(), config)?;
     let (art_a, art_b) = (load(a, store.as_ref())?, load(b, store.as_ref())?);
     let result = compare(&art_a, &art_b, &config, store.as_ref())?;
     print(&result, json)
