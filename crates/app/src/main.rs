@@ -8,6 +8,7 @@ mod commands;
 mod format;
 mod ingest;
 mod input;
+mod order;
 mod serve;
 mod spill;
 

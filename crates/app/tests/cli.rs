@@ -1167,3 +1167,56 @@ fn compare_reads_stored_articles_with_the_database_settings_and_the_flags_given(
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A file out of date order is decided in publication order, dates read from the text included,
+/// so ingest and eval (which sorts the file) decide it alike.
+#[test]
+fn ingest_decides_a_file_in_publication_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shuffled.jsonl");
+    let lines = [
+        r#"{"id": "day3", "published": "2024-03-03T09:00:00Z", "story": "b", "text": "Apple showed a new iPhone with a larger screen at its Cupertino event on Wednesday."}"#,
+        r#"{"id": "day1", "published": "2024-03-01T09:00:00Z", "story": "a", "text": "A magnitude 8.2 earthquake struck northern Chile near Iquique on Friday, officials said."}"#,
+        r#"{"id": "day2", "story": "a", "text": "http://example.com/chile-quake-tsunami\nChile quake: tsunami warning\nMarch 2, 2024 10:15 GMT\nThe 8.2 earthquake near Iquique in Chile triggered a tsunami warning across the Pacific, officials said."}"#,
+        r#"{"id": "undated", "story": "c", "text": "The Bank of England held rates at 5.25 percent, its committee said."}"#,
+    ];
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    let out = run(&["ingest", path.to_str().unwrap(), "--db", &db, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let outcomes: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["id"].is_string())
+        .collect();
+    let decided: Vec<&str> = outcomes.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(decided, ["undated", "day1", "day2", "day3"]);
+    // eval decides in the same order and gets the same stories.
+    let eval = stdout_json(&run(&[
+        "eval",
+        path.to_str().unwrap(),
+        "--label",
+        "story",
+        "--json",
+    ]));
+    assert_eq!(eval["stories"], 3, "{eval}");
+    let stories = stdout_json(&run(&["stories", "--db", &db, "--json"]));
+    assert_eq!(stories.as_array().unwrap().len(), 3, "{stories}");
+    // The URL line became the article's url.
+    let quake = outcomes[2]["story"].as_str().unwrap();
+    assert_eq!(
+        outcomes[1]["story"], quake,
+        "the two quake reports are one story"
+    );
+    let article = stdout_json(&run(&["story", quake, "--db", &db, "--json"]));
+    assert!(
+        article
+            .to_string()
+            .contains("http://example.com/chile-quake-tsunami"),
+        "{article}"
+    );
+}

@@ -7,7 +7,6 @@
 use crate::exit;
 use crate::ingest::{Ingester, Outcome};
 use crate::input::{read_paths, ReadOptions, Record};
-use rayon::prelude::*;
 use samestory_engine::metrics::score;
 use samestory_engine::pipeline::Config;
 use std::io::Write;
@@ -41,20 +40,8 @@ pub fn run(
     if unlabelled > 0 {
         eprintln!("note: {unlabelled} articles without `{label}` left out");
     }
-    if !config.ignore_dates {
-        // In publication order, with the dates the cleaner reads from the text (a date line at
-        // the top) for records that carry none, as ingest decides them.
-        let cleaner = samestory_engine::clean::Cleaner::default();
-        let mut keyed: Vec<(i64, samestory_engine::article::Article)> = articles
-            .into_par_iter()
-            .map(|a| {
-                let t = a.published.or_else(|| cleaner.clean(&a.text).published);
-                (t.unwrap_or(i64::MIN), a)
-            })
-            .collect();
-        keyed.sort_by_key(|(t, _)| *t);
-        articles = keyed.into_iter().map(|(_, a)| a).collect();
-    }
+    // In publication order, as ingest decides a file that fits its buffer (see `crate::order`).
+    crate::order::sort(&mut articles, config.ignore_dates);
     let dir = tempfile::tempdir()?;
     let mut ing = Ingester::open(&dir.path().join("eval.db"), config)?;
     let started = std::time::Instant::now();

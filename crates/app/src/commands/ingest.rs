@@ -5,6 +5,7 @@
 use crate::exit;
 use crate::ingest::{Claimed, Ingester, Outcome, PreparedBatch, Summary};
 use crate::input::{read_paths, ReadOptions, Record};
+use crate::order::PublicationOrder;
 use samestory_engine::clean::Cleaner;
 use samestory_engine::pipeline::Config;
 use std::io::{IsTerminal, Write};
@@ -79,6 +80,8 @@ pub fn run_ingest(
         bar
     });
     let mut pending = Vec::with_capacity(batch);
+    // Decided in publication order within what fits in a bounded buffer (see `crate::order`).
+    let mut order = PublicationOrder::new(ing.config().ignore_dates);
     let mut failure: Option<anyhow::Error> = None;
     let cleaner = Cleaner::default();
     let config = ing.config();
@@ -153,7 +156,10 @@ pub fn run_ingest(
                         summary.warnings += 1;
                         eprintln!("warning: {w}");
                     }
-                    pending.push(*a);
+                    let Some(a) = order.push(*a) else {
+                        return;
+                    };
+                    pending.push(a);
                     if pending.len() >= batch {
                         if let Err(e) = step(std::mem::take(&mut pending), &mut summary) {
                             failure = Some(e);
@@ -171,6 +177,12 @@ pub fn run_ingest(
         })?;
         if let Some(e) = failure.take() {
             return Err(e);
+        }
+        while let Some(a) = order.pop() {
+            pending.push(a);
+            if pending.len() >= batch {
+                step(std::mem::take(&mut pending), &mut summary)?;
+            }
         }
         step(std::mem::take(&mut pending), &mut summary)?;
         step(Vec::new(), &mut summary)
