@@ -384,13 +384,9 @@ fn sublinear(c: f32) -> f32 {
     }
 }
 
-/// Strips a plural `s` so "officials" and "official" meet.
+/// Strips a plural `s` so "officials" and "official" meet ([`crate::text::stem::STORIES`]).
 fn stem(word: &str) -> &str {
-    if word.len() > 4 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
-        &word[..word.len() - 1]
-    } else {
-        word
-    }
+    crate::text::stem::plural(word, &crate::text::stem::STORIES)
 }
 
 /// Whether a normalized word counts as evidence at all.

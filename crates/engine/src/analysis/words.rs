@@ -7,16 +7,9 @@ use crate::text::{for_each_word, hash_word};
 /// A very light stem: drop a plural `-s` from words longer than three letters, except `-ss`, `-us`
 /// and `-is` endings ("class", "status", "analysis"). Enough to join the cuts of one quote that
 /// different outlets make; anything stronger starts joining different words.
+/// ([`crate::text::stem::ANALYSIS`]; see there why it is not the story rules.)
 pub fn stem(word: &str) -> &str {
-    let b = word.as_bytes();
-    if b.len() > 3
-        && b[b.len() - 1] == b's'
-        && !matches!(b[b.len() - 2], b's' | b'u' | b'i' | b'\'')
-    {
-        &word[..word.len() - 1]
-    } else {
-        word
-    }
+    crate::text::stem::plural(word, &crate::text::stem::ANALYSIS)
 }
 
 /// The words of one text: their spans and the hash of their stemmed normal form.

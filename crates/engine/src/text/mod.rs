@@ -8,6 +8,7 @@
 //! A word is a maximal run of alphanumeric characters or `_`, as `\w+` in most regex engines, so
 //! shingles agree with the `re.findall(r"\w+", text.lower())` that the benchmark truth uses.
 
+pub mod stem;
 pub mod stopwords;
 
 use crate::article::Span;
