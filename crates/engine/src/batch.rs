@@ -54,12 +54,9 @@ use rustc_hash::FxHashMap;
 /// deviations of the 128-bin estimate at J = 0.8, so the estimate's noise costs no recall.
 pub const ESTIMATE_MARGIN: f32 = 0.15;
 
-/// The hash of a text's whole word sequence: equal for texts with the same words.
-pub fn exact_hash(words: &[u64]) -> u64 {
-    words
-        .iter()
-        .fold(0x5151_u64, |h, &w| crate::article::mix64(h ^ w))
-}
+/// The hash of a text's whole word sequence, the one the online copy index uses: batch dedup
+/// only compares it for equality, so one fold serves both.
+pub use crate::copies::fingerprint::exact_hash;
 
 /// Sorted, distinct 32-bit hashes of the `k`-word shingles: half the memory of 64-bit ones; a
 /// collision between two shingles of one pair (p ≈ n²/2³³ for n shingles, under 10⁻⁴ for news)

@@ -8,7 +8,7 @@
 use crate::article::{stable_hash, Article, DocIdx, StoryIdx, Term, Timestamp};
 use crate::clean::{Cleaned, Cleaner};
 use crate::cluster::{ClusterConfig, Clusterer, RevivalSpan, StoryState, TermCounts};
-use crate::copies::fingerprint::{signature, Signature};
+use crate::copies::fingerprint::{exact_hash, signature, Signature};
 use crate::copies::{CopyIndex, CopyOf};
 use serde::{Deserialize, Serialize};
 
@@ -217,9 +217,7 @@ pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepare
         &cleaned.text,
         &config.cluster,
     );
-    let exact_hash = words.iter().fold(0x1234_5678_9abc_def0_u64, |h, &w| {
-        crate::article::mix64(h ^ w)
-    });
+    let exact_hash = exact_hash(&words);
     let signature = signature(&words, config.shingle);
     let published = article.published.or(cleaned.published);
     Prepared {

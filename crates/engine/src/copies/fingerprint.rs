@@ -127,6 +127,14 @@ pub fn for_each_shingle(words: &[u64], k: usize, mut f: impl FnMut(u64)) {
     }
 }
 
+/// The exact-copy hash of a document given its word hashes: equal for texts with the same
+/// normalized words in the same order.
+pub fn exact_hash(words: &[u64]) -> u64 {
+    words
+        .iter()
+        .fold(0x1234_5678_9abc_def0_u64, |h, &w| mix64(h ^ w))
+}
+
 /// Computes the signature of a document given its word hashes.
 pub fn signature(words: &[u64], shingle: usize) -> Signature {
     let mut sig = [u32::MAX; SIG_LEN];
