@@ -4,8 +4,8 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use samestory_engine::cluster::ClusterConfig;
 use samestory_engine::pipeline::{Config, ConfigError};
+use samestory_engine::stories::ClusterConfig;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -57,7 +57,7 @@ pub struct EngineArgs {
     #[arg(long)]
     ignore_dates: bool,
     /// Story clusterer settings as a JSON object, e.g. '{"title_boost": 3}'; fields left out keep
-    /// their defaults (see `ClusterConfig` in crates/engine/src/cluster.rs). For tuning.
+    /// their defaults (see `ClusterConfig` in crates/engine/src/stories/config.rs). For tuning.
     #[arg(long, value_parser = parse_cluster_config)]
     cluster_config: Option<ClusterSettings>,
 }

@@ -45,7 +45,7 @@ pub type Timestamp = i64;
 pub type DocIdx = u32;
 
 /// A story's place among the stories: dense, 0-based, in the order the clusterer
-/// ([`Clusterer`](crate::cluster::Clusterer)) created them. Stored, like [`DocIdx`].
+/// ([`Clusterer`](crate::stories::Clusterer)) created them. Stored, like [`DocIdx`].
 pub type StoryIdx = u32;
 
 /// A term: the hash ([`hash_word`](crate::text::hash_word)) of a normalized word after the plural

@@ -30,9 +30,9 @@
 use crate::analysis::{compare_pair, DocText, StoryAnalysis};
 use crate::article::{Article, Term, Timestamp};
 use crate::clean::Cleaner;
-use crate::cluster::{is_content_word, term, Clusterer};
 use crate::copies::fingerprint::{exact_jaccard, shingle_set};
 use crate::pipeline::{prepare, Config, Prepared};
+use crate::stories::{is_content_word, term, Clusterer};
 use crate::text::{for_each_word, word_hashes};
 use rustc_hash::FxHashMap;
 use serde::Serialize;

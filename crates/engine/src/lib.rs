@@ -9,9 +9,8 @@
 //!   [`copies::fingerprint`]'s MinHash signatures), its buckets and exact hashes.
 //! - [`batch`]: near duplicates over a whole corpus at once (bulk LSH, exact check, union-find),
 //!   the algorithm of `samestory dedup`.
-//! - [`cluster`]: online story clustering (TF-IDF centroids, inverted index, time window).
-//! - `docfreqs`: the clusterer's document frequencies, in a table whose look-ups are prefetched.
-//! - `sparse`: sorted sparse vectors, the story centroids.
+//! - [`stories`]: online story clustering (TF-IDF centroids, inverted index, time window), with
+//!   its document frequencies and sparse centroids.
 //! - [`pipeline`]: [`pipeline::prepare`] (pure, parallel) then [`pipeline::Engine::add`] (online, in order).
 //! - [`memory`]: the tables, runs, filters and spills under the stages, which know nothing of news.
 //! - [`explain`]: why two articles are (or are not) copies and the same story: both decisions
@@ -25,14 +24,12 @@ pub mod analysis;
 pub mod article;
 pub mod batch;
 pub mod clean;
-pub mod cluster;
 pub mod copies;
-mod docfreqs;
 pub mod explain;
 pub mod memory;
 pub mod metrics;
 pub mod pipeline;
-mod sparse;
+pub mod stories;
 pub mod text;
 
 pub use article::{Article, DocIdx, Span, StoryIdx, Term, Timestamp};

@@ -7,9 +7,9 @@
 
 use crate::article::{stable_hash, Article, DocIdx, StoryIdx, Term, Timestamp};
 use crate::clean::{Cleaned, Cleaner};
-use crate::cluster::{ClusterConfig, Clusterer, RevivalSpan, StoryState, TermCounts};
 use crate::copies::fingerprint::{exact_hash, signature, Signature};
 use crate::copies::{CopyIndex, CopyOf};
+use crate::stories::{ClusterConfig, Clusterer, RevivalSpan, StoryState, TermCounts};
 use serde::{Deserialize, Serialize};
 
 /// What the engine is configured with; saved with a database.
@@ -28,7 +28,7 @@ pub struct Config {
     #[serde(default = "default_copy_window")]
     pub copy_window_secs: Option<i64>,
     /// Bytes of warm stories' centroids kept in memory when the application gives the clusterer a
-    /// spill ([`crate::cluster::Clusterer::set_spill`]); the rest wait there. Not saved with a
+    /// spill ([`crate::stories::Clusterer::set_spill`]); the rest wait there. Not saved with a
     /// database's configuration: it changes memory, not answers.
     #[serde(skip, default = "default_story_memory")]
     pub story_memory_bytes: usize,
@@ -212,7 +212,7 @@ pub struct Prepared {
 /// prepared in parallel and then given to [`Engine::add`] in order.
 pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepared {
     let cleaned = cleaner.clean(&article.text);
-    let (terms, words) = crate::cluster::term_counts_and_words(
+    let (terms, words) = crate::stories::term_counts_and_words(
         article.title.as_deref(),
         &cleaned.text,
         &config.cluster,

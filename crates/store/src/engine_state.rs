@@ -3,9 +3,9 @@
 
 use crate::{Result, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
-use samestory_engine::cluster::{RevivalSpan, StoryState};
 use samestory_engine::copies::fingerprint::Signature;
 use samestory_engine::pipeline::{Config, Engine, KnownDoc};
+use samestory_engine::stories::{RevivalSpan, StoryState};
 use samestory_engine::{DocIdx, Term};
 
 /// The engine state a batch changed: story centroids and document frequencies.
@@ -256,7 +256,7 @@ impl Store {
     }
 
     /// The stories a late article could join (see
-    /// [`samestory_engine::cluster::Clusterer::revival_span`]), by index: the ones whose newest
+    /// [`samestory_engine::stories::Clusterer::revival_span`]), by index: the ones whose newest
     /// article is in the span's range and whose first is not after its end.
     pub fn stories_in_revival_span(&self, span: RevivalSpan) -> Result<Vec<u32>> {
         let mut st = self.conn.prepare_cached(

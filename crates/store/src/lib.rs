@@ -28,7 +28,7 @@
 //! ## Example
 //! Write one article that starts a story, then read it back:
 //! ```
-//! use samestory_engine::cluster::StoryState;
+//! use samestory_engine::stories::StoryState;
 //! use samestory_engine::copies::fingerprint::{Signature, SIG_LEN};
 //! use samestory_engine::Article;
 //! use samestory_store::{EngineDelta, NewArticle, Store, StoryListQuery};

@@ -111,8 +111,8 @@ mod tests {
     use crate::engine_state::{df_blob, state_blob};
     use crate::{Store, StoryListQuery};
     use rusqlite::params;
-    use samestory_engine::cluster::StoryState;
     use samestory_engine::pipeline::Config;
+    use samestory_engine::stories::StoryState;
     use std::path::{Path, PathBuf};
 
     /// The saved state of story "quake" in the databases [`old_database`] makes.
@@ -291,7 +291,7 @@ mod tests {
                 (2, Some(1_000), Some(2_000))
             );
             assert!(store.story_state(1).unwrap().is_none(), "{at}");
-            let span = samestory_engine::cluster::RevivalSpan {
+            let span = samestory_engine::stories::RevivalSpan {
                 newest_from: 1_500,
                 newest_before: 6_000,
                 first_until: 1_000,

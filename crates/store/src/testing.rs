@@ -1,8 +1,8 @@
 //! Small stores for the unit tests: articles and stories written through [`Store::write_batch`].
 
 use crate::{EngineDelta, NewArticle, Store};
-use samestory_engine::cluster::StoryState;
 use samestory_engine::copies::fingerprint::{Signature, SIG_LEN};
+use samestory_engine::stories::StoryState;
 use samestory_engine::{Article, Timestamp};
 
 /// An article to write, with the decisions the engine would have made for it.

@@ -3,7 +3,7 @@
 //! One stemmer, with its rules as data: which words are long enough to be stemmed, and after
 //! which letters a final `s` is not a plural ("class", "status"). Two rule sets use it, and each
 //! is pinned by answers that must not move:
-//! - [`STORIES`]: the terms of story clustering ([`crate::cluster`]). Every stored term, document
+//! - [`STORIES`]: the terms of story clustering ([`crate::stories`]). Every stored term, document
 //!   frequency and centroid is a hash of a word stemmed by these rules, so a saved database only
 //!   continues identically with them.
 //! - [`ANALYSIS`]: the words the story analysis aligns and compares ([`crate::analysis`]). It also

@@ -1,0 +1,416 @@
+//! The join decision: an article's TF-IDF vector (document frequencies with a background prior,
+//! lines seen before weighed down), candidate stories from the inverted index, the similarity to
+//! each (centroid or mean member cosine, raised for nearness in time), and the rules that pick
+//! one or none: the threshold by length, the margin over the runner-up, quiet stories, the name
+//! floor. Why each rule is there: `DESIGN.md`, section 2.
+
+use super::saved::{LINE_SALT, STORIES_TERM, STORY_SALT};
+use super::sparse::SparseSum;
+use super::terms::{term, Line, TermCounts};
+use super::{Clusterer, LiveStory, Scratch};
+use crate::article::{StoryIdx, Term, Timestamp};
+use crate::text::for_each_word;
+use rustc_hash::FxHashMap;
+
+/// How many of a term's postings (the newest) a candidate look-up reads.
+pub(super) const POSTINGS_SCANNED: usize = 256;
+
+/// The largest share of an article's weight that lines seen before may hold for them to be
+/// weighed down: above it the article is a partial copy and its lines are its substance.
+pub(super) const REPEATED_SHARE_MAX: f32 = 0.5;
+
+/// Words in a typical article, to turn a word's share of running text into the share of articles
+/// holding it: `1 - exp(-share × words)`.
+pub(super) const PRIOR_ARTICLE_WORDS: f64 = 400.0;
+
+/// The share of news articles expected to hold each term, from English word frequencies
+/// (`data/wordfreq-en.txt`, made by `data/make_wordfreq.py` from the wordfreq package, CC BY-SA
+/// 4.0). Terms not listed are rare: 0.
+pub fn background_df(t: Term) -> f32 {
+    static TABLE: std::sync::OnceLock<FxHashMap<Term, f32>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let mut shares: FxHashMap<Term, f64> = FxHashMap::default();
+            for line in include_str!("../../data/wordfreq-en.txt").lines() {
+                let Some((word, zipf)) = line.split_once('\t') else {
+                    continue;
+                };
+                let Ok(zipf) = zipf.parse::<f64>() else {
+                    continue;
+                };
+                let mut words = 0;
+                let mut only = None;
+                for_each_word(word, |_, w| {
+                    words += 1;
+                    only = Some(term(w));
+                });
+                if let (1, Some(t)) = (words, only) {
+                    *shares.entry(t).or_default() += 10f64.powf(zipf - 9.0);
+                }
+            }
+            shares
+                .into_iter()
+                .map(|(t, share)| (t, (1.0 - (-share * PRIOR_ARTICLE_WORDS).exp()) as f32))
+                .collect()
+        })
+        .get(&t)
+        .copied()
+        .unwrap_or(0.0)
+}
+
+/// The sublinear count transform: repeating a word adds less and less.
+pub(super) fn sublinear(c: f32) -> f32 {
+    if c > 1.0 {
+        1.0 + c.ln()
+    } else {
+        c
+    }
+}
+
+/// The most similar warm story for an article, and the similarity of the next best.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Choice {
+    pub(super) story: StoryIdx,
+    pub(super) similarity: f32,
+    pub(super) runner_up: f32,
+    /// How long after the story's newest article the article came, when both have dates.
+    pub(super) gap: Option<i64>,
+}
+
+impl Clusterer {
+    /// The TF-IDF unit vector of an article under the current document frequencies. The IDF is
+    /// smoothed (`ln((n + 1) / (df + 1)) + 1`) so that, early in a stream, words shared by every
+    /// document so far still count.
+    pub fn vectorize(&self, counts: &TermCounts) -> Vec<(Term, f32)> {
+        self.weigh(
+            counts.terms.iter().map(|&(t, c)| (t, c, self.df.get(t))),
+            counts.terms.len(),
+        )
+    }
+
+    /// The unit TF-IDF vector of raw term weights with their document frequencies.
+    pub(super) fn weigh(
+        &self,
+        raw: impl Iterator<Item = (Term, f32, u32)>,
+        len: usize,
+    ) -> Vec<(Term, f32)> {
+        let prior = self.config.prior_docs.max(0.0);
+        let n = self.weighed_docs as f32 + 1.0 + prior;
+        let b = if len < self.config.story_idf_terms {
+            self.config.story_idf
+        } else {
+            0.0
+        };
+        let stories = self.df.get(STORIES_TERM) as f32 + 1.0;
+        let mut v: Vec<(Term, f32)> = raw
+            .filter(|&(_, c, _)| c > 1e-6)
+            .map(|(t, c, df)| {
+                let background = if prior > 0.0 {
+                    prior * background_df(t)
+                } else {
+                    0.0
+                };
+                let df = df as f32 + 1.0 + background;
+                let mut idf = ((n + 1.0) / df).ln() + 1.0;
+                if b > 0.0 {
+                    let sf = self.df.get(t ^ STORY_SALT) as f32 + 1.0;
+                    idf = (1.0 - b) * idf + b * (((stories + 1.0) / sf).ln() + 1.0);
+                }
+                (t, sublinear(c) * idf)
+            })
+            .collect();
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|(_, w)| *w /= norm);
+        }
+        v
+    }
+
+    /// The article's vector with the lines already seen in earlier articles weighed down to
+    /// [`ClusterConfig::repeated_line_weight`] (see DESIGN.md, section 2).
+    /// `dfs` are the document frequencies of `counts.terms`, in order.
+    pub(super) fn vectorize_fresh(
+        &self,
+        counts: &TermCounts,
+        repeated: &[&Line],
+        dfs: &[u32],
+    ) -> Vec<(Term, f32)> {
+        let cut = 1.0 - self.config.repeated_line_weight;
+        let total: f32 = counts.terms.iter().map(|&(_, c)| c).sum();
+        let seen: f32 = repeated
+            .iter()
+            .flat_map(|l| &l.terms)
+            .map(|&(_, c)| c)
+            .sum();
+        // An article made mostly of lines seen before is a partial copy, not background.
+        let terms = counts.terms.iter().zip(dfs);
+        if repeated.is_empty() || cut <= 0.0 || seen > REPEATED_SHARE_MAX * total {
+            return self.weigh(terms.map(|(&(t, c), &df)| (t, c, df)), counts.terms.len());
+        }
+        let mut minus: FxHashMap<Term, f32> = FxHashMap::default();
+        for l in repeated {
+            for &(t, w) in &l.terms {
+                *minus.entry(t).or_default() += cut * w;
+            }
+        }
+        self.weigh(
+            terms.map(|(&(t, c), &df)| (t, c - minus.get(&t).copied().unwrap_or(0.0), df)),
+            counts.terms.len(),
+        )
+    }
+
+    /// The lines of an article seen in earlier articles.
+    pub(super) fn repeated_lines<'a>(&self, counts: &'a TermCounts) -> Vec<&'a Line> {
+        counts
+            .lines
+            .iter()
+            .filter(|l| self.df.get(l.hash ^ LINE_SALT) > 0)
+            .collect()
+    }
+
+    pub(super) fn is_cold(&self, story: &LiveStory, at: Option<Timestamp>) -> bool {
+        self.is_cold_span(story.first.zip(story.last), at)
+    }
+
+    pub(super) fn is_cold_span(
+        &self,
+        span: Option<(Timestamp, Timestamp)>,
+        at: Option<Timestamp>,
+    ) -> bool {
+        match (self.config.window_secs, at, span) {
+            (Some(w), Some(t), Some((first, last))) => t - last > w || first - t > w,
+            _ => false,
+        }
+    }
+
+    /// The similarity of an article to a story: the cosine to its centroid for a short article,
+    /// the mean cosine to its members (the centroid is their sum) for a long one (see the module
+    /// doc).
+    pub(super) fn similarity(
+        story: &LiveStory,
+        centroid: &SparseSum,
+        v: &[(Term, f32)],
+        long: bool,
+    ) -> f32 {
+        if story.norm2 <= 0.0 {
+            return 0.0;
+        }
+        let dot = centroid.dot(v);
+        if long {
+            dot / story.members.max(1) as f32
+        } else {
+            dot / story.norm2.sqrt()
+        }
+    }
+
+    /// The similarity raised for nearness in time (see DESIGN.md, section 2).
+    pub(super) fn recency(
+        &self,
+        story: &LiveStory,
+        at: Option<Timestamp>,
+        sim: f32,
+        long: bool,
+    ) -> f32 {
+        let boost = if long {
+            self.config.long_recency_boost
+        } else {
+            self.config.recency_boost
+        };
+        match (self.config.window_secs, at, story.last) {
+            (Some(w), Some(t), Some(last)) if w > 0 => {
+                let gap = (t - last).abs() as f32 / w as f32;
+                sim * (1.0 + boost * (1.0 - gap).max(0.0))
+            }
+            _ => sim,
+        }
+    }
+
+    /// The threshold an article with these term counts must reach (see DESIGN.md, section 2).
+    pub fn threshold_for(&self, counts: &TermCounts) -> f32 {
+        let c = &self.config;
+        let terms = counts.terms.len().max(1);
+        if terms >= c.short_terms {
+            c.threshold
+        } else {
+            c.threshold * (terms as f32 / c.short_terms as f32).powf(c.short_exponent)
+        }
+    }
+
+    /// Whether an article's vector is long: compared with a story's members rather than their sum,
+    /// and held to the quiet-story rule (see DESIGN.md, section 2).
+    pub(super) fn is_long(&self, v: &[(Term, f32)]) -> bool {
+        v.len() >= self.config.short_terms
+    }
+
+    /// The best story for a vector, with its similarity (raised for nearness in time), among warm
+    /// candidates.
+    pub fn best_story(&self, v: &[(Term, f32)], at: Option<Timestamp>) -> Option<(StoryIdx, f32)> {
+        self.best_story_named(v, &[], at)
+            .map(|c| (c.story, c.similarity))
+    }
+
+    /// The unit vector of an article's names and numbers: its vector's entries for them, less
+    /// those too common to tell one event from another ([`ClusterConfig::name_max_share`]).
+    pub(super) fn name_vector(&self, v: &[(Term, f32)], counts: &TermCounts) -> Vec<(Term, f32)> {
+        let prior = self.config.prior_docs.max(0.0);
+        let n = self.weighed_docs as f32 + 1.0 + prior;
+        let max_share = self.config.name_max_share;
+        let mut names: Vec<(Term, f32)> = v
+            .iter()
+            .copied()
+            .filter(|(t, _)| counts.names.binary_search(t).is_ok())
+            .filter(|&(t, _)| {
+                max_share >= 1.0 || {
+                    let background = if prior > 0.0 {
+                        prior * background_df(t)
+                    } else {
+                        0.0
+                    };
+                    (self.df.get(t) as f32 + background) / n <= max_share
+                }
+            })
+            .collect();
+        let norm = names.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            names.iter_mut().for_each(|(_, w)| *w /= norm);
+        }
+        names
+    }
+
+    /// Whether an article's names and numbers (`names`, a unit vector) are compatible with a
+    /// story's (`story_names`, see DESIGN.md, section 2).
+    pub(super) fn names_agree(
+        &self,
+        story: &LiveStory,
+        story_names: &SparseSum,
+        names: &[(Term, f32)],
+    ) -> bool {
+        let c = &self.config;
+        if c.name_floor <= 0.0
+            || names.len() < c.name_min.max(1)
+            || story.names_len() < c.name_min.max(1)
+            || story.names_norm2 <= 0.0
+        {
+            return true;
+        }
+        let dot = story_names.dot(names);
+        dot / story.names_norm2.sqrt() >= c.name_floor
+    }
+
+    pub(super) fn best_story_named(
+        &self,
+        v: &[(Term, f32)],
+        names: &[(Term, f32)],
+        at: Option<Timestamp>,
+    ) -> Option<Choice> {
+        let mut query: Vec<(Term, f32)> = v.to_vec();
+        let by_weight = |a: &(Term, f32), b: &(Term, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if query.len() > self.config.query_terms {
+            query.select_nth_unstable_by(self.config.query_terms, by_weight);
+            query.truncate(self.config.query_terms);
+        }
+        query.sort_unstable_by(by_weight);
+        // Candidates, scored by the query weight of the index terms they share with the article,
+        // summed in a dense scratch array indexed by story (no hashing on this hot path).
+        let mut scratch = self.scratch.borrow_mut();
+        let Scratch {
+            score,
+            straggler_score,
+            touched,
+        } = &mut *scratch;
+        if score.len() < self.stories.dense_len() {
+            score.resize(self.stories.dense_len(), 0.0);
+        }
+        // A late article (older than the newest by more than the window) belongs with old stories,
+        // which sit at the front of the lists: it reads them whole.
+        let late = matches!(
+            (at, self.latest, self.config.window_secs),
+            (Some(t), Some(l), Some(w)) if t < l - w
+        );
+        let scanned = if late { usize::MAX } else { POSTINGS_SCANNED };
+        for &(t, w) in &query {
+            // Postings are in story creation order: the newest stories, the ones an article can
+            // still join, are at the end. A term shared by thousands of stories costs no more
+            // than POSTINGS_SCANNED of them (a late article excepted).
+            let list = self.index.get(&t).map_or(&[][..], Vec::as_slice);
+            for &s in list.iter().rev().take(scanned) {
+                let x = match self.stories.position(s) {
+                    Some(p) => &mut score[p],
+                    None => straggler_score.entry(s).or_default(),
+                };
+                if *x == 0.0 {
+                    touched.push(s);
+                }
+                *x += w;
+            }
+        }
+        let mut candidates: Vec<(StoryIdx, f32)> = Vec::with_capacity(touched.len());
+        for s in touched.drain(..) {
+            let x = match self.stories.position(s) {
+                Some(p) => std::mem::take(&mut score[p]),
+                None => straggler_score.remove(&s).unwrap_or(0.0),
+            };
+            let warm = self
+                .stories
+                .get(s)
+                .is_some_and(|slot| !self.is_cold_span(slot.span, at));
+            if warm {
+                candidates.push((s, x));
+            }
+        }
+        drop(scratch);
+        let max = self.config.max_candidates;
+        if max > 0 && candidates.len() > max {
+            candidates.select_nth_unstable_by(max, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            candidates.truncate(max);
+        }
+        let mut best: Option<Choice> = None;
+        let long = self.is_long(v);
+        for (s, _) in candidates {
+            let story = self.live(s).expect("filtered live");
+            let scored = self.with_vectors(story, |centroid, story_names| {
+                self.names_agree(story, story_names, names).then(|| {
+                    self.recency(story, at, Self::similarity(story, centroid, v, long), long)
+                })
+            });
+            let Some(sim) = scored else {
+                continue;
+            };
+            let gap = at.zip(story.last).map(|(t, last)| t - last);
+            match &mut best {
+                None => {
+                    best = Some(Choice {
+                        story: s,
+                        similarity: sim,
+                        runner_up: 0.0,
+                        gap,
+                    })
+                }
+                Some(b) if sim > b.similarity || sim == b.similarity && s < b.story => {
+                    *b = Choice {
+                        story: s,
+                        similarity: sim,
+                        runner_up: b.similarity,
+                        gap,
+                    }
+                }
+                Some(b) => b.runner_up = b.runner_up.max(sim),
+            }
+        }
+        best
+    }
+
+    /// Whether the best candidate is similar enough for an article (`long`: see
+    /// [`Clusterer::is_long`]) to join: above the threshold, inside the
+    /// margin zone clearly ahead of the runner-up, and inside the quiet zone, if the story has
+    /// gone quiet, without a rival (see DESIGN.md, section 2).
+    pub(super) fn clears(&self, c: &Choice, threshold: f32, long: bool) -> bool {
+        let config = &self.config;
+        let quiet = matches!((c.gap, config.quiet_secs), (Some(gap), Some(q)) if gap > q);
+        let contested = long && quiet && c.runner_up > 0.0;
+        c.similarity >= threshold
+            && (c.similarity >= threshold * config.margin_zone
+                || c.similarity - c.runner_up >= config.margin)
+            && (c.similarity >= threshold * config.quiet_zone || !contested)
+    }
+}

@@ -1,0 +1,166 @@
+//! What an article says, as the clusterer counts it: content words (stopwords out, the plural
+//! stemmer of [`crate::text::stem::STORIES`]) as terms, weighted up in the title, for names and for
+//! numbers; its paragraphs (lines) that may recur in other articles; the terms written as names.
+
+use super::config::ClusterConfig;
+use crate::article::Term;
+use crate::text::{for_each_word, hash_word};
+use rustc_hash::FxHashMap;
+
+/// The raw term weights of one article (before IDF and before the sublinear count transform),
+/// sorted by term, with the body lines that may recur verbatim in other articles.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TermCounts {
+    /// Each term with its raw weight (title, name and number boosts applied), sorted by term.
+    pub terms: Vec<(Term, f32)>,
+    /// Lines (paragraphs) of the body with at least [`LINE_MIN_WORDS`] content words, when the
+    /// body has at least two of them: a single-paragraph text is never discounted.
+    pub lines: Vec<Line>,
+    /// The terms written as a name or holding a digit somewhere in the text, sorted.
+    pub names: Vec<Term>,
+}
+
+/// One paragraph of an article: the hash of its content words in order and its raw term weights,
+/// in text order (a term may come more than once: readers sum them).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Line {
+    /// The hash of the line's content words in order: equal for a line seen verbatim.
+    pub hash: u64,
+    /// The line's raw term weights, in text order.
+    pub terms: Vec<(Term, f32)>,
+}
+
+/// Content words a line needs to be recognised when it recurs.
+pub const LINE_MIN_WORDS: usize = 8;
+
+/// Strips a plural `s` so "officials" and "official" meet ([`crate::text::stem::STORIES`]).
+pub(super) fn stem(word: &str) -> &str {
+    crate::text::stem::plural(word, &crate::text::stem::STORIES)
+}
+
+/// Whether a normalized word counts as evidence at all.
+pub fn is_content_word(word: &str) -> bool {
+    is_content_hashed(word, hash_word(word))
+}
+
+/// [`is_content_word`] for a word whose [`hash_word`] is at hand.
+pub(super) fn is_content_hashed(word: &str, hash: u64) -> bool {
+    word.len() > 1 && !crate::text::stopwords::is_stopword_hash(hash)
+}
+
+/// The term of a normalized word.
+pub fn term(word: &str) -> Term {
+    hash_word(stem(word))
+}
+
+/// [`term`] for a word whose [`hash_word`] is at hand: an unstemmed word's term is its hash.
+pub(super) fn term_hashed(word: &str, hash: u64) -> Term {
+    let stemmed = stem(word);
+    if stemmed.len() == word.len() {
+        hash
+    } else {
+        hash_word(stemmed)
+    }
+}
+
+/// Counts the terms of an article: its title and its clean text.
+pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> TermCounts {
+    term_counts_and_words(title, text, config).0
+}
+
+/// [`term_counts`], and the [`crate::text::word_hashes`] of the text from the same pass.
+pub fn term_counts_and_words(
+    title: Option<&str>,
+    text: &str,
+    config: &ClusterConfig,
+) -> (TermCounts, Vec<u64>) {
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 6);
+    let mut counts: FxHashMap<Term, f32> =
+        FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
+    if let Some(title) = title {
+        for_each_word(title, |_, w| {
+            let hash = hash_word(w);
+            if is_content_hashed(w, hash) {
+                *counts.entry(term_hashed(w, hash)).or_default() += config.title_boost;
+            }
+        });
+    }
+    let bytes = text.as_bytes();
+    let mut sentence_start = true;
+    let mut last_end = 0;
+    // The previous word when it was a capitalised content word opening a sentence (not yet
+    // counted as a name): it becomes one if this word is capitalised and follows it directly.
+    let mut opener: Option<Term> = None;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut line = Line::default();
+    let mut line_words = 0;
+    let mut names: Vec<Term> = Vec::new();
+    let mut end_line = |line: &mut Line, words: &mut usize| {
+        if *words >= LINE_MIN_WORDS {
+            lines.push(std::mem::take(line));
+        } else {
+            *line = Line::default();
+        }
+        *words = 0;
+    };
+    for_each_word(text, |span, w| {
+        // A sentence starts after . ! ? or a line break between the previous word and this one.
+        let between = &bytes[last_end..span.start];
+        let broke = between
+            .iter()
+            .any(|&b| matches!(b, b'.' | b'!' | b'?' | b'\n'));
+        if broke {
+            sentence_start = true;
+        }
+        if between.contains(&b'\n') {
+            end_line(&mut line, &mut line_words);
+        }
+        last_end = span.end;
+        let capital = bytes[span.start].is_ascii_uppercase();
+        let is_name = capital && !sentence_start;
+        let hash = hash_word(w);
+        words.push(hash);
+        let content = is_content_hashed(w, hash);
+        if let Some(first) = opener.take() {
+            if is_name && content && between.iter().all(|&b| b == b' ') {
+                *counts.entry(first).or_default() += config.name_boost - 1.0;
+                names.push(first);
+                line.terms.push((first, config.name_boost - 1.0));
+            }
+        }
+        if content {
+            let t = term_hashed(w, hash);
+            let weight = if is_name {
+                names.push(t);
+                config.name_boost
+            } else if w.bytes().any(|b| b.is_ascii_digit()) {
+                names.push(t);
+                config.number_boost
+            } else {
+                1.0
+            };
+            *counts.entry(t).or_default() += weight;
+            line.terms.push((t, weight));
+            line.hash = crate::article::mix64(line.hash ^ t);
+            line_words += 1;
+            if capital && sentence_start {
+                opener = Some(t);
+            }
+        }
+        sentence_start = false;
+    });
+    end_line(&mut line, &mut line_words);
+    if lines.len() < 2 {
+        lines.clear();
+    }
+    let mut terms: Vec<(Term, f32)> = counts.into_iter().collect();
+    terms.sort_unstable_by_key(|&(t, _)| t);
+    names.sort_unstable();
+    names.dedup();
+    let counts = TermCounts {
+        terms,
+        lines,
+        names,
+    };
+    (counts, words)
+}
