@@ -88,14 +88,30 @@ impl Clusterer {
         )
     }
 
+    /// The document count of the IDF: the stream's (decayed, plus the article itself) and the
+    /// background's [`ClusterConfig::prior_docs`].
+    fn idf_docs(&self) -> f32 {
+        self.weighed_docs as f32 + 1.0 + self.config.prior_docs.max(0.0)
+    }
+
+    /// The documents of the background that hold `t`: [`ClusterConfig::prior_docs`] times its
+    /// background share ([`background_df`]), added to its document frequency in the stream.
+    fn background_docs(&self, t: Term) -> f32 {
+        let prior = self.config.prior_docs.max(0.0);
+        if prior > 0.0 {
+            prior * background_df(t)
+        } else {
+            0.0
+        }
+    }
+
     /// The unit TF-IDF vector of raw term weights with their document frequencies.
     pub(super) fn weigh(
         &self,
         raw: impl Iterator<Item = (Term, f32, u32)>,
         len: usize,
     ) -> Vec<(Term, f32)> {
-        let prior = self.config.prior_docs.max(0.0);
-        let n = self.weighed_docs as f32 + 1.0 + prior;
+        let n = self.idf_docs();
         let b = if len < self.config.story_idf_terms {
             self.config.story_idf
         } else {
@@ -105,12 +121,7 @@ impl Clusterer {
         let mut v: Vec<(Term, f32)> = raw
             .filter(|&(_, c, _)| c > 1e-6)
             .map(|(t, c, df)| {
-                let background = if prior > 0.0 {
-                    prior * background_df(t)
-                } else {
-                    0.0
-                };
-                let df = df as f32 + 1.0 + background;
+                let df = df as f32 + 1.0 + self.background_docs(t);
                 let mut idf = ((n + 1.0) / df).ln() + 1.0;
                 if b > 0.0 {
                     let sf = self.df.get(t ^ STORY_SALT) as f32 + 1.0;
@@ -252,22 +263,15 @@ impl Clusterer {
     /// The unit vector of an article's names and numbers: its vector's entries for them, less
     /// those too common to tell one event from another ([`ClusterConfig::name_max_share`]).
     pub(super) fn name_vector(&self, v: &[(Term, f32)], counts: &TermCounts) -> Vec<(Term, f32)> {
-        let prior = self.config.prior_docs.max(0.0);
-        let n = self.weighed_docs as f32 + 1.0 + prior;
+        let n = self.idf_docs();
         let max_share = self.config.name_max_share;
         let mut names: Vec<(Term, f32)> = v
             .iter()
             .copied()
             .filter(|(t, _)| counts.names.binary_search(t).is_ok())
             .filter(|&(t, _)| {
-                max_share >= 1.0 || {
-                    let background = if prior > 0.0 {
-                        prior * background_df(t)
-                    } else {
-                        0.0
-                    };
-                    (self.df.get(t) as f32 + background) / n <= max_share
-                }
+                max_share >= 1.0
+                    || (self.df.get(t) as f32 + self.background_docs(t)) / n <= max_share
             })
             .collect();
         let norm = names.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
