@@ -369,6 +369,10 @@ pub enum Command {
         /// Refuse request bodies larger than this many bytes (413).
         #[arg(long, default_value_t = 16 * 1024 * 1024)]
         max_body_bytes: usize,
+        /// Refuse bodies of more articles (array items or NDJSON lines) than this (413): memory
+        /// then stays a small multiple of the body whatever its shape.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+        max_articles_per_request: u64,
         #[command(flatten)]
         engine: EngineArgs,
     },

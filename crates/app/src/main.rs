@@ -65,6 +65,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             token,
             private,
             max_body_bytes,
+            max_articles_per_request,
             engine,
         } => {
             let config = engine.config()?;
@@ -75,6 +76,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 token,
                 private,
                 max_body_bytes,
+                max_articles_per_request: max_articles_per_request as usize,
                 config,
             })
         }

@@ -249,6 +249,46 @@ fn bad_input_is_reported_and_the_rest_goes_through() {
     assert_eq!(last["summary"]["rejected"], 7, "{last}\n{stderr}");
 }
 
+/// Issue 20: a line `[1,1,…]` of millions of items printed one error per item (15.6 million
+/// stderr lines for six lines) and held them all in memory; a file of bad lines printed every one.
+#[test]
+fn floods_of_bad_records_print_a_bounded_number_of_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    let flood = dir.path().join("flood.jsonl");
+    let ones = vec!["1"; 200_000].join(",");
+    let mut text = format!("[{ones}]\n");
+    text.push_str(&"7\n".repeat(300));
+    text.push_str("{\"id\": \"good\", \"text\": \"One good article among the bad ones.\"}\n");
+    std::fs::write(&flood, text).unwrap();
+    let out = run(&[
+        "ingest",
+        &flood.display().to_string(),
+        "--db",
+        &db,
+        "--json",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.len() <= 110, "{} stderr lines", lines.len());
+    assert!(
+        lines[0].ends_with(
+            "flood.jsonl:1: array items 1 to 200000 (200000 items) are not JSON objects (the first is a number)"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        stderr.contains("flood.jsonl: 201 more errors not shown (301 in all"),
+        "{stderr}"
+    );
+    let last: Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
+    assert_eq!(last["summary"]["stored"], 1, "{last}");
+    assert_eq!(last["summary"]["rejected"], 301, "{last}");
+}
+
 #[test]
 fn stdin_and_gzip_inputs() {
     use std::io::Write;

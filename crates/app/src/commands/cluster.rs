@@ -1,6 +1,7 @@
 //! `samestory cluster`: the whole pipeline (cleaning, copies, stories) in memory, no database;
 //! writes `id<TAB>story` lines. For measuring and for corpus work where no store is wanted.
 
+use super::messages::{Kind, Messages};
 use crate::exit;
 use crate::input::{read_paths, ReadOptions, Record};
 use anyhow::Context;
@@ -77,6 +78,7 @@ pub fn run(
         // A send fails only when the decider stopped on an error, which join reports.
         to_decider.send((batch, prepared)).is_ok()
     };
+    let mut messages = Messages::default();
     read_paths(paths, opts, &mut |r| match r {
         Record::Article(a, _) => {
             batch.push(*a);
@@ -86,9 +88,10 @@ pub fn run(
         }
         Record::Error(e) => {
             rejected += 1;
-            eprintln!("error: {e}");
+            messages.print(Kind::Error, &e);
         }
     })?;
+    messages.print_hidden();
     if !decider_gone {
         send(batch);
     }

@@ -23,6 +23,7 @@
 //! Text is taken as it is (no cleaning), as the peer tools do: the similarity is that of the
 //! words of the text (lower case, split like `\w+`).
 
+use super::messages::{Kind, Messages};
 use crate::input::{parse_line, read_units, sources, ReadOptions, Record, Source, Unit};
 use anyhow::Context;
 use rayon::prelude::*;
@@ -120,6 +121,7 @@ fn docs_of_unit(docs: &[Doc], next: &mut usize, input: u32, unit: u64) -> std::o
 pub fn run(paths: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSummary> {
     let started = Instant::now();
     let mut summary = DedupSummary::default();
+    let mut messages = Messages::default();
     let mut inputs = Vec::new();
     for src in sources(paths) {
         match src {
@@ -163,7 +165,7 @@ pub fn run(paths: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSummar
                 match r {
                     Ok((id, published, warnings, exact, sig)) => {
                         for w in warnings {
-                            eprintln!("warning: {w}");
+                            messages.print(Kind::Warning, &w);
                         }
                         exact_hashes.push((exact, docs.len() as u32));
                         signatures.push(sig);
@@ -178,13 +180,14 @@ pub fn run(paths: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSummar
                     }
                     Err(e) => {
                         summary.rejected += 1;
-                        eprintln!("error: {e}");
+                        messages.print(Kind::Error, &e);
                     }
                 }
             }
         }
         Ok(())
     })?;
+    messages.print_hidden();
     summary.articles = docs.len() as u64;
     let candidates = batch::candidate_pairs_with(
         &signatures,

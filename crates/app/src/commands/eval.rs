@@ -4,6 +4,7 @@
 //! publication order when they have dates (as a live stream would deliver them; stable, so equal
 //! dates keep the input order), in input order otherwise or with `--ignore-dates`.
 
+use super::messages::{Kind, Messages};
 use crate::exit;
 use crate::ingest::{Ingester, Outcome};
 use crate::input::{read_paths, ReadOptions, Record};
@@ -21,13 +22,15 @@ pub fn run(
 ) -> anyhow::Result<u8> {
     let mut articles = Vec::new();
     let mut rejected = 0;
+    let mut messages = Messages::default();
     read_paths(paths, opts, &mut |r| match r {
         Record::Article(a, _) => articles.push(*a),
         Record::Error(e) => {
             rejected += 1;
-            eprintln!("error: {e}");
+            messages.print(Kind::Error, &e);
         }
     })?;
+    messages.print_hidden();
     let mut unlabelled = 0;
     articles.retain(|a| {
         let ok = a.meta.get(label).is_some_and(|v| !v.is_null());

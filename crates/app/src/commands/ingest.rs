@@ -2,6 +2,7 @@
 //! store ([`crate::ingest::Ingester`]), with a preparer thread beside the decisions and the
 //! ingester's writer thread behind them; progress and a summary on the terminal.
 
+use super::messages::{Kind, Messages};
 use crate::exit;
 use crate::ingest::{Claimed, Ingester, Outcome, PreparedBatch, Summary};
 use crate::input::{read_paths, ReadOptions, Record};
@@ -85,6 +86,7 @@ pub fn run_ingest(
     let mut failure: Option<anyhow::Error> = None;
     let cleaner = Cleaner::default();
     let config = ing.config();
+    let mut messages = Messages::default();
     let report = |outcomes: Vec<Outcome>, summary: &mut Summary| -> anyhow::Result<()> {
         let mut out = std::io::stdout().lock();
         for o in &outcomes {
@@ -154,7 +156,12 @@ pub fn run_ingest(
                 Record::Article(a, warnings) => {
                     for w in warnings {
                         summary.warnings += 1;
-                        eprintln!("warning: {w}");
+                        if let Some(line) = messages.line(Kind::Warning, &w) {
+                            match &bar {
+                                Some(bar) => bar.suspend(|| eprintln!("{line}")),
+                                None => eprintln!("{line}"),
+                            }
+                        }
                     }
                     let Some(a) = order.push(*a) else {
                         return;
@@ -168,9 +175,11 @@ pub fn run_ingest(
                 }
                 Record::Error(e) => {
                     summary.rejected += 1;
-                    match &bar {
-                        Some(bar) => bar.suspend(|| eprintln!("error: {e}")),
-                        None => eprintln!("error: {e}"),
+                    if let Some(line) = messages.line(Kind::Error, &e) {
+                        match &bar {
+                            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+                            None => eprintln!("{line}"),
+                        }
                     }
                 }
             }
@@ -190,6 +199,7 @@ pub fn run_ingest(
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    messages.print_hidden();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

@@ -5,4 +5,5 @@ pub mod compare;
 pub mod dedup;
 pub mod eval;
 pub mod ingest;
+pub mod messages;
 pub mod printers;

@@ -8,9 +8,11 @@
 //! `fields` is the one table of field names; `lines` the chunked line reader.
 
 mod fields;
+pub mod items;
 mod lines;
 
 pub use fields::Fields;
+use items::{ItemsError, Piece};
 pub use lines::Line;
 
 use anyhow::Context;
@@ -468,17 +470,34 @@ pub fn parse_line(
         }
         // Malformed: the full parse below gives the error message.
     }
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => vec![record(Fields::from_map(map, opts))],
-        Ok(Value::Array(items)) => items
+    // A run of array items that are not objects is one error: `[1,1,…]` with millions of items
+    // costs one message, not one each (see `items`).
+    match items::parse(text, usize::MAX) {
+        Ok(parsed) => parsed
+            .pieces
             .into_iter()
-            .map(|item| match item {
-                Value::Object(map) => record(Fields::from_map(map, opts)),
-                _ => error("array item is not a JSON object".into()),
+            .map(|piece| match piece {
+                Piece::Object(map) => record(Fields::from_map(map, opts)),
+                Piece::NotObjects { kind, .. } if !parsed.array => {
+                    error(format!("not a JSON object: {kind}"))
+                }
+                Piece::NotObjects {
+                    first,
+                    count: 1,
+                    kind,
+                } => error(format!(
+                    "array item {} is not a JSON object but {kind}",
+                    first + 1
+                )),
+                Piece::NotObjects { first, count, kind } => error(format!(
+                    "array items {} to {} ({count} items) are not JSON objects (the first is {kind})",
+                    first + 1,
+                    first + count
+                )),
             })
             .collect(),
-        Ok(_) => vec![error("not a JSON object".into())],
-        Err(e) => vec![error(format!("malformed JSON: {e}"))],
+        Err(ItemsError::Malformed(e)) => vec![error(format!("malformed JSON: {e}"))],
+        Err(ItemsError::TooMany(n)) => vec![error(format!("more than {n} items in one line"))],
     }
 }
 

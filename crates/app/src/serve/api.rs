@@ -5,6 +5,7 @@ use super::error::{ApiError, ErrorKind};
 use super::state::AppState;
 use super::stories::{self, StoryFilter};
 use crate::ingest::Outcome;
+use crate::input::items::{self, ItemsError, Piece};
 use crate::input::{article_from_fields, ReadOptions, Record};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -143,8 +144,10 @@ pub async fn compare(
 pub type BodyItem = Result<serde_json::Map<String, Value>, String>;
 
 /// The JSON objects of a body: one object, an array of them, or NDJSON (one a line). Items that are
-/// not objects, and NDJSON lines that are not JSON, come back as errors in their place.
-pub fn body_items(body: &[u8]) -> Result<Vec<BodyItem>, ApiError> {
+/// not objects, and NDJSON lines that are not JSON, come back as errors in their place. A body of
+/// more than `max_items` items (array items or NDJSON lines) is refused before any is kept, so that
+/// neither the items nor their answers can make memory grow past a small multiple of the body.
+pub fn body_items(body: &[u8], max_items: usize) -> Result<Vec<BodyItem>, ApiError> {
     let text = std::str::from_utf8(body)
         .map_err(|e| ApiError::new(ErrorKind::InvalidBody, format!("body is not UTF-8: {e}")))?;
     if text.trim().is_empty() {
@@ -153,49 +156,56 @@ pub fn body_items(body: &[u8]) -> Result<Vec<BodyItem>, ApiError> {
             "the body holds no article",
         ));
     }
-    let item = |v: Value| match v {
-        Value::Object(m) => Ok(m),
-        other => Err(format!("expected a JSON object, found {}", kind_of(&other))),
+    let too_many = || {
+        ApiError::new(
+            ErrorKind::TooManyArticles,
+            format!(
+                "the body holds more than {max_items} articles (--max-articles-per-request); send them in several requests"
+            ),
+        )
     };
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Array(items)) => {
-            if items.is_empty() {
+    let not_object = |kind: &str| format!("expected a JSON object, found {kind}");
+    match items::parse(text, max_items) {
+        Ok(parsed) => {
+            if parsed.array && parsed.count == 0 {
                 return Err(ApiError::new(
                     ErrorKind::EmptyBody,
                     "the array holds no article",
                 ));
             }
-            Ok(items.into_iter().map(item).collect())
+            let mut out = Vec::with_capacity(parsed.count);
+            for piece in parsed.pieces {
+                match piece {
+                    Piece::Object(m) => out.push(Ok(m)),
+                    Piece::NotObjects { count, kind, .. } => {
+                        out.extend((0..count).map(|_| Err(not_object(kind))))
+                    }
+                }
+            }
+            Ok(out)
         }
-        Ok(v) => Ok(vec![item(v)]),
-        Err(whole) => {
-            let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-            if lines.len() < 2 {
+        Err(ItemsError::TooMany(_)) => Err(too_many()),
+        Err(ItemsError::Malformed(whole)) => {
+            let lines = text.lines().filter(|l| !l.trim().is_empty());
+            if lines.clone().nth(1).is_none() {
                 return Err(ApiError::new(
                     ErrorKind::InvalidBody,
                     format!("body is not JSON: {whole}"),
                 ));
             }
-            Ok(lines
-                .into_iter()
-                .map(|l| {
-                    serde_json::from_str::<Value>(l)
-                        .map_err(|e| format!("malformed JSON: {e}"))
-                        .and_then(item)
-                })
-                .collect())
+            let mut out = Vec::new();
+            for line in lines {
+                if out.len() == max_items {
+                    return Err(too_many());
+                }
+                out.push(match items::parse_one(line) {
+                    Ok(Ok(m)) => Ok(m),
+                    Ok(Err(kind)) => Err(not_object(kind)),
+                    Err(e) => Err(format!("malformed JSON: {e}")),
+                });
+            }
+            Ok(out)
         }
-    }
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -217,7 +227,7 @@ pub async fn post_articles(
             ApiError::new(ErrorKind::InvalidBody, e.body_text())
         }
     })?;
-    let items = body_items(&body)?;
+    let items = body_items(&body, state.max_articles_per_request())?;
     let opts = ReadOptions::default();
     let mut results: Vec<Option<Value>> = Vec::with_capacity(items.len());
     let mut articles: Vec<Article> = Vec::new();
@@ -297,15 +307,28 @@ mod tests {
 
     #[test]
     fn bodies_of_every_shape() {
-        assert_eq!(body_items(br#"{"text": "a"}"#).unwrap().len(), 1);
-        assert!(body_items(br#"[{"text": "a"}, 3]"#).unwrap()[1].is_err());
-        let nd = body_items(b"{\"text\": \"a\"}\n{oops\n{\"text\": \"b\"}\n").unwrap();
+        let max = 100;
+        assert_eq!(body_items(br#"{"text": "a"}"#, max).unwrap().len(), 1);
+        assert!(body_items(br#"[{"text": "a"}, 3]"#, max).unwrap()[1].is_err());
+        let nd = body_items(b"{\"text\": \"a\"}\n{oops\n{\"text\": \"b\"}\n", max).unwrap();
         assert_eq!(nd.len(), 3);
         assert!(nd[0].is_ok() && nd[1].is_err() && nd[2].is_ok());
-        assert_eq!(body_items(b"  ").unwrap_err().kind, ErrorKind::EmptyBody);
         assert_eq!(
-            body_items(b"{oops").unwrap_err().kind,
+            body_items(b"  ", max).unwrap_err().kind,
+            ErrorKind::EmptyBody
+        );
+        assert_eq!(
+            body_items(b"{oops", max).unwrap_err().kind,
             ErrorKind::InvalidBody
         );
+        assert_eq!(
+            body_items(b"[1, 2, 3]", 2).unwrap_err().kind,
+            ErrorKind::TooManyArticles
+        );
+        assert_eq!(
+            body_items(b"1\n2\n3\n", 2).unwrap_err().kind,
+            ErrorKind::TooManyArticles
+        );
+        assert_eq!(body_items(b"[1, 2, 3]", 3).unwrap().len(), 3);
     }
 }

@@ -23,6 +23,8 @@ pub enum ErrorKind {
     NotFound,
     /// The body is over `--max-body-bytes`.
     PayloadTooLarge,
+    /// The body holds more articles than `--max-articles-per-request`.
+    TooManyArticles,
     /// The ingest queue is gone (the server is stopping).
     Unavailable,
     /// Anything else: a database error, a bug.
@@ -39,6 +41,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ErrorKind::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ErrorKind::TooManyArticles => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_articles"),
             ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -105,6 +108,7 @@ mod tests {
             ErrorKind::Unauthorized,
             ErrorKind::NotFound,
             ErrorKind::PayloadTooLarge,
+            ErrorKind::TooManyArticles,
             ErrorKind::Unavailable,
             ErrorKind::Internal,
         ];

@@ -49,6 +49,7 @@ pub struct ServeOptions {
     pub token: Option<String>,
     pub private: bool,
     pub max_body_bytes: usize,
+    pub max_articles_per_request: usize,
     pub config: Config,
 }
 

@@ -43,6 +43,7 @@ struct Inner {
     token: Option<String>,
     private: bool,
     max_body_bytes: usize,
+    max_articles_per_request: usize,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Store>>,
@@ -68,6 +69,7 @@ impl AppState {
             token: opts.token.filter(|t| !t.is_empty()),
             private: opts.private,
             max_body_bytes: opts.max_body_bytes,
+            max_articles_per_request: opts.max_articles_per_request,
             writer: Mutex::new(Some(tx)),
             writer_thread: Mutex::new(Some(handle)),
             readers: Mutex::new(Vec::new()),
@@ -95,6 +97,10 @@ impl AppState {
 
     pub fn max_body_bytes(&self) -> usize {
         self.0.max_body_bytes
+    }
+
+    pub fn max_articles_per_request(&self) -> usize {
+        self.0.max_articles_per_request
     }
 
     pub fn metrics(&self) -> &Metrics {
