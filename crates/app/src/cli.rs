@@ -112,6 +112,29 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// The shortest token `serve` takes: a guessable token is no lock (meilisearch refuses a master
+/// key under 16 bytes for the same reason).
+pub const MIN_TOKEN_BYTES: usize = 16;
+
+/// `serve`'s token as given: an empty one (`--token ""`, `SAMESTORY_TOKEN=`, `--token "$T"` with
+/// `T` unset) would otherwise turn authentication off in silence, so it is refused, and so is one
+/// shorter than [`MIN_TOKEN_BYTES`].
+pub fn check_token(token: Option<String>) -> Result<Option<String>, UsageError> {
+    match token {
+        Some(t) if t.trim().is_empty() => Err(UsageError(
+            "--token (or SAMESTORY_TOKEN) is set but empty, which would leave the server open to \
+             anyone: give a token (at least 16 bytes, e.g. `openssl rand -hex 16`) or unset it"
+                .into(),
+        )),
+        Some(t) if t.len() < MIN_TOKEN_BYTES => Err(UsageError(format!(
+            "--token (or SAMESTORY_TOKEN) is {} bytes; at least {MIN_TOKEN_BYTES} are needed \
+             (e.g. `openssl rand -hex 16`)",
+            t.len()
+        ))),
+        t => Ok(t),
+    }
+}
+
 /// The flag that sets an engine setting (`copy_threshold` is `--threshold` for `dedup`).
 fn flag_of(setting: &str, copy_threshold_flag: &str) -> String {
     match setting {
@@ -360,7 +383,8 @@ pub enum Command {
         /// Address to listen on (port 0: any free port; the chosen one is printed).
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
-        /// Require `Authorization: Bearer TOKEN` for writes (and for reads with --private).
+        /// Require `Authorization: Bearer TOKEN` for writes (and for reads with --private); at least
+        /// 16 bytes (an empty or shorter token is refused at start).
         #[arg(long, env = "SAMESTORY_TOKEN", hide_env_values = true)]
         token: Option<String>,
         /// Require the token for reads too (all but /api/health).

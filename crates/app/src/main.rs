@@ -68,6 +68,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             max_articles_per_request,
             engine,
         } => {
+            let token = cli::check_token(token)?;
             let config = engine.config()?;
             engine.check_database(&db.db)?;
             serve::run(serve::ServeOptions {

@@ -66,7 +66,7 @@ impl AppState {
         Ok(AppState(Arc::new(Inner {
             db: opts.db,
             config,
-            token: opts.token.filter(|t| !t.is_empty()),
+            token: opts.token,
             private: opts.private,
             max_body_bytes: opts.max_body_bytes,
             max_articles_per_request: opts.max_articles_per_request,

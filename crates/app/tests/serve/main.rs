@@ -183,26 +183,74 @@ fn post_single_array_ndjson_with_a_bad_article_among_good_ones() {
 #[test]
 fn writes_need_the_token_and_private_reads_too() {
     let (_dir, db) = temp_db();
-    let s = Server::start(&db, &["--token", "s3cret"]);
+    let s = Server::start(&db, &["--token", "s3cret-s3cret-s3cret"]);
     let url = format!("{}/api/articles", s.url);
     let r = post(&url, &wire_pair(), None);
     assert_eq!(r.status, 401);
     assert_eq!(r.json()["error"]["code"], "unauthorized");
     assert_eq!(post(&url, &wire_pair(), Some("wrong")).status, 401);
-    assert_eq!(post(&url, &wire_pair(), Some("s3cret")).status, 200);
+    assert_eq!(
+        post(&url, &wire_pair(), Some("s3cret-s3cret-s3cret")).status,
+        200
+    );
     // Reads stay open.
     assert_eq!(get(&format!("{}/api/stories", s.url)).status, 200);
     drop(s);
 
-    let s = Server::start(&db, &["--token", "s3cret", "--private"]);
+    let s = Server::start(&db, &["--token", "s3cret-s3cret-s3cret", "--private"]);
     let r = get(&format!("{}/api/stories", s.url));
     assert_eq!(r.status, 401);
     assert_eq!(get(&format!("{}/", s.url)).status, 401);
     assert_eq!(
-        get_auth(&format!("{}/api/stories", s.url), "s3cret").status,
+        get_auth(&format!("{}/api/stories", s.url), "s3cret-s3cret-s3cret").status,
         200
     );
     assert_eq!(get(&format!("{}/api/health", s.url)).status, 200);
+}
+
+/// Issue 20: `--token ""`, `SAMESTORY_TOKEN=` (set but empty) and `--token "$T"` with `T` unset
+/// served every read and took every write with `--private`, in silence. They, and tokens shorter
+/// than 16 bytes, now stop the server at start with exit 2 and a message naming the flag.
+#[test]
+fn an_empty_or_short_token_is_refused_at_start() {
+    let (_dir, db) = temp_db();
+    let refused = |args: &[&str], env: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_samestory"));
+        cmd.arg("serve")
+            .arg("--db")
+            .arg(&db)
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("SAMESTORY_TOKEN")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if let Some(v) = env {
+            cmd.env("SAMESTORY_TOKEN", v);
+        }
+        let mut child = cmd.spawn().expect("the binary starts");
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("waits") {
+                break status;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("the server started with {args:?} (SAMESTORY_TOKEN={env:?})");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("--token (or SAMESTORY_TOKEN)"), "{stderr}");
+        stderr
+    };
+    assert!(refused(&["--token", ""], None).contains("empty"));
+    assert!(refused(&["--token", "", "--private"], None).contains("empty"));
+    assert!(refused(&["--private"], Some("")).contains("empty"));
+    assert!(refused(&["--token", "   "], None).contains("empty"));
+    assert!(refused(&["--token", "short"], None).contains("5 bytes; at least 16"));
 }
 
 #[test]
