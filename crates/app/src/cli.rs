@@ -397,6 +397,10 @@ pub enum Command {
         /// then stays a small multiple of the body whatever its shape.
         #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
         max_articles_per_request: u64,
+        /// Stop any read (a search, a story) after this many milliseconds (503 read_timeout); also
+        /// stopped as soon as its client has gone.
+        #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
+        read_timeout_ms: u64,
         #[command(flatten)]
         engine: EngineArgs,
     },

@@ -66,6 +66,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             private,
             max_body_bytes,
             max_articles_per_request,
+            read_timeout_ms,
             engine,
         } => {
             let token = cli::check_token(token)?;
@@ -78,6 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 private,
                 max_body_bytes,
                 max_articles_per_request: max_articles_per_request as usize,
+                read_timeout: std::time::Duration::from_millis(read_timeout_ms),
                 config,
             })
         }

@@ -97,8 +97,8 @@ use std::path::Path;
 pub use analysis::{AnalysisDoc, StoryAnalysisView, MAX_ANALYSED};
 pub use engine_state::EngineDelta;
 pub use queries::{
-    fts_query, ArticleFull, ArticleRow, CopyRow, ListedStory, StoredRemoval, StoryListKey,
-    StoryListQuery, StoryOrder, StorySummary,
+    fts_query, search_words, ArticleFull, ArticleRow, CopyRow, ListedStory, StoredRemoval,
+    StoryListKey, StoryListQuery, StoryOrder, StorySummary,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::NewArticle;
@@ -125,6 +125,18 @@ pub enum StoreError {
     /// No stored story or article with that id (says which).
     #[error("not found: {0}")]
     NotFound(String),
+}
+
+impl StoreError {
+    /// Whether SQLite stopped the statement because the check given to [`Store::stop_when`] said
+    /// so.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::OperationInterrupted
+        )
+    }
 }
 
 /// A result whose error is a [`StoreError`].
@@ -224,6 +236,17 @@ impl Store {
         let out = f(self);
         drop(tx); // rolls back: nothing was written
         out
+    }
+
+    /// From now on, stops any statement of this connection as soon as `stop` returns true (asked
+    /// every 1,000 SQLite virtual-machine steps): the statement fails with an error for which
+    /// [`StoreError::is_interrupted`] is true. For readers that must give up on time, or when
+    /// nobody waits for the answer any more. `None` removes the check.
+    pub fn stop_when<F>(&mut self, stop: Option<F>) -> Result<()>
+    where
+        F: FnMut() -> bool + Send + 'static,
+    {
+        Ok(self.conn.progress_handler(1_000, stop)?)
     }
 
     /// The engine configuration this database was created with, if any.

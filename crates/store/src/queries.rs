@@ -170,12 +170,20 @@ pub struct ListedStory {
 /// phrase (which the index, built without positions, cannot answer) is ever asked for. `None`
 /// when there is no word.
 pub fn fts_query(q: &str) -> Option<String> {
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\""))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+    let words = search_words(q);
+    (!words.is_empty()).then(|| {
+        let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+        quoted.join(" ")
+    })
+}
+
+/// The distinct words of a search, in order of first use, as [`fts_query`] cuts them: a word
+/// repeated adds nothing to an all-words query but its cost, so it is asked for once.
+pub fn search_words(q: &str) -> Vec<&str> {
+    let mut seen = rustc_hash::FxHashSet::default();
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && seen.insert(*w))
+        .collect()
 }
 
 /// The story's own columns only: the outlet and copy counts are kept on the story (schema 3), so
@@ -802,5 +810,11 @@ mod tests {
             Some("\"bank\" \"rate\" \"cut\"".into())
         );
         assert_eq!(fts_query("  "), None);
+        assert_eq!(
+            fts_query(&"bank ".repeat(3000)).as_deref(),
+            Some("\"bank\""),
+            "a repeated word is asked for once"
+        );
+        assert_eq!(search_words("rate, bank rate cut"), ["rate", "bank", "cut"]);
     }
 }

@@ -27,7 +27,7 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
 
 pub async fn health(State(state): State<AppState>) -> ApiResult {
     let (articles, stories) = state
-        .read(|s, _| Ok((s.article_count()?, s.story_count()?)))
+        .read_unqueued(|s, _| Ok((s.article_count()?, s.story_count()?)))
         .await?;
     Ok(Json(json!({"status": "ok", "articles": articles, "stories": stories})).into_response())
 }

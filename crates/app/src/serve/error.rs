@@ -27,6 +27,8 @@ pub enum ErrorKind {
     TooManyArticles,
     /// The ingest queue is gone (the server is stopping).
     Unavailable,
+    /// A read was stopped at `--read-timeout-ms`.
+    ReadTimeout,
     /// Anything else: a database error, a bug.
     Internal,
 }
@@ -43,6 +45,7 @@ impl ErrorKind {
             ErrorKind::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ErrorKind::TooManyArticles => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_articles"),
             ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ErrorKind::ReadTimeout => (StatusCode::SERVICE_UNAVAILABLE, "read_timeout"),
             ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -110,6 +113,7 @@ mod tests {
             ErrorKind::PayloadTooLarge,
             ErrorKind::TooManyArticles,
             ErrorKind::Unavailable,
+            ErrorKind::ReadTimeout,
             ErrorKind::Internal,
         ];
         let mut codes: Vec<_> = kinds.iter().map(|k| k.status().1).collect();

@@ -50,6 +50,7 @@ pub struct ServeOptions {
     pub private: bool,
     pub max_body_bytes: usize,
     pub max_articles_per_request: usize,
+    pub read_timeout: std::time::Duration,
     pub config: Config,
 }
 

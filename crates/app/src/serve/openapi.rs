@@ -43,7 +43,7 @@ fn schemas() -> Value {
     m.insert("Error".into(), json!({"type": "object", "required": ["error"], "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
                     "properties": {
-                        "code": {"type": "string", "enum": ["invalid_query", "invalid_body", "empty_body", "unauthorized", "not_found", "payload_too_large", "too_many_articles", "unavailable", "internal"]},
+                        "code": {"type": "string", "enum": ["invalid_query", "invalid_body", "empty_body", "unauthorized", "not_found", "payload_too_large", "too_many_articles", "unavailable", "read_timeout", "internal"]},
                         "message": {"type": "string"}}}}}));
     m.insert(
         "StorySummary".into(),
@@ -116,7 +116,7 @@ fn paths() -> Value {
                 "parameters": [
                     param("since", "query", "Stories whose last article is at or after this time (RFC 3339, YYYY-MM-DD, epoch seconds)", s.clone()),
                     param("until", "query", "Stories whose first article is at or before this time", s.clone()),
-                    param("q", "query", "Full-text search: every word must occur in a title or text of the story", s.clone()),
+                    param("q", "query", "Full-text search: every word must occur in a title or text of the story. Words are cut at anything not a letter or digit; a repeated word counts once; at most 32 distinct words (400 invalid_query). Like every read, the search is stopped at --read-timeout-ms (default 5,000; 503 read_timeout)", s.clone()),
                     param("outlet", "query", "Stories with an article from this outlet", s.clone()),
                     param("min_outlets", "query", "At least this many outlets", int.clone()),
                     param("limit", "query", "Page size (1-200, default 20)", int.clone()),

@@ -10,9 +10,11 @@ use samestory_engine::pipeline::Config;
 use samestory_engine::Article;
 use samestory_store::Store;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use tokio::sync::oneshot;
+use std::time::{Duration, Instant};
+use tokio::sync::{oneshot, OwnedSemaphorePermit};
 
 /// Most articles written in one transaction when jobs queue up.
 const GROUP_COMMIT_ARTICLES: usize = 2000;
@@ -44,6 +46,7 @@ struct Inner {
     private: bool,
     max_body_bytes: usize,
     max_articles_per_request: usize,
+    read_timeout: Duration,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Store>>,
@@ -70,6 +73,7 @@ impl AppState {
             private: opts.private,
             max_body_bytes: opts.max_body_bytes,
             max_articles_per_request: opts.max_articles_per_request,
+            read_timeout: opts.read_timeout,
             writer: Mutex::new(Some(tx)),
             writer_thread: Mutex::new(Some(handle)),
             readers: Mutex::new(Vec::new()),
@@ -134,7 +138,10 @@ impl AppState {
         }
     }
 
-    /// Runs `f` on a read connection, on a blocking thread.
+    /// Runs `f` on a read connection, on a blocking thread, once a read permit is free (see
+    /// [`concurrent_reads`]). SQLite work stops at `--read-timeout-ms` (503 `read_timeout`), or as
+    /// soon as the client has gone (hyper drops this future, and the read sees it within 1,000
+    /// SQLite steps), so that no request holds a permit and a core for long.
     pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -149,19 +156,62 @@ impl AppState {
             .acquire_owned()
             .await
             .map_err(|e| ApiError::new(ErrorKind::Internal, format!("read queue closed: {e}")))?;
+        self.read_with(Some(permit), f).await
+    }
+
+    /// [`AppState::read`] without waiting for a permit: for `/api/health`, which must answer
+    /// while slow reads hold every permit. Only for reads that cost next to nothing.
+    pub async fn read_unqueued<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.read_with(None, f).await
+    }
+
+    async fn read_with<T, F>(
+        &self,
+        permit: Option<OwnedSemaphorePermit>,
+        f: F,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
+    {
         let state = self.clone();
+        let gone = Arc::new(AtomicBool::new(false));
+        let _gone_when_dropped = SetOnDrop(gone.clone());
+        let limit = self.0.read_timeout;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let store = match state.0.readers.lock().expect("pool lock").pop() {
+            let mut store = match state.0.readers.lock().expect("pool lock").pop() {
                 Some(s) => s,
                 None => Store::open_read_only(&state.0.db)?,
             };
+            let deadline = Instant::now() + limit;
+            let stop = gone.clone();
+            store.stop_when(Some(move || {
+                stop.load(Ordering::Relaxed) || Instant::now() >= deadline
+            }))?;
             // One read transaction for the whole request: one consistent snapshot, and one WAL
             // read lock (and page-cache check) instead of one per statement.
             let out = store.in_snapshot(|store| f(store, &state));
-            // At most one connection per permit: all of them are kept.
+            // At most one connection per permit (and one per health check): all of them are kept.
+            // The next read sets its own stop check before its first statement.
             state.0.readers.lock().expect("pool lock").push(store);
-            out
+            out.map_err(|e| {
+                if Instant::now() >= deadline && !gone.load(Ordering::Relaxed) {
+                    ApiError::new(
+                        ErrorKind::ReadTimeout,
+                        format!(
+                            "the read was stopped at the limit of {} ms (--read-timeout-ms); ask for less (fewer or rarer search words, a date range)",
+                            limit.as_millis()
+                        ),
+                    )
+                } else {
+                    e
+                }
+            })
         })
         .await
         .map_err(|e| ApiError::new(ErrorKind::Internal, format!("read task failed: {e}")))?
@@ -191,6 +241,15 @@ impl AppState {
                 "the writer stopped before answering",
             )),
         }
+    }
+}
+
+/// Sets its flag when dropped: a request future dropped before its read ended (the client left).
+struct SetOnDrop(Arc<AtomicBool>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 

@@ -124,8 +124,23 @@ fn decode_cursor(sort: Sort, cursor: &str) -> Result<Vec<i64>, ApiError> {
     Ok(key)
 }
 
+/// The most distinct words a search may have: each is one more FTS5 term to intersect, and no
+/// reader needs more (repeated words count once, see [`samestory_store::search_words`]).
+pub const MAX_SEARCH_WORDS: usize = 32;
+
 /// The stories matching `f`, one page of them.
 pub fn list(store: &Store, f: &StoryFilter) -> Result<StoryPage, ApiError> {
+    if let Some(q) = &f.q {
+        let words = samestory_store::search_words(q).len();
+        if words > MAX_SEARCH_WORDS {
+            return Err(ApiError::new(
+                ErrorKind::InvalidQuery,
+                format!(
+                    "q has {words} distinct words; at most {MAX_SEARCH_WORDS} are searched for"
+                ),
+            ));
+        }
+    }
     let limit = f.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let since = time_param("since", &f.since)?;
     let until = time_param("until", &f.until)?;

@@ -253,6 +253,57 @@ fn an_empty_or_short_token_is_refused_at_start() {
     assert!(refused(&["--token", "short"], None).contains("5 bytes; at least 16"));
 }
 
+/// Issue 20: `q` with one word repeated 3,000 times from six clients made `/api/health` take 26 s,
+/// and a search ran on after its client left. A search now counts a repeated word once, takes at
+/// most 32 distinct words, and every read is stopped at `--read-timeout-ms`.
+#[test]
+fn searches_are_deduplicated_capped_and_stopped_at_the_read_limit() {
+    let (_dir, db) = temp_db();
+    let n = 4_000;
+    let s = Server::start(&db, &[]);
+    for batch in 0..n / 1_000 {
+        let body: Vec<_> = (batch * 1_000..(batch + 1) * 1_000)
+            .map(|i| {
+                serde_json::json!({
+                    "id": format!("h{i}"),
+                    "source": format!("O{}", i % 7),
+                    "published": 1_700_000_000 + i * 60,
+                    "text": format!("The harbour board met on day {i} about berth {} and tide {}.", i % 13, i % 17),
+                })
+            })
+            .collect();
+        let v = post(
+            &format!("{}/api/articles", s.url),
+            &serde_json::Value::from(body).to_string(),
+            None,
+        )
+        .json();
+        assert_eq!(v["stored"], 1_000, "{v}");
+    }
+    let search = |s: &Server, q: &str| get(&format!("{}/api/stories?q={q}&sort=largest", s.url));
+    let repeated = "harbour+".repeat(3_000);
+    let r = search(&s, &repeated);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body, search(&s, "harbour").body);
+    let words = |k: usize| {
+        (0..k)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    assert_eq!(search(&s, &words(32)).status, 200);
+    let r = search(&s, &words(33));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "invalid_query");
+    assert!(r.body.contains("33 distinct words"), "{}", r.body);
+    drop(s);
+
+    let s = Server::start(&db, &["--read-timeout-ms", "1"]);
+    let r = search(&s, "harbour+board+tide");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "read_timeout");
+}
+
 #[test]
 fn bodies_over_the_limit_are_refused_with_413() {
     let (_dir, db) = temp_db();
