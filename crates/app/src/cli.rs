@@ -376,6 +376,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read saved web pages (`.html`, `.htm`, also gzipped): each page's main text and metadata
+    /// (title, canonical url, dates, outlet, author, language), then the cleaner's removals.
+    Extract {
+        /// The page files.
+        #[arg(required = true)]
+        pages: Vec<PathBuf>,
+        /// The address the pages were fetched from (resolves a relative canonical link, and is the
+        /// url of a page that names none).
+        #[arg(long)]
+        url: Option<String>,
+        /// One JSON object per page: the metadata, `text` (clean), `extracted` and `removals`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the HTTP API and the web pages over the database.
     Serve {
         #[command(flatten)]

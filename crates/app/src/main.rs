@@ -13,7 +13,7 @@ mod serve;
 mod spill;
 
 use commands::printers as output;
-use commands::{cluster, compare, dedup, eval};
+use commands::{cluster, compare, dedup, eval, extract};
 
 use anyhow::Context;
 use clap::Parser;
@@ -59,6 +59,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             json,
         } => compare::run(&a, &b, &db.db, engine.config_over(&db.db)?, json),
         Command::Clean { file, json } => output::clean(&file, json),
+        Command::Extract { pages, url, json } => extract::run(&pages, url.as_deref(), json),
         Command::Serve {
             db,
             addr,

@@ -1,5 +1,8 @@
 //! The binary end to end: real files in, a real SQLite file, real output.
 
+#[path = "cli/pages.rs"]
+mod pages;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,7 +4,7 @@
 use crate::exit;
 use crate::format::fmt_time;
 use crate::input::{ReadOptions, Record};
-use samestory_engine::clean::Cleaner;
+use samestory_engine::clean::{Cleaned, Cleaner};
 use samestory_engine::Timestamp;
 use samestory_store::Store;
 use std::io::Write;
@@ -211,6 +211,11 @@ pub fn clean(path: &Path, json: bool) -> anyhow::Result<u8> {
         return Ok(exit::OK);
     }
     writeln!(out, "{}", cleaned.text.trim())?;
+    print_removals(&mut out, &cleaned)
+}
+
+/// What cleaning removed, one line each (`start..end`, reason, text), after a count.
+pub fn print_removals(out: &mut impl Write, cleaned: &Cleaned) -> anyhow::Result<u8> {
     writeln!(out, "\n--- removed ({}) ---", cleaned.removals.len())?;
     if let Some(t) = cleaned.published {
         writeln!(out, "published: {}", fmt_time(Some(t)))?;

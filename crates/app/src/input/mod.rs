@@ -8,6 +8,7 @@
 //! `fields` is the one table of field names; `lines` the chunked line reader.
 
 mod fields;
+pub mod html;
 pub mod items;
 mod lines;
 

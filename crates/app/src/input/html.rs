@@ -1,0 +1,379 @@
+//! Saved web pages: the article's main text and its metadata (title, canonical url, published and
+//! modified dates, outlet, author, language), for `samestory extract` and for every command that
+//! reads `.html` files, WARC responses or fetched pages.
+//!
+//! The main text is dom_smoothie's (a port of Mozilla's Readability): measured on trafilatura's
+//! 990-page evaluation set beside rs-trafilatura it scored the same F (0.885 against 0.890) at five
+//! times the speed and a third of the memory (BENCHMARKS.md, "Extraction"). The page is decoded
+//! here first (byte-order mark, then the `<meta>` charset, else UTF-8, else Windows-1252, as
+//! browsers do), and the canonical url is read from `<link rel=canonical>` before Readability, which
+//! takes only `og:url`, changes the document.
+//!
+//! [`canonical_url`] drops tracking parameters (`utm_*`, `fbclid`, …) and the fragment, so that one
+//! article reached by two links gets one id.
+
+use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt;
+
+/// What was read from one page.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Page {
+    pub title: Option<String>,
+    /// `<link rel=canonical>`, else the page's `og:url` or JSON-LD url, else the url given; with
+    /// tracking parameters dropped.
+    pub url: Option<String>,
+    /// As the page writes it (ISO 8601 as a rule).
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    /// The site's name (`og:site_name`, JSON-LD publisher).
+    pub outlet: Option<String>,
+    pub author: Option<String>,
+    pub language: Option<String>,
+    /// The main text, paragraphs separated by blank lines.
+    pub text: String,
+}
+
+/// Why a page gave no article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageError {
+    Empty,
+    NotHtml,
+    NoText(String),
+}
+
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PageError::Empty => f.write_str("page is empty"),
+            PageError::NotHtml => f.write_str("not an HTML page (no <html>, <body> or <p> tag)"),
+            PageError::NoText(why) => write!(f, "no article text found in the page ({why})"),
+        }
+    }
+}
+
+/// Whether the bytes look like an HTML page: a tag that only HTML has, near the start.
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    [
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<body",
+        "<p>",
+        "<p ",
+        "<div",
+        "<article",
+    ]
+    .iter()
+    .any(|tag| head.contains(tag))
+}
+
+/// The page's text: by its byte-order mark, its `<meta charset>` (or `http-equiv` content type),
+/// else UTF-8 when it is valid, else Windows-1252.
+pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return encoding.decode_without_bom_handling(&bytes[bom..]).0;
+    }
+    let declared = declared_charset(&bytes[..bytes.len().min(4096)])
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()));
+    match declared {
+        // A page declaring a UTF-16 charset in ASCII is not UTF-16 (the HTML standard's rule).
+        Some(e)
+            if e != encoding_rs::UTF_8
+                && e != encoding_rs::UTF_16LE
+                && e != encoding_rs::UTF_16BE =>
+        {
+            e.decode_without_bom_handling(bytes).0
+        }
+        _ => match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) if declared == Some(encoding_rs::UTF_8) => String::from_utf8_lossy(bytes),
+            Err(_) => {
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(bytes)
+                    .0
+            }
+        },
+    }
+}
+
+/// The charset a page's head declares: `<meta charset=X>` or `content="…; charset=X"`.
+fn declared_charset(head: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let at = head.find("charset=")? + "charset=".len();
+    let label: String = head[at..]
+        .trim_start_matches(['"', '\'', ' '])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+        .collect();
+    (!label.is_empty()).then_some(label)
+}
+
+/// Query parameters that only say how a reader arrived.
+const TRACKING_PARAMS: &[&str] = &[
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga", "ocid",
+    "cmpid", "ref_src", "smid", "sr_share",
+];
+
+/// The url without its fragment and tracking parameters (`utm_*` and [`TRACKING_PARAMS`]);
+/// `None` when it is not an absolute http(s) url.
+pub fn canonical_url(raw: &str) -> Option<String> {
+    let mut url = url::Url::parse(raw.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    url.set_fragment(None);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| {
+            let k = k.to_ascii_lowercase();
+            !k.starts_with("utm_") && !TRACKING_PARAMS.contains(&k.as_str())
+        })
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    Some(url.into())
+}
+
+/// Reads a page's article. `url` is where the page was fetched from (resolves a relative
+/// canonical link; the page's url when it names none).
+pub fn extract(bytes: &[u8], url: Option<&str>) -> Result<Page, PageError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(PageError::Empty);
+    }
+    if !looks_like_html(bytes) {
+        return Err(PageError::NotHtml);
+    }
+    let html = decode(bytes);
+    let doc = dom_query::Document::from(html.as_ref());
+    let base = url.and_then(|u| url::Url::parse(u).ok());
+    let canonical = doc
+        .select(r#"link[rel="canonical"]"#)
+        .attr("href")
+        .and_then(|href| match &base {
+            Some(b) => b.join(href.trim()).ok().map(String::from),
+            None => Some(href.trim().to_owned()),
+        });
+    let lang_attr = doc.select("html").attr("lang").map(|l| l.trim().to_owned());
+    let marked_published = first_date(&doc, PUBLISHED_MARKS);
+    let marked_modified = first_date(&doc, MODIFIED_MARKS);
+    let base_url = base.as_ref().map(|b| b.as_str().to_owned());
+    let mut readability = dom_smoothie::Readability::with_document(doc, base_url.as_deref(), None)
+        .map_err(|e| PageError::NoText(e.to_string()))?;
+    let article = readability
+        .parse()
+        .map_err(|e| PageError::NoText(e.to_string()))?;
+    let text = paragraphs(&article.text_content);
+    if text.is_empty() {
+        return Err(PageError::NoText("the main block is empty".into()));
+    }
+    let clean = |s: Option<String>| {
+        s.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty())
+    };
+    let url = [canonical, article.url.clone(), url.map(str::to_owned)]
+        .into_iter()
+        .flatten()
+        .find_map(|u| canonical_url(&u));
+    // Readability's date (JSON-LD, then a few meta tags) when it reads as a date, else the marks
+    // of the page, else a date in the url's path.
+    let published = [article.published_time.clone(), marked_published]
+        .into_iter()
+        .flatten()
+        .find_map(|d| normal_date(&d))
+        .or_else(|| url.as_deref().and_then(date_in_path))
+        .or(article.published_time);
+    let modified = [article.modified_time.clone(), marked_modified]
+        .into_iter()
+        .flatten()
+        .find_map(|d| normal_date(&d))
+        .or(article.modified_time);
+    Ok(Page {
+        title: clean(Some(article.title)),
+        url,
+        published: clean(published),
+        modified: clean(modified),
+        outlet: clean(article.site_name),
+        author: clean(article.byline),
+        language: clean(article.lang.or(lang_attr)),
+        text,
+    })
+}
+
+/// Where pages mark their publication date, most specific first: `meta` names and properties,
+/// then elements (`content`, `datetime` or `title` attribute).
+const PUBLISHED_MARKS: &[&str] = &[
+    r#"meta[property="article:published_time"]"#,
+    r#"meta[property="og:published_time"]"#,
+    r#"meta[itemprop="datePublished"]"#,
+    r#"meta[name="pubdate"]"#,
+    r#"meta[name="publishdate"]"#,
+    r#"meta[name="publish-date"]"#,
+    r#"meta[name="publication_date"]"#,
+    r#"meta[name="sailthru.date"]"#,
+    r#"meta[name="parsely-pub-date"]"#,
+    r#"meta[name="dc.date.issued"]"#,
+    r#"meta[name="DC.date.issued"]"#,
+    r#"meta[name="DC.Date"]"#,
+    r#"meta[name="dc.date"]"#,
+    r#"meta[name="DC.date"]"#,
+    r#"meta[property="dcterms:created"]"#,
+    r#"meta[name="dcterms.created"]"#,
+    r#"meta[name="date"]"#,
+    r#"meta[name="Date"]"#,
+    "[itemprop=\"datePublished\"]",
+    "time[pubdate]",
+    "time.published",
+    "time.entry-date",
+    "abbr.published",
+    "time[datetime]",
+];
+
+const MODIFIED_MARKS: &[&str] = &[
+    r#"meta[property="article:modified_time"]"#,
+    r#"meta[property="og:updated_time"]"#,
+    r#"meta[itemprop="dateModified"]"#,
+    r#"meta[name="last-modified"]"#,
+    r#"meta[name="dcterms.modified"]"#,
+    "[itemprop=\"dateModified\"]",
+    "time.updated",
+];
+
+/// The first of `marks` that the page has, with a value that reads as a date.
+fn first_date(doc: &dom_query::Document, marks: &[&str]) -> Option<String> {
+    marks.iter().find_map(|mark| {
+        doc.select(mark).nodes().iter().find_map(|node| {
+            ["content", "datetime", "title"]
+                .iter()
+                .find_map(|a| node.attr(a))
+                .and_then(|v| normal_date(&v))
+        })
+    })
+}
+
+/// A date as RFC 3339 (UTC), when it reads as one of the forms [`super::parse_time`] reads or
+/// as `YYYY-MM-DD HH:MM:SS±ZZZZ`.
+fn normal_date(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    // Offsets without a colon first: `parse_time` would read such a date to the day only.
+    let t = [
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%d %H:%M:%S%z",
+        "%Y-%m-%dT%H:%M%z",
+    ]
+    .iter()
+    .find_map(|f| chrono::DateTime::parse_from_str(raw, f).ok())
+    .map(|t| t.timestamp())
+    .or_else(|| super::parse_time(&serde_json::Value::String(raw.to_owned())))?;
+    // Dates before the web or far ahead are misreadings (a version number, a product code).
+    let when = chrono::DateTime::from_timestamp(t, 0)?;
+    (1990..=2100)
+        .contains(&chrono::Datelike::year(&when.date_naive()))
+        .then(|| {
+            if raw.len() == 10 {
+                raw.to_owned()
+            } else {
+                when.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            }
+        })
+}
+
+/// A `/YYYY/MM/DD/` (or `/YYYY-MM-DD`) date in a url's path.
+fn date_in_path(url: &str) -> Option<String> {
+    let path = url::Url::parse(url).ok()?.path().to_owned();
+    let parts: Vec<&str> = path.split(['/', '-', '_']).collect();
+    parts.windows(3).find_map(|w| {
+        let (y, m, d) = (w[0], w[1], w[2]);
+        if y.len() == 4 && m.len() == 2 && d.len() == 2 {
+            normal_date(&format!("{y}-{m}-{d}"))
+        } else {
+            None
+        }
+    })
+}
+
+/// Readability's text with each line trimmed and runs of blank lines made one: paragraphs apart.
+fn paragraphs(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for block in raw.split("\n\n") {
+        let joined = block
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        if !joined.is_empty() {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(&joined);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_url_drops_tracking_and_fragment() {
+        assert_eq!(
+            canonical_url("https://ex.org/a/b?id=3&utm_source=x&fbclid=Y#top").as_deref(),
+            Some("https://ex.org/a/b?id=3")
+        );
+        assert_eq!(
+            canonical_url("https://ex.org/a?utm_medium=rss").as_deref(),
+            Some("https://ex.org/a")
+        );
+        assert_eq!(canonical_url("/relative"), None);
+        assert_eq!(canonical_url("mailto:x@ex.org"), None);
+    }
+
+    #[test]
+    fn dates_are_read_from_the_forms_pages_write() {
+        assert_eq!(
+            normal_date("2019-08-02T15:57:41+00:00").as_deref(),
+            Some("2019-08-02T15:57:41Z")
+        );
+        assert_eq!(
+            normal_date("2018-06-22 10:20:00").as_deref(),
+            Some("2018-06-22T10:20:00Z")
+        );
+        assert_eq!(
+            normal_date("2017-07-23T17:06:45+0000").as_deref(),
+            Some("2017-07-23T17:06:45Z")
+        );
+        assert_eq!(normal_date("2020-02-11").as_deref(), Some("2020-02-11"));
+        assert_eq!(normal_date("1.2.3"), None);
+        assert_eq!(
+            date_in_path("https://ex.org/news/2015/08/03/a-story").as_deref(),
+            Some("2015-08-03")
+        );
+        assert_eq!(date_in_path("https://ex.org/news/a-story-1234"), None);
+    }
+
+    #[test]
+    fn decode_follows_the_declared_charset() {
+        let latin1 =
+            b"<html><head><meta charset=\"iso-8859-1\"></head><body>Stra\xdfe</body></html>";
+        assert!(decode(latin1).contains("Straße"));
+        let utf8 = "<html><body>Straße</body></html>".as_bytes();
+        assert!(decode(utf8).contains("Straße"));
+        // Undeclared and not UTF-8: Windows-1252, as browsers read it.
+        assert!(decode(b"<p>caf\xe9</p>").contains("café"));
+    }
+
+    #[test]
+    fn non_html_and_empty_pages_are_refused() {
+        assert_eq!(extract(b"  \n", None), Err(PageError::Empty));
+        assert_eq!(extract(b"just some words", None), Err(PageError::NotHtml));
+        assert_eq!(extract(b"{\"a\": 1}", None), Err(PageError::NotHtml));
+    }
+}
