@@ -415,6 +415,16 @@ pub enum Command {
         /// stopped as soon as its client has gone.
         #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
         read_timeout_ms: u64,
+        /// Close a connection that sends no complete request head within this many seconds: slow
+        /// headers, silent connections, keep-alive connections idle between requests.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout_secs: u64,
+        /// Answer 408 to a write whose body does not arrive within this many seconds.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        body_timeout_secs: u64,
+        /// The most connections open at once; past it, new connections wait (and stderr says so).
+        #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        max_connections: u64,
         #[command(flatten)]
         engine: EngineArgs,
     },

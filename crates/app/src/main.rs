@@ -68,6 +68,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             max_body_bytes,
             max_articles_per_request,
             read_timeout_ms,
+            header_timeout_secs,
+            body_timeout_secs,
+            max_connections,
             engine,
         } => {
             let token = cli::check_token(token)?;
@@ -81,6 +84,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 max_body_bytes,
                 max_articles_per_request: max_articles_per_request as usize,
                 read_timeout: std::time::Duration::from_millis(read_timeout_ms),
+                body_timeout: std::time::Duration::from_secs(body_timeout_secs),
+                connections: serve::listen::ConnectionLimits {
+                    max_connections: max_connections as usize,
+                    header_timeout: std::time::Duration::from_secs(header_timeout_secs),
+                },
                 config,
             })
         }

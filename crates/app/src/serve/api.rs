@@ -216,13 +216,7 @@ pub async fn post_articles(
 ) -> ApiResult {
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                ErrorKind::PayloadTooLarge,
-                format!(
-                    "the body is over the limit of {} bytes (--max-body-bytes)",
-                    state.max_body_bytes()
-                ),
-            )
+            too_large(state.max_body_bytes())
         } else {
             ApiError::new(ErrorKind::InvalidBody, e.body_text())
         }
@@ -291,6 +285,14 @@ pub async fn post_articles(
         })),
     )
         .into_response())
+}
+
+/// The answer to a body over `--max-body-bytes`.
+pub fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        ErrorKind::PayloadTooLarge,
+        format!("the body is over the limit of {limit} bytes (--max-body-bytes)"),
+    )
 }
 
 fn rejected(index: usize, message: String) -> Value {

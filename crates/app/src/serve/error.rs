@@ -25,6 +25,8 @@ pub enum ErrorKind {
     PayloadTooLarge,
     /// The body holds more articles than `--max-articles-per-request`.
     TooManyArticles,
+    /// The body did not arrive within `--body-timeout-secs`.
+    BodyTimeout,
     /// The ingest queue is gone (the server is stopping).
     Unavailable,
     /// A read was stopped at `--read-timeout-ms`.
@@ -44,6 +46,7 @@ impl ErrorKind {
             ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ErrorKind::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ErrorKind::TooManyArticles => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_articles"),
+            ErrorKind::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body_timeout"),
             ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ErrorKind::ReadTimeout => (StatusCode::SERVICE_UNAVAILABLE, "read_timeout"),
             ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -112,6 +115,7 @@ mod tests {
             ErrorKind::NotFound,
             ErrorKind::PayloadTooLarge,
             ErrorKind::TooManyArticles,
+            ErrorKind::BodyTimeout,
             ErrorKind::Unavailable,
             ErrorKind::ReadTimeout,
             ErrorKind::Internal,

@@ -13,6 +13,7 @@
 //! - [`api`]: the JSON routes; [`pages`]: the HTML pages; [`html`]: escaping and highlighting.
 //! - [`openapi`]: the OpenAPI document, checked against the router by a test.
 //! - [`metrics`]: Prometheus counters and the request latency histogram.
+//! - [`listen`]: the accept loop: header and idle timeouts, the connection limit, graceful stop.
 //! - [`stories`]: the story list query (filters, full-text search, keyset pagination) and the
 //!   cached story analysis.
 //!
@@ -22,6 +23,7 @@
 pub mod api;
 pub mod error;
 pub mod html;
+pub mod listen;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
@@ -51,6 +53,8 @@ pub struct ServeOptions {
     pub max_body_bytes: usize,
     pub max_articles_per_request: usize,
     pub read_timeout: std::time::Duration,
+    pub body_timeout: std::time::Duration,
+    pub connections: listen::ConnectionLimits,
     pub config: Config,
 }
 
@@ -99,6 +103,10 @@ pub fn app(state: AppState) -> Router {
     let routes = api_routes();
     let writes = Router::new()
         .route("/api/articles", post(api::post_articles))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            read_body_in_time,
+        ))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_write));
     let pages = Router::new()
         .route("/", get(pages::front))
@@ -127,14 +135,13 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
         .build()?;
     rt.block_on(async move {
         let addr = opts.addr;
+        let connections = opts.connections;
         let state = AppState::open(opts)?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         println!("listening on http://{local}");
         eprintln!("samestory: serving on http://{local}/ (Ctrl-C to stop)");
-        axum::serve(listener, app(state.clone()))
-            .with_graceful_shutdown(shutdown())
-            .await?;
+        listen::serve(listener, app(state.clone()), connections, shutdown()).await;
         state.shutdown();
         Ok(crate::exit::OK)
     })
@@ -187,6 +194,45 @@ async fn require_read(
         state.check_token(bearer(&req))?;
     }
     Ok(next.run(req).await)
+}
+
+/// Reads a write's body within `--body-timeout-secs` (408 `body_timeout`: a client sending a byte a
+/// second must not hold a connection for ever) and at most `--max-body-bytes` of it (413), before
+/// the handler sees it.
+async fn read_body_in_time(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let (parts, body) = req.into_parts();
+    let limit = state.max_body_bytes();
+    let read = tokio::time::timeout(state.body_timeout(), axum::body::to_bytes(body, limit));
+    let bytes = match read.await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => {
+            let e = e.into_inner();
+            return Err(if e.is::<http_body_util::LengthLimitError>() {
+                api::too_large(limit)
+            } else {
+                ApiError::new(
+                    ErrorKind::InvalidBody,
+                    format!("the body could not be read: {e}"),
+                )
+            });
+        }
+        Err(_) => {
+            return Err(ApiError::new(
+                ErrorKind::BodyTimeout,
+                format!(
+                    "the body did not arrive within {} s (--body-timeout-secs)",
+                    state.body_timeout().as_secs()
+                ),
+            ))
+        }
+    };
+    Ok(next
+        .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await)
 }
 
 /// Times every request into the latency histogram, by route.

@@ -47,6 +47,7 @@ struct Inner {
     max_body_bytes: usize,
     max_articles_per_request: usize,
     read_timeout: Duration,
+    body_timeout: Duration,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Store>>,
@@ -74,6 +75,7 @@ impl AppState {
             max_body_bytes: opts.max_body_bytes,
             max_articles_per_request: opts.max_articles_per_request,
             read_timeout: opts.read_timeout,
+            body_timeout: opts.body_timeout,
             writer: Mutex::new(Some(tx)),
             writer_thread: Mutex::new(Some(handle)),
             readers: Mutex::new(Vec::new()),
@@ -105,6 +107,10 @@ impl AppState {
 
     pub fn max_articles_per_request(&self) -> usize {
         self.0.max_articles_per_request
+    }
+
+    pub fn body_timeout(&self) -> Duration {
+        self.0.body_timeout
     }
 
     pub fn metrics(&self) -> &Metrics {

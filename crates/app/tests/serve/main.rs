@@ -20,6 +20,11 @@ pub struct Server {
 impl Server {
     /// Starts `samestory serve --db DB --addr 127.0.0.1:0 ARGS...` and waits for its address.
     pub fn start(db: &Path, args: &[&str]) -> Server {
+        Server::start_with_stderr(db, args, Stdio::inherit())
+    }
+
+    /// [`Server::start`] with the server's stderr sent to `stderr`.
+    pub fn start_with_stderr(db: &Path, args: &[&str], stderr: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_samestory"))
             .arg("serve")
             .arg("--db")
@@ -28,7 +33,7 @@ impl Server {
             .args(args)
             .env_remove("SAMESTORY_TOKEN")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("the binary starts");
         let mut line = String::new();
@@ -302,6 +307,91 @@ fn searches_are_deduplicated_capped_and_stopped_at_the_read_limit() {
     let r = search(&s, "harbour+board+tide");
     assert_eq!(r.status, 503, "{}", r.body);
     assert_eq!(r.json()["error"]["code"], "read_timeout");
+}
+
+/// Issue 20: slow headers, a slow body and silent connections were still open after 60 s, and
+/// 1,100 silent connections under `ulimit -n 1024` made the server unreachable. Now a connection
+/// without a complete head within `--header-timeout-secs` is closed, a body not in within
+/// `--body-timeout-secs` gets 408, and past `--max-connections` new connections wait (stderr says
+/// so) until the timeouts free a slot.
+#[test]
+fn slow_and_silent_connections_are_closed_and_connections_are_limited() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let (dir, db) = temp_db();
+    let log = dir.path().join("stderr.log");
+    let s = Server::start_with_stderr(
+        &db,
+        &[
+            "--header-timeout-secs",
+            "1",
+            "--body-timeout-secs",
+            "1",
+            "--max-connections",
+            "3",
+        ],
+        std::fs::File::create(&log).unwrap().into(),
+    );
+    let addr = s.url.trim_start_matches("http://").to_owned();
+    let connect = || {
+        let c = TcpStream::connect(&addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+        c
+    };
+    // Whether the server closed the connection (rather than the read timing out), and when.
+    let closed_after = |mut c: TcpStream| {
+        let start = Instant::now();
+        let mut buf = Vec::new();
+        let closed = match c.read_to_end(&mut buf) {
+            Ok(_) => true,
+            Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        };
+        (
+            closed,
+            start.elapsed(),
+            String::from_utf8_lossy(&buf).into_owned(),
+        )
+    };
+
+    let silent = connect();
+    let mut slow_head = connect();
+    slow_head
+        .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    for c in [silent, slow_head] {
+        let (closed, after, _) = closed_after(c);
+        assert!(closed, "still open after {after:?}");
+        assert!(after < Duration::from_secs(5), "closed after {after:?}");
+    }
+
+    let mut slow_body = connect();
+    slow_body
+        .write_all(b"POST /api/articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"text\": ")
+        .unwrap();
+    let (_, after, answer) = closed_after(slow_body);
+    assert!(
+        answer.starts_with("HTTP/1.1 408"),
+        "{answer:?} after {after:?}"
+    );
+    assert!(answer.contains("body_timeout"), "{answer}");
+
+    // Three silent connections take every slot; a fourth request is answered once the header
+    // timeout has closed them.
+    let holders: Vec<TcpStream> = (0..3).map(|_| connect()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let start = Instant::now();
+    let r = ureq::get(&format!("{}/api/health", s.url))
+        .timeout(Duration::from_secs(8))
+        .call();
+    assert!(r.is_ok(), "{r:?} after {:?}", start.elapsed());
+    drop(holders);
+    drop(s);
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        log.contains("3 connections open, the limit (--max-connections)"),
+        "{log}"
+    );
 }
 
 #[test]
