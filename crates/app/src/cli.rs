@@ -425,6 +425,11 @@ pub enum Command {
         /// The most connections open at once; past it, new connections wait (and stderr says so).
         #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000))]
         max_connections: u64,
+        /// Also answer requests whose `Host` is this name (repeatable): the names a reverse proxy
+        /// or DNS gives the server. IP addresses and `localhost` are always answered; any other
+        /// name gets 403, so that a page cannot reach the server by rebinding its own name.
+        #[arg(long = "allowed-host", value_name = "NAME")]
+        allowed_hosts: Vec<String>,
         #[command(flatten)]
         engine: EngineArgs,
     },

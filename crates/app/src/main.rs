@@ -71,6 +71,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             header_timeout_secs,
             body_timeout_secs,
             max_connections,
+            allowed_hosts,
             engine,
         } => {
             let token = cli::check_token(token)?;
@@ -85,6 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 max_articles_per_request: max_articles_per_request as usize,
                 read_timeout: std::time::Duration::from_millis(read_timeout_ms),
                 body_timeout: std::time::Duration::from_secs(body_timeout_secs),
+                allowed_hosts,
                 connections: serve::listen::ConnectionLimits {
                     max_connections: max_connections as usize,
                     header_timeout: std::time::Duration::from_secs(header_timeout_secs),

@@ -19,6 +19,10 @@ pub enum ErrorKind {
     EmptyBody,
     /// No token, or the wrong one.
     Unauthorized,
+    /// A `Host` not this server's, or a write from another site's page.
+    Forbidden,
+    /// A write that is not JSON or NDJSON.
+    UnsupportedMediaType,
     /// No such story, article or route.
     NotFound,
     /// The body is over `--max-body-bytes`.
@@ -43,6 +47,10 @@ impl ErrorKind {
             ErrorKind::InvalidBody => (StatusCode::BAD_REQUEST, "invalid_body"),
             ErrorKind::EmptyBody => (StatusCode::BAD_REQUEST, "empty_body"),
             ErrorKind::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ErrorKind::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
             ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ErrorKind::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ErrorKind::TooManyArticles => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_articles"),
@@ -112,6 +120,8 @@ mod tests {
             ErrorKind::InvalidBody,
             ErrorKind::EmptyBody,
             ErrorKind::Unauthorized,
+            ErrorKind::Forbidden,
+            ErrorKind::UnsupportedMediaType,
             ErrorKind::NotFound,
             ErrorKind::PayloadTooLarge,
             ErrorKind::TooManyArticles,

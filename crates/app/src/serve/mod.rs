@@ -19,6 +19,14 @@
 //!
 //! Writes need `Authorization: Bearer TOKEN` when a token is configured; reads are open unless
 //! `--private`, except `/api/health`, which stays open for probes.
+//!
+//! Against other web pages the user has open (the server is on their machine, often with no
+//! token): every request's `Host` must be an IP address, `localhost` or a name given with
+//! `--allowed-host` (a page of `evil.example` that rebinds its name to 127.0.0.1 sends
+//! `Host: evil.example`); a write must be `Content-Type: application/json` or
+//! `application/x-ndjson` (which a page cannot send to another site without a CORS preflight,
+//! never granted here), and its `Origin`, if any, must be this server; every answer carries
+//! `X-Content-Type-Options: nosniff` and a Content-Security-Policy that forbids scripts and framing.
 
 pub mod api;
 pub mod error;
@@ -55,6 +63,8 @@ pub struct ServeOptions {
     pub read_timeout: std::time::Duration,
     pub body_timeout: std::time::Duration,
     pub connections: listen::ConnectionLimits,
+    /// Host names accepted besides IP addresses and `localhost` (`--allowed-host`).
+    pub allowed_hosts: Vec<String>,
     pub config: Config,
 }
 
@@ -107,6 +117,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             read_body_in_time,
         ))
+        .route_layer(middleware::from_fn(require_json))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_write));
     let pages = Router::new()
         .route("/", get(pages::front))
@@ -123,6 +134,8 @@ pub fn app(state: AppState) -> Router {
         // The limit is enforced by the body extractors (as a typed error, see `api`); axum's own
         // default of 2 MB is replaced by the configured one.
         .layer(DefaultBodyLimit::max(state.max_body_bytes()))
+        .layer(middleware::from_fn_with_state(state.clone(), check_host))
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
@@ -194,6 +207,124 @@ async fn require_read(
         state.check_token(bearer(&req))?;
     }
     Ok(next.run(req).await)
+}
+
+/// The media types a write may have: a page of another site cannot send them without a CORS
+/// preflight, which this server never grants.
+const WRITE_TYPES: [&str; 2] = ["application/json", "application/x-ndjson"];
+
+/// Writes must say they are JSON (415 otherwise), and come from this server's origin when a
+/// browser says where they come from (403 otherwise).
+async fn require_json(req: Request, next: Next) -> Result<Response, ApiError> {
+    let media = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    if !media.as_deref().is_some_and(|m| WRITE_TYPES.contains(&m)) {
+        return Err(ApiError::new(
+            ErrorKind::UnsupportedMediaType,
+            format!(
+                "a write needs `Content-Type: application/json` or `application/x-ndjson` (got {})",
+                media.as_deref().unwrap_or("none")
+            ),
+        ));
+    }
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, rest)| rest.trim_end_matches('/'));
+        if host.is_none() || origin_host != host {
+            return Err(ApiError::new(
+                ErrorKind::Forbidden,
+                format!(
+                    "a write from another site (Origin: {}) is refused",
+                    origin.to_str().unwrap_or("?")
+                ),
+            ));
+        }
+    }
+    Ok(next.run(req).await)
+}
+
+/// The host name of a `Host` header: without the port, and without the brackets of an IPv6
+/// address.
+fn host_name(host: &str) -> &str {
+    if let Some(v6) = host.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or(v6);
+    }
+    host.rsplit_once(':').map_or(host, |(name, _)| name)
+}
+
+/// Whether a request's `Host` may be answered: an IP address (a page reached by address is not a
+/// rebound name), `localhost`, or a name given with `--allowed-host`; no `Host` (not a browser).
+pub fn host_allowed(host: Option<&str>, allowed: &[String]) -> bool {
+    let Some(host) = host else {
+        return true;
+    };
+    let name = host_name(host);
+    name.parse::<std::net::IpAddr>().is_ok()
+        || name.eq_ignore_ascii_case("localhost")
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
+}
+
+async fn check_host(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{fffd}"));
+    if !host_allowed(host, state.allowed_hosts()) {
+        return Err(ApiError::new(
+            ErrorKind::Forbidden,
+            format!(
+                "Host {} is not this server's: use its address or localhost, or start it with --allowed-host NAME",
+                host.unwrap_or("")
+            ),
+        ));
+    }
+    Ok(next.run(req).await)
+}
+
+/// Headers on every answer: no type sniffing, no scripts, no framing (clickjacking), no referrer
+/// to other sites. The pages have no script; the one inline style is a timeline bar's position.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(
+            "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        header::HeaderValue::from_static("DENY"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("same-origin"),
+    );
+    resp
 }
 
 /// Reads a write's body within `--body-timeout-secs` (408 `body_timeout`: a client sending a byte a

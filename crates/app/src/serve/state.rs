@@ -48,6 +48,7 @@ struct Inner {
     max_articles_per_request: usize,
     read_timeout: Duration,
     body_timeout: Duration,
+    allowed_hosts: Vec<String>,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Store>>,
@@ -76,6 +77,7 @@ impl AppState {
             max_articles_per_request: opts.max_articles_per_request,
             read_timeout: opts.read_timeout,
             body_timeout: opts.body_timeout,
+            allowed_hosts: opts.allowed_hosts,
             writer: Mutex::new(Some(tx)),
             writer_thread: Mutex::new(Some(handle)),
             readers: Mutex::new(Vec::new()),
@@ -111,6 +113,10 @@ impl AppState {
 
     pub fn body_timeout(&self) -> Duration {
         self.0.body_timeout
+    }
+
+    pub fn allowed_hosts(&self) -> &[String] {
+        &self.0.allowed_hosts
     }
 
     pub fn metrics(&self) -> &Metrics {

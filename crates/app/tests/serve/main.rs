@@ -357,7 +357,7 @@ fn slow_and_silent_connections_are_closed_and_connections_are_limited() {
     let silent = connect();
     let mut slow_head = connect();
     slow_head
-        .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        .write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n")
         .unwrap();
     for c in [silent, slow_head] {
         let (closed, after, _) = closed_after(c);
@@ -367,7 +367,7 @@ fn slow_and_silent_connections_are_closed_and_connections_are_limited() {
 
     let mut slow_body = connect();
     slow_body
-        .write_all(b"POST /api/articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"text\": ")
+        .write_all(b"POST /api/articles HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"text\": ")
         .unwrap();
     let (_, after, answer) = closed_after(slow_body);
     assert!(
@@ -391,6 +391,74 @@ fn slow_and_silent_connections_are_closed_and_connections_are_limited() {
     assert!(
         log.contains("3 connections open, the limit (--max-connections)"),
         "{log}"
+    );
+}
+
+/// One HTTP/1.1 request written as is (any `Host`, any header), and the whole answer as text.
+fn raw(url: &str, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    c.write_all(request.as_bytes()).unwrap();
+    let mut out = String::new();
+    c.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// Issue 20: with no token (the default) any web page the user opens could store articles
+/// (`Content-Type: text/plain` from a foreign `Origin` was stored) and `Host: evil.example` was
+/// answered (DNS rebinding); pages had no security headers.
+#[test]
+fn cross_site_writes_and_foreign_hosts_are_refused() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db, &["--allowed-host", "news.example"]);
+    let host = s.url.trim_start_matches("http://").to_owned();
+    let body = serde_json::json!({"id": "x1", "text": "A text sent from somewhere."}).to_string();
+    let write = |host: &str, content_type: &str, origin: Option<&str>| {
+        let origin = origin.map_or(String::new(), |o| format!("Origin: {o}\r\n"));
+        raw(
+            &s.url,
+            &format!(
+                "POST /api/articles HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n{origin}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+    };
+    let read = |host: &str, path: &str| {
+        raw(
+            &s.url,
+            &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    let r = write(&host, "text/plain", Some("http://evil.example"));
+    assert!(r.starts_with("HTTP/1.1 415"), "{r}");
+    assert!(r.contains("unsupported_media_type"), "{r}");
+    let r = write(&host, "application/json", Some("http://evil.example"));
+    assert!(r.starts_with("HTTP/1.1 403"), "{r}");
+    let r = write("evil.example:80", "application/json", None);
+    assert!(r.starts_with("HTTP/1.1 403"), "{r}");
+    assert!(r.contains("--allowed-host"), "{r}");
+    assert!(read("evil.example", "/api/health").starts_with("HTTP/1.1 403"));
+    assert!(read("evil.example", "/").starts_with("HTTP/1.1 403"));
+    assert_eq!(get(&format!("{}/api/health", s.url)).json()["articles"], 0);
+
+    // This server's own page, localhost, and a name given with --allowed-host are answered.
+    let r = write(&host, "application/json; charset=utf-8", Some(&s.url));
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+    let port = host.rsplit(':').next().unwrap();
+    assert!(read(&format!("localhost:{port}"), "/api/health").starts_with("HTTP/1.1 200"));
+    assert!(read("news.example", "/api/health").starts_with("HTTP/1.1 200"));
+    assert!(read("[::1]:8080", "/api/health").starts_with("HTTP/1.1 200"));
+
+    let page = read(&host, "/").to_ascii_lowercase();
+    assert!(page.starts_with("http/1.1 200"), "{page}");
+    assert!(page.contains("x-content-type-options: nosniff"), "{page}");
+    assert!(page.contains("x-frame-options: deny"), "{page}");
+    assert!(
+        page.contains("content-security-policy: default-src 'none';")
+            && page.contains("frame-ancestors 'none'"),
+        "{page}"
     );
 }
 
