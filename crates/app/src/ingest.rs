@@ -22,6 +22,43 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
+/// The one writer of a database: an exclusive lock on `DB.lock` beside it, held while the value
+/// lives (the operating system lets it go when the process ends, however it ends). SQLite would let
+/// two writers take turns, but each holds the engine's decisions in memory and would write them
+/// over the other's (a second writer beside the server once made a POST fail with `UNIQUE
+/// constraint failed: stories.idx`). `samestory ingest` and `samestory serve` take it before
+/// opening the [`Ingester`]; readers need none.
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: std::fs::File,
+}
+
+impl WriterLock {
+    /// Takes the lock of the database at `db`, or says who holds it.
+    pub fn acquire(db: &Path) -> anyhow::Result<WriterLock> {
+        let mut name = db.as_os_str().to_owned();
+        name.push(".lock");
+        let path = PathBuf::from(name);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("{}: cannot create the writer lock", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(WriterLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "another writer holds {} (a `samestory ingest` or `samestory serve` on the same database; lock {}): wait for it to end, or send the articles to the server with POST /api/articles",
+                db.display(),
+                path.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("{}: cannot lock", path.display()))
+            }
+        }
+    }
+}
+
 /// What happened to one article.
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]

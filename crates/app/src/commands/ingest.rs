@@ -4,7 +4,7 @@
 
 use super::messages::{Kind, Messages};
 use crate::exit;
-use crate::ingest::{Claimed, Ingester, Outcome, PreparedBatch, Summary};
+use crate::ingest::{Claimed, Ingester, Outcome, PreparedBatch, Summary, WriterLock};
 use crate::input::{read_paths, ReadOptions, Record};
 use crate::order::PublicationOrder;
 use samestory_engine::clean::Cleaner;
@@ -23,6 +23,7 @@ pub fn run(
     batch: usize,
     json: bool,
 ) -> anyhow::Result<u8> {
+    let _lock = WriterLock::acquire(db)?;
     let mut ing = Ingester::open(db, config)?;
     let mut summary = run_ingest(
         &mut ing,

@@ -5,7 +5,7 @@ use super::error::{ApiError, ErrorKind};
 use super::metrics::Metrics;
 use super::stories::AnalysisCache;
 use super::ServeOptions;
-use crate::ingest::{Ingester, Outcome};
+use crate::ingest::{Ingester, Outcome, WriterLock};
 use samestory_engine::pipeline::Config;
 use samestory_engine::Article;
 use samestory_store::Store;
@@ -60,6 +60,7 @@ struct Inner {
 impl AppState {
     /// Opens the database (creating it if needed) and starts the writer thread.
     pub fn open(opts: ServeOptions) -> anyhow::Result<AppState> {
+        let lock = WriterLock::acquire(&opts.db)?;
         let ingester = Ingester::open(&opts.db, opts.config)?;
         let config = ingester.config();
         let (tx, rx) = mpsc::channel::<Job>();
@@ -67,7 +68,10 @@ impl AppState {
         let metrics = Metrics::default();
         let handle = std::thread::Builder::new()
             .name("samestory-writer".into())
-            .spawn(move || write_loop(ingester, rx, &db, config))?;
+            .spawn(move || {
+                let _lock = lock;
+                write_loop(ingester, rx, &db, config)
+            })?;
         Ok(AppState(Arc::new(Inner {
             db: opts.db,
             config,

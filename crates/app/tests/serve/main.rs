@@ -462,6 +462,45 @@ fn cross_site_writes_and_foreign_hosts_are_refused() {
     );
 }
 
+/// Issue 20: a CLI ingest beside the server on the same database made a POST fail with a 500
+/// `UNIQUE constraint failed: stories.idx`. The second writer is now refused at start with a clear
+/// message, the server keeps writing, and once the server is gone the CLI ingests.
+#[test]
+fn a_second_writer_on_the_same_database_is_refused() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db, &[]);
+    let fixture = root().join("testdata/articles/quake_chile.txt");
+    let second = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_samestory"))
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .env_remove("SAMESTORY_TOKEN")
+            .output()
+            .expect("runs")
+    };
+    let ingest = ["ingest", fixture.to_str().unwrap()];
+    let out = second(&ingest);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("another writer holds"), "{stderr}");
+    let out = second(&["serve", "--addr", "127.0.0.1:0"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("another writer holds"), "{stderr}");
+    let v = post(&format!("{}/api/articles", s.url), &wire_pair(), None).json();
+    assert_eq!(v["stored"], 2, "{v}");
+    drop(s);
+    let out = second(&ingest);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(count(&db), 3);
+}
+
 #[test]
 fn bodies_over_the_limit_are_refused_with_413() {
     let (_dir, db) = temp_db();
