@@ -1,10 +1,14 @@
 //! `samestory extract`: a saved web page's article text and metadata ([`crate::input::html`]),
 //! then the samestory cleaner on the text, its removals listed with their reasons as `clean`
 //! prints them. A page that gives no article is reported with its file, and the next is read.
+//! Files of the other formats (feeds, WARC, JSONL, …) are read as `ingest` reads them and each
+//! article is printed the same way: what samestory reads from them, before any decision.
 
 use crate::exit;
-use crate::input::html::{self, Page};
+use crate::input::html::{self, Page, MAX_PAGE_BYTES};
+use crate::input::{ReadOptions, Record};
 use samestory_engine::clean::{Cleaned, Cleaner};
+use samestory_engine::Article;
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -13,15 +17,15 @@ use std::path::{Path, PathBuf};
 #[derive(Serialize)]
 struct Extracted<'a> {
     file: String,
+    /// The id samestory gives the article (feeds, WARC and other formats).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
     #[serde(flatten)]
     page: &'a Page,
     /// The main text before cleaning.
     extracted: &'a str,
     removals: &'a [samestory_engine::clean::Removal],
 }
-
-/// Pages over this size are refused, as `ingest` refuses them.
-const MAX_PAGE_BYTES: u64 = 20 * 1024 * 1024;
 
 /// Reads a page file (gzipped when its name ends in `.gz`), at most [`MAX_PAGE_BYTES`].
 pub fn read_page(path: &Path) -> anyhow::Result<Vec<u8>> {
@@ -32,8 +36,10 @@ pub fn read_page(path: &Path) -> anyhow::Result<Vec<u8>> {
         Box::new(file)
     };
     let mut bytes = Vec::new();
-    reader.take(MAX_PAGE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_PAGE_BYTES {
+    reader
+        .take(MAX_PAGE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_PAGE_BYTES {
         anyhow::bail!("page is over the limit of {MAX_PAGE_BYTES} bytes; skipped");
     }
     Ok(bytes)
@@ -45,6 +51,30 @@ pub fn run(pages: &[PathBuf], url: Option<&str>, json: bool) -> anyhow::Result<u
     let mut failed = 0;
     for path in pages {
         let name = path.display().to_string();
+        if !is_page(path) {
+            let opts = ReadOptions::default();
+            crate::input::read_paths(
+                std::slice::from_ref(path),
+                &opts,
+                &mut |record| match record {
+                    Record::Article(a, warnings) => {
+                        for w in warnings {
+                            eprintln!("warning: {w}");
+                        }
+                        let printed = print_article(&mut out, &name, &a, &cleaner, json);
+                        if let Err(e) = printed {
+                            eprintln!("{name}: {e:#}");
+                            failed += 1;
+                        }
+                    }
+                    Record::Error(e) => {
+                        eprintln!("{e}");
+                        failed += 1;
+                    }
+                },
+            )?;
+            continue;
+        }
         let page = read_page(path)
             .map_err(|e| format!("{e:#}"))
             .and_then(|bytes| html::extract(&bytes, url).map_err(|e| e.to_string()));
@@ -61,6 +91,7 @@ pub fn run(pages: &[PathBuf], url: Option<&str>, json: bool) -> anyhow::Result<u
         if json {
             let record = Extracted {
                 file: name,
+                id: None,
                 page: &page,
                 extracted: &extracted,
                 removals: &cleaned.removals,
@@ -71,6 +102,53 @@ pub fn run(pages: &[PathBuf], url: Option<&str>, json: bool) -> anyhow::Result<u
         }
     }
     Ok(if failed > 0 { exit::PARTIAL } else { exit::OK })
+}
+
+/// Whether `path` is a saved page (`.html`, `.htm`, either gzipped), which `extract` reads here.
+fn is_page(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    name.ends_with(".html") || name.ends_with(".htm")
+}
+
+/// An article read from another format, printed as a page is.
+fn print_article(
+    out: &mut impl Write,
+    name: &str,
+    a: &Article,
+    cleaner: &Cleaner,
+    json: bool,
+) -> anyhow::Result<()> {
+    let text_of = |key: &str| a.meta.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let mut page = Page {
+        title: a.title.clone(),
+        url: a.url.clone(),
+        published: a.published.map(|t| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_default()
+        }),
+        modified: text_of("modified"),
+        outlet: a.source.clone(),
+        author: text_of("author"),
+        language: text_of("language"),
+        text: String::new(),
+    };
+    let cleaned = cleaner.clean(&a.text);
+    page.text = cleaned.text.trim().to_owned();
+    if json {
+        let record = Extracted {
+            file: name.to_owned(),
+            id: Some(&a.id),
+            page: &page,
+            extracted: &a.text,
+            removals: &cleaned.removals,
+        };
+        writeln!(out, "{}", serde_json::to_string(&record)?)?;
+        Ok(())
+    } else {
+        print_page(out, name, &page, &cleaned)
+    }
 }
 
 fn print_page(

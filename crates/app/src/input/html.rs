@@ -12,9 +12,14 @@
 //! [`canonical_url`] drops tracking parameters (`utm_*`, `fbclid`, …) and the fragment, so that one
 //! article reached by two links gets one id.
 
+use samestory_engine::Article;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
+
+/// Pages over this size are refused (`extract` and every reading command): no article page is,
+/// and one would stall a batch.
+pub const MAX_PAGE_BYTES: usize = 20 * 1024 * 1024;
 
 /// What was read from one page.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -318,9 +323,101 @@ fn paragraphs(raw: &str) -> String {
     out
 }
 
+impl Page {
+    /// The article as samestory stores it: the id from the canonical url (else `fallback_id`),
+    /// the published date when it reads as one, the author, language and modified date as
+    /// metadata.
+    pub fn into_article(self, fallback_id: Option<String>) -> Article {
+        let published = self
+            .published
+            .as_deref()
+            .and_then(|p| super::parse_time(&serde_json::Value::String(p.to_owned())));
+        let id = match (&self.url, fallback_id) {
+            (None, Some(f)) => f,
+            (url, _) => Article::derive_id(url.as_deref(), self.title.as_deref(), &self.text),
+        };
+        let mut meta = serde_json::Map::new();
+        for (key, value) in [
+            ("author", self.author),
+            ("language", self.language),
+            ("modified", self.modified),
+        ] {
+            if let Some(v) = value {
+                meta.insert(key.into(), v.into());
+            }
+        }
+        if published.is_none() {
+            if let Some(p) = self.published {
+                meta.insert("published_as_written".into(), p.into());
+            }
+        }
+        Article {
+            id,
+            url: self.url,
+            title: self.title,
+            source: self.outlet,
+            published,
+            text: self.text,
+            meta,
+        }
+    }
+}
+
+/// The text of an HTML fragment (a feed item's content): markup out, block elements on lines of
+/// their own, entities decoded; text without markup is returned with its whitespace tidied.
+pub fn fragment_text(fragment: &str) -> String {
+    let text = if fragment.contains('<') || fragment.contains('&') {
+        let mut marked = String::with_capacity(fragment.len() + 64);
+        // Block ends become line breaks before the tags go.
+        let lower = fragment.to_ascii_lowercase();
+        let mut last = 0;
+        for (at, _) in lower.match_indices('<') {
+            let tag = &lower[at..];
+            let breaks = [
+                "</p",
+                "<br",
+                "</div",
+                "</li",
+                "</h1",
+                "</h2",
+                "</h3",
+                "</h4",
+                "</blockquote",
+                "<p>",
+                "<p ",
+            ]
+            .iter()
+            .any(|t| tag.starts_with(t));
+            if breaks {
+                marked.push_str(&fragment[last..at]);
+                marked.push('\n');
+                last = at;
+            }
+        }
+        marked.push_str(&fragment[last..]);
+        dom_query::Document::fragment(marked).text().to_string()
+    } else {
+        fragment.to_owned()
+    };
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fragments_lose_their_markup_and_keep_their_paragraphs() {
+        assert_eq!(
+            fragment_text("<p>One &amp; two.</p><p>Three <b>four</b>.</p>"),
+            "One & two.\nThree four."
+        );
+        assert_eq!(fragment_text("  plain   text "), "plain text");
+    }
 
     #[test]
     fn canonical_url_drops_tracking_and_fragment() {

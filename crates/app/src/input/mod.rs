@@ -1,5 +1,6 @@
-//! Reading articles: JSONL (also gzipped), CSV with a header row, plain text files, directories of
-//! them, and standard input. Every bad record becomes an [`InputError`] that names the file and line
+//! Reading articles: JSONL (also gzipped), CSV with a header row, plain text files, saved web pages
+//! (`html`), RSS/Atom/JSON feeds (`feeds`), WARC files (`web_archive`), directories of them, and
+//! standard input. Every bad record becomes an [`InputError`] that names the file and line
 //! (and field), and reading goes on with the next record.
 //!
 //! Every command reads through here: [`sources`] turns paths into files (and standard input),
@@ -7,10 +8,12 @@
 //! parallel by [`parse_line`]), and [`read_paths`] does both and hands out records in order.
 //! `fields` is the one table of field names; `lines` the chunked line reader.
 
+mod feeds;
 mod fields;
 pub mod html;
 pub mod items;
 mod lines;
+mod web_archive;
 
 pub use fields::Fields;
 use items::{ItemsError, Piece};
@@ -142,6 +145,9 @@ enum Format {
     Jsonl,
     Csv,
     Text,
+    Html,
+    Feed,
+    Warc,
 }
 
 fn format_of(path: &Path) -> Option<Format> {
@@ -153,6 +159,15 @@ fn format_of(path: &Path) -> Option<Format> {
         Some(Format::Csv)
     } else if name.ends_with(".txt") {
         Some(Format::Text)
+    } else if name.ends_with(".html") || name.ends_with(".htm") {
+        Some(Format::Html)
+    } else if [".rss", ".atom", ".rdf", ".xml"]
+        .iter()
+        .any(|e| name.ends_with(e))
+    {
+        Some(Format::Feed)
+    } else if name.ends_with(".warc") {
+        Some(Format::Warc)
     } else {
         None
     }
@@ -169,7 +184,8 @@ pub struct Source {
 }
 
 impl Source {
-    /// A file, its format told by its name (`.jsonl`, `.csv`, `.txt`, any of them `.gz`).
+    /// A file, its format told by its name (`.jsonl`, `.csv`, `.txt`, `.html`/`.htm`,
+    /// `.rss`/`.atom`/`.rdf`/`.xml`, `.warc`, any of them `.gz`).
     pub fn file(path: &Path) -> Source {
         Source {
             name: path.display().to_string(),
@@ -219,7 +235,7 @@ pub fn sources(paths: &[PathBuf]) -> Vec<Result<Source, InputError>> {
             if files.is_empty() {
                 out.push(Err(error(
                     path,
-                    "directory holds no .jsonl, .csv or .txt files",
+                    "directory holds no .jsonl, .csv, .txt, .html, feed or .warc files",
                 )));
             }
             out.extend(files.iter().map(|f| Ok(Source::file(f))));
@@ -243,8 +259,12 @@ fn read_stdin() -> Result<Source, InputError> {
             message: e.to_string(),
         })?;
     let first = buf.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    let format = if first == Some(b'{') {
+    let format = if first == Some(b'{') && !feeds::looks_like_feed(&buf) {
         Format::Jsonl
+    } else if feeds::looks_like_feed(&buf) {
+        Format::Feed
+    } else if first == Some(b'<') && html::looks_like_html(&buf) {
+        Format::Html
     } else {
         Format::Text
     };
@@ -290,13 +310,28 @@ pub fn read_units(
     if head.is_empty() {
         return f(error(None, "file is empty".into()));
     }
+    if src.format == Format::Warc {
+        return web_archive::read(
+            &src.name,
+            reader,
+            opts.max_article_bytes,
+            chunk,
+            &mut |records| f(records.into_iter().map(Unit::Record).collect()),
+        );
+    }
+    // A JSON Feed under a `.json` name.
+    let format = if src.format == Format::Jsonl && feeds::looks_like_feed(head) {
+        Format::Feed
+    } else {
+        src.format
+    };
     if looks_binary(head) {
         return f(error(
             None,
             "binary file (NUL bytes), not text; skipped".into(),
         ));
     }
-    match src.format {
+    match format {
         Format::Jsonl => {
             let read = lines::for_each_chunk(reader, chunk, |lines| {
                 f(lines.into_iter().map(Unit::Line).collect())
@@ -323,6 +358,15 @@ pub fn read_units(
             }
         }
         Format::Text => f(vec![Unit::Record(read_text(src, reader, opts))]),
+        Format::Html => f(vec![Unit::Record(read_page(src, reader, opts))]),
+        Format::Feed => match read_whole(reader, html::MAX_PAGE_BYTES) {
+            Ok(bytes) => f(feeds::read(&src.name, &bytes, opts.max_article_bytes)
+                .into_iter()
+                .map(Unit::Record)
+                .collect()),
+            Err(message) => f(error(None, message)),
+        },
+        Format::Warc => unreachable!("read above"),
     }
 }
 
@@ -375,6 +419,51 @@ fn read_source(
 
 fn looks_binary(head: &[u8]) -> bool {
     head.iter().take(8192).any(|&b| b == 0)
+}
+
+/// All of a file, at most `limit` bytes (else an error saying so).
+fn read_whole(reader: impl Read, limit: usize) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() > limit {
+        return Err(format!("file is over the limit of {limit} bytes; skipped"));
+    }
+    Ok(bytes)
+}
+
+/// A saved web page: one article ([`html`]), its id from its canonical url, else the file name.
+fn read_page(src: &Source, reader: impl Read, opts: &ReadOptions) -> Record {
+    let error = |message: String| {
+        Record::Error(InputError {
+            file: src.name.clone(),
+            line: None,
+            message,
+        })
+    };
+    let bytes = match read_whole(reader, html::MAX_PAGE_BYTES) {
+        Ok(b) => b,
+        Err(message) => return error(message),
+    };
+    let page = match html::extract(&bytes, None) {
+        Ok(p) => p,
+        Err(e) => return error(format!("{e}; skipped")),
+    };
+    if page.text.len() > opts.max_article_bytes {
+        return error(format!(
+            "article text is {} bytes, over the limit of {} bytes (--max-article-bytes); skipped",
+            page.text.len(),
+            opts.max_article_bytes
+        ));
+    }
+    let stem = src.path.as_deref().and_then(|p| p.file_name()).map(|s| {
+        let s = s.to_string_lossy();
+        let s = s.strip_suffix(".gz").unwrap_or(&s);
+        s.rsplit_once('.').map_or(s, |(stem, _)| stem).to_owned()
+    });
+    Record::Article(Box::new(page.into_article(stem)), Vec::new())
 }
 
 /// A `.txt` file (or standard input that is not JSONL): one article.

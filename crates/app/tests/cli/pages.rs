@@ -4,6 +4,7 @@
 
 use super::{fixture, root, run};
 use serde_json::Value;
+use std::path::Path;
 use std::process::Output;
 
 fn json_lines(out: &Output) -> Vec<Value> {
@@ -147,4 +148,203 @@ fn extract_titles_of_real_multilingual_pages() {
         .count();
     eprintln!("newspaper4k titles: {right} of {} exact", cases.len());
     assert!(right * 10 >= cases.len() * 6, "{right} of {}", cases.len());
+}
+
+fn ingest_json(args: &[&str]) -> (Output, Value) {
+    let out = run(args);
+    let last = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .unwrap_or(Value::Null);
+    (out, last)
+}
+
+#[test]
+fn ingest_reads_pages_and_feeds_and_names_what_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    let huge = dir.path().join("huge.html");
+    let filler = "<p>word word word word word word word word.</p>\n".repeat(1_100_000); // ~50 MB
+    std::fs::write(&huge, format!("<html><body>{filler}</body></html>")).unwrap();
+    let huge = huge.display().to_string();
+    let (out, last) = ingest_json(&[
+        "ingest",
+        &fixture("html"),
+        &fixture("feeds"),
+        &huge,
+        "--db",
+        &db,
+        "--json",
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    for expected in [
+        "not_html.html: not an HTML page",
+        "courier.rss: item 4: no content, summary or title; skipped",
+        "courier.rss: item 3 (\"Tide tables for the week\"): no content or summary; the title is the text",
+        "not_a_feed.rss: not a feed that can be read",
+        "huge.html: file is over the limit of 20971520 bytes",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    // Two pages and three RSS items, but the harbour page, the RSS's first item and the Atom entry
+    // are one article reached by three links (its canonical url makes one id): stored once.
+    assert_eq!(last["summary"]["stored"], 4, "{last}\n{err}");
+    assert_eq!(last["summary"]["already_stored"], 2, "{last}\n{err}");
+    assert_eq!(last["summary"]["rejected"], 4, "{last}\n{err}");
+
+    let stories = run(&["stories", "--db", &db, "--json"]);
+    let stories: Value = serde_json::from_slice(&stories.stdout).unwrap();
+    let headlines: Vec<&str> = stories
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["headline"].as_str().or(s["title"].as_str()))
+        .collect();
+    assert!(
+        headlines.contains(&"Lifeboat crew rescues two sailors off the point"),
+        "{stories}"
+    );
+
+    let (again, last) = ingest_json(&[
+        "ingest",
+        &fixture("html"),
+        &fixture("feeds"),
+        "--db",
+        &db,
+        "--json",
+    ]);
+    assert_eq!(last["summary"]["stored"], 0, "{}", stderr(&again));
+}
+
+/// One WARC record: its headers, then the block, then two blank lines (WARC 1.0).
+fn warc_record(kind: &str, no: u32, uri: &str, date: &str, block: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{no:012}>\r\nWARC-Date: {date}\r\nWARC-Target-URI: {uri}\r\nContent-Type: application/http; msgtype={kind}\r\nContent-Length: {}\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+fn http_response(content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+/// A small WARC as a crawler writes one: warcinfo, a request and its response, metadata, an
+/// image, an undated page, and a last record cut short.
+fn write_warc(path: &Path) {
+    let dated = std::fs::read(fixture("html/harbour_bridge.html")).unwrap();
+    let undated = b"<html><head><title>Ferry timetable changes</title></head><body><article>\
+        <p>The summer ferry timetable starts on the first of May, with two extra crossings on \
+        weekdays and a late boat on Fridays for the festival season.</p>\
+        <p>Tickets bought for the old times stay valid, the operator said.</p></article></body></html>";
+    let at = "2026-03-15T08:00:00Z";
+    let mut records = vec![
+        warc_record("warcinfo", 1, "", at, b"software: samestory test\r\n"),
+        warc_record(
+            "request",
+            2,
+            "https://courier.example/news/bridge",
+            at,
+            b"GET /news/bridge HTTP/1.1\r\nHost: courier.example\r\n\r\n",
+        ),
+        warc_record(
+            "response",
+            3,
+            "https://courier.example/news/bridge",
+            at,
+            &http_response("text/html; charset=utf-8", &dated),
+        ),
+        warc_record(
+            "metadata",
+            4,
+            "https://courier.example/news/bridge",
+            at,
+            b"fetchTimeMs: 12\r\n",
+        ),
+        warc_record(
+            "response",
+            5,
+            "https://courier.example/logo.png",
+            at,
+            &http_response("image/png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+        ),
+        warc_record(
+            "response",
+            6,
+            "https://courier.example/news/ferry?utm_source=x",
+            at,
+            &http_response("text/html", undated),
+        ),
+    ];
+    let mut cut = warc_record(
+        "response",
+        7,
+        "https://courier.example/cut",
+        at,
+        &http_response("text/html", &dated),
+    );
+    cut.truncate(cut.len() / 2);
+    records.push(cut);
+    // One gzip member a record, as Common Crawl writes them.
+    let file = std::fs::File::create(path).unwrap();
+    let mut file = std::io::BufWriter::new(file);
+    for r in records {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &r).unwrap();
+        std::io::Write::write_all(&mut file, &gz.finish().unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn warc_responses_with_html_become_articles_and_the_rest_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let warc = dir.path().join("crawl.warc.gz");
+    write_warc(&warc);
+    let warc = warc.display().to_string();
+    let out = run(&["extract", "--json", &warc]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let pages = json_lines(&out);
+    assert_eq!(pages.len(), 2, "{err}");
+    // The page's own canonical link and date win over the record's.
+    assert_eq!(
+        pages[0]["url"],
+        "https://courier.example/news/2026/03/harbour-bridge-reopens"
+    );
+    assert_eq!(pages[0]["published"], "2026-03-14T09:30:00Z");
+    // The undated page: its target URI (tracking dropped) and the WARC-Date.
+    assert_eq!(pages[1]["url"], "https://courier.example/news/ferry");
+    assert_eq!(pages[1]["published"], "2026-03-15T08:00:00Z");
+    assert_eq!(pages[1]["title"], "Ferry timetable changes");
+    assert!(
+        err.contains(
+            "record 5 (https://courier.example/logo.png): response is image/png, not HTML; skipped"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("record 7: truncated or malformed record"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("record 4"),
+        "metadata records are read past: {err}"
+    );
+
+    let db = dir.path().join("t.db").display().to_string();
+    let (out, last) = ingest_json(&["ingest", &warc, "--db", &db, "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(last["summary"]["stored"], 2, "{last}");
+    assert_eq!(last["summary"]["rejected"], 2, "{last}");
 }
