@@ -18,7 +18,8 @@
 //!   cached story analysis.
 //!
 //! Writes need `Authorization: Bearer TOKEN` when a token is configured; reads are open unless
-//! `--private`, except `/api/health`, which stays open for probes.
+//! `--private`, except `/api/health`, which stays open for probes. With `--private` a browser signs
+//! in once at `/login` (the form every page shows instead, with 401) and gets a session cookie.
 //!
 //! Against other web pages the user has open (the server is on their machine, often with no
 //! token): every request's `Host` must be an IP address, `localhost` or a name given with
@@ -129,6 +130,7 @@ pub fn app(state: AppState) -> Router {
         .router
         .merge(pages)
         .route_layer(middleware::from_fn_with_state(state.clone(), require_read))
+        .route("/login", get(pages::login_form).post(pages::login))
         .merge(writes)
         .fallback(|| async { ApiError::new(ErrorKind::NotFound, "no such route") })
         // The limit is enforced by the body extractors (as a typed error, see `api`); axum's own
@@ -198,15 +200,40 @@ async fn require_write(
     Ok(next.run(req).await)
 }
 
-async fn require_read(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    if state.private() && req.uri().path() != "/api/health" {
-        state.check_token(bearer(&req))?;
+/// The name of the cookie `POST /login` sets (see [`pages::login`]).
+pub const SESSION_COOKIE: &str = "samestory_session";
+
+fn session_cookie(req: &Request) -> Option<&str> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v)
+}
+
+/// With `--private`, reads need the token: as a Bearer header (programs), or as the session
+/// cookie a browser gets from the sign-in page (pages cannot send a header). A page asked for
+/// without either answers 401 with the sign-in form; the API answers 401 in JSON.
+async fn require_read(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let open = !state.private() || path == "/api/health" || path == "/style.css";
+    if open
+        || state.check_token(bearer(&req)).is_ok()
+        || session_cookie(&req).is_some_and(|c| state.check_session(c))
+    {
+        return next.run(req).await;
     }
-    Ok(next.run(req).await)
+    if path.starts_with("/api/") || path == "/metrics" {
+        return ApiError::new(
+            ErrorKind::Unauthorized,
+            "this needs `Authorization: Bearer TOKEN` with the server's token",
+        )
+        .into_response();
+    }
+    pages::sign_in_page(axum::http::StatusCode::UNAUTHORIZED, None)
 }
 
 /// The media types a write may have: a page of another site cannot send them without a CORS

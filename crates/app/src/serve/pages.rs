@@ -52,6 +52,59 @@ pub async fn style() -> Response {
         .into_response()
 }
 
+/// The sign-in page of a `--private` server: a form that sends the token to `POST /login`.
+pub fn sign_in_page(status: axum::http::StatusCode, message: Option<&str>) -> Response {
+    let note = message.map_or(String::new(), |m| {
+        format!("<p class=\"error\">{}</p>", esc(m))
+    });
+    let body = format!(
+        "<h1>Sign in</h1><p>This server is private: its pages need the server's token.</p>{note}\
+         <form action=\"/login\" method=\"post\"><label>Token <input type=\"password\" \
+         name=\"token\" autocomplete=\"current-password\" required></label> \
+         <button type=\"submit\">Sign in</button></form>"
+    );
+    (status, Html(page("Sign in", "", &body))).into_response()
+}
+
+pub async fn login_form() -> Response {
+    sign_in_page(axum::http::StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    pub token: String,
+}
+
+/// `POST /login`: the right token sets the session cookie (HttpOnly: no script reads it;
+/// SameSite=Strict: no other site's page sends it) and goes to the front page.
+pub async fn login(
+    State(state): State<AppState>,
+    form: Result<axum::Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let token = form.ok().map(|f| f.0.token);
+    if state.check_token(token.as_deref()).is_err() {
+        return sign_in_page(
+            axum::http::StatusCode::UNAUTHORIZED,
+            Some("That is not the server's token."),
+        );
+    }
+    (
+        axum::http::StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, "/".to_owned()),
+            (
+                header::SET_COOKIE,
+                format!(
+                    "{}={}; HttpOnly; SameSite=Strict; Path=/",
+                    super::SESSION_COOKIE,
+                    state.session()
+                ),
+            ),
+        ],
+    )
+        .into_response()
+}
+
 #[derive(Deserialize, Default)]
 pub struct FrontQuery {
     pub day: Option<String>,

@@ -49,6 +49,7 @@ struct Inner {
     read_timeout: Duration,
     body_timeout: Duration,
     allowed_hosts: Vec<String>,
+    session: String,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Store>>,
@@ -82,6 +83,7 @@ impl AppState {
             read_timeout: opts.read_timeout,
             body_timeout: opts.body_timeout,
             allowed_hosts: opts.allowed_hosts,
+            session: new_session()?,
             writer: Mutex::new(Some(tx)),
             writer_thread: Mutex::new(Some(handle)),
             readers: Mutex::new(Vec::new()),
@@ -137,14 +139,7 @@ impl AppState {
         let Some(want) = &self.0.token else {
             return Ok(());
         };
-        let ok = given.is_some_and(|g| {
-            g.len() == want.len()
-                && g.bytes()
-                    .zip(want.bytes())
-                    .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-                    == 0
-        });
-        if ok {
+        if given.is_some_and(|g| same_secret(g, want)) {
             Ok(())
         } else {
             Err(ApiError::new(
@@ -152,6 +147,17 @@ impl AppState {
                 "this needs `Authorization: Bearer TOKEN` with the server's token",
             ))
         }
+    }
+
+    /// Whether `cookie` is this run's session, given by `POST /login` to a browser that sent the
+    /// token (in time independent of where they differ).
+    pub fn check_session(&self, cookie: &str) -> bool {
+        same_secret(cookie, &self.0.session)
+    }
+
+    /// This run's session value, for the cookie `POST /login` sets.
+    pub fn session(&self) -> &str {
+        &self.0.session
     }
 
     /// Runs `f` on a read connection, on a blocking thread, once a read permit is free (see
@@ -258,6 +264,25 @@ impl AppState {
             )),
         }
     }
+}
+
+/// Whether two secrets are equal, in time independent of where they differ.
+fn same_secret(given: &str, want: &str) -> bool {
+    given.len() == want.len()
+        && given
+            .bytes()
+            .zip(want.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A new random session value (128 bits from the operating system, as hex): the cookie a browser
+/// gets for the token, so the token itself never sits in a cookie; valid until the server stops.
+fn new_session() -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Sets its flag when dropped: a request future dropped before its read ended (the client left).

@@ -367,3 +367,37 @@ fn pages_in_chromium_with_the_shared_same_event_example() {
     );
     check_story_pages(&b, &server, "Biden Putin", names, "same-event");
 }
+
+/// Issue 20: with `--private` a browser could not use the pages. It now signs in with the form the
+/// 401 page shows, and the session cookie opens the pages that follow.
+#[test]
+fn a_private_server_signs_a_browser_in_with_its_form() {
+    let Some(b) = Browser::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let token = "s3cret-s3cret-s3cret";
+    let server = Server::start(&dir.path().join("p.db"), &["--token", token, "--private"]);
+    let body = json!([fixture("quake_chile", "AP", "2024-09-21T12:00:00Z")]);
+    assert_eq!(
+        post(
+            &format!("{}/api/articles", server.url),
+            &body.to_string(),
+            Some(token)
+        )
+        .status,
+        200
+    );
+    b.goto(&format!("{}/articles/quake_chile", server.url));
+    assert_eq!(b.text(&b.find("h1")), "Sign in");
+    b.type_into(&b.find("input[name=token]"), "wrong-wrong-wrong-wrong");
+    b.click(&b.find("form[action=\"/login\"] button"));
+    assert_eq!(
+        b.text(&b.find("p.error")),
+        "That is not the server's token."
+    );
+    b.type_into(&b.find("input[name=token]"), token);
+    b.click(&b.find("form[action=\"/login\"] button"));
+    assert_eq!(b.current_url(), format!("{}/", server.url));
+    b.goto(&format!("{}/articles/quake_chile", server.url));
+    assert_ne!(b.text(&b.find("h1")), "Sign in");
+    b.screenshot("private-signed-in");
+}

@@ -501,6 +501,88 @@ fn a_second_writer_on_the_same_database_is_refused() {
     assert_eq!(count(&db), 3);
 }
 
+/// Issue 20: with `--private` the pages were unusable (a browser cannot send a Bearer header, and
+/// the 401 came back as JSON). A page now answers 401 with a sign-in form; the token sent from it
+/// gives an HttpOnly, SameSite=Strict session cookie that opens pages and reads.
+#[test]
+fn private_pages_sign_in_with_a_form_and_a_session_cookie() {
+    let (_dir, db) = temp_db();
+    let token = "s3cret-s3cret-s3cret";
+    let s = Server::start(&db, &["--token", token, "--private"]);
+    let host = s.url.trim_start_matches("http://").to_owned();
+    let r = get(&format!("{}/", s.url));
+    assert_eq!(r.status, 401);
+    assert!(
+        r.content_type.starts_with("text/html"),
+        "{}",
+        r.content_type
+    );
+    assert!(
+        r.body.contains("<form action=\"/login\" method=\"post\">"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        get(&format!("{}/api/stories", s.url)).json()["error"]["code"],
+        "unauthorized"
+    );
+
+    let login = |form: &str| {
+        raw(
+            &s.url,
+            &format!(
+                "POST /login HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+                form.len()
+            ),
+        )
+    };
+    let wrong = login("token=wrong-wrong-wrong-wrong");
+    assert!(wrong.starts_with("HTTP/1.1 401"), "{wrong}");
+    assert!(
+        !wrong.to_ascii_lowercase().contains("set-cookie"),
+        "{wrong}"
+    );
+    let right = login(&format!("token={token}"));
+    assert!(right.starts_with("HTTP/1.1 303"), "{right}");
+    let cookie_line = right
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("no cookie in {right}"));
+    assert!(
+        cookie_line.contains("HttpOnly") && cookie_line.contains("SameSite=Strict"),
+        "{cookie_line}"
+    );
+    assert!(
+        !cookie_line.contains(token),
+        "the token itself is not the cookie"
+    );
+    let cookie = cookie_line["set-cookie:".len()..]
+        .trim()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let with_cookie = |path: &str, cookie: &str| {
+        finish(
+            ureq::get(&format!("{}{path}", s.url))
+                .set("Cookie", cookie)
+                .call(),
+        )
+    };
+    let front = with_cookie("/", &cookie);
+    assert_eq!(front.status, 200, "{}", front.body);
+    assert_eq!(with_cookie("/api/stories", &cookie).status, 200);
+    assert_eq!(with_cookie("/", "samestory_session=0123").status, 401);
+    // Writes still need the Bearer header: a cookie is not enough.
+    let r = finish(
+        ureq::post(&format!("{}/api/articles", s.url))
+            .set("Content-Type", "application/json")
+            .set("Cookie", &cookie)
+            .send_string(&wire_pair()),
+    );
+    assert_eq!(r.status, 401);
+}
+
 #[test]
 fn bodies_over_the_limit_are_refused_with_413() {
     let (_dir, db) = temp_db();
