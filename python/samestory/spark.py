@@ -7,7 +7,8 @@ DataFrame stage:
    (:func:`samestory._native.band_keys`), which computes words, MinHash signatures and the LSH
    bucket key of every band, plus the exact hash of the word sequence (band -1), on every core of
    the executor. Rows are numbered in input order first (``monotonically_increasing_id``).
-2. **Candidate pairs** (one shuffle on ``(band, key)``): rows sharing a bucket, as distinct pairs.
+2. **Candidate pairs** (one shuffle on ``(band, key)``): rows sharing a bucket, as distinct pairs;
+   rows with the same exact hash joined to their group's first row only (a star, not all pairs).
 3. **Verification** (two joins on the row number, then ``mapInArrow``): the exact Jaccard
    similarity of each candidate pair from both texts; pairs below the threshold are dropped, so
    no family is joined by a pair below it (precision stays that of exact Jaccard).
@@ -210,13 +211,20 @@ def dedup(
     )
     keys = stage("band_keys", keys)
 
-    a, b = keys.alias("a"), keys.alias("b")
-    candidates = (
+    # Rows sharing a band's bucket: every pair. Rows with the same exact hash: each with the
+    # group's first row only (a star joins them as well, and a group of n identical texts, a
+    # template page repeated a million times, costs n pairs instead of n²/2).
+    banded = keys.where(F.col("band") >= 0)
+    a, b = banded.alias("a"), banded.alias("b")
+    in_buckets = (
         a.join(b, (F.col("a.band") == F.col("b.band")) & (F.col("a.key") == F.col("b.key")))
         .where(F.col("a.row") < F.col("b.row"))
         .select(F.col("a.row").alias("a"), F.col("b.row").alias("b"))
-        .distinct()
     )
+    exact = keys.where(F.col("band") == _native.EXACT_BAND)
+    firsts = exact.groupBy("key").agg(F.min("row").alias("a"))
+    same_text = exact.join(firsts, "key").where(F.col("row") > F.col("a")).select("a", F.col("row").alias("b"))
+    candidates = in_buckets.unionByName(same_text).distinct()
     candidates = stage("candidates", candidates)
 
     texts = rows.select(F.col(_ROW).alias("row"), F.col(text).alias("t"))
