@@ -1,6 +1,6 @@
 //! Reading articles: JSONL (also gzipped), CSV with a header row, plain text files, saved web pages
-//! (`html`), RSS/Atom/JSON feeds (`feeds`), WARC files (`web_archive`), directories of them, and
-//! standard input. Every bad record becomes an [`InputError`] that names the file and line
+//! (`html`), RSS/Atom/JSON feeds (`feeds`), WARC files (`web_archive`), Parquet (`parquet`),
+//! directories of them, and standard input. Every bad record becomes an [`InputError`] that names the file and line
 //! (and field), and reading goes on with the next record.
 //!
 //! Every command reads through here: [`sources`] turns paths into files (and standard input),
@@ -13,6 +13,7 @@ mod fields;
 pub mod html;
 pub mod items;
 mod lines;
+mod parquet;
 mod web_archive;
 
 pub use fields::Fields;
@@ -148,6 +149,7 @@ enum Format {
     Html,
     Feed,
     Warc,
+    Parquet,
 }
 
 fn format_of(path: &Path) -> Option<Format> {
@@ -168,6 +170,8 @@ fn format_of(path: &Path) -> Option<Format> {
         Some(Format::Feed)
     } else if name.ends_with(".warc") {
         Some(Format::Warc)
+    } else if name.ends_with(".parquet") {
+        Some(Format::Parquet)
     } else {
         None
     }
@@ -185,7 +189,7 @@ pub struct Source {
 
 impl Source {
     /// A file, its format told by its name (`.jsonl`, `.csv`, `.txt`, `.html`/`.htm`,
-    /// `.rss`/`.atom`/`.rdf`/`.xml`, `.warc`, any of them `.gz`).
+    /// `.rss`/`.atom`/`.rdf`/`.xml`, `.warc`, any of them `.gz`; `.parquet`).
     pub fn file(path: &Path) -> Source {
         Source {
             name: path.display().to_string(),
@@ -235,7 +239,7 @@ pub fn sources(paths: &[PathBuf]) -> Vec<Result<Source, InputError>> {
             if files.is_empty() {
                 out.push(Err(error(
                     path,
-                    "directory holds no .jsonl, .csv, .txt, .html, feed or .warc files",
+                    "directory holds no .jsonl, .csv, .txt, .html, feed, .warc or .parquet files",
                 )));
             }
             out.extend(files.iter().map(|f| Ok(Source::file(f))));
@@ -298,6 +302,11 @@ pub fn read_units(
             message,
         }))]
     };
+    if let (Format::Parquet, Some(path)) = (src.format, &src.path) {
+        return parquet::read(&src.name, path, opts, &mut |records| {
+            f(records.into_iter().map(Unit::Record).collect())
+        });
+    }
     let reader = match src.open() {
         Ok(r) => r,
         Err(e) => return f(error(None, format!("{e:#}"))),
@@ -367,6 +376,10 @@ pub fn read_units(
             Err(message) => f(error(None, message)),
         },
         Format::Warc => unreachable!("read above"),
+        Format::Parquet => f(error(
+            None,
+            "a Parquet file cannot be read from standard input or gzipped".into(),
+        )),
     }
 }
 

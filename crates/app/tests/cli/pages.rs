@@ -348,3 +348,133 @@ fn warc_responses_with_html_become_articles_and_the_rest_is_named() {
     assert_eq!(last["summary"]["stored"], 2, "{last}");
     assert_eq!(last["summary"]["rejected"], 2, "{last}");
 }
+
+/// The four article fixtures as rows (id, title, text, published), a row without text, and the
+/// original wire story again under another id (an exact copy, which `dedup` finds).
+fn article_rows() -> Vec<(String, Option<String>, Option<String>, i64)> {
+    let mut rows: Vec<_> = [
+        "wire_original",
+        "wire_reprint",
+        "quake_chile",
+        "quake_nepal",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, id)| {
+        let text = std::fs::read_to_string(fixture(&format!("articles/{id}.txt"))).unwrap();
+        (
+            id.to_string(),
+            Some(format!("Title {i}")),
+            Some(text),
+            1_700_000_000 + i as i64 * 3600,
+        )
+    })
+    .collect();
+    rows.push((
+        "no_text".into(),
+        Some("A row without text".into()),
+        None,
+        1_700_100_000,
+    ));
+    let again = rows[0].2.clone();
+    rows.push((
+        "wire_again".into(),
+        Some("Title 0".into()),
+        again,
+        1_700_200_000,
+    ));
+    rows
+}
+
+fn write_parquet(path: &Path) {
+    use arrow_array::types::Int32Type;
+    use arrow_array::{
+        ArrayRef, Int32Array, ListArray, RecordBatch, StringArray, TimestampMillisecondArray,
+    };
+    use std::sync::Arc;
+    let rows = article_rows();
+    let ids: ArrayRef = Arc::new(StringArray::from_iter_values(
+        rows.iter().map(|r| r.0.clone()),
+    ));
+    let titles: ArrayRef = Arc::new(rows.iter().map(|r| r.1.clone()).collect::<StringArray>());
+    let texts: ArrayRef = Arc::new(rows.iter().map(|r| r.2.clone()).collect::<StringArray>());
+    let dates: ArrayRef = Arc::new(
+        TimestampMillisecondArray::from_iter_values(rows.iter().map(|r| r.3 * 1000))
+            .with_timezone("UTC"),
+    );
+    let words: ArrayRef = Arc::new(Int32Array::from_iter_values(rows.iter().map(|r| {
+        r.2.as_deref()
+            .map_or(0, |t| t.split_whitespace().count() as i32)
+    })));
+    let tags: ArrayRef = Arc::new(ListArray::from_iter_primitive::<Int32Type, _, _>(
+        rows.iter().map(|_| Some(vec![Some(1), Some(2)])),
+    ));
+    let batch = RecordBatch::try_from_iter([
+        ("doc_id", ids),
+        ("headline", titles),
+        ("maintext", texts),
+        ("date_publish", dates.clone()),
+        ("published", dates),
+        ("words", words),
+        ("tags", tags),
+    ])
+    .unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+}
+
+fn write_jsonl(path: &Path) {
+    let lines: Vec<String> = article_rows()
+        .into_iter()
+        .map(|(id, title, text, published)| {
+            serde_json::json!({"doc_id": id, "headline": title, "maintext": text, "published": published})
+                .to_string()
+        })
+        .collect();
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn parquet_rows_are_read_by_the_field_aliases_and_dedup_as_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    let pq = dir.path().join("rows.parquet");
+    let jl = dir.path().join("rows.jsonl");
+    write_parquet(&pq);
+    write_jsonl(&jl);
+    let (pq, jl) = (pq.display().to_string(), jl.display().to_string());
+
+    let out = run(&["extract", "--json", &pq]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(&format!("{pq}:5: missing field `text`")),
+        "{err}"
+    );
+    assert!(err.contains("`tags` (List"), "{err}");
+    let read = json_lines(&out);
+    assert_eq!(read.len(), 5, "{read:?}\n{err}");
+    assert_eq!(read[1]["id"], "wire_reprint");
+    assert_eq!(read[1]["title"], "Title 1");
+    assert_eq!(read[1]["published"], "2023-11-14T23:13:20Z");
+
+    let families = |input: &str, name: &str| {
+        let clusters = dir.path().join(name);
+        let out = run(&["dedup", input, "--clusters", clusters.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        std::fs::read_to_string(clusters).unwrap()
+    };
+    let from_parquet = families(&pq, "pq.jsonl");
+    assert!(
+        from_parquet.contains("wire_again") && from_parquet.contains("wire_original"),
+        "{from_parquet}"
+    );
+    assert_eq!(from_parquet, families(&jl, "jl.jsonl"));
+
+    let db = dir.path().join("t.db").display().to_string();
+    let (out, last) = ingest_json(&["ingest", &pq, "--db", &db, "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(last["summary"]["stored"], 5, "{last}");
+    assert_eq!(last["summary"]["copies"], 2, "{last}");
+}
