@@ -11,6 +11,7 @@ mod input;
 mod order;
 mod serve;
 mod spill;
+mod writers;
 
 use commands::printers as output;
 use commands::{cluster, compare, dedup, eval, extract};

@@ -261,25 +261,40 @@ pub fn run(paths: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSummar
         for p in &verified {
             pairs_of.entry(family_of[&p.0]).or_default().push(p);
         }
-        let mut out = BufWriter::new(
-            File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
-        );
-        for f in &families {
-            let id = |d: u32| &docs[d as usize].id;
-            let pairs: Vec<Value> = pairs_of[&f.original]
-                .iter()
-                .map(|&&(a, b, j)| {
-                    serde_json::json!([id(a), id(b), (j * 10_000.0).round() / 10_000.0])
-                })
-                .collect();
-            let line = serde_json::json!({
-                "original": id(f.original),
-                "members": f.members.iter().map(|&m| id(m)).collect::<Vec<_>>(),
-                "pairs": pairs,
-            });
-            writeln!(out, "{line}")?;
+        let name = |d: u32| match &docs[d as usize].id {
+            Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
+        if crate::writers::Kind::of(path) == crate::writers::Kind::Jsonl {
+            let mut out = BufWriter::new(
+                File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
+            );
+            for f in &families {
+                let id = |d: u32| &docs[d as usize].id;
+                let pairs: Vec<Value> = pairs_of[&f.original]
+                    .iter()
+                    .map(|&&(a, b, j)| {
+                        serde_json::json!([id(a), id(b), (j * 10_000.0).round() / 10_000.0])
+                    })
+                    .collect();
+                let line = serde_json::json!({
+                    "original": id(f.original),
+                    "members": f.members.iter().map(|&m| id(m)).collect::<Vec<_>>(),
+                    "pairs": pairs,
+                });
+                writeln!(out, "{line}")?;
+            }
+            out.flush()?;
+        } else {
+            // A table: one row a member of a family, with its original.
+            let mut out = crate::writers::TableWriter::create(path, &["original", "member"])?;
+            for f in &families {
+                for &m in &f.members {
+                    out.row(vec![Some(name(f.original)), Some(name(m))])?;
+                }
+            }
+            out.finish()?;
         }
-        out.flush()?;
     }
     if let Some(path) = &opts.pairs {
         let mut out = BufWriter::new(
@@ -298,10 +313,7 @@ pub fn run(paths: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSummar
 
     // Pass 3: write the kept articles.
     if let Some(path) = &opts.output {
-        let mut out = BufWriter::with_capacity(
-            1 << 20,
-            File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
-        );
+        let mut out = crate::writers::TableWriter::articles(path)?;
         let mut next_doc = 0usize;
         for_each_chunk(&inputs, read, |input, src, chunk| {
             for (unit, u) in chunk {
@@ -311,18 +323,14 @@ pub fn run(paths: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSummar
                     continue;
                 }
                 match &u {
-                    Unit::Line(line) if docs[kept[0]].whole_line => {
-                        out.write_all(&line.bytes)?;
-                        if !line.bytes.ends_with(b"\n") {
-                            out.write_all(b"\n")?;
-                        }
+                    Unit::Line(line) if docs[kept[0]].whole_line && out.is_jsonl() => {
+                        out.raw_line(&line.bytes)?;
                     }
                     _ => {
                         let recs = records(src, &u, read);
                         for d in kept {
                             if let Record::Article(a, _) = &recs[docs[d].item as usize].0 {
-                                serde_json::to_writer(&mut out, a)?;
-                                out.write_all(b"\n")?;
+                                out.article(a)?;
                             }
                         }
                     }
@@ -330,7 +338,7 @@ pub fn run(paths: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSummar
             }
             Ok(())
         })?;
-        out.flush()?;
+        out.finish()?;
     }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)

@@ -478,3 +478,53 @@ fn parquet_rows_are_read_by_the_field_aliases_and_dedup_as_jsonl() {
     assert_eq!(last["summary"]["stored"], 5, "{last}");
     assert_eq!(last["summary"]["copies"], 2, "{last}");
 }
+
+#[test]
+fn dedup_writes_jsonl_csv_or_parquet_by_the_name_and_each_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let jl = dir.path().join("rows.jsonl");
+    write_jsonl(&jl);
+    let jl = jl.display().to_string();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let kept_ids = |file: &str| -> Vec<String> {
+        let out = run(&["extract", "--json", file]);
+        json_lines(&out)
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut kept = Vec::new();
+    for ext in ["jsonl", "csv", "parquet"] {
+        let (output, clusters) = (
+            path(&format!("kept.{ext}")),
+            path(&format!("families.{ext}")),
+        );
+        let out = run(&["dedup", &jl, "--output", &output, "--clusters", &clusters]);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        kept.push(kept_ids(&output));
+        if ext == "csv" {
+            let table = std::fs::read_to_string(&clusters).unwrap();
+            assert_eq!(
+                table,
+                "original,member\nwire_original,wire_original\nwire_original,wire_again\n"
+            );
+        }
+    }
+    // Five rows with text, one an exact copy: four kept, the same in each format.
+    assert_eq!(
+        kept[0],
+        [
+            "wire_original",
+            "wire_reprint",
+            "quake_chile",
+            "quake_nepal"
+        ]
+    );
+    assert_eq!(kept[1], kept[0]);
+    assert_eq!(kept[2], kept[0]);
+    // The CSV and Parquet outputs keep the title and the date.
+    let parquet = run(&["extract", "--json", &path("kept.parquet")]);
+    let first = &json_lines(&parquet)[0];
+    assert_eq!(first["title"], "Title 0");
+    assert_eq!(first["published"], "2023-11-14T22:13:20Z");
+}
