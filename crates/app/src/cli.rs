@@ -359,6 +359,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the database's stories, articles or copies to a file: JSONL, CSV or Parquet by its
+    /// name (`.csv`, `.parquet`, else JSONL).
+    Export {
+        /// What to write.
+        #[arg(value_enum)]
+        what: crate::commands::export::What,
+        /// The file to write.
+        #[arg(long, short)]
+        output: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Compare two articles (files or stored ids): same story? copy? and why.
     Compare {
         a: String,

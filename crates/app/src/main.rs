@@ -60,6 +60,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             json,
         } => compare::run(&a, &b, &db.db, engine.config_over(&db.db)?, json),
         Command::Clean { file, json } => output::clean(&file, json),
+        Command::Export { what, output, db } => {
+            commands::export::run(&open_existing(&db)?, what, &output)
+        }
         Command::Extract { pages, url, json } => extract::run(&pages, url.as_deref(), json),
         Command::Serve {
             db,

@@ -1,6 +1,6 @@
 //! Writing articles and tables in the format a file's name asks for: `.csv` (a header row),
 //! `.parquet` (Arrow columns, written a batch of 8,192 rows at a time), else JSONL. Used by
-//! `dedup --output` and `--clusters`.
+//! `dedup --output` and `--clusters`, and by `export`.
 
 use anyhow::Context;
 use arrow_array::{ArrayRef, RecordBatch, StringArray, TimestampSecondArray};
@@ -99,6 +99,16 @@ impl TableWriter {
         if !line.ends_with(b"\n") {
             out.write_all(b"\n")?;
         }
+        Ok(())
+    }
+
+    /// Any value as one JSONL line (JSONL outputs only).
+    pub fn value(&mut self, v: &impl serde::Serialize) -> anyhow::Result<()> {
+        let Sink::Jsonl(out) = &mut self.sink else {
+            anyhow::bail!("{}: not a JSONL output", self.path)
+        };
+        serde_json::to_writer(&mut *out, v)?;
+        out.write_all(b"\n")?;
         Ok(())
     }
 

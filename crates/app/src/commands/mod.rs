@@ -4,6 +4,7 @@ pub mod cluster;
 pub mod compare;
 pub mod dedup;
 pub mod eval;
+pub mod export;
 pub mod extract;
 pub mod ingest;
 pub mod messages;

@@ -528,3 +528,47 @@ fn dedup_writes_jsonl_csv_or_parquet_by_the_name_and_each_reads_back() {
     assert_eq!(first["title"], "Title 0");
     assert_eq!(first["published"], "2023-11-14T22:13:20Z");
 }
+
+#[test]
+fn export_writes_stories_articles_and_copies_in_each_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    let out = run(&["ingest", &fixture("articles"), "--db", &db]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    for ext in ["jsonl", "csv", "parquet"] {
+        for what in ["stories", "articles", "copies"] {
+            let file = path(&format!("{what}.{ext}"));
+            let out = run(&["export", what, "--output", &file, "--db", &db]);
+            assert!(out.status.success(), "{what}.{ext}: {}", stderr(&out));
+        }
+        // The articles read back as articles: the four stored, with their titles and texts.
+        let back = run(&["extract", "--json", &path(&format!("articles.{ext}"))]);
+        let back = json_lines(&back);
+        let mut ids: Vec<&str> = back.iter().map(|a| a["id"].as_str().unwrap()).collect();
+        ids.sort();
+        assert_eq!(
+            ids,
+            [
+                "quake_chile",
+                "quake_nepal",
+                "wire_original",
+                "wire_reprint"
+            ],
+            "{ext}"
+        );
+        assert!(back
+            .iter()
+            .all(|a| a["extracted"].as_str().unwrap().len() > 200));
+    }
+    let copies = std::fs::read_to_string(path("copies.csv")).unwrap();
+    let lines: Vec<&str> = copies.lines().collect();
+    assert_eq!(lines[0], "id,original,jaccard,exact,story");
+    assert_eq!(lines.len(), 2, "{copies}");
+    assert!(
+        lines[1].starts_with("wire_reprint,wire_original,"),
+        "{copies}"
+    );
+    let stories = std::fs::read_to_string(path("stories.jsonl")).unwrap();
+    assert_eq!(stories.lines().count(), 3, "{stories}");
+}
