@@ -70,7 +70,10 @@ def _components_on_driver(pairs: pa.Table, nodes: pa.Table) -> pa.Table:
     original."""
     import pyarrow.compute as pc
 
-    order = pc.sort_indices(nodes, [("when", "ascending"), ("row", "ascending")], null_placement="at_end")
+    # Undated nodes sort after every date (as in the CLI).
+    when = pc.fill_null(nodes.column("when").cast(pa.int64()), 2**62)
+    keyed = pa.table({"when": when, "row": nodes.column("row")})
+    order = pc.sort_indices(keyed, [("when", "ascending"), ("row", "ascending")])
     ranked = nodes.column("row").take(order).combine_chunks()
     edges = pa.table(
         {"a": pc.index_in(pairs.column("a"), value_set=ranked), "b": pc.index_in(pairs.column("b"), value_set=ranked)}
