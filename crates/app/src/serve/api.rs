@@ -173,6 +173,14 @@ pub fn body_items(body: &[u8], max_items: usize) -> Result<Vec<BodyItem>, ApiErr
                     "the array holds no article",
                 ));
             }
+            if let (false, Some(Piece::NotObjects { kind, .. })) =
+                (parsed.array, parsed.pieces.first())
+            {
+                return Err(ApiError::new(
+                    ErrorKind::InvalidBody,
+                    format!("the body is {kind}: send an article (a JSON object), an array of them, or NDJSON"),
+                ));
+            }
             let mut out = Vec::with_capacity(parsed.count);
             for piece in parsed.pieces {
                 match piece {
@@ -332,5 +340,9 @@ mod tests {
             ErrorKind::TooManyArticles
         );
         assert_eq!(body_items(b"[1, 2, 3]", 3).unwrap().len(), 3);
+        assert_eq!(
+            body_items(br#""AAA""#, max).unwrap_err().kind,
+            ErrorKind::InvalidBody
+        );
     }
 }

@@ -61,7 +61,7 @@ fn schemas() -> Value {
     m.insert(
         "Article".into(),
         json!({"allOf": [reference("ArticleRow"), {"type": "object", "properties": {
-                    "text": s, "clean_text": s, "meta": {"type": "object"},
+                    "text": s, "clean_text": s, "meta": {"type": "object", "nullable": true, "description": "the record's other fields; null when it had none"},
                     "removals": {"type": "array", "items": {"type": "object", "properties": {
                         "start": int, "end": int, "reason": s, "text": s}}}}}]}),
     );
@@ -118,9 +118,9 @@ fn paths() -> Value {
                     param("until", "query", "Stories whose first article is at or before this time", s.clone()),
                     param("q", "query", "Full-text search: every word must occur in a title or text of the story. Words are cut at anything not a letter or digit; a repeated word counts once; at most 32 distinct words (400 invalid_query). Like every read, the search is stopped at --read-timeout-ms (default 5,000; 503 read_timeout)", s.clone()),
                     param("outlet", "query", "Stories with an article from this outlet", s.clone()),
-                    param("min_outlets", "query", "At least this many outlets", int.clone()),
-                    param("limit", "query", "Page size (1-200, default 20)", int.clone()),
-                    param("cursor", "query", "next_cursor of the previous page", s.clone()),
+                    param("min_outlets", "query", "At least this many outlets", json!({"type": "integer", "minimum": 0})),
+                    param("limit", "query", "Page size (1-200, default 20; larger values are taken as 200)", json!({"type": "integer", "minimum": 0})),
+                    param("cursor", "query", "next_cursor of the previous page (opaque: any other value is refused with 400 invalid_query)", s.clone()),
                     param("sort", "query", "newest (default) or largest", json!({"type": "string", "enum": ["newest", "largest"]})),
                 ],
                 "responses": ok("a page of stories", json!({"type": "object", "properties": {
@@ -130,9 +130,10 @@ fn paths() -> Value {
     m.insert("/api/articles/{id}".into(), json!({"get": {"summary": "One stored article with its texts", "parameters": [id], "responses": ok("the article", reference("Article"))}}));
     m.insert("/api/articles".into(), json!({"post": {
                 "summary": "Ingest articles: one JSON object, a JSON array, or NDJSON. Same fields as `samestory ingest`. Answers when every article is stored and has its story. Limits (413): the body at most --max-body-bytes (default 16 MiB, code payload_too_large), at most --max-articles-per-request items, array items or NDJSON lines (default 10,000, code too_many_articles); the body must arrive within --body-timeout-secs (default 60; 408 body_timeout). Content-Type must be application/json or application/x-ndjson (415 unsupported_media_type); an Origin header, if sent, must be this server (403 forbidden). Every request's Host must be an IP address, localhost or a name given with --allowed-host (403 forbidden).",
-                "security": [{"bearer": []}],
+                "security": [{"bearer": []}, {}],
+                "description": "Needs the bearer token when the server has one (--token); without --token, writes are open (to programs: browsers' cross-site writes are refused, see the content type and Origin rules).",
                 "requestBody": {"required": true, "content": {
-                    "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
+                    "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "minItems": 1, "items": {}, "description": "articles; an item that is not an object is rejected on its own (its result says why) and the rest go through"}]}},
                     "application/x-ndjson": {"schema": s}}},
                 "responses": ok("one result per article", reference("IngestResult"))}}));
     m.insert("/api/compare".into(), json!({"get": {"summary": "Two stored articles: same story? copy? similarity and evidence", "parameters": [
