@@ -933,7 +933,7 @@ mod tests {
         let mut b = Clusterer::new(ClusterConfig::default());
         b.restore(df, n, states.into_iter().map(|(_, s)| Some(s)).collect());
         let (sa, sb) = (a.live(0).unwrap(), b.live(0).unwrap());
-        assert_eq!(sa.names.len(), 3, "chile, iquique, arica");
+        assert_eq!(sa.names.len(), 4, "chile, iquique, arica, 8.2");
         assert_eq!(sa.names, sb.names);
         assert_eq!(sa.centroid, sb.centroid);
         assert!((sa.norm2 - sb.norm2).abs() < 1e-5);
@@ -1048,6 +1048,24 @@ mod tests {
         expected.dedup();
         let got: Vec<Term> = counts.terms.iter().map(|&(t, _)| t).collect();
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn a_number_with_separators_is_one_term_and_its_groups_stay_words() {
+        let c = ClusterConfig::default();
+        let text = "Net 2,117,000 vs 1,902,000, revs 24.6 mln. Shr 28 cts.";
+        let (counts, words) = term_counts_and_words(None, text, &c);
+        assert_eq!(words, crate::text::word_hashes(text));
+        let has = |t: &str| {
+            counts
+                .terms
+                .iter()
+                .any(|&(x, _)| x == crate::text::hash_word(t))
+        };
+        assert!(has("2,117,000") && has("1,902,000") && has("24.6") && has("28"));
+        // The groups after a separator are not terms: "000" would join every figure in millions.
+        assert!(!has("000") && !has("117") && !has("6"));
+        assert!(counts.names.contains(&crate::text::hash_word("2,117,000")));
     }
 
     #[test]

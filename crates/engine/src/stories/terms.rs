@@ -63,6 +63,23 @@ pub(super) fn term_hashed(word: &str, hash: u64) -> Term {
     }
 }
 
+/// Where a number that starts with the digits `start..end` ends: past its groups after a
+/// thousands separator or a decimal point ("2,117,000", "24.6"), so that it is one term. `end`
+/// when the word is not all digits or no group follows.
+fn whole_number(bytes: &[u8], start: usize, end: usize) -> usize {
+    if !bytes[start..end].iter().all(u8::is_ascii_digit) {
+        return end;
+    }
+    let mut j = end;
+    while j + 1 < bytes.len() && matches!(bytes[j], b',' | b'.') && bytes[j + 1].is_ascii_digit() {
+        j += 1;
+        while j < bytes.len() && bytes[j].is_ascii_digit() {
+            j += 1;
+        }
+    }
+    j
+}
+
 /// Counts the terms of an article: its title and its clean text.
 pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> TermCounts {
     term_counts_and_words(title, text, config).0
@@ -103,7 +120,15 @@ pub fn term_counts_and_words(
         }
         *words = 0;
     };
+    // Where the number being read ends, when a number with separators ("2,117,000", "24.6") is
+    // read: its later digit groups are words for shingles but no terms of their own.
+    let mut number_end = 0;
     for_each_word(text, |span, w| {
+        if span.start < number_end {
+            words.push(hash_word(w));
+            last_end = span.end;
+            return;
+        }
         // A sentence starts after . ! ? or a line break between the previous word and this one.
         let between = &bytes[last_end..span.start];
         let broke = between
@@ -128,8 +153,16 @@ pub fn term_counts_and_words(
                 line.terms.push((first, config.name_boost - 1.0));
             }
         }
-        if content {
-            let t = term_hashed(w, hash);
+        let number = whole_number(bytes, span.start, span.end);
+        if number > span.end {
+            number_end = number;
+        }
+        if content || number > span.end {
+            let t = if number > span.end {
+                hash_word(&text[span.start..number])
+            } else {
+                term_hashed(w, hash)
+            };
             let weight = if is_name {
                 names.push(t);
                 config.name_boost
