@@ -481,6 +481,20 @@ pub enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Fit the learned same-story decision on labeled data sets and write the model file
+    /// (the shipped one: crates/engine/data/story-model.json, made by bench/train_stories.sh).
+    TrainStories {
+        /// A JSON list of sets: `{"name", "path" (relative to this file), "label", "text_field"?}`.
+        spec: PathBuf,
+        /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+        /// Train without this set (repeatable): to score a model on a set it never saw.
+        #[arg(long)]
+        leave_out: Vec<String>,
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
     /// Score story clustering against a label field (ingests into a temporary store).
     Eval {
         #[arg(required = true)]

@@ -14,7 +14,7 @@ mod spill;
 mod writers;
 
 use commands::printers as output;
-use commands::{cluster, compare, dedup, eval, extract};
+use commands::{cluster, compare, dedup, eval, extract, train};
 
 use anyhow::Context;
 use clap::Parser;
@@ -146,6 +146,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             engine.config()?,
             &input.options(),
         ),
+        Command::TrainStories {
+            spec,
+            out,
+            leave_out,
+            engine,
+        } => train::run(&spec, &out, &leave_out, engine.config()?),
         Command::Eval {
             paths,
             label,

@@ -1263,3 +1263,75 @@ fn ingest_decides_a_file_in_publication_order() {
         "{article}"
     );
 }
+
+/// `eval --json` of a fixture under the default (learned) decision, or another configuration.
+fn eval_fixture(rel: &str, label: &str, cluster_config: Option<&str>) -> Value {
+    let path = fixture(rel);
+    let mut args = vec!["eval", &path, "--label", label, "--json"];
+    if let Some(c) = cluster_config {
+        args.extend(["--cluster-config", c]);
+    }
+    let out = run(&args);
+    assert!(out.status.success(), "{out:?}");
+    stdout_json(&out)
+}
+
+#[test]
+fn earnings_briefs_of_different_companies_stay_apart() {
+    // Eight briefs in one template ("Shr 28 cts vs 22 cts / Net ... / Revs ...") over four days:
+    // what they share is boilerplate, who and how much differ.
+    let v = eval_fixture("template/earnings.jsonl", "company", None);
+    assert_eq!(v["articles"], 8);
+    assert_eq!(v["stories"], 8, "{v}");
+}
+
+#[test]
+fn the_shipped_model_tells_the_labeled_fixture_events_apart_and_together() {
+    // Three reports of a bridge collapse, two of a plant fire, two of an election, and another
+    // bridge collapse elsewhere the next day.
+    let v = eval_fixture("stories/labeled.jsonl", "event", None);
+    assert_eq!(v["stories"], 4, "{v}");
+    assert_eq!(v["bcubed"]["f1"], 1.0, "{v}");
+}
+
+#[test]
+fn train_stories_writes_a_model_that_loads_and_decides() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("sets.json");
+    std::fs::write(
+        &spec,
+        serde_json::json!([
+            {"name": "events", "path": fixture("stories/labeled.jsonl"), "label": "event"},
+            {"name": "earnings", "path": fixture("template/earnings.jsonl"), "label": "company"},
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let model = dir.path().join("model.json");
+    let (spec_s, model_s) = (spec.display().to_string(), model.display().to_string());
+    let out = run(&["train-stories", &spec_s, "--out", &model_s]);
+    assert!(out.status.success(), "{out:?}");
+    let m: Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    let weights = m["weights"].as_array().unwrap();
+    assert_eq!(weights.len(), m["features"].as_array().unwrap().len());
+    assert!(weights.iter().all(|w| w.as_f64().unwrap().is_finite()));
+    assert_ne!(weights[0], 0.0, "the fit moved the bias");
+    let sets = m["provenance"]["sets"].as_array().unwrap();
+    assert_eq!(sets[0]["articles"], 8);
+    assert_eq!(sets[1]["name"], "earnings");
+    // The weights, given back as the clusterer's model, decide the fixture they were fitted on.
+    let config = serde_json::json!({ "model": weights }).to_string();
+    let v = eval_fixture("stories/labeled.jsonl", "event", Some(&config));
+    assert_eq!(v["bcubed"]["f1"], 1.0, "{v}");
+
+    let out = run(&[
+        "train-stories",
+        &spec_s,
+        "--out",
+        &model_s,
+        "--leave-out",
+        "nope",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--leave-out nope: no such set"));
+}

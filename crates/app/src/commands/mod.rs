@@ -9,3 +9,4 @@ pub mod extract;
 pub mod ingest;
 pub mod messages;
 pub mod printers;
+pub mod train;

@@ -71,6 +71,10 @@ pub struct ClusterConfig {
     /// IDF: a term's document frequency starts at this many documents times its background share,
     /// and the stream's own counts add to it. 0: no background.
     pub prior_docs: f32,
+    /// The weights of the learned decision ([`super::model`], in the order of
+    /// [`super::model::FEATURE_NAMES`]); `None`: the hand-set rules of the fields above decide
+    /// (threshold, margin, quiet stories, name floor). Defaults to the shipped model.
+    pub model: Option<[f32; super::model::N_FEATURES]>,
 }
 
 impl Default for ClusterConfig {
@@ -101,6 +105,7 @@ impl Default for ClusterConfig {
             line_generation_docs: 32_768,
             prior_docs: 2_000.0,
             name_max_share: 0.05,
+            model: Some(super::model::StoryModel::builtin().weight_array()),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! one or none: the threshold by length, the margin over the runner-up, quiet stories, the name
 //! floor. Why each rule is there: `DESIGN.md`, section 2.
 
+use super::model::{features, ArticleShape, Features, Measured};
 use super::saved::{LINE_SALT, STORIES_TERM, STORY_SALT};
 use super::sparse::SparseSum;
 use super::terms::{term, Line, TermCounts};
@@ -289,24 +290,34 @@ impl Clusterer {
         story_names: &SparseSum,
         names: &[(Term, f32)],
     ) -> bool {
+        self.names_agree_by(story, names.len(), || story_names.dot(names))
+    }
+
+    /// [`Clusterer::names_agree`] for an article with `names` names and numbers, whose dot
+    /// product with the story's is `dot` (computed only when needed).
+    fn names_agree_by(&self, story: &LiveStory, names: usize, dot: impl FnOnce() -> f32) -> bool {
         let c = &self.config;
         if c.name_floor <= 0.0
-            || names.len() < c.name_min.max(1)
+            || names < c.name_min.max(1)
             || story.names_len() < c.name_min.max(1)
             || story.names_norm2 <= 0.0
         {
             return true;
         }
-        let dot = story_names.dot(names);
-        dot / story.names_norm2.sqrt() >= c.name_floor
+        dot() / story.names_norm2.sqrt() >= c.name_floor
     }
 
-    pub(super) fn best_story_named(
+    /// The warm stories worth a full similarity for an article's vector: those its strongest
+    /// terms reach through the index, the best [`ClusterConfig::max_candidates`] by the query
+    /// weight that reached them.
+    ///
+    /// [`ClusterConfig::max_candidates`]: super::ClusterConfig::max_candidates
+    /// Each comes with the share of the query's weight that reached it.
+    pub(super) fn candidates(
         &self,
         v: &[(Term, f32)],
-        names: &[(Term, f32)],
         at: Option<Timestamp>,
-    ) -> Option<Choice> {
+    ) -> Vec<(StoryIdx, f32)> {
         let mut query: Vec<(Term, f32)> = v.to_vec();
         let by_weight = |a: &(Term, f32), b: &(Term, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if query.len() > self.config.query_terms {
@@ -368,6 +379,125 @@ impl Clusterer {
             candidates.select_nth_unstable_by(max, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             candidates.truncate(max);
         }
+        candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let total: f32 = query.iter().map(|&(_, w)| w).sum();
+        if total > 0.0 {
+            candidates.iter_mut().for_each(|(_, x)| *x /= total);
+        }
+        candidates
+    }
+
+    /// Every candidate story of an article with its features for the learned decision
+    /// ([`super::model`]): `v` is the article's vector, `names` its names and numbers,
+    /// `counts` its terms. One feature is the verdict of the hand-set rules (see
+    /// [`Clusterer::clears`]).
+    pub(super) fn candidate_features(
+        &self,
+        v: &[(Term, f32)],
+        names: &[(Term, f32)],
+        counts: &TermCounts,
+        at: Option<Timestamp>,
+    ) -> Vec<(StoryIdx, Features)> {
+        let candidates = self.candidates(v, at);
+        let name_min = self.config.name_min.max(1);
+        let long = self.is_long(v);
+        // Headlines are too short (and often title-cased) for the rules' name floor.
+        let checked = if counts.terms.len() >= self.config.name_terms {
+            names
+        } else {
+            &[]
+        };
+        let mut rule_similarity = Vec::with_capacity(candidates.len());
+        let mut measured: Vec<Measured> = candidates
+            .iter()
+            .map(|&(s, reached)| {
+                let story = self.live(s).expect("candidates are live");
+                self.with_vectors(story, |centroid, story_names| {
+                    let dot = centroid.dot(v);
+                    let (centroid_cosine, member_cosine) = if story.norm2 > 0.0 {
+                        (dot / story.norm2.sqrt(), dot / story.members.max(1) as f32)
+                    } else {
+                        (0.0, 0.0)
+                    };
+                    // What `similarity` gives, from the one dot product.
+                    let sim = if long { member_cosine } else { centroid_cosine };
+                    let (names_dot, names_shared) = story_names.dot_and_shared(names);
+                    rule_similarity.push(
+                        self.names_agree_by(story, checked.len(), || names_dot)
+                            .then(|| self.recency(story, at, sim, long)),
+                    );
+                    let comparable = names.len() >= name_min
+                        && story.names_len() >= name_min
+                        && story.names_norm2 > 0.0;
+                    Measured {
+                        centroid: centroid_cosine,
+                        member: member_cosine,
+                        names: comparable.then(|| names_dot / story.names_norm2.sqrt()),
+                        members: story.members,
+                        gap: at.zip(story.last).map(|(t, last)| t - last),
+                        names_covered: names_shared as f32 / names.len().max(1) as f32,
+                        reached,
+                        rules_join: false,
+                    }
+                })
+            })
+            .collect();
+        let mut best: Option<(usize, f32)> = None;
+        let mut runner_up = 0f32;
+        for (i, sim) in rule_similarity.iter().enumerate() {
+            let Some(sim) = *sim else { continue };
+            match best {
+                Some((b, bs)) if !(sim > bs || sim == bs && candidates[i].0 < candidates[b].0) => {
+                    runner_up = runner_up.max(sim)
+                }
+                _ => {
+                    runner_up = best.map_or(runner_up, |(_, bs)| bs.max(runner_up));
+                    best = Some((i, sim));
+                }
+            }
+        }
+        if let Some((i, similarity)) = best {
+            let choice = Choice {
+                story: candidates[i].0,
+                similarity,
+                runner_up,
+                gap: measured[i].gap,
+            };
+            measured[i].rules_join = self.clears(&choice, self.threshold_for(counts), long);
+        }
+        // A story whose names and numbers the article's contradict (the name floor) is no
+        // candidate for the model either: who, where and how many tell events of one kind apart,
+        // and the labeled sets hold too few such pairs (earnings briefs of different companies,
+        // say) for a model to learn it.
+        let mut agree = rule_similarity.iter().map(Option::is_some);
+        let candidates: Vec<(StoryIdx, f32)> = {
+            let mut keep = rule_similarity.iter().map(Option::is_some);
+            candidates
+                .into_iter()
+                .filter(|_| keep.next().expect("one a candidate"))
+                .collect()
+        };
+        measured.retain(|_| agree.next().expect("one a candidate"));
+        let shape = ArticleShape {
+            terms: v.len(),
+            short_terms: self.config.short_terms,
+            window_secs: self.config.window_secs,
+            quiet_secs: self.config.quiet_secs,
+        };
+        candidates
+            .into_iter()
+            .map(|(s, _)| s)
+            .zip(features(shape, &measured))
+            .collect()
+    }
+
+    pub(super) fn best_story_named(
+        &self,
+        v: &[(Term, f32)],
+        names: &[(Term, f32)],
+        at: Option<Timestamp>,
+    ) -> Option<Choice> {
+        let candidates = self.candidates(v, at);
         let mut best: Option<Choice> = None;
         let long = self.is_long(v);
         for (s, _) in candidates {

@@ -10,6 +10,7 @@
 //! - [`config`]: [`ClusterConfig`], every knob with its default.
 //! - [`terms`]: what an article says: [`TermCounts`] (terms, lines, names).
 //! - `decide`: the vector, the candidates, the similarity and the rules of the decision.
+//! - [`model`]: the learned decision: the features of a candidate and the logistic model.
 //! - `residency`: warm stories' vectors within a memory budget, the rest on a spill.
 //! - `saved`: the saved-state format ([`StoryState`]), restore and revival.
 //! - `docfreqs`: document frequencies that halve each generation, in a prefetched table.
@@ -21,6 +22,7 @@
 pub mod config;
 mod decide;
 mod docfreqs;
+pub mod model;
 mod residency;
 mod saved;
 mod sparse;
@@ -235,8 +237,58 @@ impl Clusterer {
         });
     }
 
-    /// Assigns an article to a story (creating one when none is similar enough).
+    /// Assigns an article to a story (creating one when none is similar enough): by the learned
+    /// model ([`ClusterConfig::model`]), or by the hand-set rules when there is none.
     pub fn add(&mut self, counts: &TermCounts, at: Option<Timestamp>) -> Assignment {
+        let Some(weights) = self.config.model else {
+            return self.add_by_rules(counts, at);
+        };
+        self.add_with(counts, at, |candidates| {
+            let mut best: Option<(StoryIdx, f32)> = None;
+            for (s, f) in candidates {
+                let p = model::probability(&weights, f);
+                if best.is_none_or(|(b, bp)| p > bp || p == bp && *s < b) {
+                    best = Some((*s, p));
+                }
+            }
+            best.filter(|&(_, p)| p >= 0.5).map(|(s, _)| s)
+        })
+    }
+
+    /// Assigns an article to the story `pick` chooses among its candidates and their features,
+    /// or to a new story when it chooses none. The learned decision picks by its model; training
+    /// picks the story the labels say (which need not be a candidate).
+    pub fn add_with(
+        &mut self,
+        counts: &TermCounts,
+        at: Option<Timestamp>,
+        pick: impl FnOnce(&[(StoryIdx, model::Features)]) -> Option<StoryIdx>,
+    ) -> Assignment {
+        let repeated = self.repeated_lines(counts);
+        let dfs = self.observe(counts);
+        let v = self.vectorize_fresh(counts, &repeated, &dfs);
+        let names = self.name_vector(&v, counts);
+        let candidates = self.candidate_features(&v, &names, counts, at);
+        let (story, created, similarity) = match pick(&candidates) {
+            Some(s) if self.is_live(s) => {
+                let cosine = candidates
+                    .iter()
+                    .find(|(c, _)| *c == s)
+                    .map_or(0.0, |(_, f)| f.0[1]);
+                (s, false, cosine)
+            }
+            _ => (self.new_story(), true, 1.0),
+        };
+        self.join(story, &v, &names, at);
+        Assignment {
+            story,
+            created,
+            similarity,
+        }
+    }
+
+    /// [`Clusterer::add`] by the hand-set rules (see DESIGN.md, section 2).
+    fn add_by_rules(&mut self, counts: &TermCounts, at: Option<Timestamp>) -> Assignment {
         // Which lines recur is judged before this article's own lines are counted.
         let repeated = self.repeated_lines(counts);
         let dfs = self.observe(counts);
@@ -906,6 +958,8 @@ mod tests {
                 threshold: 0.1,
                 // The made-up words hold digits: numbers, which the name floor would compare.
                 name_floor: 0.0,
+                // The low threshold decides: the rules, not the learned model.
+                model: None,
                 ..ClusterConfig::default()
             };
             let mut c = Clusterer::new(config);

@@ -103,6 +103,24 @@ impl SparseSum {
         sum
     }
 
+    /// [`SparseSum::dot`], and how many of `v`'s terms this sum holds.
+    pub(crate) fn dot_and_shared(&self, v: &[(Term, f32)]) -> (f32, usize) {
+        debug_assert!(v.windows(2).all(|p| p[0].0 < p[1].0), "sorted by term");
+        let (mut sum, mut shared) = (0.0, 0);
+        let mut at = 0;
+        for &(t, w) in v {
+            at = self.seek(at, t);
+            if at == self.terms.len() {
+                break;
+            }
+            if self.terms[at] == t {
+                sum += self.weights[at] * w;
+                shared += 1;
+            }
+        }
+        (sum, shared)
+    }
+
     /// Adds `v` (sorted by term). `each` sees every term of `v`, in order, with its weight
     /// before and after.
     pub(crate) fn add(&mut self, v: &[(Term, f32)], mut each: impl FnMut(Term, f32, f32)) {
