@@ -88,19 +88,7 @@ impl SparseSum {
 
     /// The dot product with `v` (sorted by term), summed in `v`'s order.
     pub(crate) fn dot(&self, v: &[(Term, f32)]) -> f32 {
-        debug_assert!(v.windows(2).all(|p| p[0].0 < p[1].0), "sorted by term");
-        let mut sum = 0.0;
-        let mut at = 0;
-        for &(t, w) in v {
-            at = self.seek(at, t);
-            if at == self.terms.len() {
-                break;
-            }
-            if self.terms[at] == t {
-                sum += self.weights[at] * w;
-            }
-        }
-        sum
+        self.dot_and_shared(v).0
     }
 
     /// [`SparseSum::dot`], and how many of `v`'s terms this sum holds.
