@@ -78,6 +78,30 @@ pub(super) struct Choice {
     pub(super) gap: Option<i64>,
 }
 
+impl Choice {
+    /// Puts a candidate story with its similarity in the running choice: the most similar wins
+    /// (ties go to the lower story index), the rest set the runner-up.
+    fn offer(best: &mut Option<Choice>, story: StoryIdx, similarity: f32, gap: Option<i64>) {
+        match best {
+            Some(b)
+                if !(similarity > b.similarity
+                    || similarity == b.similarity && story < b.story) =>
+            {
+                b.runner_up = b.runner_up.max(similarity)
+            }
+            _ => {
+                let runner_up = best.map_or(0.0, |b| b.similarity);
+                *best = Some(Choice {
+                    story,
+                    similarity,
+                    runner_up,
+                    gap,
+                })
+            }
+        }
+    }
+}
+
 impl Clusterer {
     /// The TF-IDF unit vector of an article under the current document frequencies. The IDF is
     /// smoothed (`ln((n + 1) / (df + 1)) + 1`) so that, early in a stream, words shared by every
@@ -282,6 +306,20 @@ impl Clusterer {
         names
     }
 
+    /// The names the name floor compares for an article with these term counts: none for a
+    /// headline, too short (and often title-cased) for a name channel.
+    pub(super) fn name_checked<'a>(
+        &self,
+        counts: &TermCounts,
+        names: &'a [(Term, f32)],
+    ) -> &'a [(Term, f32)] {
+        if counts.terms.len() >= self.config.name_terms {
+            names
+        } else {
+            &[]
+        }
+    }
+
     /// Whether an article's names and numbers (`names`, a unit vector) are compatible with a
     /// story's (`story_names`, see DESIGN.md, section 2).
     pub(super) fn names_agree(
@@ -398,21 +436,24 @@ impl Clusterer {
         counts: &TermCounts,
         at: Option<Timestamp>,
     ) -> Vec<(StoryIdx, Features)> {
-        let candidates = self.candidates(v, at);
         let name_min = self.config.name_min.max(1);
         let long = self.is_long(v);
-        // Headlines are too short (and often title-cased) for the rules' name floor.
-        let checked = if counts.terms.len() >= self.config.name_terms {
-            names
-        } else {
-            &[]
-        };
-        let mut rule_similarity = Vec::with_capacity(candidates.len());
-        let mut measured: Vec<Measured> = candidates
-            .iter()
-            .map(|&(s, reached)| {
+        let checked = self.name_checked(counts, names);
+        // A story whose names and numbers the article's contradict (the name floor) is no
+        // candidate for the model either: who, where and how many tell events of one kind apart,
+        // and the labeled sets hold too few such pairs (earnings briefs of different companies,
+        // say) for a model to learn it.
+        let mut rules: Option<Choice> = None;
+        let (stories, mut measured): (Vec<StoryIdx>, Vec<Measured>) = self
+            .candidates(v, at)
+            .into_iter()
+            .filter_map(|(s, reached)| {
                 let story = self.live(s).expect("candidates are live");
                 self.with_vectors(story, |centroid, story_names| {
+                    let (names_dot, names_shared) = story_names.dot_and_shared(names);
+                    if !self.names_agree_by(story, checked.len(), || names_dot) {
+                        return None;
+                    }
                     let dot = centroid.dot(v);
                     let (centroid_cosine, member_cosine) = if story.norm2 > 0.0 {
                         (dot / story.norm2.sqrt(), dot / story.members.max(1) as f32)
@@ -421,72 +462,39 @@ impl Clusterer {
                     };
                     // What `similarity` gives, from the one dot product.
                     let sim = if long { member_cosine } else { centroid_cosine };
-                    let (names_dot, names_shared) = story_names.dot_and_shared(names);
-                    rule_similarity.push(
-                        self.names_agree_by(story, checked.len(), || names_dot)
-                            .then(|| self.recency(story, at, sim, long)),
-                    );
+                    let gap = at.zip(story.last).map(|(t, last)| t - last);
+                    Choice::offer(&mut rules, s, self.recency(story, at, sim, long), gap);
                     let comparable = names.len() >= name_min
                         && story.names_len() >= name_min
                         && story.names_norm2 > 0.0;
-                    Measured {
-                        centroid: centroid_cosine,
-                        member: member_cosine,
-                        names: comparable.then(|| names_dot / story.names_norm2.sqrt()),
-                        members: story.members,
-                        gap: at.zip(story.last).map(|(t, last)| t - last),
-                        names_covered: names_shared as f32 / names.len().max(1) as f32,
-                        reached,
-                        rules_join: false,
-                    }
+                    Some((
+                        s,
+                        Measured {
+                            centroid: centroid_cosine,
+                            member: member_cosine,
+                            names: comparable.then(|| names_dot / story.names_norm2.sqrt()),
+                            members: story.members,
+                            gap,
+                            names_covered: names_shared as f32 / names.len().max(1) as f32,
+                            reached,
+                            rules_join: false,
+                        },
+                    ))
                 })
             })
-            .collect();
-        let mut best: Option<(usize, f32)> = None;
-        let mut runner_up = 0f32;
-        for (i, sim) in rule_similarity.iter().enumerate() {
-            let Some(sim) = *sim else { continue };
-            match best {
-                Some((b, bs)) if !(sim > bs || sim == bs && candidates[i].0 < candidates[b].0) => {
-                    runner_up = runner_up.max(sim)
-                }
-                _ => {
-                    runner_up = best.map_or(runner_up, |(_, bs)| bs.max(runner_up));
-                    best = Some((i, sim));
-                }
-            }
+            .unzip();
+        if let Some(c) = rules {
+            let i = stories.iter().position(|&s| s == c.story).expect("offered");
+            measured[i].rules_join = self.clears(&c, self.threshold_for(counts), long);
         }
-        if let Some((i, similarity)) = best {
-            let choice = Choice {
-                story: candidates[i].0,
-                similarity,
-                runner_up,
-                gap: measured[i].gap,
-            };
-            measured[i].rules_join = self.clears(&choice, self.threshold_for(counts), long);
-        }
-        // A story whose names and numbers the article's contradict (the name floor) is no
-        // candidate for the model either: who, where and how many tell events of one kind apart,
-        // and the labeled sets hold too few such pairs (earnings briefs of different companies,
-        // say) for a model to learn it.
-        let mut agree = rule_similarity.iter().map(Option::is_some);
-        let candidates: Vec<(StoryIdx, f32)> = {
-            let mut keep = rule_similarity.iter().map(Option::is_some);
-            candidates
-                .into_iter()
-                .filter(|_| keep.next().expect("one a candidate"))
-                .collect()
-        };
-        measured.retain(|_| agree.next().expect("one a candidate"));
         let shape = ArticleShape {
             terms: v.len(),
             short_terms: self.config.short_terms,
             window_secs: self.config.window_secs,
             quiet_secs: self.config.quiet_secs,
         };
-        candidates
+        stories
             .into_iter()
-            .map(|(s, _)| s)
             .zip(features(shape, &measured))
             .collect()
     }
@@ -510,26 +518,12 @@ impl Clusterer {
             let Some(sim) = scored else {
                 continue;
             };
-            let gap = at.zip(story.last).map(|(t, last)| t - last);
-            match &mut best {
-                None => {
-                    best = Some(Choice {
-                        story: s,
-                        similarity: sim,
-                        runner_up: 0.0,
-                        gap,
-                    })
-                }
-                Some(b) if sim > b.similarity || sim == b.similarity && s < b.story => {
-                    *b = Choice {
-                        story: s,
-                        similarity: sim,
-                        runner_up: b.similarity,
-                        gap,
-                    }
-                }
-                Some(b) => b.runner_up = b.runner_up.max(sim),
-            }
+            Choice::offer(
+                &mut best,
+                s,
+                sim,
+                at.zip(story.last).map(|(t, last)| t - last),
+            );
         }
         best
     }

@@ -65,6 +65,9 @@ fn weighed_docs(docs: u32, generation_docs: u32) -> u32 {
     weighed
 }
 
+/// A sparse vector of term weights, sorted by term.
+type TermVector = Vec<(Term, f32)>;
+
 struct LiveStory {
     /// The sum of the unit vectors of the members that were decided (copies join without one).
     centroid: SparseSum,
@@ -264,22 +267,41 @@ impl Clusterer {
         at: Option<Timestamp>,
         pick: impl FnOnce(&[(StoryIdx, model::Features)]) -> Option<StoryIdx>,
     ) -> Assignment {
+        let (v, names) = self.observe_and_vectorize(counts);
+        let candidates = self.candidate_features(&v, &names, counts, at);
+        let chosen = pick(&candidates).filter(|&s| self.is_live(s)).map(|s| {
+            let cosine = candidates
+                .iter()
+                .find(|(c, _)| *c == s)
+                .map_or(0.0, |(_, f)| f.0[1]);
+            (s, cosine)
+        });
+        self.place(chosen, &v, &names, at)
+    }
+
+    /// Counts an article in the document frequencies and gives its vector and its names and
+    /// numbers. Which lines recur is judged before the article's own lines are counted.
+    fn observe_and_vectorize(&mut self, counts: &TermCounts) -> (TermVector, TermVector) {
         let repeated = self.repeated_lines(counts);
         let dfs = self.observe(counts);
         let v = self.vectorize_fresh(counts, &repeated, &dfs);
         let names = self.name_vector(&v, counts);
-        let candidates = self.candidate_features(&v, &names, counts, at);
-        let (story, created, similarity) = match pick(&candidates) {
-            Some(s) if self.is_live(s) => {
-                let cosine = candidates
-                    .iter()
-                    .find(|(c, _)| *c == s)
-                    .map_or(0.0, |(_, f)| f.0[1]);
-                (s, false, cosine)
-            }
-            _ => (self.new_story(), true, 1.0),
+        (v, names)
+    }
+
+    /// Joins the article to the chosen story (with its similarity), or to a new one.
+    fn place(
+        &mut self,
+        chosen: Option<(StoryIdx, f32)>,
+        v: &[(Term, f32)],
+        names: &[(Term, f32)],
+        at: Option<Timestamp>,
+    ) -> Assignment {
+        let (story, created, similarity) = match chosen {
+            Some((s, similarity)) => (s, false, similarity),
+            None => (self.new_story(), true, 1.0),
         };
-        self.join(story, &v, &names, at);
+        self.join(story, v, names, at);
         Assignment {
             story,
             created,
@@ -289,31 +311,13 @@ impl Clusterer {
 
     /// [`Clusterer::add`] by the hand-set rules (see DESIGN.md, section 2).
     fn add_by_rules(&mut self, counts: &TermCounts, at: Option<Timestamp>) -> Assignment {
-        // Which lines recur is judged before this article's own lines are counted.
-        let repeated = self.repeated_lines(counts);
-        let dfs = self.observe(counts);
-        let v = self.vectorize_fresh(counts, &repeated, &dfs);
-        let names = self.name_vector(&v, counts);
+        let (v, names) = self.observe_and_vectorize(counts);
         let threshold = self.threshold_for(counts);
-        // Headlines are too short (and often title-cased) for a name channel.
-        let checked = if counts.terms.len() >= self.config.name_terms {
-            &names[..]
-        } else {
-            &[]
-        };
-        let best = self.best_story_named(&v, checked, at);
-        let (story, created, similarity) = match best {
-            Some(c) if self.clears(&c, threshold, self.is_long(&v)) => {
-                (c.story, false, c.similarity)
-            }
-            _ => (self.new_story(), true, 1.0),
-        };
-        self.join(story, &v, &names, at);
-        Assignment {
-            story,
-            created,
-            similarity,
-        }
+        let best = self.best_story_named(&v, self.name_checked(counts, &names), at);
+        let chosen = best
+            .filter(|c| self.clears(c, threshold, self.is_long(&v)))
+            .map(|c| (c.story, c.similarity));
+        self.place(chosen, &v, &names, at)
     }
 
     /// Adds an article to a known story (a copy joins its original's story) without a decision.
