@@ -8,18 +8,20 @@ use super::messages::{Kind, Messages};
 use crate::exit;
 use crate::ingest::{Ingester, Outcome};
 use crate::input::{read_paths, ReadOptions, Record};
+use samestory_engine::article::Article;
 use samestory_engine::metrics::score;
 use samestory_engine::pipeline::Config;
 use std::io::Write;
 use std::path::PathBuf;
 
-pub fn run(
+/// The articles of `paths` that carry the label field, and how many records were rejected
+/// (each named on stderr, as every reading command names them); articles without the label are
+/// left out with a note, and none at all is an error.
+pub fn labeled_articles(
     paths: &[PathBuf],
     label: &str,
-    config: Config,
     opts: &ReadOptions,
-    json: bool,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<(Vec<Article>, usize)> {
     let mut articles = Vec::new();
     let mut rejected = 0;
     let mut messages = Messages::default();
@@ -43,6 +45,17 @@ pub fn run(
     if unlabelled > 0 {
         eprintln!("note: {unlabelled} articles without `{label}` left out");
     }
+    Ok((articles, rejected))
+}
+
+pub fn run(
+    paths: &[PathBuf],
+    label: &str,
+    config: Config,
+    opts: &ReadOptions,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let (mut articles, rejected) = labeled_articles(paths, label, opts)?;
     // In publication order, as ingest decides a file that fits its buffer (see `crate::order`).
     crate::order::sort(&mut articles, config.ignore_dates);
     let dir = tempfile::tempdir()?;

@@ -5,7 +5,8 @@
 //! ([`labeled_candidates`]), and the logistic model is fitted on those candidates, each set
 //! weighing as much as any other. The model file records the sets, their sizes and the command.
 
-use crate::input::{read_paths, ReadOptions, Record};
+use super::eval::labeled_articles;
+use crate::input::ReadOptions;
 use anyhow::Context;
 use samestory_engine::clean::Cleaner;
 use samestory_engine::pipeline::{prepare, Config};
@@ -55,15 +56,8 @@ pub fn run(spec: &Path, out: &Path, leave_out: &[String], config: Config) -> any
             text_field: set.text_field.clone(),
             ..ReadOptions::default()
         };
-        let mut articles = Vec::new();
-        read_paths(std::slice::from_ref(&path), &opts, &mut |r| match r {
-            Record::Article(a, _) => articles.push(*a),
-            Record::Error(e) => eprintln!("error: {e}"),
-        })?;
-        articles.retain(|a| a.meta.get(&set.label).is_some_and(|v| !v.is_null()));
-        if articles.is_empty() {
-            anyhow::bail!("{}: no article carries `{}`", path.display(), set.label);
-        }
+        let (mut articles, _) = labeled_articles(std::slice::from_ref(&path), &set.label, &opts)
+            .with_context(|| format!("set {}: {}", set.name, path.display()))?;
         let ignore_dates = config.ignore_dates || set.ignore_dates;
         crate::order::sort(&mut articles, ignore_dates);
         let mut clusterer = Clusterer::new(config.cluster);
