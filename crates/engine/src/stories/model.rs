@@ -288,33 +288,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_fit_recovers_a_separating_direction() {
-        // Candidates of the event have a high centroid cosine, the others a low one, with noise.
-        let mut rows = Vec::new();
-        let mut seed = 7u64;
-        for i in 0..2000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let noise = (seed % 1000) as f32 / 1000.0 * 0.3;
-            let same = i % 3 == 0;
-            let mut f = Features::default();
-            f.0[0] = 1.0;
-            f.0[1] = if same { 0.5 } else { 0.2 } + noise - 0.15;
-            rows.push((f, same, 1.0));
-        }
-        let w = StoryModel::fit(&rows, 1e-3);
-        let at = |cos: f32| {
-            let mut f = Features::default();
-            f.0[0] = 1.0;
-            f.0[1] = cos;
-            probability(&w, &f)
-        };
-        assert!(w[1] > 0.0, "{w:?}");
-        assert!(at(0.6) > 0.9 && at(0.1) < 0.1, "{} {}", at(0.6), at(0.1));
-    }
-
-    #[test]
     fn a_model_file_with_other_features_is_refused() {
         let mut m = StoryModel::builtin().clone();
         m.features[1] = "title_cosine".into();
