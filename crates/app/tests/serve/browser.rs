@@ -131,6 +131,19 @@ impl Browser {
             .to_owned()
     }
 
+    /// The page's url once it is `want`, or whatever it is after ten seconds: a form's POST
+    /// and its redirect finish after the click that sent them has returned.
+    fn wait_for_url(&self, want: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let url = self.current_url();
+            if url == want || std::time::Instant::now() > deadline {
+                return url;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     fn find_all(&self, css: &str) -> Vec<String> {
         call(
             "POST",
@@ -396,7 +409,8 @@ fn a_private_server_signs_a_browser_in_with_its_form() {
     );
     b.type_into(&b.find("input[name=token]"), token);
     b.click(&b.find("form[action=\"/login\"] button"));
-    assert_eq!(b.current_url(), format!("{}/", server.url));
+    let home = format!("{}/", server.url);
+    assert_eq!(b.wait_for_url(&home), home);
     b.goto(&format!("{}/articles/quake_chile", server.url));
     assert_ne!(b.text(&b.find("h1")), "Sign in");
     b.screenshot("private-signed-in");
