@@ -301,6 +301,14 @@ pub struct InputArgs {
     /// Refuse articles larger than this many bytes.
     #[arg(long, default_value_t = crate::input::DEFAULT_MAX_ARTICLE_BYTES)]
     max_article_bytes: usize,
+    /// The format of standard input (`-`); detected from its start when not given. Files are
+    /// told by their names.
+    #[arg(long, value_enum)]
+    format: Option<crate::input::Format>,
+    /// Read dates with this chrono `strftime` pattern first, e.g. '%d-%b-%Y %H:%M:%S%.f' for
+    /// Reuters' `26-FEB-1987 15:01:01.79`; the usual forms are still tried after it.
+    #[arg(long)]
+    date_format: Option<String>,
 }
 
 impl InputArgs {
@@ -308,6 +316,8 @@ impl InputArgs {
         crate::input::ReadOptions {
             text_field: self.text_field.clone(),
             max_article_bytes: self.max_article_bytes,
+            stdin_format: self.format,
+            date_format: self.date_format.clone(),
         }
     }
 }

@@ -5,11 +5,21 @@
 //! in one transaction while the next batch is being prepared. Articles whose id is already stored are
 //! skipped, so re-running an ingest stores nothing new, and an ingest killed mid-batch loses only
 //! uncommitted batches: the next run reloads the engine from the store and takes them again.
+//!
+//! An id already stored is a re-ingest only when the record is the same one ([`Claim`]): another
+//! text under an id the record gave is a [`Outcome::Conflict`], reported and not stored (under an
+//! id derived from a url it is the same article reached another way, a page and a feed item that
+//! links to it, and counts as stored); and a record whose id was
+//! derived from its title and text (it came without one) that differs in source or date is
+//! another publication of the same text, stored under an id that also covers them (the later
+//! one a copy). Ids derived before this rule are the ones derived now for a first publication, so
+//! an existing database's re-ingest stays a no-op.
 
 use crate::spill::StoryIds;
 use anyhow::Context;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use samestory_engine::article::stable_hash;
 use samestory_engine::clean::Cleaner;
 use samestory_engine::pipeline::{prepare, Config, Engine, Prepared, StoryId};
 use samestory_engine::stories::RevivalSpan;
@@ -74,6 +84,12 @@ pub enum Outcome {
         id: String,
         story: String,
     },
+    /// A different text is stored (or was sent earlier in this run) under this id: the record
+    /// is not stored.
+    Conflict {
+        id: String,
+        message: String,
+    },
 }
 
 /// Counts for the end-of-ingest summary.
@@ -82,6 +98,7 @@ pub struct Summary {
     pub stored: u64,
     pub already_stored: u64,
     pub rejected: u64,
+    pub conflicts: u64,
     pub warnings: u64,
     pub new_stories: u64,
     pub copies: u64,
@@ -146,6 +163,66 @@ fn write(store: &mut Store, job: &WriteJob) -> samestory_store::Result<()> {
     store.write_batch(&rows, &job.delta)
 }
 
+/// What an id was claimed with: its document (`DocIdx::MAX` until decided), a hash of its text,
+/// its source's hash and its date, which tell a re-ingest from a conflict or a re-send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Claim {
+    doc: DocIdx,
+    text: u64,
+    source: u64,
+    published: Option<i64>,
+}
+
+impl Claim {
+    fn of(doc: DocIdx, text: &str, source: Option<&str>, published: Option<i64>) -> Claim {
+        Claim {
+            doc,
+            text: stable_hash(text.as_bytes()),
+            source: stable_hash(source.map(str::trim).unwrap_or("").as_bytes()),
+            published,
+        }
+    }
+
+    fn of_article(doc: DocIdx, a: &Article) -> Claim {
+        Claim::of(doc, &a.text, a.source.as_deref(), a.published)
+    }
+
+    /// Whether `other`, with the same text, came from another source or date. A record without
+    /// a date matches any: the store keeps the date found in the text for such a record.
+    fn other_origin(&self, other: &Claim) -> bool {
+        self.source != other.source || other.published.is_some_and(|t| self.published != Some(t))
+    }
+}
+
+/// Whether the article's id is the one derived from its title and text (it came without an id
+/// or url): then another source or date under the same id is a re-send, not the same record.
+fn id_from_content(a: &Article) -> bool {
+    a.url.is_none() && a.id == Article::derive_id(None, a.title.as_deref(), &a.text)
+}
+
+/// Whether the article's id is the one derived from its url: a page and the feed items that
+/// link to it are one article whatever text each gives, stored once.
+fn id_from_url(a: &Article) -> bool {
+    a.url
+        .as_deref()
+        .is_some_and(|u| a.id == Article::derive_id(Some(u), None, ""))
+}
+
+/// The id of a re-send: derived from title, text, source and date.
+fn resend_id(a: &Article) -> String {
+    let mut bytes = Vec::with_capacity(a.text.len() + 96);
+    bytes.extend_from_slice(a.title.as_deref().unwrap_or("").as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(a.text.as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(a.source.as_deref().unwrap_or("").trim().as_bytes());
+    bytes.push(0);
+    if let Some(t) = a.published {
+        bytes.extend_from_slice(t.to_string().as_bytes());
+    }
+    format!("c{:016x}", stable_hash(&bytes))
+}
+
 /// The channel to the writer thread, and the thread.
 type Writer = (mpsc::SyncSender<WriteJob>, JoinHandle<Result<(), String>>);
 
@@ -193,7 +270,7 @@ pub struct Ingester {
     db: PathBuf,
     /// Ids claimed by the batches not decided yet (`DocIdx::MAX`) and those of the documents
     /// decided in the last [`RECENT_BATCHES`] batches, which may not be committed yet.
-    claims: FxHashMap<String, DocIdx>,
+    claims: FxHashMap<String, Claim>,
     /// The ids of the documents from `recent_base` on: those the engine still holds (the
     /// originals of near copies are among them) and those not surely committed.
     recent_ids: VecDeque<String>,
@@ -358,10 +435,21 @@ impl Ingester {
             .with_context(|| format!("article {doc} is not in the store"))
     }
 
-    /// The document of a committed article, by id: looked up in the store, which memory would
+    /// The claim of a committed article, by id: looked up in the store, which memory would
     /// otherwise have to mirror with something for every article ever stored.
-    fn stored_doc(&self, id: &str) -> anyhow::Result<Option<DocIdx>> {
-        Ok(self.reader.article_doc(id)?)
+    fn stored_claim(&self, id: &str) -> anyhow::Result<Option<Claim>> {
+        Ok(self
+            .reader
+            .article_identity(id)?
+            .map(|s| Claim::of(s.doc, &s.text, s.source.as_deref(), s.published)))
+    }
+
+    /// The claim on `id`: by a batch of this run, else by the store.
+    fn claim_of(&self, id: &str) -> anyhow::Result<Option<Claim>> {
+        match self.claims.get(id) {
+            Some(&claim) => Ok(Some(claim)),
+            None => self.stored_claim(id),
+        }
     }
 
     /// Drops from the claims the ids of the batches that are surely committed (all but the last
@@ -435,25 +523,38 @@ impl Ingester {
         self.committed(wait)
     }
 
-    /// Sorts a batch into articles already stored (or repeated in it) and fresh ones, and claims
-    /// the fresh ids, so that a repeat in this or the next batch counts as stored.
+    /// Sorts a batch into articles already stored (or repeated in it), conflicts and fresh ones,
+    /// and claims the fresh ids, so that a repeat in this or the next batch counts as stored.
     pub fn claim(&mut self, articles: Vec<Article>) -> anyhow::Result<Claimed> {
         let mut outcomes: Vec<Option<Outcome>> = vec![None; articles.len()];
         let mut fresh = Vec::with_capacity(articles.len());
         let mut repeats = Vec::new();
-        for (i, a) in articles.into_iter().enumerate() {
-            let known = match self.claims.get(&a.id) {
-                Some(&doc) => Some(doc),
-                None => self.stored_doc(&a.id)?,
-            };
+        for (i, mut a) in articles.into_iter().enumerate() {
+            let mut known = self.claim_of(&a.id)?;
+            let mine = Claim::of_article(DocIdx::MAX, &a);
+            if let Some(k) = known {
+                if k.text == mine.text && k.other_origin(&mine) && id_from_content(&a) {
+                    a.id = resend_id(&a);
+                    known = self.claim_of(&a.id)?;
+                }
+            }
             match known {
-                Some(DocIdx::MAX) => repeats.push((i, a.id)),
-                Some(doc) => {
-                    let story = self.story_of(doc)?;
+                Some(k) if k.text != mine.text && !id_from_url(&a) => {
+                    let message = format!(
+                        "id `{}`: a different text is already stored under this id (conflict); record not stored",
+                        a.id
+                    );
+                    outcomes[i] = Some(Outcome::Conflict { id: a.id, message });
+                }
+                Some(Claim {
+                    doc: DocIdx::MAX, ..
+                }) => repeats.push((i, a.id)),
+                Some(k) => {
+                    let story = self.story_of(k.doc)?;
                     outcomes[i] = Some(Outcome::AlreadyStored { id: a.id, story });
                 }
                 None => {
-                    self.claims.insert(a.id.clone(), DocIdx::MAX);
+                    self.claims.insert(a.id.clone(), mine);
                     fresh.push((i, a));
                 }
             }
@@ -499,7 +600,14 @@ impl Ingester {
                 o.doc as usize
             );
             self.recent_ids.push_back(article.id.clone());
-            self.claims.insert(article.id.clone(), o.doc);
+            // With the date the store keeps, as a later run reads it back.
+            let claim = Claim::of(
+                o.doc,
+                &article.text,
+                article.source.as_deref(),
+                prepared.published,
+            );
+            self.claims.insert(article.id.clone(), claim);
             let copy_of = match o.copy_of {
                 Some(c) => Some(self.id_of(c.original)?),
                 None => None,
@@ -526,7 +634,7 @@ impl Ingester {
             });
         }
         for (i, id) in repeats {
-            let story = self.story_of(self.claims[&id])?;
+            let story = self.story_of(self.claims[&id].doc)?;
             outcomes[i] = Some(Outcome::AlreadyStored { id, story });
         }
         let delta = EngineDelta::take(&mut self.engine);

@@ -236,7 +236,7 @@ fn bad_input_is_reported_and_the_rest_goes_through() {
         "invalid_utf8.jsonl:1: invalid UTF-8",
         "invalid_utf8.jsonl:2: field `published`",
         "empty.jsonl: file is empty",
-        "binary.jsonl: binary file",
+        "binary.jsonl:1: binary data",
         "rows.csv:4: ",
         "huge.jsonl:1: record is",
     ] {

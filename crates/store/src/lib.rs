@@ -97,8 +97,8 @@ use std::path::Path;
 pub use analysis::{AnalysisDoc, StoryAnalysisView, MAX_ANALYSED};
 pub use engine_state::EngineDelta;
 pub use queries::{
-    fts_query, search_words, ArticleFull, ArticleRow, CopyRow, ListedStory, StoredRemoval,
-    StoryListKey, StoryListQuery, StoryOrder, StorySummary,
+    fts_query, search_words, ArticleFull, ArticleRow, CopyRow, ListedStory, StoredIdentity,
+    StoredRemoval, StoryListKey, StoryListQuery, StoryOrder, StorySummary,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::NewArticle;

@@ -41,6 +41,20 @@ impl StorySummary {
     }
 }
 
+/// What a stored article was sent as, beside its document index: enough to tell a true re-ingest
+/// of a record from a different record under the same id.
+#[derive(Clone, Debug)]
+pub struct StoredIdentity {
+    /// Its document index.
+    pub doc: DocIdx,
+    /// Its text as sent.
+    pub text: String,
+    /// Its outlet.
+    pub source: Option<String>,
+    /// Its date as stored: the record's, else one found in its text.
+    pub published: Option<Timestamp>,
+}
+
 /// A stored article without its texts.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArticleRow {
@@ -352,6 +366,23 @@ impl Store {
             .conn
             .prepare_cached("SELECT idx FROM articles WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The document index of the stored article `id` with what tells a re-send from a conflict:
+    /// its text, source and date. `None` when no such article is stored.
+    pub fn article_identity(&self, id: &str) -> Result<Option<StoredIdentity>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT idx, text, source, published FROM articles WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok(StoredIdentity {
+                    doc: r.get(0)?,
+                    text: r.get(1)?,
+                    source: r.get(2)?,
+                    published: r.get(3)?,
+                })
+            })
             .optional()?)
     }
 

@@ -123,7 +123,7 @@ pub fn run(paths: &[PathBuf], opts: &DedupOptions) -> anyhow::Result<DedupSummar
     let mut summary = DedupSummary::default();
     let mut messages = Messages::default();
     let mut inputs = Vec::new();
-    for src in sources(paths) {
+    for src in sources(paths, &opts.read) {
         match src {
             Ok(s) => inputs.push(s),
             Err(e) => {

@@ -71,7 +71,11 @@ pub fn run(
         let tail = rest.split_off(rest.len().min(2000));
         for o in ing.ingest(std::mem::replace(&mut rest, tail))? {
             // A repeated id is the same article again, in the story it was stored in.
-            let (Outcome::Stored { story, .. } | Outcome::AlreadyStored { story, .. }) = o;
+            let story = match o {
+                Outcome::Stored { story, .. } | Outcome::AlreadyStored { story, .. } => story,
+                // Another text under a stored id is in no story: a story of its own.
+                Outcome::Conflict { id, .. } => format!("conflict:{id}"),
+            };
             predicted.push(story);
         }
     }

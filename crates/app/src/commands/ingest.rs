@@ -42,18 +42,19 @@ pub fn run(
     } else {
         writeln!(
             out,
-            "stored {} articles ({} copies, {} new stories); {} already stored; {} rejected; {} warnings; {:.1}s ({:.0} articles/s)",
+            "stored {} articles ({} copies, {} new stories); {} already stored; {} rejected; {} conflicts; {} warnings; {:.1}s ({:.0} articles/s)",
             summary.stored,
             summary.copies,
             summary.new_stories,
             summary.already_stored,
             summary.rejected,
+            summary.conflicts,
             summary.warnings,
             summary.seconds,
             summary.stored as f64 / summary.seconds.max(1e-9)
         )?;
     }
-    Ok(if summary.rejected > 0 {
+    Ok(if summary.rejected > 0 || summary.conflicts > 0 {
         exit::PARTIAL
     } else {
         exit::OK
@@ -100,6 +101,14 @@ pub fn run_ingest(
                     summary.copies += u64::from(copy_of.is_some());
                 }
                 Outcome::AlreadyStored { .. } => summary.already_stored += 1,
+                Outcome::Conflict { message, .. } => {
+                    summary.conflicts += 1;
+                    let line = format!("error: {message}");
+                    match &bar {
+                        Some(bar) => bar.suspend(|| eprintln!("{line}")),
+                        None => eprintln!("{line}"),
+                    }
+                }
             }
             if json_lines {
                 writeln!(out, "{}", serde_json::to_string(o)?)?;

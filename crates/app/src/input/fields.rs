@@ -2,7 +2,7 @@
 //! is an article's text, id, url, title, source or date. Keys are matched case-insensitively; a
 //! key in no list is kept as metadata.
 
-use super::{parse_time, InputError, ReadOptions, Record, Warning};
+use super::{read_time, InputError, ReadOptions, Record, Warning, NO_WORDS};
 use samestory_engine::Article;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
@@ -158,6 +158,9 @@ impl Fields {
         let Some(text) = into_text(text_value) else {
             return err(format!("field `{field_name}` is empty or not a string"));
         };
+        if !samestory_engine::text::has_words(&text) {
+            return err(format!("field `{field_name}`: {NO_WORDS}"));
+        }
         if text.len() > opts.max_article_bytes {
             return err(format!(
                 "article text is {} bytes, over the limit of {} bytes (--max-article-bytes); skipped",
@@ -167,17 +170,21 @@ impl Fields {
         }
         let mut warnings: Vec<Warning> = Vec::new();
         let take = |f: Option<(String, Value)>| f.and_then(|(_, v)| into_text(v));
+        let warn = |message: String| InputError {
+            file: file.to_owned(),
+            line,
+            message,
+        };
         let published_ts = match published {
-            Some((key, v)) if !v.is_null() => match parse_time(&v) {
-                Some(t) => Some(t),
-                None => {
-                    warnings.push(InputError {
-                        file: file.to_owned(),
-                        line,
-                        message: format!(
-                            "field `{key}`: cannot read {v} as a date; stored without one"
-                        ),
-                    });
+            Some((key, v)) if !v.is_null() => match read_time(&v, opts.date_format.as_deref()) {
+                Ok((t, note)) => {
+                    if let Some(note) = note {
+                        warnings.push(warn(format!("field `{key}`: {note}")));
+                    }
+                    Some(t)
+                }
+                Err(why) => {
+                    warnings.push(warn(format!("field `{key}`: {why}; stored without a date")));
                     meta.insert(key, v);
                     None
                 }

@@ -78,7 +78,7 @@ impl<'de> de::Deserialize<'de> for Item {
     }
 }
 
-struct ItemVisitor;
+pub(super) struct ItemVisitor;
 
 impl<'de> Visitor<'de> for ItemVisitor {
     type Value = Result<Map<String, Value>, &'static str>;

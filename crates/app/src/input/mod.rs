@@ -8,6 +8,7 @@
 //! parallel by [`parse_line`]), and [`read_paths`] does both and hands out records in order.
 //! `fields` is the one table of field names; `lines` the chunked line reader.
 
+mod document;
 mod feeds;
 mod fields;
 pub mod html;
@@ -32,6 +33,9 @@ use std::sync::Arc;
 
 /// Articles larger than this are refused: no news article is, and one would stall a batch.
 pub const DEFAULT_MAX_ARTICLE_BYTES: usize = 5 * 1024 * 1024;
+
+/// Why an article without a word is refused: it could only match the other texts without one.
+pub const NO_WORDS: &str = "the text has no words (only spaces, punctuation, symbols or invisible characters), so it cannot be compared; skipped";
 
 /// One bad record or file.
 #[derive(Debug, Clone)]
@@ -65,6 +69,10 @@ pub struct ReadOptions {
     /// Take the text from this field instead of `text`/`body`/`content`.
     pub text_field: Option<String>,
     pub max_article_bytes: usize,
+    /// The format of standard input (`--format`); detected when `None`.
+    pub stdin_format: Option<Format>,
+    /// A chrono `strftime` pattern tried first on dates (`--date-format`).
+    pub date_format: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -72,54 +80,133 @@ impl Default for ReadOptions {
         ReadOptions {
             text_field: None,
             max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
+            stdin_format: None,
+            date_format: None,
         }
     }
 }
 
+/// Dates before the first newspapers (1605) or after 2200 are misreadings (`1e300`, an
+/// i64's extreme, a product code), refused with a warning.
+const EARLIEST_DATE: Timestamp = -11_676_096_000; // 1600-01-01T00:00:00Z
+const LATEST_DATE: Timestamp = 7_258_118_400; // 2200-01-01T00:00:00Z
+
+/// A date read, with a note when part of it was not understood (stored anyway, with a warning).
+pub type TimeRead = (Timestamp, Option<String>);
+
 /// Parses a date: epoch seconds or milliseconds (number or digits), RFC 3339, RFC 2822,
-/// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`.
-pub fn parse_time(v: &Value) -> Option<Timestamp> {
-    let epoch = |n: i64| {
-        if n.abs() >= 100_000_000_000 {
-            n / 1000
-        } else {
-            n
-        }
-    };
-    match v {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().map(|f| f as i64))
-            .map(epoch),
-        Value::String(s) => {
-            let s = s.trim();
-            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.len() >= 9 {
-                return s.parse().ok().map(epoch);
-            }
-            if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-                return Some(t.timestamp());
-            }
-            if let Ok(t) = chrono::DateTime::parse_from_rfc2822(s) {
-                return Some(t.timestamp());
-            }
-            for fmt in [
-                "%Y-%m-%d %H:%M:%S",
-                "%Y-%m-%dT%H:%M:%S",
-                "%Y-%m-%d %H:%M",
-                "%Y-%m-%dT%H:%M:%S%.f",
-            ] {
-                if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
-                    return Some(t.and_utc().timestamp());
+/// `YYYY-MM-DD`, `YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][offset]`, or first `format` (a chrono
+/// `strftime` pattern, `--date-format`) when given. Impossible offsets and dates outside 1600 to
+/// 2200 are errors; a `YYYY-MM-DD` followed by something that is no time is read as that day,
+/// with a note.
+pub fn read_time(v: &Value, format: Option<&str>) -> Result<TimeRead, String> {
+    let read = match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => (epoch_seconds(i), None),
+            None => {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                if !f.is_finite() || f.abs() >= 9.2e18 {
+                    return Err(format!("{v} is out of range"));
                 }
+                (epoch_seconds(f as i64), None)
             }
-            let day = s.get(..10).unwrap_or(s);
-            chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc().timestamp())
-        }
-        _ => None,
+        },
+        Value::String(s) => read_time_text(s.trim(), format)?,
+        _ => return Err(format!("{v} is not a date")),
+    };
+    if !(EARLIEST_DATE..LATEST_DATE).contains(&read.0) {
+        return Err(format!("{v} is outside the years 1600 to 2200"));
     }
+    Ok(read)
+}
+
+/// Epoch seconds from seconds or milliseconds (told apart by size: 10^11 seconds is year 5138).
+fn epoch_seconds(n: i64) -> i64 {
+    if n.abs() >= 100_000_000_000 {
+        n / 1000
+    } else {
+        n
+    }
+}
+
+fn read_time_text(s: &str, format: Option<&str>) -> Result<TimeRead, String> {
+    let cannot = || format!("cannot read {s:?} as a date");
+    if let Some(format) = format {
+        if let Ok(t) = chrono::DateTime::parse_from_str(s, format) {
+            return Ok((t.timestamp(), None));
+        }
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, format) {
+            return Ok((t.and_utc().timestamp(), None));
+        }
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(s, format) {
+            return Ok((
+                d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
+                None,
+            ));
+        }
+    }
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.len() >= 9 {
+        return s
+            .parse::<i64>()
+            .map(|n| (epoch_seconds(n), None))
+            .map_err(|_| format!("{s:?} is out of range"));
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok((t.timestamp(), None));
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc2822(s) {
+        return Ok((t.timestamp(), None));
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+    ] {
+        if let Ok(t) = chrono::DateTime::parse_from_str(s, fmt) {
+            return Ok((t.timestamp(), None));
+        }
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
+            return Ok((t.and_utc().timestamp(), None));
+        }
+    }
+    let cut = s.len().min(10);
+    if !s.is_char_boundary(cut) {
+        return Err(cannot());
+    }
+    let (day, rest) = s.split_at(cut);
+    let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map_err(|_| cannot())?
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc()
+        .timestamp();
+    if rest.is_empty() {
+        return Ok((day, None));
+    }
+    // A time that did not read (`+25:00`, `10:61`) is an error, not midnight.
+    if rest.starts_with(['T', 't', ' ']) && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!(
+            "{}: the time or its offset is impossible",
+            cannot()
+        ));
+    }
+    Ok((
+        day,
+        Some(format!(
+            "{rest:?} after the day was not understood; stored as the day at midnight"
+        )),
+    ))
+}
+
+/// [`read_time`] without a custom format, the date only.
+pub fn parse_time(v: &Value) -> Option<Timestamp> {
+    read_time(v, None).ok().map(|(t, _)| t)
 }
 
 /// Builds an article from a JSON object or CSV row, mapping field aliases ([`fields::ALIASES`]).
@@ -141,10 +228,14 @@ fn open_maybe_gz(path: &Path) -> anyhow::Result<Box<dyn Read + Send>> {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
+/// An input format: told by a file's name, detected on standard input, or given with `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// JSON Lines, or one JSON document (an object or an array of them, pretty-printed or not).
+    #[value(aliases = ["json", "ndjson"])]
     Jsonl,
     Csv,
+    #[value(name = "txt", alias = "text")]
     Text,
     Html,
     Feed,
@@ -199,6 +290,16 @@ impl Source {
         }
     }
 
+    /// Bytes in memory read as `format`, named `name` in messages (the fuzz targets' way in).
+    pub fn bytes(name: &str, bytes: Vec<u8>, format: Format) -> Source {
+        Source {
+            name: name.into(),
+            path: None,
+            stdin: Some(Arc::new(bytes)),
+            format,
+        }
+    }
+
     fn open(&self) -> anyhow::Result<Box<dyn Read + Send>> {
         match (&self.stdin, &self.path) {
             (Some(bytes), _) => Ok(Box::new(std::io::Cursor::new(SharedBytes(bytes.clone())))),
@@ -218,7 +319,7 @@ impl AsRef<[u8]> for SharedBytes {
 
 /// The sources that `paths` name (files, directories read recursively in name order, `-` for
 /// standard input), in order; a path that yields none is an error in its place.
-pub fn sources(paths: &[PathBuf]) -> Vec<Result<Source, InputError>> {
+pub fn sources(paths: &[PathBuf], opts: &ReadOptions) -> Vec<Result<Source, InputError>> {
     let error = |path: &Path, message: &str| InputError {
         file: path.display().to_string(),
         line: None,
@@ -227,22 +328,19 @@ pub fn sources(paths: &[PathBuf]) -> Vec<Result<Source, InputError>> {
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            out.push(read_stdin());
+            out.push(read_stdin(opts.stdin_format));
         } else if path.is_dir() {
-            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file() && format_of(e.path()).is_some())
-                .map(|e| e.into_path())
-                .collect();
-            files.sort();
-            if files.is_empty() {
+            let (files, unreadable) = files_in(path);
+            if files.is_empty() && unreadable.is_empty() {
                 out.push(Err(error(
                     path,
                     "directory holds no .jsonl, .csv, .txt, .html, feed, .warc or .parquet files",
                 )));
             }
+            out.extend(unreadable.into_iter().map(Err));
             out.extend(files.iter().map(|f| Ok(Source::file(f))));
+        } else if path.is_symlink() && !path.exists() {
+            out.push(Err(error(path, "a symbolic link to nothing (dangling)")));
         } else if !path.exists() {
             out.push(Err(error(path, "no such file")));
         } else {
@@ -252,7 +350,50 @@ pub fn sources(paths: &[PathBuf]) -> Vec<Result<Source, InputError>> {
     out
 }
 
-fn read_stdin() -> Result<Source, InputError> {
+/// The files of a directory that samestory reads, in name order, and an error for every entry
+/// that could not be read. Symbolic links are followed (to files and directories alike), and a
+/// link back to a directory above it is reported as a loop instead of being walked again.
+fn files_in(dir: &Path) -> (Vec<PathBuf>, Vec<InputError>) {
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(e) if e.file_type().is_file() && format_of(e.path()).is_some() => {
+                files.push(e.into_path())
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).display().to_string();
+                let message = if let Some(ancestor) = e.loop_ancestor() {
+                    format!(
+                        "a symbolic link loop (back to {}); not followed",
+                        ancestor.display()
+                    )
+                } else if let Some(io) = e.io_error() {
+                    if io.kind() == std::io::ErrorKind::NotFound {
+                        "a symbolic link to nothing (dangling); skipped".to_owned()
+                    } else {
+                        format!("cannot read: {io}; skipped")
+                    }
+                } else {
+                    format!("cannot read: {e}; skipped")
+                };
+                unreadable.push(InputError {
+                    file: path,
+                    line: None,
+                    message,
+                });
+            }
+        }
+    }
+    files.sort();
+    (files, unreadable)
+}
+
+fn read_stdin(format: Option<Format>) -> Result<Source, InputError> {
     let mut buf = Vec::new();
     std::io::stdin()
         .lock()
@@ -262,22 +403,58 @@ fn read_stdin() -> Result<Source, InputError> {
             line: None,
             message: e.to_string(),
         })?;
-    let first = buf.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    let format = if first == Some(b'{') && !feeds::looks_like_feed(&buf) {
-        Format::Jsonl
-    } else if feeds::looks_like_feed(&buf) {
+    let format = format.unwrap_or_else(|| detect_format(&buf));
+    Ok(Source::bytes("<stdin>", buf, format))
+}
+
+/// The format of bytes without a name (standard input), from their start: JSON (`{` or `[`), a
+/// feed, a web page, CSV (a first line of comma-separated names, one of them a text field's), or
+/// else plain text.
+fn detect_format(bytes: &[u8]) -> Format {
+    // Judged on the start, decoded when a byte-order mark says how.
+    let start = &bytes[..bytes.len().min(64 * 1024)];
+    let decoded = match encoding_rs::Encoding::for_bom(start) {
+        Some((encoding, _)) => encoding.decode_with_bom_removal(start).0,
+        None => String::from_utf8_lossy(start),
+    };
+    let bytes = decoded.as_bytes();
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if feeds::looks_like_feed(bytes) {
         Format::Feed
-    } else if first == Some(b'<') && html::looks_like_html(&buf) {
+    } else if matches!(first, Some(b'{' | b'[')) {
+        Format::Jsonl
+    } else if first == Some(b'<') && html::looks_like_html(bytes) {
         Format::Html
+    } else if looks_like_csv_header(bytes) {
+        Format::Csv
     } else {
         Format::Text
+    }
+}
+
+/// Whether the first line is a CSV header: two or more comma-separated names, one of which is
+/// a text field's (see [`fields::ALIASES`]).
+fn looks_like_csv_header(bytes: &[u8]) -> bool {
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
+    let Ok(line) = std::str::from_utf8(&bytes[..end]) else {
+        return false;
     };
-    Ok(Source {
-        name: "<stdin>".into(),
-        path: None,
-        stdin: Some(Arc::new(buf)),
-        format,
-    })
+    let names: Vec<&str> = line
+        .trim_end()
+        .split(',')
+        .map(|n| n.trim().trim_matches('"'))
+        .collect();
+    let opts = ReadOptions::default();
+    names.len() >= 2
+        && names
+            .iter()
+            .all(|n| !n.is_empty() && n.len() <= 64 && !n.contains(' '))
+        && names
+            .iter()
+            .any(|n| fields::field_of(n, &opts) == Some(fields::Field::Text))
 }
 
 /// What the chunked reader hands out: a JSONL line not parsed yet (see [`parse_line`]), or a
@@ -295,6 +472,22 @@ pub fn read_units(
     chunk: usize,
     f: &mut dyn FnMut(Vec<Unit>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    // Every format's articles, refused when they have no word (JSONL lines are judged when
+    // parsed, in `Fields::into_record`).
+    let f = &mut |mut units: Vec<Unit>| {
+        for unit in &mut units {
+            if let Unit::Record(Record::Article(a, _)) = unit {
+                if !samestory_engine::text::has_words(&a.text) {
+                    *unit = Unit::Record(Record::Error(InputError {
+                        file: src.name.clone(),
+                        line: None,
+                        message: NO_WORDS.into(),
+                    }));
+                }
+            }
+        }
+        f(units)
+    };
     let error = |line: Option<u64>, message: String| {
         vec![Unit::Record(Record::Error(InputError {
             file: src.name.clone(),
@@ -311,7 +504,7 @@ pub fn read_units(
         Ok(r) => r,
         Err(e) => return f(error(None, format!("{e:#}"))),
     };
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let mut reader: BufReader<Box<dyn Read + Send>> = BufReader::with_capacity(1 << 20, reader);
     let head = match reader.fill_buf() {
         Ok(h) => h,
         Err(e) => return f(error(None, format!("cannot read: {e}"))),
@@ -328,19 +521,38 @@ pub fn read_units(
             &mut |records| f(records.into_iter().map(Unit::Record).collect()),
         );
     }
+    // A byte-order mark: UTF-8's is dropped, UTF-16's decoded into UTF-8 as the file is read.
+    match encoding_rs::Encoding::for_bom(head) {
+        Some((encoding, len)) if encoding == encoding_rs::UTF_8 => reader.consume(len),
+        Some(_) => {
+            let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .bom_sniffing(true)
+                .build(reader);
+            reader = BufReader::with_capacity(1 << 20, Box::new(decoded));
+        }
+        None => {}
+    }
+    let head = match reader.fill_buf() {
+        Ok(h) => h,
+        Err(e) => return f(error(None, format!("cannot read: {e}"))),
+    };
     // A JSON Feed under a `.json` name.
     let format = if src.format == Format::Jsonl && feeds::looks_like_feed(head) {
         Format::Feed
     } else {
         src.format
     };
-    if looks_binary(head) {
+    // A file that is one article is binary as a whole; JSONL and CSV are judged per record.
+    if matches!(format, Format::Text | Format::Html | Format::Feed) && looks_binary(head) {
         return f(error(
             None,
             "binary file (NUL bytes), not text; skipped".into(),
         ));
     }
     match format {
+        Format::Jsonl if document::is_document(head) => in_chunks(chunk, f, |sink| {
+            document::read(&src.name, reader, opts, sink)
+        }),
         Format::Jsonl => {
             let read = lines::for_each_chunk(reader, chunk, |lines| {
                 f(lines.into_iter().map(Unit::Line).collect())
@@ -350,22 +562,7 @@ pub fn read_units(
             }
             Ok(())
         }
-        Format::Csv => {
-            let mut units = Vec::with_capacity(chunk);
-            let mut result = Ok(());
-            read_csv(&src.name, reader, opts, &mut |r| {
-                units.push(Unit::Record(r));
-                if units.len() == chunk && result.is_ok() {
-                    result = f(std::mem::take(&mut units));
-                }
-            });
-            result?;
-            if units.is_empty() {
-                Ok(())
-            } else {
-                f(units)
-            }
-        }
+        Format::Csv => in_chunks(chunk, f, |sink| read_csv(&src.name, reader, opts, sink)),
         Format::Text => f(vec![Unit::Record(read_text(src, reader, opts))]),
         Format::Html => f(vec![Unit::Record(read_page(src, reader, opts))]),
         Format::Feed => match read_whole(reader, html::MAX_PAGE_BYTES) {
@@ -383,13 +580,39 @@ pub fn read_units(
     }
 }
 
+/// Hands the records that `read` gives to `f` in chunks of up to `chunk`; after an error of
+/// `f`, the rest are dropped and the error returned.
+fn in_chunks(
+    chunk: usize,
+    f: &mut dyn FnMut(Vec<Unit>) -> anyhow::Result<()>,
+    read: impl FnOnce(&mut dyn FnMut(Record)),
+) -> anyhow::Result<()> {
+    let mut units = Vec::with_capacity(chunk);
+    let mut result = Ok(());
+    read(&mut |r| {
+        if result.is_err() {
+            return;
+        }
+        units.push(Unit::Record(r));
+        if units.len() == chunk {
+            result = f(std::mem::take(&mut units));
+        }
+    });
+    result?;
+    if units.is_empty() {
+        Ok(())
+    } else {
+        f(units)
+    }
+}
+
 /// Reads every path (files, directories, `-`) and calls `sink` with each record, in order.
 pub fn read_paths(
     paths: &[PathBuf],
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Record),
 ) -> anyhow::Result<()> {
-    for src in sources(paths) {
+    for src in sources(paths, opts) {
         match src {
             Ok(src) => read_source(&src, opts, sink)?,
             Err(e) => sink(Record::Error(e)),
@@ -406,7 +629,7 @@ pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record)) 
 /// Lines parsed together, in parallel: JSON parsing is a third of the reading cost.
 const JSONL_CHUNK: usize = 1024;
 
-fn read_source(
+pub fn read_source(
     src: &Source,
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Record),
@@ -554,6 +777,11 @@ pub fn parse_line(
             opts.max_article_bytes
         ))];
     }
+    if let Some(at) = buf.iter().position(|&b| b == 0) {
+        return vec![error(format!(
+            "binary data (a NUL byte at byte {at} of the line), not text; skipped"
+        ))];
+    }
     let text = match std::str::from_utf8(buf) {
         Ok(l) => l,
         Err(e) => {
@@ -605,7 +833,16 @@ pub fn parse_line(
 }
 
 fn read_csv(name: &str, reader: impl Read, opts: &ReadOptions, sink: &mut dyn FnMut(Record)) {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let newlines = NewlineCounter::default();
+    let lines = newlines.clone();
+    let counting = CountingReader {
+        inner: reader,
+        offset: 0,
+        newlines,
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(counting);
     let headers = match rdr.byte_headers() {
         Ok(h) => h
             .iter()
@@ -620,38 +857,98 @@ fn read_csv(name: &str, reader: impl Read, opts: &ReadOptions, sink: &mut dyn Fn
             return;
         }
     };
+    let error = |line, message| {
+        Record::Error(InputError {
+            file: name.into(),
+            line,
+            message,
+        })
+    };
     for result in rdr.byte_records() {
         let (line, record) = match result {
-            Ok(r) => (r.position().map(|p| p.line()), r),
+            Ok(r) => (r.position().map(|p| lines.line_at(p.byte())), r),
             Err(e) => {
-                let line = e.position().map(|p| p.line());
-                sink(Record::Error(InputError {
-                    file: name.into(),
-                    line,
-                    message: format!("bad CSV row: {e}"),
-                }));
+                let line = e.position().map(|p| lines.line_at(p.byte()));
+                sink(error(line, format!("bad CSV row: {e}")));
                 continue;
             }
         };
+        // A comma in an unquoted text makes more fields than the header names: the text would
+        // lose its tail in silence.
+        if record.len() > headers.len() {
+            sink(error(
+                line,
+                format!(
+                    "the row has {} fields but the header names {}: a comma in an unquoted field? row skipped",
+                    record.len(),
+                    headers.len()
+                ),
+            ));
+            continue;
+        }
         let mut map = Map::new();
         let mut bad = None;
         for (h, v) in headers.iter().zip(record.iter()) {
             match std::str::from_utf8(v) {
+                Ok(s) if s.contains('\0') => bad = Some((h.clone(), "binary data (NUL bytes)")),
                 Ok(s) => {
                     map.insert(h.clone(), Value::String(s.to_owned()));
                 }
-                Err(_) => bad = Some(h.clone()),
+                Err(_) => bad = Some((h.clone(), "invalid UTF-8")),
             }
         }
-        if let Some(field) = bad {
-            sink(Record::Error(InputError {
-                file: name.into(),
-                line,
-                message: format!("field `{field}`: invalid UTF-8; row skipped"),
-            }));
+        if let Some((field, why)) = bad {
+            sink(error(line, format!("field `{field}`: {why}; row skipped")));
             continue;
         }
         sink(article_from_fields(map, opts, name, line));
+    }
+}
+
+/// The byte offsets of the newlines read so far, for CSV line numbers: the `csv` crate counts a
+/// line when it consumes a `\n`, and it leaves a CRLF's `\n` to the next record, so its line
+/// numbers are one too low in CRLF files (rust-csv issue 395). A record's line is found from its
+/// byte offset instead.
+#[derive(Clone, Default)]
+struct NewlineCounter(std::rc::Rc<std::cell::RefCell<NewlinesSeen>>);
+
+#[derive(Default)]
+struct NewlinesSeen {
+    /// Offsets of the newlines not yet passed by a record.
+    ahead: std::collections::VecDeque<u64>,
+    /// Newlines before the first of `ahead`.
+    passed: u64,
+}
+
+impl NewlineCounter {
+    /// The line (from 1) of the record that starts at `byte`: a record that starts on the `\n`
+    /// of a CRLF starts after it.
+    fn line_at(&self, byte: u64) -> u64 {
+        let mut seen = self.0.borrow_mut();
+        while seen.ahead.front().is_some_and(|&nl| nl < byte) {
+            seen.ahead.pop_front();
+            seen.passed += 1;
+        }
+        let on_newline = seen.ahead.front() == Some(&byte);
+        1 + seen.passed + u64::from(on_newline)
+    }
+}
+
+struct CountingReader<R> {
+    inner: R,
+    offset: u64,
+    newlines: NewlineCounter,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut seen = self.newlines.0.borrow_mut();
+        for (i, _) in buf[..n].iter().enumerate().filter(|(_, &b)| b == b'\n') {
+            seen.ahead.push_back(self.offset + i as u64);
+        }
+        self.offset += n as u64;
+        Ok(n)
     }
 }
 
@@ -705,5 +1002,42 @@ mod tests {
             assert_eq!(parse_time(&v), Some(t), "{v}");
         }
         assert_eq!(parse_time(&json!("yesterday")), None);
+    }
+
+    /// Issue 20, item 14: each of these was stored as midnight or as a date without a word.
+    #[test]
+    fn times_are_kept_and_impossible_dates_refused() {
+        let read = |v: Value| read_time(&v, None);
+        assert_eq!(
+            read(json!("2022-02-13 10:00:00.123456")),
+            Ok((1_644_746_400, None))
+        );
+        assert_eq!(
+            read(json!("2022-02-13T10:00:00.5+0100")),
+            Ok((1_644_742_800, None))
+        );
+        assert_eq!(read(json!("2022-02-13T10:00")), Ok((1_644_746_400, None)));
+        for bad in [
+            json!("2022-02-13T10:00:00+25:00"),
+            json!("2022-02-13 10:61"),
+            json!(1e300),
+            json!(-1e300),
+            json!(i64::MAX),
+            json!(i64::MIN),
+            json!("99999999999999999999"),
+            json!("1200-01-01"),
+            json!(true),
+        ] {
+            assert!(read(bad.clone()).is_err(), "{bad}");
+        }
+        let (day, note) = read(json!("2022-02-13 (Sunday)")).unwrap();
+        assert_eq!(day, 1_644_710_400);
+        assert!(note.unwrap().contains("not understood"));
+        let reuters = json!("26-FEB-1987 15:01:01.79");
+        assert!(read(reuters.clone()).is_err());
+        assert_eq!(
+            read_time(&reuters, Some("%d-%b-%Y %H:%M:%S%.f")),
+            Ok((541_350_061, None))
+        );
     }
 }

@@ -148,6 +148,16 @@ pub type BodyItem = Result<serde_json::Map<String, Value>, String>;
 /// more than `max_items` items (array items or NDJSON lines) is refused before any is kept, so that
 /// neither the items nor their answers can make memory grow past a small multiple of the body.
 pub fn body_items(body: &[u8], max_items: usize) -> Result<Vec<BodyItem>, ApiError> {
+    // A byte-order mark: UTF-8's is dropped, UTF-16's decoded.
+    let decoded;
+    let body = match encoding_rs::Encoding::for_bom(body) {
+        Some((encoding, len)) if encoding == encoding_rs::UTF_8 => &body[len..],
+        Some((encoding, _)) => {
+            decoded = encoding.decode_with_bom_removal(body).0.into_owned();
+            decoded.as_bytes()
+        }
+        None => body,
+    };
     let text = std::str::from_utf8(body)
         .map_err(|e| ApiError::new(ErrorKind::InvalidBody, format!("body is not UTF-8: {e}")))?;
     if text.trim().is_empty() {
@@ -264,13 +274,21 @@ pub async fn post_articles(
     } else {
         state.ingest(articles).await?
     };
-    let (mut stored, mut already) = (0u64, 0u64);
+    let (mut stored, mut already, mut conflicts) = (0u64, 0u64, 0u64);
     for (i, outcome) in slots.into_iter().zip(outcomes) {
         let warnings = results[i].take();
         let mut v = serde_json::to_value(&outcome).expect("outcome serializes");
         match outcome {
             Outcome::Stored { .. } => stored += 1,
             Outcome::AlreadyStored { .. } => already += 1,
+            Outcome::Conflict { id, message } => {
+                conflicts += 1;
+                v = json!({
+                    "status": "conflict",
+                    "id": id,
+                    "error": {"code": "conflict", "message": message},
+                });
+            }
         }
         if let (Value::Object(m), Some(Value::Object(w))) = (&mut v, warnings) {
             m.extend(w);
@@ -289,6 +307,7 @@ pub async fn post_articles(
             "stored": stored,
             "already_stored": already,
             "rejected": n_rejected,
+            "conflicts": conflicts,
             "results": results,
         })),
     )
@@ -344,5 +363,20 @@ mod tests {
             body_items(br#""AAA""#, max).unwrap_err().kind,
             ErrorKind::InvalidBody
         );
+    }
+
+    /// Issue 20, item 13: a body with a UTF-8 byte-order mark was answered 400.
+    #[test]
+    fn byte_order_marks_are_read_past() {
+        let utf8 = [b"\xEF\xBB\xBF".as_slice(), br#"{"text": "a"}"#].concat();
+        assert!(body_items(&utf8, 10).unwrap()[0].is_ok());
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(
+            r#"[{"text": "a"}, {"text": "b"}]"#
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        let items = body_items(&utf16, 10).unwrap();
+        assert!(items.len() == 2 && items.iter().all(Result::is_ok));
     }
 }

@@ -96,8 +96,9 @@ fn schemas() -> Value {
                     "a": {"type": "object"}, "b": {"type": "object"}}}));
     m.insert("IngestResult".into(), json!({"type": "object", "properties": {
                     "stored": int, "already_stored": int, "rejected": int,
+                    "conflicts": {"type": "integer", "description": "articles not stored: another text is stored under their id"},
                     "results": {"type": "array", "description": "one per article, in body order", "items": {"type": "object", "properties": {
-                        "index": int, "status": {"type": "string", "enum": ["stored", "already_stored", "rejected"]},
+                        "index": int, "status": {"type": "string", "enum": ["stored", "already_stored", "rejected", "conflict"]},
                         "id": s, "story": s, "new_story": {"type": "boolean"}, "copy_of": {"type": "string", "nullable": true},
                         "jaccard": {"type": "number", "nullable": true},
                         "warnings": {"type": "array", "items": s},

@@ -41,6 +41,13 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Whether `text` has a word at all ([`for_each_word`] would find one). A text of spaces,
+/// punctuation, emoji or invisible characters has none: every such text would have the same
+/// empty shingles, so it cannot be compared with anything.
+pub fn has_words(text: &str) -> bool {
+    text.chars().any(is_word_char)
+}
+
 /// Calls `f(span, normal_form)` for every word of `text`, in order.
 ///
 /// `normal_form` is lower case and NFKC; it is only valid during the call.
