@@ -163,6 +163,21 @@ impl Browser {
         .collect()
     }
 
+    /// The first element `css` finds, waiting up to 10 s for it: a click that sends a form
+    /// returns before the next page is there.
+    fn wait_for(&self, css: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(el) = self.find_all(css).into_iter().next() {
+                return el;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("no element {css} on {} after 10 s", self.current_url());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     fn find(&self, css: &str) -> String {
         self.find_all(css)
             .into_iter()
@@ -404,7 +419,7 @@ fn a_private_server_signs_a_browser_in_with_its_form() {
     b.type_into(&b.find("input[name=token]"), "wrong-wrong-wrong-wrong");
     b.click(&b.find("form[action=\"/login\"] button"));
     assert_eq!(
-        b.text(&b.find("p.error")),
+        b.text(&b.wait_for("p.error")),
         "That is not the server's token."
     );
     b.type_into(&b.find("input[name=token]"), token);
