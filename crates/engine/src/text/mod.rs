@@ -6,8 +6,12 @@
 //! neither allocates nor normalizes.
 //!
 //! A word is a maximal run of alphanumeric characters or `_`, as `\w+` in most regex engines, so
-//! shingles agree with the `re.findall(r"\w+", text.lower())` that the benchmark truth uses.
+//! shingles agree with the `re.findall(r"\w+", text.lower())` that the benchmark truth uses. Beyond
+//! ASCII a word also goes on over combining marks, a run of a script written without spaces (Chinese,
+//! Japanese, Thai, …) becomes its character bigrams, and Arabic, Hebrew, Greek and Cyrillic letter
+//! variants are folded: see [`scripts`].
 
+pub mod scripts;
 pub mod stem;
 pub mod stopwords;
 
@@ -54,6 +58,7 @@ pub fn has_words(text: &str) -> bool {
 pub fn for_each_word(text: &str, mut f: impl FnMut(Span, &str)) {
     let bytes = text.as_bytes();
     let mut buf = String::new();
+    let mut units = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -66,7 +71,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Span, &str)) {
                 if i < bytes.len() && bytes[i] >= 0x80 {
                     // The word goes on past ASCII: take the slow path for the whole of it.
                     i = start;
-                    i = slow_word(text, i, &mut buf, &mut f);
+                    i = slow_word(text, i, &mut buf, &mut units, &mut f);
                     continue;
                 }
                 buf.clear();
@@ -79,7 +84,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Span, &str)) {
         } else {
             let c = text[i..].chars().next().expect("char boundary");
             if is_word_char(c) {
-                i = slow_word(text, i, &mut buf, &mut f);
+                i = slow_word(text, i, &mut buf, &mut units, &mut f);
             } else {
                 i += c.len_utf8();
             }
@@ -87,22 +92,96 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Span, &str)) {
     }
 }
 
-fn slow_word(text: &str, start: usize, buf: &mut String, f: &mut impl FnMut(Span, &str)) -> usize {
+/// Reads the word starting at `start` (its first character is a word character) and returns where
+/// it ends. A word with letters of a script written without spaces is cut into its parts, each
+/// spaced part a word and each unspaced part its bigrams ([`scripts::for_each_bigram`]).
+fn slow_word(
+    text: &str,
+    start: usize,
+    buf: &mut String,
+    units: &mut Vec<usize>,
+    f: &mut impl FnMut(Span, &str),
+) -> usize {
     let mut end = start;
+    let mut unspaced = false;
     for (off, c) in text[start..].char_indices() {
-        if !is_word_char(c) {
+        if !(is_word_char(c) || (off > 0 && scripts::continues_word(c))) {
             break;
         }
+        unspaced |= scripts::is_unspaced(c);
         end = start + off + c.len_utf8();
     }
+    if !unspaced {
+        spaced_word(text, start, end, buf, f);
+        return end;
+    }
+    // Parts alternate between spaced and unspaced letters; a mark belongs to its letter's part.
+    let mut part_start = start;
+    let mut part_unspaced = None;
+    for (off, c) in text[start..end].char_indices() {
+        let at = start + off;
+        if off > 0 && scripts::continues_word(c) {
+            continue;
+        }
+        let u = scripts::is_unspaced(c);
+        match part_unspaced {
+            Some(p) if p != u => {
+                emit_part(text, part_start, at, p, buf, units, f);
+                part_start = at;
+            }
+            _ => {}
+        }
+        part_unspaced = Some(u);
+    }
+    emit_part(
+        text,
+        part_start,
+        end,
+        part_unspaced == Some(true),
+        buf,
+        units,
+        f,
+    );
+    end
+}
+
+fn emit_part(
+    text: &str,
+    start: usize,
+    end: usize,
+    unspaced: bool,
+    buf: &mut String,
+    units: &mut Vec<usize>,
+    f: &mut impl FnMut(Span, &str),
+) {
+    if unspaced {
+        scripts::for_each_bigram(text, start, end, units, buf, f);
+    } else {
+        spaced_word(text, start, end, buf, f);
+    }
+}
+
+/// The word `text[start..end]` in its normal form: NFKC, lower case, script letters folded.
+fn spaced_word(
+    text: &str,
+    start: usize,
+    end: usize,
+    buf: &mut String,
+    f: &mut impl FnMut(Span, &str),
+) {
     buf.clear();
     for c in text[start..end].nfkc() {
         for l in c.to_lowercase() {
             buf.push(l);
         }
     }
+    if scripts::needs_fold(buf) {
+        scripts::fold_word(buf);
+        if buf.is_empty() {
+            return;
+        }
+    }
     f(Span::new(start, end), buf);
-    end
 }
 
 /// A 64-bit hash of a normalized word (FxHash-style multiply-rotate over 8-byte chunks, then a

@@ -1,0 +1,110 @@
+//! Words beyond English, against the fixtures of `testdata/languages` (see its README): in eight
+//! languages a reprint (new dateline, one sentence changed) is a copy at the default threshold, and
+//! another article of the same outlet is not; a search word of a script without spaces is among the
+//! words of the text that holds it.
+
+use samestory_engine::article::Article;
+use samestory_engine::explain::explain;
+use samestory_engine::pipeline::Config;
+use samestory_engine::text::{distinct_words, for_each_word};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Deserialize)]
+struct Row {
+    id: String,
+    language: String,
+    kind: String,
+    title: String,
+    text: String,
+}
+
+fn rows() -> Vec<Row> {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/languages/copies.jsonl");
+    std::fs::read_to_string(path)
+        .expect("testdata/languages/copies.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a fixture row"))
+        .collect()
+}
+
+fn article(r: &Row) -> Article {
+    Article {
+        id: r.id.clone(),
+        title: Some(r.title.clone()),
+        text: r.text.clone(),
+        ..Article::default()
+    }
+}
+
+#[test]
+fn reprints_are_copies_and_other_articles_are_not_in_eight_languages() {
+    let mut by_language: BTreeMap<String, BTreeMap<String, Row>> = BTreeMap::new();
+    for r in rows() {
+        by_language
+            .entry(r.language.clone())
+            .or_default()
+            .insert(r.kind.clone(), r);
+    }
+    let languages: Vec<&str> = by_language.keys().map(String::as_str).collect();
+    assert_eq!(languages, ["ar", "de", "es", "ja", "ko", "ru", "th", "zh"]);
+    let config = Config::default();
+    let mut failures = Vec::new();
+    for (language, kinds) in &by_language {
+        let original = article(&kinds["original"]);
+        let reprint = explain(&original, &article(&kinds["reprint"]), &config, None).decision;
+        let other = explain(&original, &article(&kinds["other"]), &config, None).decision;
+        println!(
+            "{language}: reprint Jaccard {:.3}, other article {:.3}",
+            reprint.jaccard, other.jaccard
+        );
+        if !reprint.copy {
+            failures.push(format!(
+                "{language}: the reprint is no copy ({:.3})",
+                reprint.jaccard
+            ));
+        }
+        if other.copy || other.jaccard > 0.1 {
+            failures.push(format!(
+                "{language}: another article is a copy ({:.3})",
+                other.jaccard
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_word(text, |_, w| out.push(w.to_owned()));
+    out
+}
+
+#[test]
+fn search_words_of_unspaced_scripts_are_found_in_their_texts() {
+    let rows = rows();
+    let text = |id: &str| &rows.iter().find(|r| r.id == id).expect(id).text;
+    for (query, id) in [
+        ("国家统计局", "zh_original"),
+        ("東京電力", "ja_original"),
+        ("ธนาคาร", "th_original"),
+        ("한국은행", "ko_original"),
+    ] {
+        let indexed = distinct_words(text(id));
+        let indexed: Vec<&str> = indexed.split(' ').collect();
+        let wanted = words(query);
+        assert!(!wanted.is_empty(), "{query}: no word");
+        for w in &wanted {
+            assert!(indexed.contains(&w.as_str()), "{query}: {w} not in {id}");
+        }
+        // And not in an article that does not hold the query.
+        let other = distinct_words(text(&id.replace("original", "other")));
+        let other: Vec<&str> = other.split(' ').collect();
+        assert!(
+            !wanted.iter().all(|w| other.contains(&w.as_str())),
+            "{query}"
+        );
+    }
+}
