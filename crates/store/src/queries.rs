@@ -179,10 +179,10 @@ pub struct ListedStory {
     pub key: StoryListKey,
 }
 
-/// A user's search words as an FTS5 query: every word must occur. Words are cut at anything not a
-/// letter or digit and each is quoted, so FTS5 syntax in the input is taken literally and no
-/// phrase (which the index, built without positions, cannot answer) is ever asked for. `None`
-/// when there is no word.
+/// A user's search words as an FTS5 query: every word must occur. Words are cut as
+/// [`search_words`] cuts them and each is quoted, so FTS5 syntax in the input is taken literally
+/// and no phrase (which the index, built without positions, cannot answer) is ever asked for.
+/// `None` when there is no word.
 pub fn fts_query(q: &str) -> Option<String> {
     let words = search_words(q);
     (!words.is_empty()).then(|| {
@@ -191,13 +191,25 @@ pub fn fts_query(q: &str) -> Option<String> {
     })
 }
 
-/// The distinct words of a search, in order of first use, as [`fts_query`] cuts them: a word
-/// repeated adds nothing to an all-words query but its cost, so it is asked for once.
-pub fn search_words(q: &str) -> Vec<&str> {
+/// The distinct words of a search, in order of first use: a word repeated adds nothing to an
+/// all-words query but its cost, so it is asked for once. An ASCII search is cut at anything not a
+/// letter or digit; any other is cut as the index's words were
+/// ([`samestory_engine::text::for_each_word`]: a Chinese or Thai word as its character bigrams,
+/// Arabic letter variants folded), then at `_`, which the index's tokenizer also cuts at.
+pub fn search_words(q: &str) -> Vec<String> {
     let mut seen = rustc_hash::FxHashSet::default();
-    q.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && seen.insert(*w))
-        .collect()
+    let mut out = Vec::new();
+    let mut add = |w: &str| {
+        if !w.is_empty() && seen.insert(w.to_owned()) {
+            out.push(w.to_owned());
+        }
+    };
+    if q.is_ascii() {
+        q.split(|c: char| !c.is_alphanumeric()).for_each(&mut add);
+    } else {
+        samestory_engine::text::for_each_word(q, |_, w| w.split('_').for_each(&mut add));
+    }
+    out
 }
 
 /// The story's own columns only: the outlet and copy counts are kept on the story (schema 3), so
@@ -599,13 +611,18 @@ impl Store {
 
 /// `text` without the removed ranges (sorted, not overlapping), as cleaning made it.
 fn cut(text: &str, removals: &[StoredRemoval]) -> String {
+    cut_ranges(text, removals.iter().map(|r| (r.start, r.end)))
+}
+
+/// `text` without the ranges `(start, end)` (sorted, not overlapping).
+pub(crate) fn cut_ranges(text: &str, ranges: impl Iterator<Item = (usize, usize)>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
-    for r in removals {
-        if r.start > pos && r.start <= text.len() {
-            out.push_str(&text[pos..r.start]);
+    for (start, end) in ranges {
+        if start > pos && start <= text.len() {
+            out.push_str(&text[pos..start]);
         }
-        pos = pos.max(r.end.min(text.len()));
+        pos = pos.max(end.min(text.len()));
     }
     out.push_str(&text[pos..]);
     out
@@ -847,5 +864,17 @@ mod tests {
             "a repeated word is asked for once"
         );
         assert_eq!(search_words("rate, bank rate cut"), ["rate", "bank", "cut"]);
+        assert_eq!(search_words("国家统计局"), ["国家", "家统", "统计", "计局"]);
+        assert_eq!(
+            search_words("东京 東京電力"),
+            ["东京", "東京", "京電", "電力"]
+        );
+        assert_eq!(search_words("ธนาคาร"), ["ธน", "นา", "าค", "คา", "าร"]);
+        assert_eq!(search_words("Банк России, банк"), ["банк", "россии"]);
+        assert_eq!(search_words("الْبَنْك a_b"), ["البنك", "a", "b"]);
+        assert_eq!(
+            fts_query("国家统计局").as_deref(),
+            Some("\"国家\" \"家统\" \"统计\" \"计局\"")
+        );
     }
 }

@@ -5,7 +5,7 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// The version of the newest schema this build writes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 const MIGRATIONS: &[&str] = &[
     // 1: articles, removals, stories, document frequencies, full-text index.
@@ -86,7 +86,26 @@ const MIGRATIONS: &[&str] = &[
     // alone: through `stories_last`, each of tens of thousands of candidates cost a table look-up.
     "DROP INDEX stories_last;
      CREATE INDEX stories_last_first ON stories(last, first);",
+    // 7: the full-text index keeps combining marks inside a token (FTS5's default tokenizer cuts a
+    // Thai syllable or a Devanagari word at its vowel signs), and the index is written anew from
+    // the stored articles by [`after_migration`], with the words of every script as the engine
+    // cuts them (`samestory_engine::text::distinct_words`: a Chinese or Thai text as character
+    // bigrams) for the title as for the clean text.
+    "DROP TABLE articles_fts;
+     CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='', detail='none', columnsize=0,
+        tokenize = \"unicode61 categories 'L* N* Co M*'\");
+     INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);
+     INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 67108864);",
 ];
+
+/// What a migration needs beyond its SQL, run in its transaction after it: migration 7 writes the
+/// full-text index anew.
+fn after_migration(tx: &rusqlite::Transaction<'_>, version: u32) -> Result<()> {
+    if version == 7 {
+        crate::write::reindex_search(tx)?;
+    }
+    Ok(())
+}
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -99,6 +118,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        after_migration(&tx, (i + 1) as u32)?;
         tx.pragma_update(None, "user_version", (i + 1) as u32)?;
         tx.commit()?;
     }
@@ -317,6 +337,57 @@ mod tests {
             assert_eq!(reader.article_count().unwrap(), 3, "{at}");
             assert_eq!(user_version(&Store::open(&path).unwrap()), SCHEMA_VERSION);
         }
+    }
+
+    /// Migration 7 writes the full-text index anew: a Chinese text indexed whole by schema 6 (one
+    /// token per clause) is found by a word inside it, and what cleaning removed stays unfound.
+    #[test]
+    fn migration_7_indexes_the_words_of_every_script() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = old_database(dir.path(), 6);
+        let title = "统计局发布数据";
+        let text = "国家统计局十二日发布数据，居民消费价格上涨。";
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute(
+                "INSERT INTO articles (idx, id, title, text, words, exact_hash, signature, story,
+                    original) VALUES (3, 'z1', ?1, ?2, 2, 7, zeroblob(512), 1, 3)",
+                params![title, text],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO articles_fts (rowid, title, text) VALUES (3, ?1, ?2)",
+                params![title, text],
+            )
+            .unwrap();
+            let hits: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH '\"统计\"'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(hits, 0, "schema 6 indexed the clause whole");
+        }
+        let store = Store::open(&path).unwrap();
+        let search = |words: &str| -> Vec<String> {
+            store
+                .story_list(&StoryListQuery {
+                    words: Some(words),
+                    limit: 10,
+                    ..StoryListQuery::default()
+                })
+                .unwrap()
+                .into_iter()
+                .map(|s| s.summary.id)
+                .collect()
+        };
+        assert_eq!(search("国家统计局"), ["bridge"]);
+        assert_eq!(search("发布"), ["bridge"]);
+        assert_eq!(search("river"), ["bridge"]);
+        assert_eq!(search("quake coast"), ["quake"]);
+        assert!(search("统计 river").is_empty());
+        assert!(search("LONDON").is_empty(), "the removed dateline of q2");
     }
 
     /// A read-only store does not migrate: it refuses an older schema and leaves the file as it

@@ -6,6 +6,7 @@ use crate::{EngineDelta, Result, Store};
 use rusqlite::params;
 use samestory_engine::clean::Removal;
 use samestory_engine::copies::fingerprint::Signature;
+use samestory_engine::text::distinct_words;
 use samestory_engine::{Article, DocIdx, Timestamp};
 
 /// One new article with what the engine made of it, ready to be written.
@@ -104,7 +105,7 @@ impl Store {
                 ])?;
                 fts.execute(params![
                     a.doc,
-                    art.title.as_deref().unwrap_or(""),
+                    art.title.as_deref().map(distinct_words).unwrap_or_default(),
                     a.search_words
                 ])?;
                 for r in a.removals {
@@ -175,4 +176,32 @@ fn first_words(text: &str, n: usize) -> String {
         s.push('…');
     }
     s
+}
+
+/// Writes the full-text index anew from the stored articles: each one's title and clean text as
+/// [`Store::write_batch`] writes them (schema migration 7). The index must be empty.
+pub(crate) fn reindex_search(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut articles = tx.prepare("SELECT idx, title, text FROM articles ORDER BY idx")?;
+    let mut removals =
+        tx.prepare("SELECT start, end FROM removals WHERE article = ?1 ORDER BY start")?;
+    let mut fts =
+        tx.prepare("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?;
+    let mut rows = articles.query([])?;
+    while let Some(row) = rows.next()? {
+        let idx: i64 = row.get(0)?;
+        let title: Option<String> = row.get(1)?;
+        let text: String = row.get(2)?;
+        let cut_out = removals
+            .query_map([idx], |r| {
+                Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let clean = crate::queries::cut_ranges(&text, cut_out.into_iter());
+        fts.execute(params![
+            idx,
+            title.as_deref().map(distinct_words).unwrap_or_default(),
+            distinct_words(&clean)
+        ])?;
+    }
+    Ok(())
 }

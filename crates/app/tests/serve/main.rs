@@ -309,6 +309,65 @@ fn searches_are_deduplicated_capped_and_stopped_at_the_read_limit() {
     assert_eq!(r.json()["error"]["code"], "read_timeout");
 }
 
+/// A query string value with every byte outside the unreserved ASCII set percent-encoded.
+fn encode(q: &str) -> String {
+    q.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Issue 22: search finds a word inside a text of a script written without spaces, and a word in
+/// each of eight languages (`testdata/languages/copies.jsonl`: per language an article, its
+/// reprint and another article of the same outlet, which the query words are not all in).
+#[test]
+fn searches_find_their_article_in_eight_languages() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db, &[]);
+    let rows = std::fs::read_to_string(root().join("testdata/languages/copies.jsonl")).unwrap();
+    let body: Vec<serde_json::Value> = rows
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let v = post(
+        &format!("{}/api/articles", s.url),
+        &serde_json::Value::from(body.clone()).to_string(),
+        None,
+    )
+    .json();
+    assert_eq!(v["stored"], 24, "{v}");
+    let story_of = |id: &str| {
+        let at = body.iter().position(|r| r["id"] == id).unwrap();
+        v["results"][at]["story"].as_str().unwrap().to_owned()
+    };
+    for (query, lang) in [
+        ("国家统计局", "zh"),
+        ("東京電力", "ja"),
+        ("ธนาคาร", "th"),
+        ("한국은행 기준금리", "ko"),
+        ("البنك المركزي", "ar"),
+        ("Банк России", "ru"),
+        ("Wachstumsprognose", "de"),
+        ("desempleados", "es"),
+    ] {
+        let found = get(&format!("{}/api/stories?q={}", s.url, encode(query))).json();
+        let stories: Vec<&str> = found["stories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(stories, [story_of(&format!("{lang}_original"))], "{query}");
+    }
+    // Arabic letter variants and short vowels are folded on both sides.
+    let found = get(&format!("{}/api/stories?q={}", s.url, encode("الْبَنْك"))).json();
+    assert_eq!(found["stories"].as_array().unwrap().len(), 1, "{found}");
+}
+
 /// Issue 20: slow headers, a slow body and silent connections were still open after 60 s, and
 /// 1,100 silent connections under `ulimit -n 1024` made the server unreachable. Now a connection
 /// without a complete head within `--header-timeout-secs` is closed, a body not in within
