@@ -322,6 +322,46 @@ impl InputArgs {
     }
 }
 
+/// The order of `samestory stories`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListSort {
+    /// Most articles first, then the most recently updated.
+    Largest,
+    /// Most recently updated first (an undated story last).
+    Newest,
+}
+
+/// The filters of `samestory stories`, the same as those of `GET /api/stories`.
+#[derive(Args, Clone)]
+pub struct StoryFilterArgs {
+    /// Stories whose newest article is at or after this time (RFC 3339, YYYY-MM-DD or epoch
+    /// seconds; UTC unless the time names its zone).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub since: Option<samestory_engine::Timestamp>,
+    /// Stories whose first article is at or before this time (as `--since`).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub until: Option<samestory_engine::Timestamp>,
+    /// Words every one of which an article of the story has in its title or text.
+    #[arg(long)]
+    pub q: Option<String>,
+    /// Stories with an article from this outlet (case-insensitive).
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// Stories with articles from at least this many outlets.
+    #[arg(long)]
+    pub min_outlets: Option<u64>,
+    /// The order of the list.
+    #[arg(long, value_enum, default_value_t = ListSort::Largest)]
+    pub sort: ListSort,
+}
+
+/// A time as the API's filters take it: RFC 3339, `YYYY-MM-DD` or epoch seconds.
+fn parse_time_arg(text: &str) -> Result<samestory_engine::Timestamp, String> {
+    crate::input::parse_time(&serde_json::Value::String(text.to_owned())).ok_or_else(|| {
+        format!("cannot read {text:?} as a time (RFC 3339, YYYY-MM-DD or epoch seconds)")
+    })
+}
+
 /// The commands (each documented in the README's table).
 #[derive(Subcommand)]
 pub enum Command {
@@ -342,11 +382,18 @@ pub enum Command {
         /// Print one JSON line per article and a JSON summary.
         #[arg(long)]
         json: bool,
+        /// Outlet aliases, one `alias<TAB>outlet name` a line (e.g. `Reuters Canada<TAB>Reuters`):
+        /// kept in the database and applied to every article stored from now on, by `ingest`
+        /// and `serve` (it replaces a map given before; stored articles keep their names).
+        #[arg(long, value_name = "FILE")]
+        outlet_map: Option<PathBuf>,
     },
-    /// List stories, largest first.
+    /// List stories (largest first unless `--sort newest`), with the filters of `GET /api/stories`.
     Stories {
         #[command(flatten)]
         db: DbArg,
+        #[command(flatten)]
+        filter: StoryFilterArgs,
         #[arg(long, default_value_t = 50)]
         limit: usize,
         #[arg(long)]
@@ -354,6 +401,26 @@ pub enum Command {
     },
     /// One story: its articles, outlets, and which are copies of which.
     Story {
+        /// A story id, or the id of an article (its story is shown).
+        id: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List storylines (stories that continue one another within 7 days), the most recently
+    /// updated first.
+    Storylines {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One storyline: its stories in the order they started, each with the story it continues.
+    Storyline {
+        /// A storyline's id, or the id of any of its stories.
         id: String,
         #[command(flatten)]
         db: DbArg,
@@ -512,6 +579,9 @@ pub enum Command {
         /// The field holding the gold story label.
         #[arg(long)]
         label: String,
+        /// Also score the storylines (stories linked into storylines) against the label.
+        #[arg(long)]
+        storylines: bool,
         #[command(flatten)]
         engine: EngineArgs,
         #[command(flatten)]

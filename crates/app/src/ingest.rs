@@ -15,6 +15,7 @@
 //! one a copy). Ids derived before this rule are the ones derived now for a first publication, so
 //! an existing database's re-ingest stays a no-op.
 
+use crate::outlets::OutletMap;
 use crate::spill::StoryIds;
 use anyhow::Context;
 use rayon::prelude::*;
@@ -285,6 +286,8 @@ pub struct Ingester {
     reader: Store,
     /// Whether stories left memory whose last state may still be in a batch being written.
     evicted_unsynced: bool,
+    /// The names outlets are stored under ([`crate::outlets`]).
+    outlets: OutletMap,
 }
 
 impl Ingester {
@@ -302,6 +305,12 @@ impl Ingester {
                 store.set_config(&config)?;
                 config
             }
+        };
+        let outlets = match store.outlet_map_json()? {
+            Some(json) => {
+                OutletMap::from_json(&json).with_context(|| format!("reading {}", db.display()))?
+            }
+            None => OutletMap::default(),
         };
         let mut engine = store.load_engine(config)?;
         crate::spill::attach(&mut engine)?;
@@ -345,6 +354,7 @@ impl Ingester {
             writer: Some((tx, handle)),
             reader: Store::open_read_only(db)?,
             evicted_unsynced: false,
+            outlets,
         })
     }
 
@@ -525,7 +535,11 @@ impl Ingester {
 
     /// Sorts a batch into articles already stored (or repeated in it), conflicts and fresh ones,
     /// and claims the fresh ids, so that a repeat in this or the next batch counts as stored.
-    pub fn claim(&mut self, articles: Vec<Article>) -> anyhow::Result<Claimed> {
+    /// Outlet names are first made the names they are stored under ([`crate::outlets`]).
+    pub fn claim(&mut self, mut articles: Vec<Article>) -> anyhow::Result<Claimed> {
+        for a in &mut articles {
+            a.source = self.outlets.name(a.source.as_deref());
+        }
         let mut outcomes: Vec<Option<Outcome>> = vec![None; articles.len()];
         let mut fresh = Vec::with_capacity(articles.len());
         let mut repeats = Vec::new();

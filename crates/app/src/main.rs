@@ -9,6 +9,7 @@ mod format;
 mod ingest;
 mod input;
 mod order;
+mod outlets;
 mod serve;
 mod spill;
 mod writers;
@@ -44,14 +45,32 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             input,
             batch,
             json,
+            outlet_map,
         } => {
             let config = engine.config()?;
             engine.check_database(&db.db)?;
-            commands::ingest::run(&db.db, &paths, config, &input.options(), batch.max(1), json)
+            commands::ingest::run(
+                &db.db,
+                &paths,
+                config,
+                &input.options(),
+                batch.max(1),
+                json,
+                outlet_map.as_deref(),
+            )
         }
-        Command::Stories { db, limit, json } => output::stories(&open_existing(&db)?, limit, json),
+        Command::Stories {
+            db,
+            filter,
+            limit,
+            json,
+        } => output::stories(&open_existing(&db)?, &filter, limit, json),
         Command::Story { id, db, json } => output::story(&open_existing(&db)?, &id, json),
         Command::Copies { db, limit, json } => output::copies(&open_existing(&db)?, limit, json),
+        Command::Storylines { db, limit, json } => {
+            output::storylines(&open_existing(&db)?, limit, json)
+        }
+        Command::Storyline { id, db, json } => output::storyline(&open_existing(&db)?, &id, json),
         Command::Compare {
             a,
             b,
@@ -155,10 +174,18 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Eval {
             paths,
             label,
+            storylines,
             engine,
             input,
             json,
-        } => eval::run(&paths, &label, engine.config()?, &input.options(), json),
+        } => eval::run(
+            &paths,
+            &label,
+            engine.config()?,
+            &input.options(),
+            storylines,
+            json,
+        ),
     }
 }
 

@@ -1,5 +1,7 @@
 //! The binary end to end: real files in, a real SQLite file, real output.
 
+#[path = "cli/listing.rs"]
+mod listing;
 #[path = "cli/pages.rs"]
 mod pages;
 
@@ -739,7 +741,8 @@ fn story_counts_are_kept_and_migrated() {
         String::from_utf8_lossy(&out.stderr)
     );
     const RECOUNT: &str = "SELECT COUNT(*), SUM(s.copies), SUM(s.outlets) FROM stories s
-        WHERE s.outlets = (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = s.idx)
+        WHERE s.outlets = (SELECT COUNT(DISTINCT a.source COLLATE NOCASE) + MAX(a.source IS NULL)
+                           FROM articles a WHERE a.story = s.idx)
           AND s.copies = (SELECT COUNT(*) FROM articles a WHERE a.story = s.idx AND a.original != a.idx)";
     let check = || {
         let conn = rusqlite::Connection::open(&db).unwrap();
@@ -756,11 +759,13 @@ fn story_counts_are_kept_and_migrated() {
         );
     };
     check();
-    // Back to schema 2: drop what migrations 3, 5 and 6 added (4 only sets an index option), then
-    // let `stories` migrate again.
+    // Back to schema 2: drop what migrations 3, 5, 6 and 8 added (4 only sets an index option, 7
+    // only recounts), then let `stories` migrate again.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
-        "DROP INDEX stories_last_first; DROP INDEX stories_newest; DROP INDEX stories_size_last;
+        "DROP INDEX stories_storyline; ALTER TABLE stories DROP COLUMN storyline;
+         DROP TABLE story_keys; DROP TABLE storyline_links;
+         DROP INDEX stories_last_first; DROP INDEX stories_newest; DROP INDEX stories_size_last;
          ALTER TABLE stories DROP COLUMN outlets; ALTER TABLE stories DROP COLUMN copies;
          DROP TABLE df_log;
          PRAGMA user_version = 2;",

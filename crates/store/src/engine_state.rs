@@ -118,7 +118,7 @@ pub(crate) fn fold_df_log(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn term_to_sql(t: Term) -> i64 {
+pub(crate) fn term_to_sql(t: Term) -> i64 {
     t as i64
 }
 
@@ -153,7 +153,7 @@ pub(crate) fn state_blob(state: &StoryState) -> Vec<u8> {
 
 /// The saved state of a story from the columns `size, first, last, state` of a row, from column
 /// `at` on; `None` when it has no state.
-fn story_state_at(r: &rusqlite::Row<'_>, at: usize) -> Result<Option<StoryState>> {
+pub(crate) fn story_state_at(r: &rusqlite::Row<'_>, at: usize) -> Result<Option<StoryState>> {
     let Some(blob) = r
         .get_ref(at + 3)?
         .as_blob_or_null()

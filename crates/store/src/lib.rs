@@ -22,6 +22,9 @@
 //! - Reading ([`Store::story_list`], [`Store::story`], [`Store::article`], [`Store::copies`], …):
 //!   typed rows ([`StorySummary`], [`ArticleRow`], [`ArticleFull`], [`CopyRow`]);
 //!   [`Store::in_snapshot`] runs several reads on one snapshot. (`queries.rs`)
+//! - Storylines ([`Store::storylines`], [`Store::storyline`], [`Store::storyline_place`]):
+//!   stories that continue one another, linked in the write transaction as stories change.
+//!   (`storylines.rs`)
 //! - A story's analysis ([`Store::story_analysis`], [`StoryAnalysisView`]), computed on demand
 //!   and cached on the story's member set. (`analysis.rs`)
 //!
@@ -86,6 +89,7 @@ mod analysis;
 mod engine_state;
 mod queries;
 mod schema;
+mod storylines;
 #[cfg(test)]
 mod testing;
 mod write;
@@ -97,10 +101,12 @@ use std::path::Path;
 pub use analysis::{AnalysisDoc, StoryAnalysisView, MAX_ANALYSED};
 pub use engine_state::EngineDelta;
 pub use queries::{
-    fts_query, search_words, ArticleFull, ArticleRow, CopyRow, ListedStory, StoredIdentity,
-    StoredRemoval, StoryListKey, StoryListQuery, StoryOrder, StorySummary,
+    count_outlets, fts_query, search_words, ArticleFull, ArticleRow, CopyRow, ListedStory,
+    StoredIdentity, StoredRemoval, StoryListKey, StoryListQuery, StoryOrder, StorySummary,
+    WindowOrder, WindowQuery, WindowStory,
 };
 pub use schema::SCHEMA_VERSION;
+pub use storylines::{StorylinePlace, StorylineStory, StorylineSummary};
 pub use write::NewArticle;
 
 /// Why a store operation failed.
@@ -266,6 +272,25 @@ impl Store {
         let json = serde_json::to_string(config).expect("config serializes");
         self.conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('config', ?1)",
+            [json],
+        )?;
+        Ok(())
+    }
+
+    /// The outlet alias map kept in the database (JSON, as the app writes it), if any.
+    pub fn outlet_map_json(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'outlet_map'", [], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Keeps the outlet alias map (JSON) for every later write, replacing the one kept before.
+    pub fn set_outlet_map_json(&self, json: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('outlet_map', ?1)",
             [json],
         )?;
         Ok(())

@@ -13,7 +13,8 @@ pub struct StorySummary {
     pub id: String,
     /// How many articles it has.
     pub size: u64,
-    /// How many outlets its articles come from (an article without a source counts as its own).
+    /// How many outlets its articles come from: names differing only in case are one outlet, and
+    /// the articles without a source are one (`unknown`).
     pub outlets: u64,
     /// How many of its articles are copies.
     pub copies: u64,
@@ -78,6 +79,9 @@ pub struct ArticleRow {
     pub copy_exact: bool,
     /// How many words its clean text has.
     pub words: u64,
+    /// The similarity to its story with which the article joined it (the story's first article:
+    /// the engine's own figure for a story it started).
+    pub story_similarity: Option<f32>,
 }
 
 /// A stored article with its texts and removals.
@@ -122,6 +126,16 @@ pub struct CopyRow {
     pub exact: bool,
     /// The id of the copy's story.
     pub story: String,
+    /// The copy's outlet, when the input gave one.
+    pub source: Option<String>,
+    /// When the copy was published.
+    pub published: Option<Timestamp>,
+    /// The copy's title, when the input gave one.
+    pub title: Option<String>,
+    /// The original's outlet, when the input gave one.
+    pub original_source: Option<String>,
+    /// When the original was published.
+    pub original_published: Option<Timestamp>,
 }
 
 /// The order of a story list ([`Store::story_list`]).
@@ -179,6 +193,50 @@ pub struct ListedStory {
     pub key: StoryListKey,
 }
 
+/// What a window of the front page asks for ([`Store::window_stories`]).
+#[derive(Clone, Debug, Default)]
+pub struct WindowQuery<'a> {
+    /// The window's first second.
+    pub from: Timestamp,
+    /// The second after the window.
+    pub until: Timestamp,
+    /// From this time on, an article counts as recent (growth).
+    pub recent_from: Timestamp,
+    /// Stories with an article in the window from this outlet (case-insensitive).
+    pub outlet: Option<&'a str>,
+    /// Stories with articles from at least this many outlets in the window.
+    pub min_outlets: Option<u64>,
+    /// The order of the list.
+    pub order: WindowOrder,
+    /// Stories skipped (the pages before).
+    pub offset: usize,
+    /// The most stories returned.
+    pub limit: usize,
+}
+
+/// The order of a window's stories.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WindowOrder {
+    /// Most outlets in the window first, then most articles in it, then the newest.
+    #[default]
+    Outlets,
+    /// Most recent articles first (then as `Outlets`): the stories developing now.
+    Growth,
+}
+
+/// A story of a window, with what it had in the window.
+#[derive(Clone, Debug, Serialize)]
+pub struct WindowStory {
+    /// The story (all of it, not only the window).
+    pub story: StorySummary,
+    /// Its articles in the window.
+    pub articles: u64,
+    /// The outlets of those articles (counted as the story's own `outlets`).
+    pub outlets: u64,
+    /// Its articles at or after the window's `recent_from`.
+    pub recent: u64,
+}
+
 /// A user's search words as an FTS5 query: every word must occur. Words are cut as
 /// [`search_words`] cuts them and each is quoted, so FTS5 syntax in the input is taken literally
 /// and no phrase (which the index, built without positions, cannot answer) is ever asked for.
@@ -210,6 +268,15 @@ pub fn search_words(q: &str) -> Vec<String> {
         samestory_engine::text::for_each_word(q, |_, w| w.split('_').for_each(&mut add));
     }
     out
+}
+
+/// How many outlets these sources are, counted as the stories' `outlets` column is (schema 8):
+/// names differing only in case are one, and every missing source together is one.
+pub fn count_outlets<'a>(sources: impl Iterator<Item = Option<&'a str>>) -> u64 {
+    let mut names: Vec<Option<String>> = sources.map(|s| s.map(str::to_ascii_lowercase)).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.len() as u64
 }
 
 /// The story's own columns only: the outlet and copy counts are kept on the story (schema 3), so
@@ -298,6 +365,103 @@ impl Store {
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(args), listed_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The stories with an article in the window `q.from..q.until`, with their articles, outlets
+    /// and recent articles in it, in `q.order`. Reads the articles of the window through the index
+    /// on publication time, so the cost follows the window's articles, not the database's.
+    pub fn window_stories(&self, q: &WindowQuery<'_>) -> Result<Vec<WindowStory>> {
+        let mut having = vec!["1"];
+        let mut args: Vec<Sql> = vec![
+            Sql::Integer(q.recent_from),
+            Sql::Integer(q.from),
+            Sql::Integer(q.until),
+        ];
+        if let Some(o) = q.outlet {
+            having.push("SUM(a.source = ? COLLATE NOCASE) > 0");
+            args.push(Sql::Text(o.to_owned()));
+        }
+        if let Some(n) = q.min_outlets {
+            having.push("win_outlets >= ?");
+            args.push(Sql::Integer(n as i64));
+        }
+        let order = match q.order {
+            WindowOrder::Outlets => "win_outlets DESC, win_articles DESC, s.last DESC, s.idx DESC",
+            WindowOrder::Growth => {
+                "recent DESC, win_outlets DESC, win_articles DESC, s.last DESC, s.idx DESC"
+            }
+        };
+        let growth_only = if q.order == WindowOrder::Growth {
+            " AND recent > 0"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, COUNT(*) AS win_articles,
+                    COUNT(DISTINCT a.source COLLATE NOCASE) + MAX(a.source IS NULL) AS win_outlets,
+                    SUM(a.published >= ?) AS recent
+             FROM articles a JOIN stories s ON s.idx = a.story
+             WHERE a.published >= ? AND a.published < ?
+             GROUP BY a.story HAVING {}{growth_only}
+             ORDER BY {order} LIMIT {} OFFSET {}",
+            having.join(" AND "),
+            q.limit,
+            q.offset
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+            Ok(WindowStory {
+                story: StorySummary::from_row(r)?,
+                articles: r.get::<_, i64>(8)? as u64,
+                outlets: r.get::<_, i64>(9)? as u64,
+                recent: r.get::<_, i64>(10)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// For each of `stories` (ids) with an article matching the search `words` ([`fts_query`]),
+    /// the id of its first such article (by ingest order): where a search result's snippet comes
+    /// from. Stories without a match are left out.
+    pub fn search_hits(&self, words: &str, stories: &[&str]) -> Result<Vec<(String, String)>> {
+        let Some(fts) = fts_query(words) else {
+            return Ok(Vec::new());
+        };
+        if stories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; stories.len()].join(", ");
+        let sql = format!(
+            "SELECT s.id, MIN(a.idx)
+             FROM articles_fts JOIN articles a ON a.idx = articles_fts.rowid
+             JOIN stories s ON s.idx = a.story
+             WHERE articles_fts MATCH ? AND s.id IN ({marks}) GROUP BY s.id"
+        );
+        let mut args = vec![Sql::Text(fts)];
+        args.extend(stories.iter().map(|s| Sql::Text((*s).to_owned())));
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, DocIdx>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (story, doc) in rows {
+            if let Some(id) = self.article_id(doc)? {
+                out.push((story, id));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The first and the newest publication time of any article; `None` when none is dated.
+    pub fn article_time_range(&self) -> Result<Option<(Timestamp, Timestamp)>> {
+        let (first, last): (Option<Timestamp>, Option<Timestamp>) = self.conn.query_row(
+            "SELECT MIN(published), MAX(published) FROM articles",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(first.zip(last))
     }
 
     /// The stories with an article in `[from, until)` (their first article before `until`, their
@@ -410,7 +574,8 @@ impl Store {
 
     fn article_rows(&self, where_sql: &str, arg: &dyn rusqlite::ToSql) -> Result<Vec<ArticleRow>> {
         let sql = format!(
-            "SELECT a.id, a.url, a.title, a.source, a.published, s.id, o.id, a.copy_jaccard, a.copy_exact, a.words
+            "SELECT a.id, a.url, a.title, a.source, a.published, s.id, o.id, a.copy_jaccard, a.copy_exact, a.words,
+                    a.story_similarity
              FROM articles a JOIN stories s ON s.idx = a.story JOIN articles o ON o.idx = a.original
              WHERE {where_sql} ORDER BY COALESCE(a.published, 0), a.idx"
         );
@@ -429,6 +594,7 @@ impl Store {
                 copy_jaccard: r.get(7)?,
                 copy_exact: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
                 words: r.get::<_, i64>(9)? as u64,
+                story_similarity: r.get(10)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -460,13 +626,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("story {id}")))?;
         let (idx, mut summary) = summary;
         let articles = self.article_rows("a.story = ?1", &idx)?;
-        let mut outlets: Vec<&str> = articles
-            .iter()
-            .map(|a| a.source.as_deref().unwrap_or(&a.id))
-            .collect();
-        outlets.sort_unstable();
-        outlets.dedup();
-        summary.outlets = outlets.len() as u64;
+        summary.outlets = count_outlets(articles.iter().map(|a| a.source.as_deref()));
         summary.copies = articles.iter().filter(|a| a.copy_of.is_some()).count() as u64;
         Ok((summary, articles))
     }
@@ -583,7 +743,9 @@ impl Store {
     /// Every copy with its original, most similar first.
     pub fn copies(&self, limit: usize) -> Result<Vec<CopyRow>> {
         let mut st = self.conn.prepare(
-            "SELECT a.id, o.id, a.copy_jaccard, a.copy_exact, s.id FROM articles a
+            "SELECT a.id, o.id, a.copy_jaccard, a.copy_exact, s.id, a.source, a.published, a.title,
+                    o.source, o.published
+             FROM articles a
              JOIN articles o ON o.idx = a.original JOIN stories s ON s.idx = a.story
              WHERE a.original != a.idx ORDER BY o.idx, a.idx LIMIT ?1",
         )?;
@@ -594,6 +756,11 @@ impl Store {
                 jaccard: r.get::<_, Option<f32>>(2)?.unwrap_or(1.0),
                 exact: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
                 story: r.get(4)?,
+                source: r.get(5)?,
+                published: r.get(6)?,
+                title: r.get(7)?,
+                original_source: r.get(8)?,
+                original_published: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -694,6 +861,37 @@ mod tests {
             limit: 10,
             ..StoryListQuery::default()
         }
+    }
+
+    #[test]
+    fn outlets_differing_in_case_are_one_and_missing_sources_are_one_unknown() {
+        let mut store = Store::open_in_memory().unwrap();
+        let doc = |id, source| Doc {
+            id,
+            source,
+            title: None,
+            published: Some(1_000),
+            text: "quake hits the coast",
+            story: (0, "quake"),
+            original: 0,
+        };
+        write_docs(
+            &mut store,
+            &[
+                doc("r1", Some("Reuters")),
+                doc("r2", Some("REUTERS")),
+                doc("n1", None),
+                doc("n2", None),
+                doc("d1", Some("Daily")),
+            ],
+        );
+        // Reuters, unknown, Daily: kept on the story as written, and counted again when read.
+        let listed = store.story_list(&query(StoryOrder::Newest)).unwrap();
+        assert_eq!(listed[0].summary.outlets, 3);
+        assert_eq!(store.story("quake").unwrap().0.outlets, 3);
+        let sources = [Some("a"), Some("A"), None, None, Some("b")];
+        assert_eq!(count_outlets(sources.into_iter()), 3);
+        assert_eq!(count_outlets([Some("a")].into_iter()), 1);
     }
 
     #[test]

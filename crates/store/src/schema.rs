@@ -5,7 +5,7 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// The version of the newest schema this build writes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 9;
 
 const MIGRATIONS: &[&str] = &[
     // 1: articles, removals, stories, document frequencies, full-text index.
@@ -96,6 +96,23 @@ const MIGRATIONS: &[&str] = &[
         tokenize = \"unicode61 categories 'L* N* Co M*'\");
      INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);
      INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 67108864);",
+    // 8: a story's outlets counted as people count them: names differing only in case are one
+    // outlet, and the articles without a source are one outlet (`unknown`), not one each.
+    "UPDATE stories SET outlets = (SELECT COUNT(DISTINCT a.source COLLATE NOCASE) + MAX(a.source IS NULL)
+        FROM articles a WHERE a.story = stories.idx);",
+    // 9: storylines (see `storylines.rs`): each story's key terms, the link from a story to the
+    // earlier one it continues, and each story's storyline (the index of its first-made story;
+    // NULL for a story alone).
+    "CREATE TABLE story_keys (term INTEGER NOT NULL, story INTEGER NOT NULL,
+        PRIMARY KEY (term, story)) WITHOUT ROWID;
+     CREATE INDEX story_keys_story ON story_keys(story);
+     CREATE TABLE storyline_links (
+        story INTEGER PRIMARY KEY REFERENCES stories(idx),
+        earlier INTEGER NOT NULL REFERENCES stories(idx),
+        similarity REAL NOT NULL
+     );
+     ALTER TABLE stories ADD COLUMN storyline INTEGER;
+     CREATE INDEX stories_storyline ON stories(storyline);",
 ];
 
 /// What a migration needs beyond its SQL, run in its transaction after it: migration 7 writes the
@@ -250,7 +267,8 @@ mod tests {
                     "sqlite_autoindex_stories_1",
                     "stories_last_first",
                     "stories_newest",
-                    "stories_size_last"
+                    "stories_size_last",
+                    "stories_storyline"
                 ],
                 "{at}"
             );

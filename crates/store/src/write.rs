@@ -129,7 +129,7 @@ impl Store {
             touched.dedup();
             let mut counts = tx.prepare_cached(
                 "UPDATE stories SET
-                    outlets = (SELECT COUNT(DISTINCT COALESCE(a.source, a.id)) FROM articles a WHERE a.story = ?1),
+                    outlets = (SELECT COUNT(DISTINCT a.source COLLATE NOCASE) + MAX(a.source IS NULL) FROM articles a WHERE a.story = ?1),
                     copies = (SELECT COUNT(*) FROM articles a WHERE a.story = ?1 AND a.original != a.idx)
                  WHERE idx = ?1",
             )?;
@@ -148,6 +148,7 @@ impl Store {
                     state_blob(story)
                 ])?;
             }
+            crate::storylines::link_changed(&tx, &state.stories)?;
             let (terms, docs) = (&state.df, state.df_docs);
             if !terms.is_empty() {
                 tx.prepare_cached("INSERT INTO df_log (terms) VALUES (?1)")?

@@ -48,11 +48,32 @@ pub fn labeled_articles(
     Ok((articles, rejected))
 }
 
+/// The B-cubed, pairwise and ARI lines of a score, each led by `indent`.
+fn print_scores(
+    out: &mut impl Write,
+    indent: &str,
+    s: &samestory_engine::metrics::Scores,
+) -> std::io::Result<()> {
+    let (b, p) = (&s.bcubed, &s.pairwise);
+    writeln!(
+        out,
+        "{indent}B-cubed   P {:.4}  R {:.4}  F1 {:.4}",
+        b.precision, b.recall, b.f1
+    )?;
+    writeln!(
+        out,
+        "{indent}pairwise  P {:.4}  R {:.4}  F1 {:.4}",
+        p.precision, p.recall, p.f1
+    )?;
+    writeln!(out, "{indent}ARI       {:.4}", s.ari)
+}
+
 pub fn run(
     paths: &[PathBuf],
     label: &str,
     config: Config,
     opts: &ReadOptions,
+    storylines: bool,
     json: bool,
 ) -> anyhow::Result<u8> {
     let (mut articles, rejected) = labeled_articles(paths, label, opts)?;
@@ -63,8 +84,10 @@ pub fn run(
     let started = std::time::Instant::now();
     let mut predicted = Vec::with_capacity(articles.len());
     let mut gold = Vec::with_capacity(articles.len());
+    let mut ids = Vec::with_capacity(articles.len());
     for a in &articles {
         gold.push(a.meta[label].to_string());
+        ids.push(a.id.clone());
     }
     let mut rest = articles;
     while !rest.is_empty() {
@@ -82,11 +105,24 @@ pub fn run(
     ing.finish()?;
     let seconds = started.elapsed().as_secs_f64();
     let s = score(&predicted, &gold);
+    // Storylines: each article's storyline (its story's own id for a story in none).
+    let lines = if storylines {
+        let store = samestory_store::Store::open_read_only(dir.path().join("eval.db"))?;
+        let line_of: std::collections::HashMap<String, String> =
+            store.storyline_assignments()?.into_iter().collect();
+        let predicted_lines: Vec<String> = ids.iter().map(|id| line_of[id].clone()).collect();
+        Some(score(&predicted_lines, &gold))
+    } else {
+        None
+    };
     let mut out = std::io::stdout().lock();
     if json {
         let mut v = serde_json::to_value(s)?;
         v["articles"] = predicted.len().into();
         v["seconds"] = seconds.into();
+        if let Some(l) = &lines {
+            v["storylines"] = serde_json::to_value(l)?;
+        }
         writeln!(out, "{v}")?;
     } else {
         writeln!(
@@ -96,17 +132,11 @@ pub fn run(
             s.stories,
             s.labels
         )?;
-        writeln!(
-            out,
-            "B-cubed   P {:.4}  R {:.4}  F1 {:.4}",
-            s.bcubed.precision, s.bcubed.recall, s.bcubed.f1
-        )?;
-        writeln!(
-            out,
-            "pairwise  P {:.4}  R {:.4}  F1 {:.4}",
-            s.pairwise.precision, s.pairwise.recall, s.pairwise.f1
-        )?;
-        writeln!(out, "ARI       {:.4}", s.ari)?;
+        print_scores(&mut out, "", &s)?;
+        if let Some(l) = &lines {
+            writeln!(out, "storylines {}", l.stories)?;
+            print_scores(&mut out, "  ", l)?;
+        }
     }
     Ok(if rejected > 0 {
         exit::PARTIAL

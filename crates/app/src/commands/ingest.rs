@@ -22,8 +22,13 @@ pub fn run(
     opts: &ReadOptions,
     batch: usize,
     json: bool,
+    outlet_map: Option<&Path>,
 ) -> anyhow::Result<u8> {
     let _lock = WriterLock::acquire(db)?;
+    if let Some(path) = outlet_map {
+        let map = crate::outlets::OutletMap::read(path)?;
+        samestory_store::Store::open(db)?.set_outlet_map_json(&map.to_json())?;
+    }
     let mut ing = Ingester::open(db, config)?;
     let mut summary = run_ingest(
         &mut ing,

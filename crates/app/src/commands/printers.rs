@@ -1,12 +1,13 @@
 //! The commands that read the store or one file, and how they print: text for people, `--json`
 //! for programs.
 
+use crate::cli::{ListSort, StoryFilterArgs};
 use crate::exit;
-use crate::format::fmt_time;
+use crate::format::{count, fmt_time};
 use crate::input::{ReadOptions, Record};
 use samestory_engine::clean::{Cleaned, Cleaner};
 use samestory_engine::Timestamp;
-use samestory_store::Store;
+use samestory_store::{Store, StoreError, StoryListQuery, StoryOrder};
 use std::io::Write;
 use std::path::Path;
 
@@ -17,16 +18,44 @@ fn span(first: Option<Timestamp>, last: Option<Timestamp>) -> String {
     }
 }
 
-pub fn stories(store: &Store, limit: usize, json: bool) -> anyhow::Result<u8> {
-    let stories = store.stories(limit)?;
+/// An outlet as printed: its name, or `unknown` when the input named none.
+fn outlet(source: Option<&str>) -> &str {
+    source.unwrap_or("unknown")
+}
+
+pub fn stories(
+    store: &Store,
+    filter: &StoryFilterArgs,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let query = StoryListQuery {
+        since: filter.since,
+        until: filter.until,
+        words: filter.q.as_deref(),
+        outlet: filter.outlet.as_deref().filter(|o| !o.is_empty()),
+        min_outlets: filter.min_outlets.filter(|&n| n > 1),
+        order: match filter.sort {
+            ListSort::Largest => StoryOrder::Largest,
+            ListSort::Newest => StoryOrder::Newest,
+        },
+        after: None,
+        limit,
+    };
+    let stories: Vec<_> = store
+        .story_list(&query)?
+        .into_iter()
+        .map(|s| s.summary)
+        .collect();
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(out, "{}", serde_json::to_string(&stories)?)?;
     } else {
+        writeln!(out, "id\tarticles\toutlets\tcopies\tpublished\theadline")?;
         for s in &stories {
             writeln!(
                 out,
-                "{}\t{} articles\t{} outlets\t{} copies\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}",
                 s.id,
                 s.size,
                 s.outlets,
@@ -40,7 +69,20 @@ pub fn stories(store: &Store, limit: usize, json: bool) -> anyhow::Result<u8> {
 }
 
 pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
-    let (summary, articles) = store.story(id)?;
+    // `id` names a story, else an article whose story is shown.
+    let (summary, articles) = match store.story(id) {
+        Err(StoreError::NotFound(_)) => {
+            let story = match store.article_doc(id)? {
+                Some(doc) => store.story_id_of_doc(doc)?,
+                None => None,
+            };
+            let story =
+                story.ok_or_else(|| StoreError::NotFound(format!("story or article {id}")))?;
+            store.story(&story)?
+        }
+        found => found?,
+    };
+    let id = summary.id.as_str();
     let view = store.story_analysis(id)?;
     let mut out = std::io::stdout().lock();
     if json {
@@ -54,10 +96,10 @@ pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
     writeln!(out, "{}  {}", summary.id, summary.headline)?;
     writeln!(
         out,
-        "{} articles, {} outlets, {} copies, {}",
-        summary.size,
-        summary.outlets,
-        summary.copies,
+        "{}, {}, {}, {}",
+        count(summary.size, "article", "articles"),
+        count(summary.outlets, "outlet", "outlets"),
+        count(summary.copies, "copy", "copies"),
         span(summary.first, summary.last)
     )?;
     for a in &articles {
@@ -73,7 +115,7 @@ pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
             out,
             "  {}\t{}\t{}\t{}{}",
             a.id,
-            a.source.as_deref().unwrap_or("-"),
+            outlet(a.source.as_deref()),
             fmt_time(a.published),
             a.title.as_deref().unwrap_or("(no title)"),
             copy
@@ -170,17 +212,83 @@ pub fn copies(store: &Store, limit: usize, json: bool) -> anyhow::Result<u8> {
     if json {
         writeln!(out, "{}", serde_json::to_string(&copies)?)?;
     } else {
+        writeln!(
+            out,
+            "copy\toutlet\tpublished\toriginal\toriginal's outlet\toriginal published\tsimilarity\tstory\ttitle"
+        )?;
         for c in &copies {
             writeln!(
                 out,
-                "{}\tcopy of {}\tJ={:.2}{}\tstory {}",
+                "{}\t{}\t{}\t{}\t{}\t{}\tJ={:.2}{}\t{}\t{}",
                 c.id,
+                outlet(c.source.as_deref()),
+                fmt_time(c.published),
                 c.original,
+                outlet(c.original_source.as_deref()),
+                fmt_time(c.original_published),
                 c.jaccard,
                 if c.exact { " exact" } else { "" },
-                c.story
+                c.story,
+                c.title.as_deref().unwrap_or("(no title)"),
             )?;
         }
+    }
+    Ok(exit::OK)
+}
+
+pub fn storylines(store: &Store, limit: usize, json: bool) -> anyhow::Result<u8> {
+    let lines = store.storylines(limit)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&lines)?)?;
+        return Ok(exit::OK);
+    }
+    writeln!(out, "id\tstories\tarticles\tpublished\theadline")?;
+    for l in &lines {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}",
+            l.id,
+            l.stories,
+            l.articles,
+            span(l.first, l.last),
+            l.headline
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+pub fn storyline(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
+    let (line, stories) = store.storyline(id)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "storyline": line, "stories": stories })
+        )?;
+        return Ok(exit::OK);
+    }
+    writeln!(out, "{}  {}", line.id, line.headline)?;
+    writeln!(
+        out,
+        "{}, {}, {}",
+        count(line.stories, "story", "stories"),
+        count(line.articles, "article", "articles"),
+        span(line.first, line.last)
+    )?;
+    for s in &stories {
+        let continues = s.continues.as_ref().map_or_else(String::new, |(e, sim)| {
+            format!("\tcontinues {e} (similarity {sim:.2})")
+        });
+        writeln!(
+            out,
+            "  {}\t{}\t{}\t{}{continues}",
+            s.story.id,
+            count(s.story.size, "article", "articles"),
+            span(s.story.first, s.story.last),
+            s.story.headline
+        )?;
     }
     Ok(exit::OK)
 }

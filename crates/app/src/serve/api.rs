@@ -59,6 +59,27 @@ pub async fn list_stories(
     Ok(Json(page).into_response())
 }
 
+#[derive(Deserialize, Default)]
+pub struct StorylinesQuery {
+    pub limit: Option<usize>,
+}
+
+/// `GET /api/storylines`.
+pub async fn storylines(
+    State(state): State<AppState>,
+    q: Result<Query<StorylinesQuery>, QueryRejection>,
+) -> ApiResult {
+    let limit = query(q)?.limit.unwrap_or(50).clamp(1, stories::MAX_LIMIT);
+    let lines = state.read(move |s, _| Ok(s.storylines(limit)?)).await?;
+    Ok(Json(json!({ "storylines": lines })).into_response())
+}
+
+/// `GET /api/storylines/{id}`.
+pub async fn storyline(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let (line, stories) = state.read(move |s, _| Ok(s.storyline(&id)?)).await?;
+    Ok(Json(json!({ "storyline": line, "stories": stories })).into_response())
+}
+
 /// One copy in `GET /api/stories/{id}`.
 #[derive(Serialize)]
 struct CopyOut<'a> {

@@ -68,6 +68,67 @@ pub fn highlight(text: &str, spans: &[Span], class: &str) -> String {
     out
 }
 
+/// Characters of text a search snippet shows around its first matched word.
+pub const SNIPPET_CHARS: usize = 220;
+
+/// A search result's snippet, as HTML: a window of `text` around the first of the search's
+/// `words` it holds, every one of them in the window marked (`<mark class="hit">`), `…` where the
+/// window cuts the text. Words are matched as the full-text index matches them: whole words,
+/// case and accents as [`samestory_engine::text::for_each_word`] folds them. `None` when no word
+/// occurs.
+pub fn snippet(text: &str, words: &[&str]) -> Option<String> {
+    let wanted: Vec<String> = words
+        .iter()
+        .flat_map(|w| {
+            let mut folded = Vec::new();
+            samestory_engine::text::for_each_word(w, |_, n| folded.push(n.to_owned()));
+            folded
+        })
+        .collect();
+    let mut hits: Vec<Span> = Vec::new();
+    samestory_engine::text::for_each_word(text, |span, n| {
+        if wanted.iter().any(|w| w == n) {
+            hits.push(span);
+        }
+    });
+    let first = *hits.first()?;
+    // The window: from a word start about a third of it before the first hit.
+    let lead = SNIPPET_CHARS / 3;
+    let mut start = text[..first.start]
+        .char_indices()
+        .rev()
+        .nth(lead)
+        .map_or(0, |(i, _)| i);
+    if start > 0 {
+        start = text[start..]
+            .find(char::is_whitespace)
+            .map_or(first.start, |k| (start + k + 1).min(first.start));
+    }
+    let mut end = text[start..]
+        .char_indices()
+        .nth(SNIPPET_CHARS)
+        .map_or(text.len(), |(i, _)| start + i);
+    if end < text.len() {
+        end = text[..end]
+            .rfind(char::is_whitespace)
+            .filter(|&k| k > first.end)
+            .unwrap_or(end);
+    }
+    let window = &text[start..end];
+    let spans: Vec<Span> = hits
+        .iter()
+        .filter(|s| s.start >= start && s.end <= end)
+        .map(|s| Span::new(s.start - start, s.end - start))
+        .collect();
+    let window_html = highlight(window, &spans, "hit");
+    Some(format!(
+        "{}{}{}",
+        if start > 0 { "…" } else { "" },
+        window_html.trim(),
+        if end < text.len() { "…" } else { "" }
+    ))
+}
+
 pub const STYLE: &str = r#"
 :root { --fg: #1d232b; --muted: #5b6672; --line: #d8dde3; --bg: #fbfbfa; --accent: #1b5e9e; }
 * { box-sizing: border-box; }
@@ -89,13 +150,35 @@ ul.stories a.headline { font-weight: 600; font-size: 1.05rem; }
 .col { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .8rem; }
 .col h3 { margin: 0 0 .3rem; font-size: 1rem; }
 .text { white-space: pre-wrap; font-size: .92rem; max-height: 32rem; overflow: auto; }
+.text.full { max-height: none; overflow: visible; font-size: 1rem; max-width: 46rem; }
 mark { background: #ffe58a; padding: 0 .1em; }
 mark.passage { background: #cde8ff; }
+mark.hit { background: #ffe58a; font-weight: 600; }
+p.snippet { margin: .2rem 0; font-size: .92rem; }
+nav.days, nav.windows, form.filters { display: flex; gap: .8rem; flex-wrap: wrap; align-items: center; margin: .4rem 0; }
+form.filters label { font-size: .9rem; color: var(--muted); }
+span.growth { color: #2e7d32; font-weight: 600; }
 blockquote { margin: .4rem 0; padding: .2rem .8rem; border-left: 3px solid var(--accent); }
 .quote { margin-bottom: 1rem; }
-.timeline { list-style: none; padding: 0; }
-.timeline li { display: grid; grid-template-columns: 10rem 1fr; gap: .8rem; padding: .2rem 0; }
-.bar { height: .6rem; background: var(--accent); border-radius: 3px; margin-top: .5rem; min-width: .6rem; }
+svg.chart { display: block; width: 100%; height: 7rem; background: #fff; border: 1px solid var(--line); }
+svg.chart rect.orig { fill: var(--accent); }
+svg.chart rect.copy { fill: #8fb8de; }
+.axis { display: flex; justify-content: space-between; gap: 1rem; color: var(--muted); font-size: .8rem; }
+.key-orig { color: var(--accent); } .key-copy { color: #8fb8de; }
+nav.storyline { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .4rem .8rem; margin: .6rem 0; font-size: .92rem; }
+ol.storyline li { padding: .4rem 0; border-bottom: 1px solid var(--line); }
+ul.headlines { padding-left: 1.2rem; margin: .3rem 0; }
+table.articles { border-collapse: collapse; width: 100%; font-size: .9rem; }
+table.articles th { text-align: left; color: var(--muted); font-weight: 600; }
+table.articles td, table.articles th { padding: .25rem .5rem .25rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
+table.articles details { margin: 0; }
+nav.pages { margin: .8rem 0; display: flex; gap: 1rem; }
+@media (max-width: 600px) {
+  main { padding: .6rem .6rem 2rem; }
+  table.articles { table-layout: fixed; font-size: .85rem; }
+  table.articles td { overflow-wrap: anywhere; }
+  table.articles th:nth-child(5), table.articles td:nth-child(5) { display: none; }
+}
 details { margin-top: .6rem; }
 table.figures td { padding: .1rem .8rem .1rem 0; }
 input[type=text], input[type=search] { padding: .3rem .5rem; border: 1px solid var(--line); border-radius: 4px; }
@@ -121,6 +204,32 @@ pub fn page(title: &str, q: &str, body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snippet_marks_the_search_words_around_the_first_one() {
+        let text = "Officials said on Monday that the old River Bridge would close. \
+                    Engineers found cracks in the bridge's supports; the bridge reopens in May.";
+        let s = snippet(text, &["bridge", "CRACKS"]).unwrap();
+        assert!(s.starts_with("Officials said"), "{s}");
+        assert_eq!(s.matches("<mark class=\"hit\">").count(), 4, "{s}");
+        assert!(s.contains("<mark class=\"hit\">cracks</mark>"), "{s}");
+        assert!(!s.contains("…"), "{s}");
+        assert_eq!(snippet(text, &["tunnel"]), None);
+        // A long text: the window starts near the first hit, cut at a word, marked as cut.
+        let long = format!(
+            "{} the tunnel <b>opens</b> {}",
+            "word ".repeat(200),
+            "more ".repeat(200)
+        );
+        let s = snippet(&long, &["tunnel"]).unwrap();
+        assert!(s.starts_with("…word "), "{s}");
+        assert!(s.ends_with("…"), "{s}");
+        assert!(
+            s.contains("<mark class=\"hit\">tunnel</mark> &lt;b&gt;opens"),
+            "{s}"
+        );
+        assert!(s.chars().count() < SNIPPET_CHARS + 60, "{s}");
+    }
 
     #[test]
     fn escapes_markup_and_highlights_merged_spans() {

@@ -10,7 +10,9 @@
 //!   reads as CPUs run at once (`SAMESTORY_SERVE_READERS` overrides it); the rest wait their turn
 //!   for a permit, which keeps both the tail latency and the writer's share of CPU steady.
 //! - [`error`]: the API's error type, and the one table from error kinds to HTTP statuses.
-//! - [`api`]: the JSON routes; [`pages`]: the HTML pages; [`html`]: escaping and highlighting.
+//! - [`api`]: the JSON routes; [`pages`]: the HTML pages; [`front_page`]: top stories of a window,
+//!   developing stories and search; [`story_page`]: the story page, built to
+//!   stay readable at 200 articles; [`html`]: escaping and highlighting.
 //! - [`openapi`]: the OpenAPI document, checked against the router by a test.
 //! - [`metrics`]: Prometheus counters and the request latency histogram.
 //! - [`listen`]: the accept loop: header and idle timeouts, the connection limit, graceful stop.
@@ -31,6 +33,7 @@
 
 pub mod api;
 pub mod error;
+pub mod front_page;
 pub mod html;
 pub mod listen;
 pub mod metrics;
@@ -38,6 +41,7 @@ pub mod openapi;
 pub mod pages;
 pub mod state;
 pub mod stories;
+pub mod story_page;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::handler::Handler;
@@ -97,6 +101,8 @@ pub fn api_routes() -> Routes {
     .get("/api/health", api::health)
     .get("/api/stories", api::list_stories)
     .get("/api/stories/{id}", api::story)
+    .get("/api/storylines", api::storylines)
+    .get("/api/storylines/{id}", api::storyline)
     .get("/api/articles/{id}", api::article)
     .get("/api/compare", api::compare)
     .get("/api/openapi.json", api::openapi)
@@ -121,8 +127,9 @@ pub fn app(state: AppState) -> Router {
         .route_layer(middleware::from_fn(require_json))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_write));
     let pages = Router::new()
-        .route("/", get(pages::front))
+        .route("/", get(front_page::front))
         .route("/stories/{id}", get(pages::story))
+        .route("/storylines/{id}", get(pages::storyline))
         .route("/articles/{id}", get(pages::article))
         .route("/compare", get(pages::compare))
         .route("/style.css", get(pages::style));

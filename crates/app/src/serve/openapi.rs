@@ -53,11 +53,20 @@ fn schemas() -> Value {
                     "last": {"type": "integer", "nullable": true, "description": "epoch seconds"},
                     "headline": s}}),
     );
+    m.insert(
+        "StorylineSummary".into(),
+        json!({"type": "object", "properties": {
+                    "id": s, "stories": int, "articles": int,
+                    "first": {"type": "integer", "nullable": true, "description": "epoch seconds"},
+                    "last": {"type": "integer", "nullable": true, "description": "epoch seconds"},
+                    "headline": s}}),
+    );
     m.insert("ArticleRow".into(), json!({"type": "object", "properties": {
                     "id": s, "url": {"type": "string", "nullable": true}, "title": {"type": "string", "nullable": true},
                     "source": {"type": "string", "nullable": true}, "published": {"type": "integer", "nullable": true},
                     "story": s, "copy_of": {"type": "string", "nullable": true},
-                    "copy_jaccard": {"type": "number", "nullable": true}, "copy_exact": {"type": "boolean"}, "words": int}}));
+                    "copy_jaccard": {"type": "number", "nullable": true}, "copy_exact": {"type": "boolean"}, "words": int,
+                    "story_similarity": {"type": "number", "nullable": true, "description": "the similarity with which the article joined its story"}}}));
     m.insert(
         "Article".into(),
         json!({"allOf": [reference("ArticleRow"), {"type": "object", "properties": {
@@ -128,6 +137,19 @@ fn paths() -> Value {
                     "stories": {"type": "array", "items": reference("StorySummary")},
                     "next_cursor": {"type": "string", "nullable": true}}}))}}));
     m.insert("/api/stories/{id}".into(), json!({"get": {"summary": "A story: articles, copies, shared quotes and passages, unique sentences, brief", "parameters": [id.clone()], "responses": ok("the story", reference("StoryDetail"))}}));
+    m.insert("/api/storylines".into(), json!({"get": {
+                "summary": "Storylines (stories that continue one another within 7 days), the most recently updated first",
+                "parameters": [param("limit", "query", "At most this many (1-200, default 50)", json!({"type": "integer", "minimum": 0}))],
+                "responses": ok("storylines", json!({"type": "object", "properties": {
+                    "storylines": {"type": "array", "items": reference("StorylineSummary")}}}))}}));
+    m.insert("/api/storylines/{id}".into(), json!({"get": {
+                "summary": "A storyline (by its id or the id of any of its stories) and its stories in the order they started",
+                "parameters": [id.clone()],
+                "responses": ok("the storyline", json!({"type": "object", "properties": {
+                    "storyline": reference("StorylineSummary"),
+                    "stories": {"type": "array", "items": {"type": "object", "properties": {
+                        "story": reference("StorySummary"),
+                        "continues": {"type": "array", "nullable": true, "description": "[earlier story id, similarity]: the link that put the story in the storyline", "items": {}}}}}}}))}}));
     m.insert("/api/articles/{id}".into(), json!({"get": {"summary": "One stored article with its texts", "parameters": [id], "responses": ok("the article", reference("Article"))}}));
     m.insert("/api/articles".into(), json!({"post": {
                 "summary": "Ingest articles: one JSON object, a JSON array, or NDJSON. Same fields as `samestory ingest`. Answers when every article is stored and has its story. Limits (413): the body at most --max-body-bytes (default 16 MiB, code payload_too_large), at most --max-articles-per-request items, array items or NDJSON lines (default 10,000, code too_many_articles); the body must arrive within --body-timeout-secs (default 60; 408 body_timeout). Content-Type must be application/json or application/x-ndjson (415 unsupported_media_type); an Origin header, if sent, must be this server (403 forbidden). Every request's Host must be an IP address, localhost or a name given with --allowed-host (403 forbidden).",

@@ -4,8 +4,8 @@
 use super::error::{ApiError, ErrorKind};
 use super::html::{esc, highlight, page, url_part, STYLE};
 use super::state::AppState;
-use super::stories::{self, StoryFilter, StoryFull};
-use crate::format::fmt_time;
+use super::stories;
+use crate::format::{count, fmt_time};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -13,7 +13,6 @@ use axum::response::{Html, IntoResponse, Response};
 use samestory_engine::analysis::compare_pair;
 use samestory_engine::analysis::DocText;
 use samestory_engine::{Span, Timestamp};
-use samestory_store::StorySummary;
 use serde::Deserialize;
 use std::fmt::Write;
 
@@ -105,13 +104,8 @@ pub async fn login(
         .into_response()
 }
 
-#[derive(Deserialize, Default)]
-pub struct FrontQuery {
-    pub day: Option<String>,
-    pub q: Option<String>,
-}
-
-fn time_span(first: Option<Timestamp>, last: Option<Timestamp>) -> String {
+/// A story's time span as shown: first – last (and how long), or the one time.
+pub fn time_span(first: Option<Timestamp>, last: Option<Timestamp>) -> String {
     match (first, last) {
         (Some(f), Some(l)) if l - f >= 60 => {
             let hours = (l - f) as f64 / 3600.0;
@@ -126,305 +120,77 @@ fn time_span(first: Option<Timestamp>, last: Option<Timestamp>) -> String {
     }
 }
 
-fn story_list(out: &mut String, list: &[StorySummary]) {
-    out.push_str("<ul class=\"stories\">");
-    for s in list {
-        let _ = write!(
-            out,
-            "<li><a class=\"headline\" href=\"/stories/{}\">{}</a><div class=\"meta\">\
-             {} article{} · {} outlet{} · {} cop{} · {}</div></li>",
-            url_part(&s.id),
-            esc(&s.headline),
-            s.size,
-            if s.size == 1 { "" } else { "s" },
-            s.outlets,
-            if s.outlets == 1 { "" } else { "s" },
-            s.copies,
-            if s.copies == 1 { "y" } else { "ies" },
-            esc(&time_span(s.first, s.last)),
-        );
-    }
-    out.push_str("</ul>");
+#[derive(Deserialize, Default)]
+pub struct StoryQuery {
+    /// The page of the originals' table (from 1).
+    pub page: Option<usize>,
 }
 
-/// `/`: today's stories (or `?day=`), falling back to the latest day with stories; `?q=` searches.
-pub async fn front(
+/// `/stories/{id}` ([`super::story_page`]).
+pub async fn story(
     State(state): State<AppState>,
-    q: Result<Query<FrontQuery>, QueryRejection>,
+    Path(id): Path<String>,
+    q: Result<Query<StoryQuery>, QueryRejection>,
 ) -> PageResult {
-    let FrontQuery { day, q } = q
+    let StoryQuery { page: number } = q
         .map(|Query(q)| q)
         .map_err(|e| ApiError::new(ErrorKind::InvalidQuery, e.body_text()))?;
-    let q = q.unwrap_or_default();
-    let today = stories::day_of(chrono::Utc::now().timestamp());
-    let asked = match day.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| ApiError::new(ErrorKind::InvalidQuery, "`day` must be YYYY-MM-DD"))?
-            .and_hms_opt(0, 0, 0)
-            .expect("midnight")
-            .and_utc()
-            .timestamp(),
-        None => today,
-    };
-    let search = q.trim().to_owned();
-    let body = state
-        .read(move |s, _| {
-            let mut out = String::new();
-            if !search.is_empty() {
-                let page = stories::list(
-                    s,
-                    &StoryFilter {
-                        q: Some(search.clone()),
-                        limit: Some(stories::MAX_LIMIT),
-                        ..Default::default()
-                    },
-                )?;
-                let _ = write!(
-                    out,
-                    "<h1>Stories matching “{}”</h1><p class=\"muted\">{} found</p>",
-                    esc(&search),
-                    page.stories.len()
-                );
-                story_list(&mut out, &page.stories);
-                return Ok(out);
-            }
-            let mut list = stories::of_day(s, asked)?;
-            let mut shown = asked;
-            let mut note = String::new();
-            if list.is_empty() {
-                if let Some(d) = stories::latest_day_with_stories(s, asked)? {
-                    shown = d;
-                    list = stories::of_day(s, d)?;
-                    note = format!(
-                        "Nothing on {}; showing the latest day with stories.",
-                        fmt_day(asked)
-                    );
-                }
-            }
-            if list.is_empty() {
-                // No dated story at all: the largest stories.
-                let page = stories::list(
-                    s,
-                    &StoryFilter {
-                        sort: stories::Sort::Largest,
-                        limit: Some(stories::MAX_LIMIT),
-                        ..Default::default()
-                    },
-                )?;
-                out.push_str("<h1>Stories</h1>");
-                if page.stories.is_empty() {
-                    out.push_str(
-                        "<p>No articles yet. Post some to <code>/api/articles</code> or run \
-                         <code>samestory ingest</code>.</p>",
-                    );
-                } else {
-                    out.push_str("<p class=\"muted\">No story has a date; largest first.</p>");
-                }
-                story_list(&mut out, &page.stories);
-                return Ok(out);
-            }
-            let _ = write!(
-                out,
-                "<h1>Stories of {}</h1><p class=\"muted\">{} · <a href=\"/?day={}\">previous day</a></p>",
-                fmt_day(shown),
-                esc(&note),
-                fmt_day(shown - 86_400)
-            );
-            story_list(&mut out, &list);
-            Ok(out)
+    let (full, place) = state
+        .read(move |s, st| {
+            let full = stories::load_story(s, st.analyses(), &id)?;
+            let place = s.storyline_place(&full.summary.id)?;
+            Ok((full, place))
         })
         .await?;
-    Ok(Html(page("Stories", &q, &body)))
+    let span = time_span(full.summary.first, full.summary.last);
+    let body = super::story_page::story_body(&full, place.as_ref(), number.unwrap_or(1), &span);
+    let title = super::story_page::representative_headline(&full);
+    Ok(Html(page(&title, "", &body)))
 }
 
-fn fmt_day(t: Timestamp) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string())
-}
-
-/// `/stories/{id}`.
-pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
-    let full = state
-        .read(move |s, st| stories::load_story(s, st.analyses(), &id))
-        .await?;
-    Ok(Html(page(&full.summary.headline, "", &story_body(&full))))
-}
-
-fn story_body(full: &StoryFull) -> String {
-    let StoryFull {
-        summary,
-        articles,
-        analysis,
-        ..
-    } = full;
-    let a = &analysis.analysis;
-    // Articles and analysis documents are matched by id: a recent analysis may not cover the
-    // newest articles (see `stories::AnalysisCache`).
-    let doc_of = full.docs_of_articles();
-    let outlet = |i: usize| {
-        articles[i]
-            .row
-            .source
-            .as_deref()
-            .unwrap_or(&articles[i].row.id)
-    };
-    let doc_outlet = |d: usize| analysis.docs.get(d).map_or("", |d| d.outlet.as_str());
-    let quote_spans = |i: usize| -> Vec<Span> {
-        let Some(doc) = doc_of[i] else {
-            return Vec::new();
-        };
-        a.quotes
-            .iter()
-            .flat_map(|g| &g.variants)
-            .flat_map(|v| &v.occurrences)
-            .filter(|(d, _)| *d == doc)
-            .map(|(_, s)| *s)
-            .collect()
-    };
+/// `/storylines/{id}`: a storyline's stories in the order they started, each with the link that
+/// put it there.
+pub async fn storyline(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let (line, stories) = state.read(move |s, _| Ok(s.storyline(&id)?)).await?;
     let mut out = String::new();
     let _ = write!(
         out,
-        "<h1 id=\"headline\">{}</h1><p class=\"meta\">{} articles · {} outlets · {} copies · {}</p>",
-        esc(&summary.headline),
-        summary.size,
-        summary.outlets,
-        summary.copies,
-        esc(&time_span(summary.first, summary.last)),
+        "<h1 id=\"storyline\">{}</h1><p class=\"meta\">A storyline: {} that continue one another · {} · {}</p>\
+         <ol class=\"storyline\">",
+        esc(&line.headline),
+        count(line.stories, "story", "stories"),
+        count(line.articles, "article", "articles"),
+        esc(&time_span(line.first, line.last)),
     );
-
-    out.push_str("<h2>Brief</h2>");
-    if a.brief.is_empty() {
-        out.push_str("<p class=\"muted\">Too little shared text for a brief.</p>");
-    } else {
-        out.push_str("<ol class=\"brief\">");
-        for b in &a.brief {
-            let _ = write!(
-                out,
-                "<li>{} <span class=\"muted\">({})</span></li>",
-                esc(&b.text),
-                esc(&b.outlets.join(", "))
-            );
-        }
-        out.push_str("</ol>");
-    }
-
-    out.push_str("<h2>Timeline</h2><ul class=\"timeline\">");
-    let first = summary.first.unwrap_or(0);
-    let width = (summary.last.unwrap_or(first) - first).max(1) as f64;
-    for (i, art) in articles.iter().enumerate() {
-        let pct = art
-            .row
-            .published
-            .map_or(0.0, |t| (t - first) as f64 / width * 100.0);
-        let _ = write!(
-            out,
-            "<li><span>{}</span><span><a href=\"/articles/{}\">{}</a>{} \
-             <div class=\"bar\" style=\"margin-left:{pct:.1}%;width:.6rem\"></div></span></li>",
-            esc(&fmt_time(art.row.published)),
-            url_part(&art.row.id),
-            esc(outlet(i)),
-            if art.row.copy_of.is_some() {
-                " <span class=\"muted\">(copy)</span>"
-            } else {
-                ""
-            },
-        );
-    }
-    out.push_str("</ul>");
-
-    out.push_str("<h2>Shared quotes</h2>");
-    if a.quotes.is_empty() {
-        out.push_str("<p class=\"muted\">No quote is carried by two articles.</p>");
-    }
-    for g in &a.quotes {
-        let _ = write!(
-            out,
-            "<div class=\"quote\"><blockquote>“{}”</blockquote><p class=\"meta\">{} · carried by {}</p><ul>",
-            esc(&g.canonical),
-            g.speaker
-                .as_deref()
-                .map_or_else(|| "speaker unknown".to_owned(), |s| format!("said by {}", esc(s))),
-            esc(&g.outlets.join(", ")),
-        );
-        for v in &g.variants {
-            let mut docs: Vec<&str> = v.occurrences.iter().map(|(d, _)| doc_outlet(*d)).collect();
-            docs.dedup();
-            let _ = write!(
-                out,
-                "<li>“{}” <span class=\"muted\">— {}</span></li>",
-                esc(&v.text),
-                esc(&docs.join(", "))
-            );
-        }
-        out.push_str("</ul></div>");
-    }
-
-    // Outlets side by side: originals, each with its copies folded under it.
-    out.push_str("<h2>The articles side by side</h2><div class=\"grid\">");
-    for (i, art) in articles.iter().enumerate() {
-        if art.row.copy_of.is_some() {
-            continue;
-        }
-        let marks = quote_spans(i);
-        let _ = write!(
-            out,
-            "<section class=\"col article\" data-article=\"{}\"><h3>{}</h3>\
-             <div class=\"meta\">{} · <a href=\"/articles/{}\">{}</a></div>\
-             <div class=\"text\">{}</div>",
-            esc(&art.row.id),
-            esc(outlet(i)),
-            esc(&fmt_time(art.row.published)),
-            url_part(&art.row.id),
-            esc(art.row.title.as_deref().unwrap_or(&art.row.id)),
-            highlight(&art.clean_text, &marks, "quote"),
-        );
-        let unique = doc_of[i]
-            .and_then(|d| a.unique.get(d))
-            .map_or(&[][..], Vec::as_slice);
-        if !unique.is_empty() {
-            let _ = write!(
-                out,
-                "<h4>Only in {}</h4><ul class=\"unique\">",
-                esc(outlet(i))
-            );
-            for s in unique {
-                let _ = write!(out, "<li>{}</li>", esc(s.slice(&art.clean_text)));
-            }
-            out.push_str("</ul>");
-        }
-        let copies: Vec<(usize, &samestory_store::ArticleFull)> = articles
+    let headline_of = |id: &str| -> String {
+        stories
             .iter()
-            .enumerate()
-            .filter(|(_, c)| c.row.copy_of.as_deref() == Some(art.row.id.as_str()))
-            .collect();
-        if !copies.is_empty() {
-            let _ = write!(
-                out,
-                "<details class=\"copies\"><summary>{} cop{} of this article</summary><ul>",
-                copies.len(),
-                if copies.len() == 1 { "y" } else { "ies" }
-            );
-            for (j, c) in copies {
-                let _ = write!(
-                    out,
-                    "<li class=\"article copy\" data-article=\"{}\"><a href=\"/articles/{}\">{}</a> · {} · Jaccard {}\
-                     <div class=\"text\">{}</div></li>",
-                    esc(&c.row.id),
-                    url_part(&c.row.id),
-                    esc(outlet(j)),
-                    esc(&fmt_time(c.row.published)),
-                    c.row
-                        .copy_jaccard
-                        .map_or_else(|| "exact".to_owned(), |j| format!("{j:.2}")),
-                    highlight(&c.clean_text, &quote_spans(j), "quote"),
-                );
-            }
-            out.push_str("</ul></details>");
-        }
-        out.push_str("</section>");
+            .find(|s| s.story.id == id)
+            .map_or(id, |s| s.story.headline.as_str())
+            .to_owned()
+    };
+    for s in &stories {
+        let link = s
+            .continues
+            .as_ref()
+            .map_or_else(String::new, |(earlier, sim)| {
+                format!(
+                    "<div class=\"meta\">continues “{}” (similarity {sim:.2})</div>",
+                    esc(&headline_of(earlier))
+                )
+            });
+        let _ = write!(
+            out,
+            "<li><a class=\"headline\" href=\"/stories/{}\">{}</a><div class=\"meta\">{} · {} · {}</div>{link}</li>",
+            url_part(&s.story.id),
+            esc(&s.story.headline),
+            count(s.story.size, "article", "articles"),
+            count(s.story.outlets, "outlet", "outlets"),
+            esc(&time_span(s.story.first, s.story.last)),
+        );
     }
-    out.push_str("</div>");
-    out
+    out.push_str("</ol>");
+    Ok(Html(page(&line.headline, "", &out)))
 }
 
 /// `/articles/{id}`: the article, with the passages it shares with the rest of its story marked.
@@ -471,14 +237,23 @@ pub async fn article(State(state): State<AppState>, Path(id): Path<String>) -> P
                 );
             }
             if let Some(u) = &art.row.url {
-                let _ = write!(out, "<p class=\"meta\">{}</p>", esc(u));
+                // Only web addresses become links: a `javascript:` url from the input must not.
+                if u.starts_with("https://") || u.starts_with("http://") {
+                    let _ = write!(
+                        out,
+                        "<p class=\"meta\"><a id=\"url\" href=\"{0}\" rel=\"noreferrer noopener\">{0}</a></p>",
+                        esc(u)
+                    );
+                } else {
+                    let _ = write!(out, "<p class=\"meta\">{}</p>", esc(u));
+                }
             }
             out.push_str(
                 "<p class=\"muted\">Marked: passages other articles of the story share.</p>",
             );
             let _ = write!(
                 out,
-                "<div class=\"col\"><div class=\"text\" id=\"text\">{}</div></div>",
+                "<div class=\"col\"><div class=\"text full\" id=\"text\">{}</div></div>",
                 highlight(&art.clean_text, &spans, "passage")
             );
             if !art.removals.is_empty() {
@@ -558,6 +333,36 @@ pub async fn compare(
                 esc(&c.evidence.numbers.join(", ")),
                 esc(&c.evidence.terms.join(", ")),
             );
+            let _ = write!(
+                out,
+                "<h2>Shared quotes</h2><p class=\"muted\" id=\"shared-quotes\">{}</p>",
+                count(pair.quotes.len() as u64, "quote both carry", "quotes both carry")
+            );
+            for g in &pair.quotes {
+                let _ = write!(
+                    out,
+                    "<div class=\"quote\"><blockquote>“{}”</blockquote><p class=\"meta\">{}</p><ul>",
+                    esc(&g.canonical),
+                    g.speaker.as_deref().map_or_else(
+                        || "speaker unknown".to_owned(),
+                        |s| format!("said by {}", esc(s))
+                    ),
+                );
+                for v in &g.variants {
+                    let by: Vec<&str> = v
+                        .occurrences
+                        .iter()
+                        .map(|(d, _)| docs[*d].outlet.as_str())
+                        .collect();
+                    let _ = write!(
+                        out,
+                        "<li>“{}” <span class=\"muted\">— {}</span></li>",
+                        esc(&v.text),
+                        esc(&by.join(", "))
+                    );
+                }
+                out.push_str("</ul></div>");
+            }
             let _ = write!(
                 out,
                 "<p class=\"muted\">{} aligned passage{} marked.</p><div class=\"grid\">",

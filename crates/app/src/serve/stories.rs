@@ -1,5 +1,5 @@
-//! Reading stories for the server: the filtered, paginated list, the stories of a day, and a
-//! story's analysis with its cache.
+//! Reading stories for the server: the filtered, paginated list, and a story's analysis with its
+//! cache.
 //!
 //! Pagination is by key, not by offset: the cursor carries the sort key of the last story served,
 //! so a page stays right while new articles arrive (an offset would skip or repeat stories). The
@@ -211,29 +211,6 @@ pub fn load_story_rows(
     Ok((summary, rows, analysis))
 }
 
-/// The UTC day (its first second) of a timestamp.
-pub fn day_of(t: Timestamp) -> Timestamp {
-    t.div_euclid(86_400) * 86_400
-}
-
-/// Stories with an article on the UTC day starting at `day`, largest first.
-pub fn of_day(store: &Store, day: Timestamp) -> Result<Vec<StorySummary>, ApiError> {
-    Ok(store.stories_between(day, day + 86_400, 500)?)
-}
-
-/// The latest day at or before `day` that has stories, else the latest day of all; `None` when no
-/// story has a date.
-pub fn latest_day_with_stories(
-    store: &Store,
-    day: Timestamp,
-) -> Result<Option<Timestamp>, ApiError> {
-    let any = match store.latest_story_time(Some(day + 86_400))? {
-        Some(t) => Some(t),
-        None => store.latest_story_time(None)?,
-    };
-    Ok(any.map(day_of))
-}
-
 /// Story analyses in memory, keyed on the story id, each with the member set (article ids and
 /// originals) it was computed on and when.
 ///
@@ -406,6 +383,7 @@ mod tests {
                 copy_jaccard: None,
                 copy_exact: false,
                 words: 0,
+                story_similarity: None,
             },
             text: text.into(),
             clean_text: text.into(),

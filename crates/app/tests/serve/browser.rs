@@ -5,7 +5,8 @@
 //! installs them). Without them the tests print a notice and pass, except in CI (`CI` set), where
 //! they fail.
 
-use super::{fixture, post, root, Server};
+use super::reading::ingested;
+use super::{fixture, get, post, root, Server};
 use serde_json::{json, Value};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -214,6 +215,22 @@ impl Browser {
             "POST",
             &self.url(&format!("/element/{el}/value")),
             Some(json!({"text": text})),
+        );
+    }
+
+    /// The element's place and size in CSS pixels: (x, y, width, height).
+    fn rect(&self, el: &str) -> (f64, f64, f64, f64) {
+        let v = call("GET", &self.url(&format!("/element/{el}/rect")), None);
+        let f = |k: &str| v[k].as_f64().unwrap_or_else(|| panic!("rect {v}"));
+        (f("x"), f("y"), f("width"), f("height"))
+    }
+
+    /// Resizes the browser window (the page's width follows).
+    fn set_width(&self, width: u32) {
+        call(
+            "POST",
+            &self.url("/window/rect"),
+            Some(json!({"width": width, "height": 1000})),
         );
     }
 
@@ -429,4 +446,108 @@ fn a_private_server_signs_a_browser_in_with_its_form() {
     b.goto(&format!("{}/articles/quake_chile", server.url));
     assert_ne!(b.text(&b.find("h1")), "Sign in");
     b.screenshot("private-signed-in");
+}
+
+/// Issue 24 on real news: uci-headlines (6,366 titles, ingested as `bench/eval.sh` does) read in
+/// Chromium at 1400 and 400 px: the front page over 7 days with a filter, a search with marked
+/// snippets, the largest story's page under 4,000 px with its representative headline, and a
+/// storyline page. Screenshots in `target/screenshots/uci-*.png`.
+#[test]
+fn uci_headlines_pages_in_chromium() {
+    let csv = root().join("../shared/data/uci-headlines/uci-news-aggregator.first6366.csv");
+    if !csv.exists() {
+        eprintln!("skipped: ../shared/data/uci-headlines is absent");
+        return;
+    }
+    let Some(b) = Browser::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = ingested(dir.path(), &csv, &["--text-field", "TITLE"]);
+    let server = Server::start(&db, &[]);
+    b.set_width(1400);
+
+    // The front page over 7 days, filtered to one outlet.
+    b.goto(&format!("{}/?window=7d&outlet=Reuters", server.url));
+    let listed = b.find_all("ul.stories.top li");
+    assert!(!listed.is_empty(), "Reuters stories in the window");
+    assert!(b.text(&b.find("#window-title")).contains("7 days"));
+    b.screenshot("uci-front-7d-reuters");
+
+    // A search: every result with a snippet, the word marked.
+    b.goto(&format!("{}/?q=snowden", server.url));
+    let hits = b.find_all("p.snippet mark.hit");
+    assert!(!hits.is_empty(), "marked snippets");
+    assert_eq!(b.text(&hits[0]).to_lowercase(), "snowden");
+    b.screenshot("uci-search");
+
+    // The largest stories: readable pages under 4,000 px at 1400 px, headed by the wording most
+    // outlets ran, not the first article's title.
+    let largest = get(&format!("{}/api/stories?sort=largest&limit=3", server.url)).json();
+    for (k, story) in largest["stories"].as_array().unwrap().iter().enumerate() {
+        let id = story["id"].as_str().unwrap();
+        assert!(story["size"].as_u64().unwrap() >= 150, "{story}");
+        b.goto(&format!("{}/stories/{id}", server.url));
+        let (_, top, _, height) = b.rect(&b.find("main"));
+        assert!(
+            top + height < 4_000.0,
+            "story {id} ({} articles) is {} px tall",
+            story["size"],
+            top + height
+        );
+        assert!(
+            !b.find_all("svg#timeline rect").is_empty(),
+            "a timeline chart"
+        );
+        assert_eq!(
+            b.find_all("table.articles tr.article").len(),
+            30,
+            "a page of originals"
+        );
+        b.screenshot(&format!("uci-story-{k}"));
+    }
+    let snowden = get(&format!(
+        "{}/api/stories?q=snowden%20sxsw&sort=largest&limit=1",
+        server.url
+    ))
+    .json();
+    let id = snowden["stories"][0]["id"].as_str().unwrap().to_owned();
+    b.goto(&format!("{}/stories/{id}", server.url));
+    let headline = b.text(&b.find("#headline"));
+    assert!(headline.contains("Snowden"), "{headline}");
+    assert_ne!(headline, "Edward Snowden Is a Stain Upon the Constitution");
+    let wordings = b.text(&b.find("#headlines"));
+    assert!(
+        wordings.starts_with(&headline) && wordings.contains(" other"),
+        "wordings with their outlets, the headline's first: {wordings}"
+    );
+    b.screenshot("uci-story-snowden");
+
+    // A storyline page.
+    let lines = get(&format!("{}/api/storylines", server.url)).json();
+    let line = lines["storylines"][0]["id"]
+        .as_str()
+        .expect("a storyline")
+        .to_owned();
+    b.goto(&format!("{}/storylines/{line}", server.url));
+    assert!(b.find_all("ol.storyline li").len() >= 2);
+    b.screenshot("uci-storyline");
+
+    // 400 px: nothing wider than the screen on the story page and the front page.
+    b.set_width(400);
+    for (page, shot) in [
+        (format!("/stories/{id}"), "uci-story-400"),
+        ("/?window=7d".to_owned(), "uci-front-400"),
+    ] {
+        b.goto(&format!("{}{page}", server.url));
+        for part in ["main", "table.articles", "ul.stories"] {
+            for el in b.find_all(part) {
+                let (x, _, width, _) = b.rect(&el);
+                assert!(
+                    x + width <= 400.5,
+                    "{page}: {part} ends at {} px at 400",
+                    x + width
+                );
+            }
+        }
+        b.screenshot(shot);
+    }
 }

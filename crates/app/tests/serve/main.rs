@@ -2,6 +2,7 @@
 //! pages in a real headless Chromium over WebDriver.
 
 mod browser;
+mod reading;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -10,6 +10,7 @@
 //! - [`quotes`]: quotes of one text and their speakers ([`extract_quotes`]).
 //! - [`groups`]: quotes grouped across a story by utterance, with their wordings
 //!   ([`group_quotes`]).
+//! - [`headline`]: a story's representative headline among its articles' titles.
 //! - [`sentences`]: the sentence splitter; [`similar`]: whether two sentences say the same thing
 //!   (lexical features and a logistic model fitted on MSRP).
 //! - [`story`]: [`analyze_story`] puts it together: passages, shared quotes, the sentences only one
@@ -40,6 +41,7 @@
 
 pub mod align;
 pub mod groups;
+pub mod headline;
 pub mod quotes;
 pub mod sentences;
 pub mod words;
@@ -52,8 +54,8 @@ pub use story::{analyze_story, compare_pair, BriefSentence, StoryAnalysis};
 
 /// The version of the analysis's output: raised whenever its shape or its decisions change, so
 /// that caches keyed on it (the store's) make it again. 2: passages grouped across documents,
-/// sentence matches by the fitted model.
-pub const VERSION: u32 = 2;
+/// sentence matches by the fitted model. 3: a brief lists a sentence once.
+pub const VERSION: u32 = 3;
 
 /// One document of a story as the analysis takes it: its clean text and its outlet.
 #[derive(Clone, Debug, PartialEq, Eq)]

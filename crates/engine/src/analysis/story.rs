@@ -269,6 +269,10 @@ pub fn analyze_story(docs: &[DocText]) -> StoryAnalysis {
             .then(a.3.cmp(&b.3))
     });
     let mut picked: Vec<usize> = Vec::new();
+    // The words of the sentences picked: two clusters the alignment did not join (a line that
+    // is all of one article and part of another) can hold the same sentence, which a brief
+    // lists once.
+    let mut picked_words: Vec<Vec<String>> = Vec::new();
     let mut brief = Vec::new();
     for (.., rep, carriers) in order {
         if brief.len() == BRIEF_SENTENCES {
@@ -281,8 +285,16 @@ pub fn analyze_story(docs: &[DocText]) -> StoryAnalysis {
         {
             continue;
         }
-        picked.push(r);
         let s = &sents[rep];
+        let mut words = Vec::new();
+        crate::text::for_each_word(s.span.slice(docs[s.doc_pos].text), |_, w| {
+            words.push(w.to_owned())
+        });
+        if picked_words.contains(&words) {
+            continue;
+        }
+        picked_words.push(words);
+        picked.push(r);
         let mut outlets: Vec<String> = carriers.iter().map(|&p| docs[p].outlet.clone()).collect();
         outlets.sort();
         outlets.dedup();

@@ -68,6 +68,18 @@ pub struct StoryState {
     pub last: Option<Timestamp>,
 }
 
+impl StoryState {
+    /// The centroid's terms without the pseudo-terms that carry its member count and norms (its
+    /// name channel stays: a name two stories share is evidence): what a layer above stories,
+    /// such as storylines, compares stories by.
+    pub fn content_terms(&self) -> impl Iterator<Item = (Term, f32)> + '_ {
+        self.centroid
+            .iter()
+            .copied()
+            .filter(|&(t, _)| t != MEMBERS_TERM && t != NORM2_TERM && t != NAMES_NORM2_TERM)
+    }
+}
+
 /// The stories a late article could join that may have left memory (see
 /// [`Clusterer::revival_span`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

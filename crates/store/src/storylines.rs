@@ -1,0 +1,357 @@
+//! Storylines: stories that continue one another over days and weeks (a trial and its verdict, a
+//! storm and its aftermath), linked online as the stories are made and grow.
+//!
+//! The engine decides stories (one event, reported by many outlets); a storyline is a layer above
+//! them that never changes which articles form a story. As Europe Media Monitor links a day's
+//! clusters to related clusters of the previous days, each time a batch changes a story:
+//! 1. its **content vector** is its saved centroid without the pseudo-terms that carry counts
+//!    (`StoryState::content_terms`: terms and names, weighted as the clusterer weighs them), made
+//!    unit length; its **keys** are its [`KEY_TERMS`] heaviest terms, kept in `story_keys`;
+//! 2. its **candidates** are the stories that started before it, whose newest article is at most
+//!    [`WINDOW_SECS`] (7 days) before its first, and that share at least [`MIN_SHARED_KEYS`] keys
+//!    with it (an index look-up, not a scan of the window's stories);
+//! 3. it is **linked** to the candidate most similar to it (cosine of the content vectors) when
+//!    that similarity is at least [`LINK_SIMILARITY`] (`storyline_links`: the story, the earlier
+//!    one, the similarity; a better link found later replaces it);
+//! 4. linked stories are one storyline: `stories.storyline` holds the index of the storyline's
+//!    first-made story for every story of it (NULL for a story alone), and a link that joins two
+//!    storylines relabels the later-made one (union by relabelling: a storyline holds tens of
+//!    stories, so a relabel is one indexed update).
+//!
+//! Links are only added: a story whose early centroid linked it stays linked as it grows. A
+//! story's storyline is thus decided with what was known when it changed, like its story.
+//! Databases made before storylines (schema 9) get links for the stories that change after.
+
+use crate::engine_state::{story_state_at, term_to_sql};
+use crate::queries::StorySummary;
+use crate::{Result, Store, StoreError};
+use rusqlite::{params, Connection, OptionalExtension};
+use rustc_hash::FxHashMap;
+use samestory_engine::stories::StoryState;
+use samestory_engine::Term;
+use serde::Serialize;
+
+/// How far back a story looks for the story it continues: 7 days from its first article to the
+/// other's newest (Europe Media Monitor's window).
+pub const WINDOW_SECS: i64 = 7 * 86_400;
+/// The least cosine similarity of two stories' content vectors for a link (measured on
+/// uci-headlines, BENCHMARKS.md §12).
+pub const LINK_SIMILARITY: f32 = 0.3;
+/// Terms of a story kept as its keys.
+pub const KEY_TERMS: usize = 10;
+/// Keys a candidate shares with the story at least.
+pub const MIN_SHARED_KEYS: i64 = 2;
+
+/// A story's content vector: sorted by term, unit length.
+fn content_vector(state: &StoryState) -> Vec<(Term, f32)> {
+    let mut v: Vec<(Term, f32)> = state.content_terms().filter(|&(_, w)| w > 0.0).collect();
+    v.sort_unstable_by_key(|&(t, _)| t);
+    let norm = v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for x in &mut v {
+            x.1 /= norm;
+        }
+    }
+    v
+}
+
+/// The cosine of two unit vectors sorted by term.
+fn cosine(a: &[(Term, f32)], b: &[(Term, f32)]) -> f32 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+/// The heaviest [`KEY_TERMS`] terms of a content vector.
+fn keys(v: &[(Term, f32)]) -> Vec<Term> {
+    let mut by_weight: Vec<(Term, f32)> = v.to_vec();
+    by_weight.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    by_weight.truncate(KEY_TERMS);
+    by_weight.into_iter().map(|(t, _)| t).collect()
+}
+
+/// Links the stories a batch changed (their new states) to the stories they continue, inside the
+/// batch's transaction ([`crate::Store::write_batch`]).
+pub(crate) fn link_changed(conn: &Connection, changed: &[(u32, StoryState)]) -> Result<()> {
+    let states: FxHashMap<u32, &StoryState> = changed.iter().map(|(i, s)| (*i, s)).collect();
+    // Earlier stories first, so that their keys are current when later ones look for them.
+    let mut order: Vec<&(u32, StoryState)> = changed.iter().collect();
+    order.sort_by_key(|(idx, s)| (s.first.unwrap_or(i64::MAX), *idx));
+    let mut del = conn.prepare_cached("DELETE FROM story_keys WHERE story = ?1")?;
+    let mut ins =
+        conn.prepare_cached("INSERT OR IGNORE INTO story_keys (term, story) VALUES (?1, ?2)")?;
+    for (idx, state) in order {
+        let v = content_vector(state);
+        let keys = keys(&v);
+        del.execute([idx])?;
+        for &t in &keys {
+            ins.execute(params![term_to_sql(t), idx])?;
+        }
+        let Some(first) = state.first else {
+            continue;
+        };
+        if keys.len() < MIN_SHARED_KEYS as usize {
+            continue;
+        }
+        let marks = vec!["?"; keys.len()].join(", ");
+        let sql = format!(
+            "SELECT k.story FROM story_keys k JOIN stories s ON s.idx = k.story
+             WHERE k.term IN ({marks}) AND k.story != ?
+               AND s.first IS NOT NULL AND (s.first < ? OR (s.first = ? AND s.idx < ?))
+               AND s.last >= ?
+             GROUP BY k.story HAVING COUNT(*) >= {MIN_SHARED_KEYS}"
+        );
+        let mut args: Vec<i64> = keys.iter().map(|&t| term_to_sql(t)).collect();
+        args.extend([
+            i64::from(*idx),
+            first,
+            first,
+            i64::from(*idx),
+            first - WINDOW_SECS,
+        ]);
+        let candidates: Vec<u32> = conn
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut best: Option<(u32, f32)> = None;
+        let mut read =
+            conn.prepare_cached("SELECT size, first, last, state FROM stories WHERE idx = ?1")?;
+        for c in candidates {
+            let other = match states.get(&c) {
+                Some(s) => content_vector(s),
+                None => {
+                    let mut rows = read.query([c])?;
+                    match rows.next()? {
+                        Some(r) => match story_state_at(r, 0)? {
+                            Some(s) => content_vector(&s),
+                            None => continue,
+                        },
+                        None => continue,
+                    }
+                }
+            };
+            let sim = cosine(&v, &other);
+            if sim >= LINK_SIMILARITY && best.is_none_or(|(b, s)| sim > s || (sim == s && c < b)) {
+                best = Some((c, sim));
+            }
+        }
+        let Some((earlier, sim)) = best else {
+            continue;
+        };
+        let had: Option<f32> = conn
+            .prepare_cached("SELECT similarity FROM storyline_links WHERE story = ?1")?
+            .query_row([idx], |r| r.get(0))
+            .optional()?;
+        if had.is_some_and(|h| h >= sim) {
+            continue;
+        }
+        conn.prepare_cached(
+            "INSERT OR REPLACE INTO storyline_links (story, earlier, similarity) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![idx, earlier, sim])?;
+        join(conn, *idx, earlier)?;
+    }
+    Ok(())
+}
+
+/// Puts stories `a` and `b` (indexes) in one storyline: the one of the first-made story.
+fn join(conn: &Connection, a: u32, b: u32) -> Result<()> {
+    let line = |s: u32| -> Result<i64> {
+        Ok(conn
+            .prepare_cached("SELECT COALESCE(storyline, idx) FROM stories WHERE idx = ?1")?
+            .query_row([s], |r| r.get(0))?)
+    };
+    let (la, lb) = (line(a)?, line(b)?);
+    let root = la.min(lb);
+    conn.prepare_cached(
+        "UPDATE stories SET storyline = ?1 WHERE storyline IN (?2, ?3) OR idx IN (?2, ?3)",
+    )?
+    .execute(params![root, la, lb])?;
+    Ok(())
+}
+
+/// A storyline: its stories' span and size, named by its largest story.
+#[derive(Clone, Debug, Serialize)]
+pub struct StorylineSummary {
+    /// The storyline's id: the id of its first-made story.
+    pub id: String,
+    /// How many stories it links.
+    pub stories: u64,
+    /// How many articles those stories hold.
+    pub articles: u64,
+    /// Its first article's time.
+    pub first: Option<i64>,
+    /// Its newest article's time.
+    pub last: Option<i64>,
+    /// The headline of its largest story.
+    pub headline: String,
+}
+
+/// A story of a storyline, with the link that put it there.
+#[derive(Clone, Debug, Serialize)]
+pub struct StorylineStory {
+    /// The story.
+    pub story: StorySummary,
+    /// The earlier story it continues (its id) and how similar they are; `None` for the story
+    /// the storyline starts from, and for a story that another one linked to.
+    pub continues: Option<(String, f32)>,
+}
+
+/// Where a story stands in its storyline: the storyline and the stories just before and after it.
+#[derive(Clone, Debug, Serialize)]
+pub struct StorylinePlace {
+    /// The storyline.
+    pub storyline: StorylineSummary,
+    /// The story of the storyline that started just before this one.
+    pub earlier: Option<StorySummary>,
+    /// The story of the storyline that started just after this one.
+    pub later: Option<StorySummary>,
+}
+
+const LINE_COLUMNS: &str = "r.id, COUNT(*), SUM(s.size), MIN(s.first), MAX(s.last),
+    (SELECT h.headline FROM stories h WHERE h.storyline = s.storyline ORDER BY h.size DESC, h.idx LIMIT 1)";
+
+fn line_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorylineSummary> {
+    Ok(StorylineSummary {
+        id: r.get(0)?,
+        stories: r.get::<_, i64>(1)? as u64,
+        articles: r.get::<_, i64>(2)? as u64,
+        first: r.get(3)?,
+        last: r.get(4)?,
+        headline: r.get(5)?,
+    })
+}
+
+const STORY_COLUMNS: &str = "s.id, s.size, s.first, s.last, s.headline, s.outlets, s.copies";
+
+impl Store {
+    /// Storylines of at least two stories, the most recently updated first, at most `limit`.
+    pub fn storylines(&self, limit: usize) -> Result<Vec<StorylineSummary>> {
+        let sql = format!(
+            "SELECT {LINE_COLUMNS} FROM stories s JOIN stories r ON r.idx = s.storyline
+             WHERE s.storyline IS NOT NULL GROUP BY s.storyline
+             ORDER BY MAX(COALESCE(s.last, -1)) DESC, s.storyline DESC LIMIT {limit}"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map([], line_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn storyline_idx(&self, id: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT storyline FROM stories WHERE id = ?1")?
+            .query_row([id], |r| r.get::<_, Option<i64>>(0))
+            .optional()?
+            .flatten())
+    }
+
+    fn storyline_summary(&self, line: i64) -> Result<StorylineSummary> {
+        let sql = format!(
+            "SELECT {LINE_COLUMNS} FROM stories s JOIN stories r ON r.idx = s.storyline
+             WHERE s.storyline = ?1 GROUP BY s.storyline"
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([line], line_row)?)
+    }
+
+    /// A storyline (by its id, or the id of any of its stories) and its stories in the order
+    /// they started, each with the link that put it there.
+    pub fn storyline(&self, id: &str) -> Result<(StorylineSummary, Vec<StorylineStory>)> {
+        let line = self
+            .storyline_idx(id)?
+            .ok_or_else(|| StoreError::NotFound(format!("storyline {id}")))?;
+        let summary = self.storyline_summary(line)?;
+        let sql = format!(
+            "SELECT {STORY_COLUMNS}, e.id, l.similarity FROM stories s
+             LEFT JOIN storyline_links l ON l.story = s.idx LEFT JOIN stories e ON e.idx = l.earlier
+             WHERE s.storyline = ?1 ORDER BY COALESCE(s.first, -1), s.idx"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map([line], |r| {
+            let earlier: Option<String> = r.get(7)?;
+            let sim: Option<f32> = r.get(8)?;
+            Ok(StorylineStory {
+                story: StorySummary {
+                    id: r.get(0)?,
+                    size: r.get::<_, i64>(1)? as u64,
+                    first: r.get(2)?,
+                    last: r.get(3)?,
+                    headline: r.get(4)?,
+                    outlets: r.get::<_, i64>(5)? as u64,
+                    copies: r.get::<_, i64>(6)? as u64,
+                },
+                continues: earlier.zip(sim),
+            })
+        })?;
+        Ok((summary, rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    /// The storyline of the story `id` and the stories just before and after it in it; `None`
+    /// for a story in no storyline.
+    pub fn storyline_place(&self, id: &str) -> Result<Option<StorylinePlace>> {
+        let Some(line) = self.storyline_idx(id)? else {
+            return Ok(None);
+        };
+        let storyline = self.storyline_summary(line)?;
+        let (_, stories) = self.storyline(id)?;
+        let at = stories.iter().position(|s| s.story.id == id);
+        let pick = |k: Option<usize>| k.and_then(|k| stories.get(k)).map(|s| s.story.clone());
+        Ok(Some(StorylinePlace {
+            storyline,
+            earlier: pick(at.and_then(|k| k.checked_sub(1))),
+            later: pick(at.map(|k| k + 1)),
+        }))
+    }
+
+    /// The storyline of every article (the id of its storyline, else of its story), in ingest
+    /// order: what `eval --storylines` scores.
+    pub fn storyline_assignments(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT a.id, COALESCE(r.id, s.id) FROM articles a JOIN stories s ON s.idx = a.story
+             LEFT JOIN stories r ON r.idx = s.storyline ORDER BY a.idx",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(terms: &[(Term, f32)], first: i64) -> StoryState {
+        StoryState {
+            centroid: terms.to_vec(),
+            size: 1,
+            first: Some(first),
+            last: Some(first),
+        }
+    }
+
+    #[test]
+    fn vectors_are_unit_and_keys_are_the_heaviest_terms() {
+        let v = content_vector(&state(&[(5, 3.0), (1, 4.0)], 0));
+        assert_eq!(v.iter().map(|t| t.0).collect::<Vec<_>>(), [1, 5]);
+        assert!((cosine(&v, &v) - 1.0).abs() < 1e-6);
+        let many: Vec<(Term, f32)> = (1..=20).map(|t| (t, t as f32)).collect();
+        let k = keys(&content_vector(&state(&many, 0)));
+        assert_eq!(k.len(), KEY_TERMS);
+        assert_eq!(k[0], 20);
+        assert!(!k.contains(&1));
+        let w = content_vector(&state(&[(1, 1.0), (9, 1.0)], 0));
+        assert!((cosine(&v, &w) - 0.8 / 2f32.sqrt()).abs() < 1e-6);
+    }
+}
