@@ -60,21 +60,28 @@ fn text(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-#[test]
-fn stories_story_and_copies_read_as_a_person_would() {
-    let dir = tempfile::tempdir().unwrap();
-    let news = corpus(dir.path());
-    let map = dir.path().join("outlets.tsv");
-    std::fs::write(&map, "# aliases\nreuters canada\tReuters\n").unwrap();
-    let db = dir.path().join("t.db").display().to_string();
-    let ingest = run(&[
+/// Ingests [`corpus`] into a new database in `dir` with the outlet map `map` (the file's text);
+/// the database and what ingest answered.
+fn ingest_with_map(dir: &std::path::Path, map: &str) -> (String, std::process::Output) {
+    let news = corpus(dir);
+    let map_file = dir.join("outlets.tsv");
+    std::fs::write(&map_file, map).unwrap();
+    let db = dir.join("t.db").display().to_string();
+    let out = run(&[
         "ingest",
         &news,
         "--db",
         &db,
         "--outlet-map",
-        map.to_str().unwrap(),
+        map_file.to_str().unwrap(),
     ]);
+    (db, out)
+}
+
+#[test]
+fn stories_story_and_copies_read_as_a_person_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, ingest) = ingest_with_map(dir.path(), "# aliases\nreuters canada\tReuters\n");
     text(&ingest);
 
     // The list: a header row, largest first; every filter of the API.
@@ -179,18 +186,10 @@ fn stories_story_and_copies_read_as_a_person_would() {
 #[test]
 fn a_bad_outlet_map_is_refused_naming_its_line() {
     let dir = tempfile::tempdir().unwrap();
-    let news = corpus(dir.path());
-    let map = dir.path().join("outlets.tsv");
-    std::fs::write(&map, "Reuters Canada\tReuters\nReuters UK = Reuters\n").unwrap();
-    let db = dir.path().join("t.db").display().to_string();
-    let out = run(&[
-        "ingest",
-        &news,
-        "--db",
-        &db,
-        "--outlet-map",
-        map.to_str().unwrap(),
-    ]);
+    let (_, out) = ingest_with_map(
+        dir.path(),
+        "Reuters Canada\tReuters\nReuters UK = Reuters\n",
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
