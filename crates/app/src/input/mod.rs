@@ -122,7 +122,7 @@ pub fn read_time(v: &Value, format: Option<&str>) -> Result<TimeRead, String> {
 
 /// Epoch seconds from seconds or milliseconds (told apart by size: 10^11 seconds is year 5138).
 fn epoch_seconds(n: i64) -> i64 {
-    if n.abs() >= 100_000_000_000 {
+    if n.unsigned_abs() >= 100_000_000_000 {
         n / 1000
     } else {
         n
