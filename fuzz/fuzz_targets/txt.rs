@@ -1,0 +1,3 @@
+#![no_main]
+//! The property is [`samestory_fuzz::txt`]'s.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| samestory_fuzz::txt(data));
