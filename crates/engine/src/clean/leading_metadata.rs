@@ -25,7 +25,7 @@ fn parse_iso_date(s: &str) -> Option<(Timestamp, usize)> {
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let date = chrono::NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").ok()?;
+    let date = chrono::NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()?;
     Some((date.and_hms_opt(0, 0, 0)?.and_utc().timestamp(), 10))
 }
 
