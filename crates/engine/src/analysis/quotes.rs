@@ -886,7 +886,7 @@ pub fn extract_quotes(text: &str) -> Vec<Quote> {
         let para_start = paragraphs_start(text, f.open);
         let mut floor = first_tok_at(para_start);
         if let Some((pp, _, ce)) = &prev {
-            if *pp == f.para || text[*ce..f.open].find('\n').is_none() {
+            if *pp == f.para || text.get(*ce..f.open).is_some_and(|g| !g.contains('\n')) {
                 floor = floor.max(first_tok_at(*ce));
             }
         }
