@@ -156,11 +156,11 @@ impl Engine {
         out.set_item(
             "copy_of",
             o.copy_of
-                .map(|c| self.article_ids[c.original as usize].clone()),
+                .map(|c| self.article_ids[c.original.index()].clone()),
         )?;
         out.set_item("jaccard", o.copy_of.map(|c| c.jaccard))?;
         out.set_item("exact_copy", o.copy_of.is_some_and(|c| c.exact))?;
-        out.set_item("story", &self.story_ids[o.story as usize])?;
+        out.set_item("story", &self.story_ids[o.story.index()])?;
         out.set_item("new_story", o.story_created)?;
         out.set_item("story_similarity", o.story_similarity)?;
         Ok(out)

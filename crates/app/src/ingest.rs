@@ -113,7 +113,7 @@ struct Decided {
     /// The distinct words of the clean text, for the search index.
     search_words: String,
     doc: DocIdx,
-    story: u32,
+    story: StoryIdx,
     new_story_id: Option<String>,
     story_similarity: f32,
     original: DocIdx,
@@ -314,7 +314,7 @@ impl Ingester {
         };
         let mut engine = store.load_engine(config)?;
         crate::spill::attach(&mut engine)?;
-        let engine_docs = engine.doc_count() as DocIdx;
+        let engine_docs = DocIdx::at(engine.doc_count());
         let mut story_ids = StoryIds::new().context("creating the temporary file for story ids")?;
         store.each_story_id(|id| -> anyhow::Result<()> {
             let parsed = StoryId::parse(&id)
@@ -437,7 +437,7 @@ impl Ingester {
     /// The id of a decided document: kept while the engine holds the document or its batch may
     /// not be committed, else read from the store.
     fn id_of(&mut self, doc: DocIdx) -> anyhow::Result<String> {
-        if let Some(p) = doc.checked_sub(self.recent_base) {
+        if let Some(p) = doc.raw().checked_sub(self.recent_base.raw()) {
             return Ok(self.recent_ids[p as usize].clone());
         }
         self.reader
@@ -468,19 +468,20 @@ impl Ingester {
     fn forget_committed(&mut self, decided: usize) {
         self.recent_batches.push_back(decided);
         while self.recent_batches.len() > RECENT_BATCHES {
-            let n = self.recent_batches.pop_front().unwrap_or(0) as DocIdx;
-            for doc in self.committed_base..self.committed_base + n {
-                let id = &self.recent_ids[(doc - self.recent_base) as usize];
+            let n = self.recent_batches.pop_front().unwrap_or(0) as u32;
+            let (from, to) = (self.committed_base.raw(), self.committed_base.raw() + n);
+            for doc in from..to {
+                let id = &self.recent_ids[(doc - self.recent_base.raw()) as usize];
                 self.claims.remove(id);
             }
-            self.committed_base += n;
+            self.committed_base = DocIdx::from_raw(to);
         }
         while self.recent_base < self.committed_base
             && (self.engine.story_of(self.recent_base).is_none()
                 || self.recent_ids.len() > MAX_RECENT_IDS)
         {
             self.recent_ids.pop_front();
-            self.recent_base += 1;
+            self.recent_base = self.recent_base.next();
         }
     }
 
@@ -606,12 +607,12 @@ impl Ingester {
             prepared.terms = Default::default();
             let new_story_id = o.story_created.then(|| StoryId::of(&article.id));
             if let Some(id) = new_story_id {
-                debug_assert_eq!(self.story_ids.len(), o.story as usize);
+                debug_assert_eq!(self.story_ids.len(), o.story.index());
                 self.story_ids.push(id)?;
             }
             debug_assert_eq!(
-                self.recent_base as usize + self.recent_ids.len(),
-                o.doc as usize
+                self.recent_base.index() + self.recent_ids.len(),
+                o.doc.index()
             );
             self.recent_ids.push_back(article.id.clone());
             // With the date the store keeps, as a later run reads it back.

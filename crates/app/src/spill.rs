@@ -156,7 +156,7 @@ impl StoryIds {
 
     /// The id of story `story`, which must have been pushed.
     pub fn get(&self, story: StoryIdx) -> std::io::Result<StoryId> {
-        let story = story as usize;
+        let story = story.index();
         if let Some(p) = story.checked_sub(self.written) {
             return Ok(self.recent[p]);
         }
@@ -192,7 +192,7 @@ mod tests {
             3 * STORY_ID_CHUNK + 5,
             n - 1,
         ] {
-            assert_eq!(ids.get(i as StoryIdx).unwrap(), id(i), "story {i}");
+            assert_eq!(ids.get(StoryIdx::at(i)).unwrap(), id(i), "story {i}");
         }
     }
 

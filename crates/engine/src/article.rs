@@ -4,6 +4,8 @@
 //! say which text they point into: the original text of an article, or its clean text.
 
 pub use crate::memory::mix64;
+use crate::memory::slots::DenseIndex;
+use crate::memory::sorted_run::Fixed;
 use serde::{Deserialize, Serialize};
 
 /// A half-open byte range `start..end` into one text.
@@ -39,18 +41,106 @@ impl Span {
 /// Seconds since the Unix epoch (UTC). Time always comes into the engine as data, never from a clock.
 pub type Timestamp = i64;
 
-/// A document's place in the stream: dense, 0-based, in the order the copy index
-/// ([`CopyIndex`](crate::copies::CopyIndex)) was given documents. Stored, so it never changes once
-/// given; the store keeps it as an article's `doc` column.
-pub type DocIdx = u32;
+/// Defines a dense 0-based index newtype over `u32`: `Copy`, ordered and hashed exactly as the
+/// integer is (so maps and sorts give the same answers as the integer did), with the integer
+/// reachable only through `from_raw`/`raw` (storage, encodings) and `index` (a vector's place).
+macro_rules! dense_index {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+        )]
+        #[repr(transparent)]
+        #[serde(transparent)]
+        pub struct $name(u32);
 
-/// A story's place among the stories: dense, 0-based, in the order the clusterer
-/// ([`Clusterer`](crate::stories::Clusterer)) created them. Stored, like [`DocIdx`].
-pub type StoryIdx = u32;
+        impl $name {
+            /// The largest value; the engine's tables use it to mark an empty place.
+            pub const MAX: Self = $name(u32::MAX);
+
+            /// The index whose stored number is `raw`.
+            pub const fn from_raw(raw: u32) -> Self {
+                $name(raw)
+            }
+            /// Its stored number.
+            pub const fn raw(self) -> u32 {
+                self.0
+            }
+            /// Its place in a vector indexed by it.
+            pub const fn index(self) -> usize {
+                self.0 as usize
+            }
+            /// The index after it.
+            pub const fn next(self) -> Self {
+                $name(self.0 + 1)
+            }
+            /// The index at place `i` of a vector (`i` fits in `u32`: the engine counts at most
+            /// `u32::MAX` of them).
+            pub fn at(i: usize) -> Self {
+                $name(u32::try_from(i).expect(concat!(stringify!($name), " beyond u32")))
+            }
+        }
+
+        impl Fixed for $name {
+            const BYTES: usize = 4;
+            fn put(&self, out: &mut Vec<u8>) {
+                self.0.put(out);
+            }
+            fn get(bytes: &[u8]) -> Self {
+                $name(<u32 as Fixed>::get(bytes))
+            }
+        }
+
+        impl DenseIndex for $name {
+            fn from_raw(raw: u32) -> Self {
+                $name(raw)
+            }
+            fn raw(self) -> u32 {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+dense_index! {
+    /// A document's place in the stream: dense, 0-based, in the order the copy index
+    /// ([`CopyIndex`](crate::copies::CopyIndex)) was given documents. Stored, so it never changes
+    /// once given; the store keeps it as an article's `doc` column.
+    DocIdx
+}
+
+dense_index! {
+    /// A story's place among the stories: dense, 0-based, in the order the clusterer
+    /// ([`Clusterer`](crate::stories::Clusterer)) created them. Stored, like [`DocIdx`].
+    StoryIdx
+}
 
 /// A term: the hash ([`hash_word`](crate::text::hash_word)) of a normalized word after the plural
 /// stemmer; the clusterer's unit of evidence, and the key of its document frequencies. Stored.
-pub type Term = u64;
+/// Ordered and hashed exactly as its `u64` is.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[repr(transparent)]
+#[serde(transparent)]
+pub struct Term(u64);
+
+impl Term {
+    /// The term whose hash is `raw` (as stored, or as a salted key of the saved state).
+    pub const fn from_raw(raw: u64) -> Self {
+        Term(raw)
+    }
+    /// Its hash, for storage and for tables keyed by mixed hashes.
+    pub const fn raw(self) -> u64 {
+        self.0
+    }
+}
 
 /// One news article as read from any source, before cleaning.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -115,6 +205,37 @@ mod tests {
         let d = Article::derive_id(None, Some("t"), "body!");
         assert_ne!(c, d);
         assert!(c.starts_with('c'));
+    }
+
+    /// The ids stand for their integers everywhere answers could see it: the same hash (so hash
+    /// maps iterate in the same order), the same order, the same size, encoding and JSON.
+    #[test]
+    fn ids_hash_order_and_encode_as_their_integers() {
+        use crate::memory::sorted_run::Fixed;
+        use std::hash::BuildHasher;
+        let fx = rustc_hash::FxBuildHasher;
+        for raw in [0u32, 1, 7, 1 << 20, u32::MAX - 1] {
+            let (d, s) = (DocIdx::from_raw(raw), StoryIdx::from_raw(raw));
+            assert_eq!(fx.hash_one(d), fx.hash_one(raw));
+            assert_eq!(fx.hash_one((d, s)), fx.hash_one((raw, raw)));
+            assert_eq!(
+                (d.raw(), d.index(), d.next().raw()),
+                (raw, raw as usize, raw + 1)
+            );
+            assert_eq!(DocIdx::at(raw as usize), d);
+            assert_eq!(serde_json::to_string(&s).unwrap(), raw.to_string());
+            let t = Term::from_raw(u64::from(raw) << 32 | 5);
+            assert_eq!(fx.hash_one(t), fx.hash_one(t.raw()));
+        }
+        assert!(DocIdx::from_raw(2) < DocIdx::from_raw(10) && DocIdx::from_raw(10) < DocIdx::MAX);
+        assert!(Term::from_raw(3) < Term::from_raw(u64::MAX));
+        assert_eq!(std::mem::size_of::<(DocIdx, StoryIdx)>(), 8);
+        assert_eq!(std::mem::size_of::<(Term, f32)>(), 16);
+        let mut bytes = Vec::new();
+        (DocIdx::from_raw(3), StoryIdx::from_raw(9)).put(&mut bytes);
+        assert_eq!(bytes, [3, 0, 0, 0, 9, 0, 0, 0]);
+        let back = <(DocIdx, StoryIdx)>::get(&bytes);
+        assert_eq!(back, (DocIdx::from_raw(3), StoryIdx::from_raw(9)));
     }
 
     #[test]

@@ -380,7 +380,7 @@ impl Engine {
         let added = self
             .copies
             .add(p.exact_hash, p.signature.clone(), p.published);
-        let doc = (self.copies.len() - 1) as DocIdx;
+        let doc = DocIdx::at(self.copies.len() - 1);
         // A copy joins its family's story; so does a new original of an existing family (the
         // story its younger copies are in).
         let mut story_evicted = false;
@@ -682,7 +682,7 @@ mod tests {
         for p in prepared {
             let o = engine.add(p);
             for &m in &o.repointed {
-                stored.docs[m as usize].original = o.doc;
+                stored.docs[m.index()].original = o.doc;
             }
             stored.docs.push(KnownDoc {
                 exact_hash: p.exact_hash,
@@ -694,8 +694,8 @@ mod tests {
             for (s, state) in engine.clusterer_mut().take_dirty() {
                 stored
                     .stories
-                    .resize(stored.stories.len().max(s as usize + 1), None);
-                stored.stories[s as usize] = Some(state);
+                    .resize(stored.stories.len().max(s.index() + 1), None);
+                stored.stories[s.index()] = Some(state);
             }
             let (df, docs) = engine.clusterer_mut().take_dirty_df();
             stored.df.extend(df);
@@ -727,7 +727,7 @@ mod tests {
         let archived = all
             .iter()
             .filter(|d| {
-                d.3.is_some_and(|c| c.exact && d.0.saturating_sub(c.original) > 1990)
+                d.3.is_some_and(|c| c.exact && d.0.raw().saturating_sub(c.original.raw()) > 1990)
             })
             .count();
         assert!(

@@ -6,13 +6,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 use samestory_engine::copies::fingerprint::Signature;
 use samestory_engine::pipeline::{Config, Engine, KnownDoc};
 use samestory_engine::stories::{RevivalSpan, StoryState};
-use samestory_engine::{DocIdx, Term};
+use samestory_engine::{DocIdx, StoryIdx, Term};
 
 /// The engine state a batch changed: story centroids and document frequencies.
 #[derive(Default)]
 pub struct EngineDelta {
     /// The stories whose saved state changed, by index, with their new state.
-    pub stories: Vec<(u32, StoryState)>,
+    pub stories: Vec<(StoryIdx, StoryState)>,
     /// The document frequencies that changed, with their new count (0: the term was forgotten).
     pub df: Vec<(Term, u32)>,
     /// The number of documents the document frequencies count.
@@ -119,7 +119,7 @@ pub(crate) fn fold_df_log(conn: &Connection) -> Result<()> {
 }
 
 pub(crate) fn term_to_sql(t: Term) -> i64 {
-    t as i64
+    t.raw() as i64
 }
 
 /// Terms with a 4-byte value as 12-byte little-endian records: the format of story centroids and
@@ -127,7 +127,7 @@ pub(crate) fn term_to_sql(t: Term) -> i64 {
 fn pairs_blob(pairs: impl ExactSizeIterator<Item = (Term, [u8; 4])>) -> Vec<u8> {
     let mut out = Vec::with_capacity(pairs.len() * 12);
     for (t, v) in pairs {
-        out.extend_from_slice(&t.to_le_bytes());
+        out.extend_from_slice(&t.raw().to_le_bytes());
         out.extend_from_slice(&v);
     }
     out
@@ -142,7 +142,7 @@ fn blob_pairs<'a>(
         return Err(StoreError::Corrupt(what.into()));
     }
     Ok(blob.chunks_exact(12).map(|c| {
-        let t = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
+        let t = Term::from_raw(u64::from_le_bytes(c[..8].try_into().expect("8 bytes")));
         (t, c[8..].try_into().expect("4 bytes"))
     }))
 }
@@ -181,7 +181,8 @@ impl Store {
         let mut st = self.conn.prepare("SELECT term, n FROM df")?;
         let mut df = st
             .query_map([], |r| {
-                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u32))
+                let term = Term::from_raw(r.get::<_, i64>(0)? as u64);
+                Ok((term, r.get::<_, i64>(1)? as u32))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let logged = read_df_log(&self.conn)?;
@@ -223,8 +224,8 @@ impl Store {
                 exact_hash: r.get::<_, i64>(1)? as u64,
                 signature,
                 published: r.get(3)?,
-                original: r.get::<_, i64>(4)? as DocIdx,
-                story: r.get::<_, i64>(5)? as u32,
+                original: DocIdx::from_raw(r.get::<_, i64>(4)? as u32),
+                story: StoryIdx::from_raw(r.get::<_, i64>(5)? as u32),
             });
         }
         let (df, doc_count) = self.document_frequencies()?;
@@ -258,7 +259,7 @@ impl Store {
     /// The stories a late article could join (see
     /// [`samestory_engine::stories::Clusterer::revival_span`]), by index: the ones whose newest
     /// article is in the span's range and whose first is not after its end.
-    pub fn stories_in_revival_span(&self, span: RevivalSpan) -> Result<Vec<u32>> {
+    pub fn stories_in_revival_span(&self, span: RevivalSpan) -> Result<Vec<StoryIdx>> {
         let mut st = self.conn.prepare_cached(
             "SELECT idx FROM stories INDEXED BY stories_last_first
              WHERE last >= ?1 AND last < ?2 AND first <= ?3",
@@ -267,15 +268,15 @@ impl Store {
             (span.newest_from, span.newest_before, span.first_until),
             |r| r.get::<_, i64>(0),
         )?;
-        rows.map(|r| Ok(r? as u32)).collect()
+        rows.map(|r| Ok(StoryIdx::from_raw(r? as u32))).collect()
     }
 
     /// A story's saved state, if it has one.
-    pub fn story_state(&self, idx: u32) -> Result<Option<StoryState>> {
+    pub fn story_state(&self, idx: StoryIdx) -> Result<Option<StoryState>> {
         let mut st = self
             .conn
             .prepare_cached("SELECT size, first, last, state FROM stories WHERE idx = ?1")?;
-        let mut rows = st.query([idx])?;
+        let mut rows = st.query([idx.raw()])?;
         match rows.next()? {
             Some(r) => story_state_at(r, 0),
             None => Ok(None),
@@ -286,10 +287,11 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{raw_terms, terms};
 
-    fn delta(df: &[(Term, u32)], docs: u32) -> EngineDelta {
+    fn delta(df: &[(u64, u32)], docs: u32) -> EngineDelta {
         EngineDelta {
-            df: df.to_vec(),
+            df: terms(df),
             df_docs: docs,
             ..EngineDelta::default()
         }
@@ -313,14 +315,16 @@ mod tests {
         store.write_batch(&[], &delta(&[(7, 0)], 3)).unwrap();
         // Terms are ordered as SQL integers: u64::MAX is -1.
         let expected = vec![(u64::MAX, 1), (1, 1), (2, 3), (9, 1)];
-        assert_eq!(store.document_frequencies().unwrap(), (expected.clone(), 3));
+        let (df, docs) = store.document_frequencies().unwrap();
+        assert_eq!((raw_terms(df), docs), (expected.clone(), 3));
         fold_df_log(&store.conn).unwrap();
         let logged: i64 = store
             .conn
             .query_row("SELECT COUNT(*) FROM df_log", [], |r| r.get(0))
             .unwrap();
         assert_eq!(logged, 0);
-        assert_eq!(store.document_frequencies().unwrap(), (expected, 3));
+        let (df, docs) = store.document_frequencies().unwrap();
+        assert_eq!((raw_terms(df), docs), (expected, 3));
         let rows: i64 = store
             .conn
             .query_row("SELECT COUNT(*) FROM df", [], |r| r.get(0))
@@ -333,7 +337,7 @@ mod tests {
         let older = vec![(u64::MAX - 1, 1), (1, 1), (3, 1), (5, 1)];
         let newer = vec![(u64::MAX, 7), (0, 7), (3, 7), (6, 7)];
         assert_eq!(
-            merge_counts(older, newer),
+            raw_terms(merge_counts(terms(&older), terms(&newer))),
             vec![
                 (u64::MAX - 1, 1),
                 (u64::MAX, 7),

@@ -33,7 +33,7 @@
 //! ```
 //! use samestory_engine::stories::StoryState;
 //! use samestory_engine::copies::fingerprint::{Signature, SIG_LEN};
-//! use samestory_engine::Article;
+//! use samestory_engine::{Article, DocIdx, StoryIdx};
 //! use samestory_store::{EngineDelta, NewArticle, Store, StoryListQuery};
 //!
 //! let dir = tempfile::tempdir()?;
@@ -49,7 +49,7 @@
 //! };
 //! let new = NewArticle {
 //!     article: &article,
-//!     doc: 0,
+//!     doc: DocIdx::from_raw(0),
 //!     published: article.published,
 //!     clean_text: &article.text,
 //!     search_words: "the new bridge over river opened on monday",
@@ -57,10 +57,10 @@
 //!     words: 9,
 //!     exact_hash: 42,
 //!     signature: &Signature([0; SIG_LEN]),
-//!     story: 0,
+//!     story: StoryIdx::from_raw(0),
 //!     new_story_id: Some("s-bridge".into()),
 //!     story_similarity: 1.0,
-//!     original: 0,
+//!     original: DocIdx::from_raw(0),
 //!     copy_jaccard: None,
 //!     copy_exact: false,
 //!     repointed: &[],
@@ -72,7 +72,7 @@
 //!     first: article.published,
 //!     last: article.published,
 //! };
-//! let delta = EngineDelta { stories: vec![(0, story)], ..EngineDelta::default() };
+//! let delta = EngineDelta { stories: vec![(StoryIdx::from_raw(0), story)], ..EngineDelta::default() };
 //! store.write_batch(&[new], &delta)?;
 //!
 //! let search = StoryListQuery { words: Some("bridge"), limit: 10, ..Default::default() };

@@ -442,7 +442,7 @@ impl Store {
         let mut st = self.conn.prepare(&sql)?;
         let rows = st
             .query_map(rusqlite::params_from_iter(args), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, DocIdx>(1)?))
+                Ok((r.get::<_, String>(0)?, DocIdx::from_raw(r.get(1)?)))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(rows.len());
@@ -523,7 +523,7 @@ impl Store {
             .prepare_cached(
                 "SELECT s.id FROM articles a JOIN stories s ON s.idx = a.story WHERE a.idx = ?1",
             )?
-            .query_row([doc], |r| r.get(0))
+            .query_row([doc.raw()], |r| r.get(0))
             .optional()?)
     }
 
@@ -532,7 +532,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached("SELECT id FROM articles WHERE idx = ?1")?
-            .query_row([doc], |r| r.get(0))
+            .query_row([doc.raw()], |r| r.get(0))
             .optional()?)
     }
 
@@ -542,7 +542,8 @@ impl Store {
             .conn
             .prepare_cached("SELECT idx FROM articles WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
-            .optional()?)
+            .optional()?
+            .map(DocIdx::from_raw))
     }
 
     /// The document index of the stored article `id` with what tells a re-send from a conflict:
@@ -553,7 +554,7 @@ impl Store {
             .prepare_cached("SELECT idx, text, source, published FROM articles WHERE id = ?1")?
             .query_row([id], |r| {
                 Ok(StoredIdentity {
-                    doc: r.get(0)?,
+                    doc: DocIdx::from_raw(r.get(0)?),
                     text: r.get(1)?,
                     source: r.get(2)?,
                     published: r.get(3)?,
@@ -1040,13 +1041,28 @@ mod tests {
         let stop = store.each_story_id(|_| Err(StoreError::NotFound("stop".into())));
         assert!(matches!(stop, Err(StoreError::NotFound(_))), "{stop:?}");
         // Document indexes follow the batches: q1, b1, then q2, u1.
-        assert_eq!(store.article_id(2).unwrap().as_deref(), Some("q2"));
-        assert_eq!(store.article_id(4).unwrap(), None);
-        assert_eq!(store.article_doc("u1").unwrap(), Some(3));
+        assert_eq!(
+            store.article_id(DocIdx::from_raw(2)).unwrap().as_deref(),
+            Some("q2")
+        );
+        assert_eq!(store.article_id(DocIdx::from_raw(4)).unwrap(), None);
+        assert_eq!(store.article_doc("u1").unwrap(), Some(DocIdx::from_raw(3)));
         assert_eq!(store.article_doc("nope").unwrap(), None);
-        assert_eq!(store.story_id_of_doc(1).unwrap().as_deref(), Some("bridge"));
-        assert_eq!(store.story_id_of_doc(2).unwrap().as_deref(), Some("quake"));
-        assert_eq!(store.story_id_of_doc(9).unwrap(), None);
+        assert_eq!(
+            store
+                .story_id_of_doc(DocIdx::from_raw(1))
+                .unwrap()
+                .as_deref(),
+            Some("bridge")
+        );
+        assert_eq!(
+            store
+                .story_id_of_doc(DocIdx::from_raw(2))
+                .unwrap()
+                .as_deref(),
+            Some("quake")
+        );
+        assert_eq!(store.story_id_of_doc(DocIdx::from_raw(9)).unwrap(), None);
     }
 
     #[test]

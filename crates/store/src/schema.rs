@@ -150,12 +150,13 @@ mod tests {
     use rusqlite::params;
     use samestory_engine::pipeline::Config;
     use samestory_engine::stories::StoryState;
+    use samestory_engine::{StoryIdx, Term};
     use std::path::{Path, PathBuf};
 
     /// The saved state of story "quake" in the databases [`old_database`] makes.
     fn quake_state() -> StoryState {
         StoryState {
-            centroid: vec![(3, 0.5), (u64::MAX, 0.25)],
+            centroid: vec![(Term::from_raw(3), 0.5), (Term::from_raw(u64::MAX), 0.25)],
             size: 2,
             first: Some(1_000),
             last: Some(2_000),
@@ -228,7 +229,9 @@ mod tests {
             // A batch after the last fold changed term 9 and added term 11.
             conn.execute(
                 "INSERT INTO df_log (terms) VALUES (?1)",
-                [df_blob([(9, 2), (11, 1)].into_iter())],
+                [df_blob(
+                    crate::testing::terms(&[(9, 2), (11, 1)]).into_iter(),
+                )],
             )
             .unwrap();
         }
@@ -321,20 +324,27 @@ mod tests {
             } else {
                 &[(u64::MAX, 2), (5, 3), (9, 1)]
             };
+            let df = crate::testing::raw_terms(df);
             assert_eq!((df.as_slice(), docs), (expected, 3), "{at}");
-            let state = store.story_state(0).unwrap().expect("quake's state");
+            let quake = StoryIdx::from_raw(0);
+            let state = store.story_state(quake).unwrap().expect("quake's state");
             assert_eq!(state.centroid, quake_state().centroid, "{at}");
             assert_eq!(
                 (state.size, state.first, state.last),
                 (2, Some(1_000), Some(2_000))
             );
-            assert!(store.story_state(1).unwrap().is_none(), "{at}");
+            let bridge = StoryIdx::from_raw(1);
+            assert!(store.story_state(bridge).unwrap().is_none(), "{at}");
             let span = samestory_engine::stories::RevivalSpan {
                 newest_from: 1_500,
                 newest_before: 6_000,
                 first_until: 1_000,
             };
-            assert_eq!(store.stories_in_revival_span(span).unwrap(), [0], "{at}");
+            assert_eq!(
+                store.stories_in_revival_span(span).unwrap(),
+                [quake],
+                "{at}"
+            );
             let engine = store.load_engine(Config::default()).unwrap();
             assert_eq!(engine.doc_count(), 3, "{at}");
 

@@ -28,7 +28,7 @@ use crate::{Result, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::FxHashMap;
 use samestory_engine::stories::StoryState;
-use samestory_engine::Term;
+use samestory_engine::{StoryIdx, Term};
 use serde::Serialize;
 
 /// How far back a story looks for the story it continues: 7 days from its first article to the
@@ -82,10 +82,11 @@ fn keys(v: &[(Term, f32)]) -> Vec<Term> {
 
 /// Links the stories a batch changed (their new states) to the stories they continue, inside the
 /// batch's transaction ([`crate::Store::write_batch`]).
-pub(crate) fn link_changed(conn: &Connection, changed: &[(u32, StoryState)]) -> Result<()> {
-    let states: FxHashMap<u32, &StoryState> = changed.iter().map(|(i, s)| (*i, s)).collect();
+pub(crate) fn link_changed(conn: &Connection, changed: &[(StoryIdx, StoryState)]) -> Result<()> {
+    let changed: Vec<(u32, &StoryState)> = changed.iter().map(|(i, s)| (i.raw(), s)).collect();
+    let states: FxHashMap<u32, &StoryState> = changed.iter().copied().collect();
     // Earlier stories first, so that their keys are current when later ones look for them.
-    let mut order: Vec<&(u32, StoryState)> = changed.iter().collect();
+    let mut order: Vec<&(u32, &StoryState)> = changed.iter().collect();
     order.sort_by_key(|(idx, s)| (s.first.unwrap_or(i64::MAX), *idx));
     let mut del = conn.prepare_cached("DELETE FROM story_keys WHERE story = ?1")?;
     let mut ins =
@@ -332,9 +333,10 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn state(terms: &[(Term, f32)], first: i64) -> StoryState {
+    /// A story's state whose centroid holds the terms with these raw hashes.
+    fn state(terms: &[(u64, f32)], first: i64) -> StoryState {
         StoryState {
-            centroid: terms.to_vec(),
+            centroid: terms.iter().map(|&(t, w)| (Term::from_raw(t), w)).collect(),
             size: 1,
             first: Some(first),
             last: Some(first),
@@ -344,13 +346,13 @@ mod tests {
     #[test]
     fn vectors_are_unit_and_keys_are_the_heaviest_terms() {
         let v = content_vector(&state(&[(5, 3.0), (1, 4.0)], 0));
-        assert_eq!(v.iter().map(|t| t.0).collect::<Vec<_>>(), [1, 5]);
+        assert_eq!(v.iter().map(|t| t.0.raw()).collect::<Vec<_>>(), [1, 5]);
         assert!((cosine(&v, &v) - 1.0).abs() < 1e-6);
-        let many: Vec<(Term, f32)> = (1..=20).map(|t| (t, t as f32)).collect();
+        let many: Vec<(u64, f32)> = (1..=20).map(|t| (t, t as f32)).collect();
         let k = keys(&content_vector(&state(&many, 0)));
         assert_eq!(k.len(), KEY_TERMS);
-        assert_eq!(k[0], 20);
-        assert!(!k.contains(&1));
+        assert_eq!(k[0], Term::from_raw(20));
+        assert!(!k.contains(&Term::from_raw(1)));
         let w = content_vector(&state(&[(1, 1.0), (9, 1.0)], 0));
         assert!((cosine(&v, &w) - 0.8 / 2f32.sqrt()).abs() < 1e-6);
     }

@@ -3,7 +3,7 @@
 use crate::{EngineDelta, NewArticle, Store};
 use samestory_engine::copies::fingerprint::{Signature, SIG_LEN};
 use samestory_engine::stories::StoryState;
-use samestory_engine::{Article, Timestamp};
+use samestory_engine::{Article, DocIdx, StoryIdx, Term, Timestamp};
 
 /// An article to write, with the decisions the engine would have made for it.
 pub(crate) struct Doc {
@@ -16,6 +16,16 @@ pub(crate) struct Doc {
     pub story: (u32, &'static str),
     /// The document index of its original (its own when it is not a copy).
     pub original: u32,
+}
+
+/// Terms given by their raw hashes, with their counts.
+pub(crate) fn terms(pairs: &[(u64, u32)]) -> Vec<(Term, u32)> {
+    pairs.iter().map(|&(t, n)| (Term::from_raw(t), n)).collect()
+}
+
+/// The raw hashes of terms, with their counts.
+pub(crate) fn raw_terms(pairs: Vec<(Term, u32)>) -> Vec<(u64, u32)> {
+    pairs.into_iter().map(|(t, n)| (t.raw(), n)).collect()
 }
 
 /// Writes `docs` as one batch, their document indexes following the articles already stored; a
@@ -41,9 +51,10 @@ pub(crate) fn write_docs(store: &mut Store, docs: &[Doc]) {
         .zip(&articles)
         .enumerate()
         .map(|(i, (d, a))| {
-            let doc = first_doc + i as u32;
+            let doc = DocIdx::from_raw(first_doc + i as u32);
+            let story = StoryIdx::from_raw(d.story.0);
             let made_here = docs[..i].iter().all(|e| e.story.0 != d.story.0);
-            let new_story = made_here && store.story_state(d.story.0).unwrap().is_none();
+            let new_story = made_here && store.story_state(story).unwrap().is_none();
             NewArticle {
                 article: a,
                 doc,
@@ -54,28 +65,29 @@ pub(crate) fn write_docs(store: &mut Store, docs: &[Doc]) {
                 words: d.text.split_whitespace().count(),
                 exact_hash: samestory_engine::article::stable_hash(d.text.as_bytes()),
                 signature: &signature,
-                story: d.story.0,
+                story,
                 new_story_id: new_story.then(|| d.story.1.to_owned()),
                 story_similarity: 1.0,
-                original: d.original,
-                copy_jaccard: (d.original != doc).then_some(0.9),
+                original: DocIdx::from_raw(d.original),
+                copy_jaccard: (d.original != doc.raw()).then_some(0.9),
                 copy_exact: false,
                 repointed: &[],
             }
         })
         .collect();
-    let mut stories: Vec<(u32, StoryState)> = Vec::new();
+    let mut stories: Vec<(StoryIdx, StoryState)> = Vec::new();
     for d in docs {
-        let at = match stories.iter().position(|(s, _)| *s == d.story.0) {
+        let story = StoryIdx::from_raw(d.story.0);
+        let at = match stories.iter().position(|(s, _)| *s == story) {
             Some(at) => at,
             None => {
-                let state = store.story_state(d.story.0).unwrap().unwrap_or(StoryState {
+                let state = store.story_state(story).unwrap().unwrap_or(StoryState {
                     centroid: Vec::new(),
                     size: 0,
                     first: None,
                     last: None,
                 });
-                stories.push((d.story.0, state));
+                stories.push((story, state));
                 stories.len() - 1
             }
         };

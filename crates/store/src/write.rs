@@ -7,7 +7,7 @@ use rusqlite::params;
 use samestory_engine::clean::Removal;
 use samestory_engine::copies::fingerprint::Signature;
 use samestory_engine::text::distinct_words;
-use samestory_engine::{Article, DocIdx, Timestamp};
+use samestory_engine::{Article, DocIdx, StoryIdx, Timestamp};
 
 /// One new article with what the engine made of it, ready to be written.
 pub struct NewArticle<'a> {
@@ -32,7 +32,7 @@ pub struct NewArticle<'a> {
     /// Its MinHash signature, for near copies.
     pub signature: &'a Signature,
     /// The index of its story.
-    pub story: u32,
+    pub story: StoryIdx,
     /// The story's external id when this article created it.
     pub new_story_id: Option<String>,
     /// How similar it was to its story when it joined (1 when it started the story or is a copy).
@@ -73,12 +73,13 @@ impl Store {
             let mut touched: Vec<i64> = Vec::with_capacity(batch.len());
             for a in batch {
                 let art = a.article;
+                let (doc, story) = (a.doc.raw(), a.story.raw());
                 if let Some(id) = &a.new_story_id {
                     let headline = art
                         .title
                         .clone()
                         .unwrap_or_else(|| first_words(a.clean_text, 14));
-                    new_story.execute(params![a.story, id, headline])?;
+                    new_story.execute(params![story, id, headline])?;
                 }
                 let meta = if art.meta.is_empty() {
                     None
@@ -86,7 +87,7 @@ impl Store {
                     Some(serde_json::Value::Object(art.meta.clone()).to_string())
                 };
                 ins.execute(params![
-                    a.doc,
+                    doc,
                     art.id,
                     art.url,
                     art.title,
@@ -97,31 +98,31 @@ impl Store {
                     a.words as i64,
                     a.exact_hash as i64,
                     a.signature.to_bytes(),
-                    a.story,
+                    story,
                     a.story_similarity,
-                    a.original,
+                    a.original.raw(),
                     a.copy_jaccard,
                     a.copy_exact,
                 ])?;
                 fts.execute(params![
-                    a.doc,
+                    doc,
                     art.title.as_deref().map(distinct_words).unwrap_or_default(),
                     a.search_words
                 ])?;
                 for r in a.removals {
                     rem.execute(params![
-                        a.doc,
+                        doc,
                         r.span.start as i64,
                         r.span.end as i64,
                         r.reason.as_str(),
                         r.text
                     ])?;
                 }
-                touched.push(i64::from(a.story));
+                touched.push(i64::from(story));
                 for &m in a.repointed {
-                    repoint.execute(params![a.doc, m])?;
+                    repoint.execute(params![doc, m.raw()])?;
                     // A repointed article may sit in another story, and may just have become a copy.
-                    touched.push(story_of.query_row([m], |r| r.get(0))?);
+                    touched.push(story_of.query_row([m.raw()], |r| r.get(0))?);
                 }
             }
             // The stories' outlet and copy counts, recounted for every story the batch touched.
@@ -141,7 +142,7 @@ impl Store {
             )?;
             for (idx, story) in &state.stories {
                 upd.execute(params![
-                    idx,
+                    idx.raw(),
                     story.size,
                     story.first,
                     story.last,

@@ -89,22 +89,22 @@ mod tests {
                     } else {
                         crate::article::mix64(u64::from(next_doc)) as u32
                     };
-                    (key, next_doc)
+                    (key, DocIdx::from_raw(next_doc))
                 })
                 .collect();
             entries.sort_unstable();
             // Documents below a rising mark have left; each merge drops them.
             let left = round * 2_000;
-            r.merge(&entries, |d| d >= left).unwrap();
+            r.merge(&entries, |d| d.raw() >= left).unwrap();
             model.extend(entries);
-            model.retain(|&(_, d)| d >= left);
+            model.retain(|&(_, d)| d.raw() >= left);
             assert_eq!(r.len(), model.len(), "round {round}");
         }
         assert!(r.len() > 3 * BLOCK);
         let keys: BTreeSet<u32> = model.iter().map(|&(k, _)| k).collect();
         for &k in &keys {
             let want: Vec<DocIdx> = model
-                .range((k, 0)..=(k, DocIdx::MAX))
+                .range((k, DocIdx::from_raw(0))..=(k, DocIdx::MAX))
                 .map(|e| e.1)
                 .collect();
             assert_eq!(docs(&r, k), want, "key {k}");
@@ -120,9 +120,11 @@ mod tests {
     #[test]
     fn a_failed_merge_keeps_the_run_findable() {
         let mut r = BucketRun::new(crate::memory::spill::FillsUp::boxed(64 * 1024));
-        let first: Vec<(u32, DocIdx)> = (0..5_000).map(|d| (d * 7, d)).collect();
+        let first: Vec<(u32, DocIdx)> = (0..5_000).map(|d| (d * 7, DocIdx::from_raw(d))).collect();
         r.merge(&first, |_| true).unwrap();
-        let second: Vec<(u32, DocIdx)> = (5_000..10_000).map(|d| (d * 7, d)).collect();
+        let second: Vec<(u32, DocIdx)> = (5_000..10_000)
+            .map(|d| (d * 7, DocIdx::from_raw(d)))
+            .collect();
         assert!(r.merge(&second, |_| true).is_err(), "no room left");
         assert!(r.run.has_filter(), "look-ups still pass the filter first");
         assert_eq!(r.len(), first.len());

@@ -83,7 +83,7 @@ impl Buckets {
         assert!(self.written.is_none(), "the buckets' spill is set once");
         self.written = Some(Written {
             run: BucketRun::new(spill),
-            before: 0,
+            before: DocIdx::from_raw(0),
             in_memory: in_memory.max(1) as u64,
             error: None,
         });
@@ -114,11 +114,11 @@ impl Buckets {
         let Some(w) = self.written.as_mut() else {
             return;
         };
-        let held = u64::from(next - w.before);
+        let held = u64::from(next.raw() - w.before.raw());
         if held < w.in_memory.saturating_mul(2) {
             return;
         }
-        let cut = next - w.in_memory as DocIdx;
+        let cut = DocIdx::from_raw(next.raw() - w.in_memory as u32);
         let mut out: Vec<(u32, DocIdx)> = self
             .table
             .entries()
@@ -231,8 +231,11 @@ mod tests {
         let (mut oldest, mut grew) = (0u32, false);
         for doc in 0..300_000u32 {
             let k = key(u64::from(doc));
-            b.push(k, doc);
-            model.entry(k >> 32).or_default().insert(doc);
+            b.push(k, DocIdx::from_raw(doc));
+            model
+                .entry(k >> 32)
+                .or_default()
+                .insert(DocIdx::from_raw(doc));
             grew |= b.table.slot_count() >= 3 * SEGMENT;
             let window = if (100_000..250_000).contains(&doc) {
                 200_000
@@ -242,8 +245,11 @@ mod tests {
             while oldest + window < doc {
                 if oldest >= 20_000 || oldest % 3 != 0 {
                     let k = key(u64::from(oldest));
-                    b.remove(k, oldest);
-                    model.get_mut(&(k >> 32)).unwrap().remove(&oldest);
+                    b.remove(k, DocIdx::from_raw(oldest));
+                    model
+                        .get_mut(&(k >> 32))
+                        .unwrap()
+                        .remove(&DocIdx::from_raw(oldest));
                 }
                 oldest += 1;
             }
@@ -267,8 +273,8 @@ mod tests {
         assert!(!docs(&b, key(64)).is_empty());
         // Removing what is not there changes nothing.
         let len = b.table.len();
-        b.remove(key(1), 1);
-        b.remove(key(2), 999_999);
+        b.remove(key(1), DocIdx::from_raw(1));
+        b.remove(key(2), DocIdx::from_raw(999_999));
         assert_eq!(b.table.len(), len);
         assert_eq!(
             b.table.len(),

@@ -94,17 +94,17 @@ mod tests {
         // Each text comes twice in a row and again 150,000 documents later, so hashes have
         // several documents, some of them after the first left; the window swells to three
         // segments' worth and falls back to a few thousand.
-        let hash_of = |doc: DocIdx| mix64(u64::from(doc % 150_000 / 2));
-        let mut oldest: DocIdx = 0;
-        for doc in 0..400_000 {
+        let hash_of = |doc: u32| mix64(u64::from(doc % 150_000 / 2));
+        let mut oldest = 0u32;
+        for doc in 0..400_000u32 {
             let h = hash_of(doc);
-            exact.insert_first(h, doc);
-            model.entry(h).or_insert(doc);
+            exact.insert_first(h, DocIdx::from_raw(doc));
+            model.entry(h).or_insert(DocIdx::from_raw(doc));
             let window = if doc < 250_000 { 200_000 } else { 3_000 };
             while doc - oldest >= window {
                 let h = hash_of(oldest);
-                exact.remove(h, oldest);
-                if model.get(&h) == Some(&oldest) {
+                exact.remove(h, DocIdx::from_raw(oldest));
+                if model.get(&h) == Some(&DocIdx::from_raw(oldest)) {
                     model.remove(&h);
                 }
                 oldest += 1;

@@ -169,7 +169,7 @@ pub struct CopyIndex {
     /// Exact hashes of documents that left: their family's original and story.
     archive: HashArchive<(DocIdx, StoryIdx)>,
     buckets: Buckets,
-    docs: Slots<Doc>,
+    docs: Slots<DocIdx, Doc>,
     /// Members of every family with more than one document, keyed by original, while the
     /// original is inside the window.
     families: FxHashMap<DocIdx, Vec<DocIdx>>,
@@ -221,7 +221,7 @@ impl CopyIndex {
             in_memory,
             resident,
             spilled: 0,
-            next: 0,
+            next: DocIdx::from_raw(0),
             error: None,
         });
         self.spill_signatures();
@@ -272,7 +272,7 @@ impl CopyIndex {
         let end = self.docs.next_index();
         while s.resident > s.in_memory && s.next < end && s.error.is_none() {
             let doc = s.next;
-            s.next += 1;
+            s.next = doc.next();
             let Some(d) = self.docs.get_mut(doc) else {
                 continue;
             };
@@ -327,7 +327,7 @@ impl CopyIndex {
 
     /// How many documents were ever added.
     pub fn len(&self) -> usize {
-        self.docs.next_index() as usize
+        self.docs.next_index().index()
     }
 
     /// Whether no document was ever added.
@@ -504,7 +504,7 @@ impl CopyIndex {
     pub fn add(&mut self, exact_hash: u64, sig: Signature, published: Option<Timestamp>) -> Added {
         let sig = (!sig.is_empty()).then(|| Signature16::of(&sig));
         let found = self.best_match(exact_hash, sig.as_ref());
-        let idx = self.push(exact_hash, sig, published, self.len() as DocIdx, NO_STORY);
+        let idx = self.push(exact_hash, sig, published, self.docs.next_index(), NO_STORY);
         let (matched, jaccard, exact) = match found {
             None => return Added::default(),
             Some(Match::Archived(original, story)) => {
@@ -579,6 +579,10 @@ mod tests {
     use super::*;
     use crate::text::word_hashes;
 
+    fn doc(i: u32) -> DocIdx {
+        DocIdx::from_raw(i)
+    }
+
     #[test]
     fn banding_for_common_thresholds() {
         assert_eq!(Banding::for_threshold(0.8), Banding { bands: 21, rows: 6 });
@@ -613,12 +617,12 @@ mod tests {
         let added = add(&mut ix, &base, 100);
         // The older article becomes the original; the first one is repointed to it.
         assert_eq!(added.copy_of, None);
-        assert_eq!(added.repointed, vec![0]);
-        assert_eq!(ix.original_of(0), Some(1));
+        assert_eq!(added.repointed, vec![doc(0)]);
+        assert_eq!(ix.original_of(doc(0)), Some(doc(1)));
         let exact = add(&mut ix, &base, 300);
         assert_eq!(
             exact.copy_of.map(|c| (c.original, c.exact)),
-            Some((1, true))
+            Some((doc(1), true))
         );
         assert!(add(&mut ix, &long_text(2), 400).copy_of.is_none());
     }
@@ -628,10 +632,14 @@ mod tests {
         let mut ix = CopyIndex::new(0.8);
         let base = long_text(3);
         add(&mut ix, &base, 100);
-        ix.set_story(0, 5);
+        ix.set_story(doc(0), StoryIdx::from_raw(5));
         assert_eq!(ix.forget_before(200), 1);
-        assert!(ix.signature(0).is_none());
-        assert_eq!(ix.original_of(0), None, "a forgotten article leaves memory");
+        assert!(ix.signature(doc(0)).is_none());
+        assert_eq!(
+            ix.original_of(doc(0)),
+            None,
+            "a forgotten article leaves memory"
+        );
         let near = format!("{base} and one more sentence at the end");
         assert!(
             add(&mut ix, &near, 300).copy_of.is_none(),
@@ -640,10 +648,14 @@ mod tests {
         let exact = add(&mut ix, &base, 400);
         assert_eq!(
             exact.copy_of.map(|c| (c.original, c.exact)),
-            Some((0, true))
+            Some((doc(0), true))
         );
-        assert_eq!(exact.family_story, Some(5), "its story is archived with it");
-        assert_eq!(ix.original_of(2), Some(0));
+        assert_eq!(
+            exact.family_story,
+            Some(StoryIdx::from_raw(5)),
+            "its story is archived with it"
+        );
+        assert_eq!(ix.original_of(doc(2)), Some(doc(0)));
     }
 
     /// Adds a stream where every fifth document is a near copy of one 30 to 70 documents back
@@ -685,9 +697,9 @@ mod tests {
             "{resident} in memory, {spilled} out"
         );
         assert_eq!(resident + spilled, spilling.docs.live());
-        for doc in 520..600 {
-            let (a, b) = (spilling.signature(doc), kept.signature(doc));
-            assert!(a.is_some() && a == b, "document {doc}");
+        for i in 520..600 {
+            let (a, b) = (spilling.signature(doc(i)), kept.signature(doc(i)));
+            assert!(a.is_some() && a == b, "document {i}");
         }
         spilling.forget_before(10_000);
         assert_eq!(

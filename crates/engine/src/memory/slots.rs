@@ -8,33 +8,55 @@
 
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
+use std::marker::PhantomData;
 
 /// Holes the dense part may hold beyond as many as its live entries, before its front entries
 /// move to the stragglers.
 const SLACK: usize = 1024;
 
-pub(crate) struct Slots<T> {
+/// An index the slots are keyed by: a `u32` under the name of what it counts.
+pub(crate) trait DenseIndex: Copy {
+    fn from_raw(raw: u32) -> Self;
+    fn raw(self) -> u32;
+}
+
+impl DenseIndex for u32 {
+    fn from_raw(raw: u32) -> Self {
+        raw
+    }
+    fn raw(self) -> u32 {
+        self
+    }
+}
+
+pub(crate) struct Slots<I, T> {
     base: u32,
     dense: VecDeque<Option<T>>,
     /// Live entries in `dense`.
     live: usize,
     stragglers: FxHashMap<u32, T>,
+    index: PhantomData<I>,
 }
 
-impl<T> Default for Slots<T> {
+impl<I, T> Default for Slots<I, T> {
     fn default() -> Self {
         Slots {
             base: 0,
             dense: VecDeque::new(),
             live: 0,
             stragglers: FxHashMap::default(),
+            index: PhantomData,
         }
     }
 }
 
-impl<T> Slots<T> {
+impl<I: DenseIndex, T> Slots<I, T> {
     /// The index the next entry gets: how many were ever pushed.
-    pub(crate) fn next_index(&self) -> u32 {
+    pub(crate) fn next_index(&self) -> I {
+        I::from_raw(self.next_raw())
+    }
+
+    fn next_raw(&self) -> u32 {
         self.base + self.dense.len() as u32
     }
 
@@ -48,22 +70,22 @@ impl<T> Slots<T> {
         self.live + self.stragglers.len()
     }
 
-    pub(crate) fn push(&mut self, value: T) -> u32 {
+    pub(crate) fn push(&mut self, value: T) -> I {
         self.dense.push_back(Some(value));
         self.live += 1;
-        self.next_index() - 1
+        I::from_raw(self.next_raw() - 1)
     }
 
     /// Pushes a hole: an index whose entry left at once (restoring).
-    pub(crate) fn push_gone(&mut self) -> u32 {
+    pub(crate) fn push_gone(&mut self) -> I {
         self.dense.push_back(None);
-        self.next_index() - 1
+        I::from_raw(self.next_raw() - 1)
     }
 
     /// Where `i` is in the dense part, if it is there.
     #[inline]
-    pub(crate) fn position(&self, i: u32) -> Option<usize> {
-        let p = i.checked_sub(self.base)? as usize;
+    pub(crate) fn position(&self, i: I) -> Option<usize> {
+        let p = i.raw().checked_sub(self.base)? as usize;
         (p < self.dense.len()).then_some(p)
     }
 
@@ -73,56 +95,57 @@ impl<T> Slots<T> {
     }
 
     #[inline]
-    pub(crate) fn get(&self, i: u32) -> Option<&T> {
+    pub(crate) fn get(&self, i: I) -> Option<&T> {
         match self.position(i) {
             Some(p) => self.dense[p].as_ref(),
-            None => self.stragglers.get(&i),
+            None => self.stragglers.get(&i.raw()),
         }
     }
 
     #[inline]
-    pub(crate) fn get_mut(&mut self, i: u32) -> Option<&mut T> {
+    pub(crate) fn get_mut(&mut self, i: I) -> Option<&mut T> {
         match self.position(i) {
             Some(p) => self.dense[p].as_mut(),
-            None => self.stragglers.get_mut(&i),
+            None => self.stragglers.get_mut(&i.raw()),
         }
     }
 
     /// Takes an entry out; its index stays used.
-    pub(crate) fn remove(&mut self, i: u32) -> Option<T> {
+    pub(crate) fn remove(&mut self, i: I) -> Option<T> {
         match self.position(i) {
             Some(p) => {
                 let v = self.dense[p].take();
                 self.live -= usize::from(v.is_some());
                 v
             }
-            None => self.stragglers.remove(&i),
+            None => self.stragglers.remove(&i.raw()),
         }
     }
 
     /// Puts an entry that left back under its index (below [`Slots::next_index`]).
-    pub(crate) fn put_back(&mut self, i: u32, value: T) {
-        debug_assert!(i < self.next_index(), "only an index already given out");
+    pub(crate) fn put_back(&mut self, i: I, value: T) {
+        debug_assert!(i.raw() < self.next_raw(), "only an index already given out");
         match self.position(i) {
             Some(p) => {
                 self.live += usize::from(self.dense[p].is_none());
                 self.dense[p] = Some(value);
             }
             None => {
-                self.stragglers.insert(i, value);
+                self.stragglers.insert(i.raw(), value);
             }
         }
     }
 
     /// The indexes of the kept entries, in no particular order.
-    pub(crate) fn indexes(&self) -> Vec<u32> {
+    pub(crate) fn indexes(&self) -> Vec<I> {
         let dense = self
             .dense
             .iter()
             .enumerate()
             .filter(|(_, v)| v.is_some())
             .map(|(p, _)| self.base + p as u32);
-        self.stragglers.keys().copied().chain(dense).collect()
+        let raw = self.stragglers.keys().copied().chain(dense);
+        raw.map(I::from_raw).collect()
     }
 
     /// Drops the holes at the front of the dense part, and moves front entries to the stragglers
@@ -150,7 +173,7 @@ mod tests {
 
     #[test]
     fn entries_keep_their_index_through_compaction() {
-        let mut s = Slots::default();
+        let mut s: Slots<u32, u32> = Slots::default();
         for i in 0..5000u32 {
             assert_eq!(s.push(i * 10), i);
         }

@@ -43,14 +43,14 @@ impl Fixed for u64 {
     }
 }
 
-impl Fixed for (u32, u32) {
-    const BYTES: usize = 8;
+impl<A: Fixed, B: Fixed> Fixed for (A, B) {
+    const BYTES: usize = A::BYTES + B::BYTES;
     fn put(&self, out: &mut Vec<u8>) {
         self.0.put(out);
         self.1.put(out);
     }
     fn get(bytes: &[u8]) -> Self {
-        (u32::get(bytes), u32::get(&bytes[4..]))
+        (A::get(bytes), B::get(&bytes[A::BYTES..]))
     }
 }
 

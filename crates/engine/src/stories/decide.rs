@@ -5,7 +5,7 @@
 //! floor. Why each rule is there: `DESIGN.md`, section 2.
 
 use super::model::{features, ArticleShape, Features, Measured};
-use super::saved::{LINE_SALT, STORIES_TERM, STORY_SALT};
+use super::saved::{line_key, story_key, STORIES_TERM};
 use super::sparse::SparseSum;
 use super::terms::{term, Line, TermCounts};
 use super::{Clusterer, LiveStory, Scratch};
@@ -149,7 +149,7 @@ impl Clusterer {
                 let df = df as f32 + 1.0 + self.background_docs(t);
                 let mut idf = ((n + 1.0) / df).ln() + 1.0;
                 if b > 0.0 {
-                    let sf = self.df.get(t ^ STORY_SALT) as f32 + 1.0;
+                    let sf = self.df.get(story_key(t)) as f32 + 1.0;
                     idf = (1.0 - b) * idf + b * (((stories + 1.0) / sf).ln() + 1.0);
                 }
                 (t, sublinear(c) * idf)
@@ -200,7 +200,7 @@ impl Clusterer {
         counts
             .lines
             .iter()
-            .filter(|l| self.df.get(l.hash ^ LINE_SALT) > 0)
+            .filter(|l| self.df.get(line_key(l.hash)) > 0)
             .collect()
     }
 

@@ -50,14 +50,14 @@ struct Slot {
 
 impl table::Slot for Slot {
     const EMPTY: Slot = Slot {
-        term: 0,
+        term: Term::from_raw(0),
         n: 0,
         changed: false,
         touched: 0,
     };
 
     fn is_empty(&self) -> bool {
-        self.term == 0
+        self.term.raw() == 0
     }
 
     fn hash(&self) -> u64 {
@@ -67,7 +67,7 @@ impl table::Slot for Slot {
 
 /// Fibonacci hashing: the terms are hashes already, this only spreads salted ones.
 fn mixed(t: Term) -> u64 {
-    t.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    t.raw().wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 pub(crate) struct DocFreqs {
@@ -148,7 +148,7 @@ impl DocFreqs {
     }
 
     pub(crate) fn get(&self, t: Term) -> u32 {
-        if t == 0 {
+        if t.raw() == 0 {
             return self.value(&self.zero);
         }
         self.find(t).map_or(0, |i| self.value(self.table.at(i)))
@@ -169,7 +169,7 @@ impl DocFreqs {
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Term, u32)> + '_ {
         let zero = Some(self.value(&self.zero))
             .filter(|&n| n > 0)
-            .map(|n| (0, n));
+            .map(|n| (Term::from_raw(0), n));
         self.table
             .entries()
             .map(|s| (s.term, self.value(s)))
@@ -183,7 +183,7 @@ impl DocFreqs {
 
     /// The slot of `t`, taken if new. Room must be reserved.
     fn slot_mut(&mut self, t: Term) -> &mut Slot {
-        if t == 0 {
+        if t.raw() == 0 {
             return &mut self.zero;
         }
         let i = match self.table.seek(mixed(t), |s| s.term == t) {
@@ -262,7 +262,7 @@ impl DocFreqs {
     /// Forgets which terms changed.
     pub(crate) fn discard_changed(&mut self) {
         for t in std::mem::take(&mut self.changed) {
-            if t == 0 {
+            if t.raw() == 0 {
                 self.zero.changed = false;
             } else if let Some(i) = self.find(t) {
                 self.table.at_mut(i).changed = false;
@@ -289,7 +289,7 @@ impl DocFreqs {
         changed
             .into_iter()
             .map(|t| {
-                let slot = if t == 0 {
+                let slot = if t.raw() == 0 {
                     Some(&mut self.zero)
                 } else {
                     self.find(t).map(|i| self.table.at_mut(i))
@@ -310,6 +310,14 @@ impl DocFreqs {
 mod tests {
     use super::*;
 
+    fn tm(raw: u64) -> Term {
+        Term::from_raw(raw)
+    }
+
+    fn raw(pairs: Vec<(Term, u32)>) -> Vec<(u64, u32)> {
+        pairs.into_iter().map(|(t, n)| (t.raw(), n)).collect()
+    }
+
     /// The term whose mixed hash is `mixed`: lets a test choose the slots terms land in.
     fn term_mixing_to(mixed: u64) -> Term {
         // The inverse of the odd multiplier modulo 2^64, by Newton's iteration.
@@ -318,7 +326,7 @@ mod tests {
         for _ in 0..6 {
             inv = inv.wrapping_mul(2u64.wrapping_sub(m.wrapping_mul(inv)));
         }
-        mixed.wrapping_mul(inv)
+        tm(mixed.wrapping_mul(inv))
     }
 
     #[test]
@@ -330,7 +338,7 @@ mod tests {
             .flat_map(|i| [u64::MAX - i, 1 << 63 | i, (i + 1) << 20])
             .map(term_mixing_to)
             // More than three quarters of a segment: the table grows.
-            .chain((1..60_000u64).map(|i| i.wrapping_mul(0x2545_F491_4F6C_DD1D)))
+            .chain((1..60_000u64).map(|i| tm(i.wrapping_mul(0x2545_F491_4F6C_DD1D))))
             .collect();
         for (k, &t) in crowded.iter().enumerate() {
             df.bump(t);
@@ -356,113 +364,122 @@ mod tests {
         );
         df.table.assert_probe_runs_unbroken();
         for (k, &t) in crowded.iter().enumerate() {
-            assert_eq!(df.get(t), if k % 4 == 0 { 2 } else { 0 }, "term {t}");
+            assert_eq!(df.get(t), if k % 4 == 0 { 2 } else { 0 }, "term {t:?}");
         }
         for &t in &crowded {
             df.bump(t);
         }
         df.table.assert_probe_runs_unbroken();
         for (k, &t) in crowded.iter().enumerate() {
-            assert_eq!(df.get(t), if k % 4 == 0 { 3 } else { 1 }, "term {t}");
+            assert_eq!(df.get(t), if k % 4 == 0 { 3 } else { 1 }, "term {t:?}");
         }
     }
 
     #[test]
     fn counts_survive_growth_and_report_changes_once() {
         let mut df = DocFreqs::default();
-        let terms: Vec<Term> = (0..5_000u64).map(|i| i * 7).collect(); // includes term 0
+        let terms: Vec<Term> = (0..5_000u64).map(|i| tm(i * 7)).collect(); // includes term 0
         assert_eq!(df.bump_all(&terms, |&t| t), vec![1; terms.len()]);
-        assert_eq!(df.bump(14), 2);
-        assert_eq!(df.get(14), 2);
-        assert_eq!(df.get(0), 1);
-        assert_eq!(df.get(15), 0);
+        assert_eq!(df.bump(tm(14)), 2);
+        assert_eq!(df.get(tm(14)), 2);
+        assert_eq!(df.get(tm(0)), 1);
+        assert_eq!(df.get(tm(15)), 0);
         let mut changed = df.take_changed();
         changed.sort_unstable();
         assert_eq!(changed.len(), terms.len());
-        assert_eq!(changed[2], (14, 2));
+        assert_eq!(changed[2], (tm(14), 2));
         assert!(df.take_changed().is_empty());
-        df.bump(21);
-        assert_eq!(df.take_changed(), vec![(21, 2)]);
-        df.bump(21);
+        df.bump(tm(21));
+        assert_eq!(raw(df.take_changed()), vec![(21, 2)]);
+        df.bump(tm(21));
         df.discard_changed();
-        df.bump(28);
-        assert_eq!(df.take_changed(), vec![(28, 2)]);
+        df.bump(tm(28));
+        assert_eq!(raw(df.take_changed()), vec![(28, 2)]);
 
         let restored = DocFreqs::from_counts(terms.iter().map(|&t| (t, df.get(t))), 0, |n| (n, 0));
         assert!(terms.iter().all(|&t| restored.get(t) == df.get(t)));
-        assert_eq!(restored.get(3), 0);
+        assert_eq!(restored.get(tm(3)), 0);
     }
 
     #[test]
     fn pruning_drops_what_the_rule_says_and_reports_it() {
         let mut df = DocFreqs::default();
         df.set_generation(1);
-        df.bump_all(&[1u64, 2, 3, 4], |&t| t);
-        df.bump(2);
+        df.bump_all(&[1u64, 2, 3, 4], |&n| tm(n));
+        df.bump(tm(2));
         df.set_generation(2);
-        df.bump(3);
+        df.bump(tm(3));
         df.take_changed();
         // Counted once in generation 1, halved to 0: 1 and 4 go; 2 (twice, halved to 1) and 3
         // (counted again in 2) stay.
         df.prune(|n, touched| n == 0 && touched < 2);
-        assert_eq!((df.get(1), df.get(2), df.get(3), df.get(4)), (0, 1, 1, 0));
-        assert_eq!(df.take_changed(), vec![(1, 0), (4, 0)]);
+        assert_eq!(
+            (df.get(tm(1)), df.get(tm(2)), df.get(tm(3)), df.get(tm(4))),
+            (0, 1, 1, 0)
+        );
+        assert_eq!(raw(df.take_changed()), vec![(1, 0), (4, 0)]);
         assert_eq!(df.iter().count(), 2);
-        df.bump(5);
-        assert_eq!(df.get(5), 1);
+        df.bump(tm(5));
+        assert_eq!(df.get(tm(5)), 1);
     }
 
     #[test]
     fn counts_halve_each_generation_since_their_last_change_and_marks_stay() {
         let mut df = DocFreqs::default();
         for _ in 0..13 {
-            df.bump(7);
+            df.bump(tm(7));
         }
-        df.set_all(&[9u64], |&t| t, MARK | 1);
-        assert_eq!(df.take_changed(), vec![(7, 13), (9, MARK | 1)]);
+        df.set_all(&[9u64], |&n| tm(n), MARK | 1);
+        assert_eq!(raw(df.take_changed()), vec![(7, 13), (9, MARK | 1)]);
         df.set_generation(1);
-        assert_eq!((df.get(7), df.get(9)), (6, MARK | 1));
+        assert_eq!((df.get(tm(7)), df.get(tm(9))), (6, MARK | 1));
         df.set_generation(3);
-        assert_eq!((df.get(7), df.get(9)), (1, MARK | 1));
+        assert_eq!((df.get(tm(7)), df.get(tm(9))), (1, MARK | 1));
         // A change starts from the decayed count, and is saved as of its generation.
-        assert_eq!(df.bump(7), 2);
+        assert_eq!(df.bump(tm(7)), 2);
         df.set_generation(4);
-        assert_eq!(df.get(7), 1);
+        assert_eq!(df.get(tm(7)), 1);
         assert_eq!(
-            df.take_changed_encoded(|n, g| n << 8 | u32::from(g)),
+            raw(df.take_changed_encoded(|n, g| n << 8 | u32::from(g))),
             vec![(7, 2 << 8 | 3)]
         );
         df.set_generation(40);
-        assert_eq!(df.get(7), 0);
+        assert_eq!(df.get(tm(7)), 0);
         df.prune(|n, _| n == 0);
-        assert_eq!(df.iter().collect::<Vec<_>>(), vec![(9, MARK | 1)]);
+        assert_eq!(raw(df.iter().collect()), vec![(9, MARK | 1)]);
     }
 
     #[test]
     fn pruned_then_counted_again_is_reported_once() {
         let mut df = DocFreqs::default();
-        let terms: Vec<Term> = (1..3_000u64).collect();
+        let terms: Vec<Term> = (1..3_000u64).map(tm).collect();
         df.bump_all(&terms, |&t| t);
         df.take_changed();
         df.set_generation(5);
-        for &t in terms.iter().filter(|&&t| t % 3 != 0) {
+        for &t in terms.iter().filter(|&&t| t.raw() % 3 != 0) {
             df.bump(t);
         }
         // Counted once in generation 0, halved five times since; counted again or gone.
         df.prune(|n, _| n == 0);
         for &t in &terms {
-            assert_eq!(df.get(t), if t % 3 == 0 { 0 } else { 1 }, "term {t}");
+            assert_eq!(
+                df.get(t),
+                if t.raw() % 3 == 0 { 0 } else { 1 },
+                "term {t:?}"
+            );
         }
-        df.bump(3);
+        df.bump(tm(3));
         let changed = df.take_changed();
         assert_eq!(changed.len(), terms.len());
         assert!(
-            changed.contains(&(3, 1)) && changed.contains(&(6, 0)) && changed.contains(&(7, 1))
+            changed.contains(&(tm(3), 1))
+                && changed.contains(&(tm(6), 0))
+                && changed.contains(&(tm(7), 1))
         );
-        df.set_all(&[5u64, 7], |&t| t, 9);
-        assert_eq!((df.get(5), df.get(7)), (9, 9));
-        let restored = DocFreqs::from_counts([(5, 0), (6, 2)], 4, |n| (n, 3));
-        assert_eq!(restored.iter().collect::<Vec<_>>(), vec![(6, 1)]);
+        df.set_all(&[5u64, 7], |&n| tm(n), 9);
+        assert_eq!((df.get(tm(5)), df.get(tm(7))), (9, 9));
+        let restored = DocFreqs::from_counts([(tm(5), 0), (tm(6), 2)], 4, |n| (n, 3));
+        assert_eq!(raw(restored.iter().collect()), vec![(6, 1)]);
         assert_eq!(restored.generation(), 4);
     }
 }

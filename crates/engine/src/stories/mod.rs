@@ -31,8 +31,8 @@ pub mod terms;
 pub use config::ClusterConfig;
 pub use decide::background_df;
 use residency::{Residency, Spilled};
+use saved::{line_key, story_key, LINE_FLAG, STORIES_TERM};
 pub use saved::{RevivalSpan, StoryState};
-use saved::{LINE_FLAG, LINE_SALT, STORIES_TERM, STORY_SALT};
 pub use terms::{
     is_content_word, term, term_counts, term_counts_and_words, Line, TermCounts, LINE_MIN_WORDS,
 };
@@ -148,7 +148,7 @@ pub struct Clusterer {
     /// `docs` decayed as the document frequencies are ([`weighed_docs`]).
     weighed_docs: u32,
     /// The live stories; cold ones leave memory ([`Clusterer::evict_cold`]).
-    stories: Slots<StorySlot>,
+    stories: Slots<StoryIdx, StorySlot>,
     index: FxHashMap<Term, Vec<StoryIdx>>,
     latest: Option<Timestamp>,
     /// Every story whose newest article is older than this has left memory, or may have.
@@ -186,7 +186,7 @@ impl Clusterer {
 
     /// How many stories were ever created.
     pub fn story_count(&self) -> usize {
-        self.stories.next_index() as usize
+        self.stories.next_index().index()
     }
 
     /// How many stories are in memory (not evicted as cold).
@@ -211,11 +211,8 @@ impl Clusterer {
             self.start_generation(generation);
         }
         self.weighed_docs = self.weighed_docs.saturating_add(1);
-        self.df.set_all(
-            &counts.lines,
-            |l| l.hash ^ LINE_SALT,
-            LINE_FLAG | generation,
-        );
+        self.df
+            .set_all(&counts.lines, |l| line_key(l.hash), LINE_FLAG | generation);
         self.df.bump_all(&counts.terms, |&(t, _)| t)
     }
 
@@ -385,7 +382,7 @@ impl Clusterer {
         let norm2 = &mut live.norm2;
         live.centroid.add(v, |t, c, sum| {
             if c == 0.0 {
-                new_terms.push(t ^ STORY_SALT);
+                new_terms.push(story_key(t));
             }
             let w = sum - c;
             *norm2 += 2.0 * c * w + w * w;
@@ -656,11 +653,11 @@ mod tests {
         let (df, n) = a.take_dirty_df();
         let mut b = Clusterer::new(ClusterConfig::default());
         b.restore(df, n, states.into_iter().map(|(_, s)| Some(s)).collect());
-        let n = a.story_count() as StoryIdx;
-        assert_eq!(b.story_count(), n as usize);
-        assert!((0..n).any(|s| a.live(s).unwrap().members > 3));
+        let n = a.story_count();
+        assert_eq!(b.story_count(), n);
+        assert!((0..n).any(|s| a.live(StoryIdx::at(s)).unwrap().members > 3));
         assert_eq!(a.index, b.index);
-        for s in 0..n {
+        for s in (0..n).map(StoryIdx::at) {
             let (sa, sb) = (a.live(s).unwrap(), b.live(s).unwrap());
             assert_eq!((sa.norm2, sa.names_norm2), (sb.norm2, sb.names_norm2));
             assert_eq!(sa.top, sb.top);
@@ -779,7 +776,7 @@ mod tests {
 
     fn choice(similarity: f32, runner_up: f32, gap: Option<i64>) -> Choice {
         Choice {
-            story: 0,
+            story: StoryIdx::from_raw(0),
             similarity,
             runner_up,
             gap,
@@ -934,7 +931,11 @@ mod tests {
         }
         assert_eq!(a.story_count(), 1);
         // A copy joins without a decision: the size grows, the member count does not.
-        a.add_to(0, &term_counts(None, &texts[0], a.config()), None);
+        a.add_to(
+            StoryIdx::from_raw(0),
+            &term_counts(None, &texts[0], a.config()),
+            None,
+        );
         let states = a.take_dirty();
         let (df, n) = a.take_dirty_df();
         let mut b = Clusterer::new(ClusterConfig::default());
@@ -990,7 +991,8 @@ mod tests {
         let (df, n) = a.take_dirty_df();
         let mut b = Clusterer::new(ClusterConfig::default());
         b.restore(df, n, states.into_iter().map(|(_, s)| Some(s)).collect());
-        let (sa, sb) = (a.live(0).unwrap(), b.live(0).unwrap());
+        let first = StoryIdx::from_raw(0);
+        let (sa, sb) = (a.live(first).unwrap(), b.live(first).unwrap());
         assert_eq!(sa.names.len(), 4, "chile, iquique, arica, 8.2");
         assert_eq!(sa.names, sb.names);
         assert_eq!(sa.centroid, sb.centroid);
@@ -1023,7 +1025,7 @@ mod tests {
             .filter(|&&(_, v)| v == 0)
             .map(|&(t, _)| t)
             .collect();
-        let line_key = |l: &Line| l.hash ^ LINE_SALT;
+        let line_key = |l: &Line| line_key(l.hash);
         assert!(old.lines.iter().all(|l| gone.contains(&line_key(l))));
         assert!(!kept.lines.iter().any(|l| gone.contains(&line_key(l))));
         assert!(gone.contains(&old.terms[0].0));
@@ -1118,12 +1120,13 @@ mod tests {
             counts
                 .terms
                 .iter()
-                .any(|&(x, _)| x == crate::text::hash_word(t))
+                .any(|&(x, _)| x.raw() == crate::text::hash_word(t))
         };
         assert!(has("2,117,000") && has("1,902,000") && has("24.6") && has("28"));
         // The groups after a separator are not terms: "000" would join every figure in millions.
         assert!(!has("000") && !has("117") && !has("6"));
-        assert!(counts.names.contains(&crate::text::hash_word("2,117,000")));
+        let figure = Term::from_raw(crate::text::hash_word("2,117,000"));
+        assert!(counts.names.contains(&figure));
     }
 
     #[test]

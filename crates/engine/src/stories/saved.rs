@@ -13,30 +13,40 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// The pseudo-term under which a saved centroid carries its member count.
-pub(super) const MEMBERS_TERM: Term = 0x6d65_6d62_6572_735f;
+pub(super) const MEMBERS_TERM: Term = Term::from_raw(0x6d65_6d62_6572_735f);
 
 /// The pseudo-terms under which a saved centroid carries its squared norms as the live clusterer
 /// summed them, so that a restored one decides exactly as it would have.
-pub(super) const NORM2_TERM: Term = 0x6e6f_726d_325f_6365;
+pub(super) const NORM2_TERM: Term = Term::from_raw(0x6e6f_726d_325f_6365);
 
-pub(super) const NAMES_NORM2_TERM: Term = 0x6e6f_726d_325f_6e61;
+pub(super) const NAMES_NORM2_TERM: Term = Term::from_raw(0x6e6f_726d_325f_6e61);
 
 /// Salt of the pseudo-terms under which a saved centroid carries its name channel.
 pub(super) const NAME_SALT: u64 = 0x6e61_6d65_5f63_686e;
 
 /// The pseudo-term of a term's weight in a saved story's name channel.
 pub(super) fn name_key(t: Term) -> Term {
-    crate::article::mix64(t ^ NAME_SALT)
+    Term::from_raw(crate::article::mix64(t.raw() ^ NAME_SALT))
 }
 
 /// Salt of the pseudo-terms under which the document frequency table counts stories per term.
 pub(super) const STORY_SALT: u64 = 0x7374_6f72_795f_6672;
 
+/// The pseudo-term under which the document frequency table counts the stories that hold `t`.
+pub(super) fn story_key(t: Term) -> Term {
+    Term::from_raw(t.raw() ^ STORY_SALT)
+}
+
 /// The pseudo-term under which the document frequency table counts stories.
-pub(super) const STORIES_TERM: Term = 0x7374_6f72_6965_735f;
+pub(super) const STORIES_TERM: Term = Term::from_raw(0x7374_6f72_6965_735f);
 
 /// Salt of the pseudo-term under which the document frequency table keeps a line's hash.
 pub(super) const LINE_SALT: u64 = 0x6c69_6e65_5f73_6565;
+
+/// The pseudo-term under which the document frequency table counts a line (by its hash).
+pub(super) fn line_key(line_hash: u64) -> Term {
+    Term::from_raw(line_hash ^ LINE_SALT)
+}
 
 /// Marks a line's value in the document frequency table (a generation number), which a count
 /// never reaches and which does not decay.

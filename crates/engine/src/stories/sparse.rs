@@ -39,7 +39,7 @@ impl SparseSum {
     pub(crate) fn encode(&self, out: &mut Vec<u8>) {
         out.reserve(self.len() * Self::ENTRY_BYTES);
         for t in &self.terms {
-            out.extend_from_slice(&t.to_le_bytes());
+            out.extend_from_slice(&t.raw().to_le_bytes());
         }
         for w in &self.weights {
             out.extend_from_slice(&w.to_le_bytes());
@@ -55,7 +55,7 @@ impl SparseSum {
         self.terms.extend(
             terms
                 .chunks_exact(8)
-                .map(|b| Term::from_le_bytes(b.try_into().expect("8 bytes"))),
+                .map(|b| Term::from_raw(u64::from_le_bytes(b.try_into().expect("8 bytes")))),
         );
         self.weights.extend(
             weights
@@ -143,15 +143,23 @@ impl SparseSum {
 mod tests {
     use super::*;
 
+    /// A vector of terms given by their raw hashes.
+    fn v(entries: &[(u64, f32)]) -> Vec<(Term, f32)> {
+        entries
+            .iter()
+            .map(|&(t, w)| (Term::from_raw(t), w))
+            .collect()
+    }
+
     #[test]
     fn adds_and_dots_like_a_map() {
         let mut s = SparseSum::default();
         let mut seen = Vec::new();
-        s.add(&[(3, 1.0), (10, 2.0)], |t, old, new| {
-            seen.push((t, old, new))
+        s.add(&v(&[(3, 1.0), (10, 2.0)]), |t, old, new| {
+            seen.push((t.raw(), old, new))
         });
-        s.add(&[(1, 0.5), (10, 1.0), (40, 4.0)], |t, old, new| {
-            seen.push((t, old, new))
+        s.add(&v(&[(1, 0.5), (10, 1.0), (40, 4.0)]), |t, old, new| {
+            seen.push((t.raw(), old, new))
         });
         assert_eq!(
             seen,
@@ -165,27 +173,31 @@ mod tests {
         );
         assert_eq!(
             s.iter().collect::<Vec<_>>(),
-            vec![(1, 0.5), (3, 1.0), (10, 3.0), (40, 4.0)]
+            v(&[(1, 0.5), (3, 1.0), (10, 3.0), (40, 4.0)])
         );
-        assert_eq!(s.get(10), Some(3.0));
-        assert_eq!(s.get(11), None);
-        assert_eq!(s.dot(&[(0, 9.0), (3, 2.0), (40, 0.5), (99, 1.0)]), 4.0);
+        assert_eq!(s.get(Term::from_raw(10)), Some(3.0));
+        assert_eq!(s.get(Term::from_raw(11)), None);
+        assert_eq!(s.dot(&v(&[(0, 9.0), (3, 2.0), (40, 0.5), (99, 1.0)])), 4.0);
         assert_eq!(s.dot(&[]), 0.0);
 
         // A long vector: galloping must find every shared term.
-        let long = SparseSum::from_entries((0..10_000u64).map(|t| (t * 3, 1.0)).collect());
-        let v: Vec<(Term, f32)> = (0..500u64).map(|t| (t * 17, 1.0)).collect();
-        let expected = v.iter().filter(|(t, _)| t % 3 == 0).count() as f32;
+        let long = SparseSum::from_entries(
+            (0..10_000u64)
+                .map(|t| (Term::from_raw(t * 3), 1.0))
+                .collect(),
+        );
+        let v: Vec<(Term, f32)> = (0..500u64).map(|t| (Term::from_raw(t * 17), 1.0)).collect();
+        let expected = v.iter().filter(|(t, _)| t.raw() % 3 == 0).count() as f32;
         assert_eq!(long.dot(&v), expected);
     }
 
     #[test]
     fn decodes_what_it_encodes_bit_for_bit() {
-        let s = SparseSum::from_entries(vec![(u64::MAX, -0.0), (7, 1.0e-30), (1 << 40, 0.1)]);
+        let s = SparseSum::from_entries(v(&[(u64::MAX, -0.0), (7, 1.0e-30), (1 << 40, 0.1)]));
         let mut bytes = Vec::new();
         s.encode(&mut bytes);
         assert_eq!(bytes.len(), 3 * SparseSum::ENTRY_BYTES);
-        let mut back = SparseSum::from_entries(vec![(1, 1.0); 1]);
+        let mut back = SparseSum::from_entries(v(&[(1, 1.0)]));
         back.decode_from(&bytes);
         assert_eq!(back, s);
         assert!(back

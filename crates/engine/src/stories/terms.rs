@@ -50,17 +50,17 @@ pub(super) fn is_content_hashed(word: &str, hash: u64) -> bool {
 
 /// The term of a normalized word.
 pub fn term(word: &str) -> Term {
-    hash_word(stem(word))
+    Term::from_raw(hash_word(stem(word)))
 }
 
 /// [`term`] for a word whose [`hash_word`] is at hand: an unstemmed word's term is its hash.
 pub(super) fn term_hashed(word: &str, hash: u64) -> Term {
     let stemmed = stem(word);
-    if stemmed.len() == word.len() {
+    Term::from_raw(if stemmed.len() == word.len() {
         hash
     } else {
         hash_word(stemmed)
-    }
+    })
 }
 
 /// Where a number that starts with the digits `start..end` ends: past its groups after a
@@ -159,7 +159,7 @@ pub fn term_counts_and_words(
         }
         if content || number > span.end {
             let t = if number > span.end {
-                hash_word(&text[span.start..number])
+                Term::from_raw(hash_word(&text[span.start..number]))
             } else {
                 term_hashed(w, hash)
             };
@@ -174,7 +174,7 @@ pub fn term_counts_and_words(
             };
             *counts.entry(t).or_default() += weight;
             line.terms.push((t, weight));
-            line.hash = crate::article::mix64(line.hash ^ t);
+            line.hash = crate::article::mix64(line.hash ^ t.raw());
             line_words += 1;
             if capital && sentence_start {
                 opener = Some(t);
