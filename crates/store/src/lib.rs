@@ -25,6 +25,8 @@
 //! - Storylines ([`Store::storylines`], [`Store::storyline`], [`Store::storyline_place`]):
 //!   stories that continue one another, linked in the write transaction as stories change.
 //!   (`storylines.rs`)
+//! - Checking ([`Store::check`], [`Soundness`]): SQLite's integrity check and the invariants
+//!   kept between the tables, for tests and for a file that went through a crash. (`check.rs`)
 //! - A story's analysis ([`Store::story_analysis`], [`StoryAnalysisView`]), computed on demand
 //!   and cached on the story's member set. (`analysis.rs`)
 //!
@@ -86,6 +88,7 @@
 #![warn(missing_docs)]
 
 mod analysis;
+mod check;
 mod engine_state;
 mod queries;
 mod schema;
@@ -99,6 +102,7 @@ use samestory_engine::pipeline::Config;
 use std::path::Path;
 
 pub use analysis::{AnalysisDoc, StoryAnalysisView, MAX_ANALYSED};
+pub use check::Soundness;
 pub use engine_state::EngineDelta;
 pub use queries::{
     count_outlets, fts_query, search_words, ArticleFull, ArticleRow, CopyRow, ListedStory,
