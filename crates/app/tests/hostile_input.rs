@@ -302,13 +302,11 @@ fn ingest_stdin(db: &Path, extra: &[&str], input: &[u8]) -> Output {
     run_with_stdin(&args, input)
 }
 
-/// The stored text of article `id`, read from the database with SQLite itself.
+/// The stored text of article `id`, as the store gives it back.
 fn stored_text(db: &Path, id: &str) -> String {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row("SELECT text FROM articles WHERE id = ?1", [id], |r| {
-        r.get(0)
-    })
-    .unwrap_or_else(|e| panic!("article {id}: {e}"))
+    let store = samestory_store::Store::open_read_only(db).unwrap();
+    let article = store.article(id);
+    article.unwrap_or_else(|e| panic!("article {id}: {e}")).text
 }
 
 /// The cases: `echo '[{"text": "…"}]' | samestory ingest -` stored the raw JSON as one
@@ -410,12 +408,14 @@ fn item13_byte_order_marks_are_decoded_and_binary_is_judged_per_record() {
     assert_eq!(summary(&out)["stored"], 1);
 }
 
+/// The stored date of article `id`, as the store gives it back.
 fn stored_date(db: &Path, id: &str) -> Option<i64> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row("SELECT published FROM articles WHERE id = ?1", [id], |r| {
-        r.get(0)
-    })
-    .unwrap_or_else(|e| panic!("article {id}: {e}"))
+    let store = samestory_store::Store::open_read_only(db).unwrap();
+    let article = store.article(id);
+    article
+        .unwrap_or_else(|e| panic!("article {id}: {e}"))
+        .row
+        .published
 }
 
 /// The cases: `2022-02-13 10:00:00.123456` and `+25:00` offsets were stored as midnight without

@@ -4,6 +4,7 @@
 mod browser;
 mod reading;
 
+use samestory_store::Store;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -951,20 +952,8 @@ fn a_server_killed_mid_ingest_leaves_no_half_article() {
         partial == 0 || partial == n as i64,
         "killed at {partial} of {n}"
     );
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
-    let orphans: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM articles a LEFT JOIN stories s ON s.idx = a.story WHERE s.idx IS NULL",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(orphans, 0);
-    drop(conn);
+    let found = Store::open(&db).unwrap().check().unwrap();
+    assert!(found.is_sound(), "{found:?}");
     let s = Server::start(
         &db,
         &[
@@ -976,18 +965,15 @@ fn a_server_killed_mid_ingest_leaves_no_half_article() {
     );
     let v = post(&format!("{}/api/articles", s.url), &body, None).json();
     assert_eq!(v["already_stored"], partial, "{}", v["stored"]);
+    // Ids are unique in the store: n articles, each id there, is each article exactly once.
     assert_eq!(count(&db), n as i64);
-    let distinct: i64 = rusqlite::Connection::open(&db)
-        .unwrap()
-        .query_row("SELECT COUNT(DISTINCT id) FROM articles", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(distinct, n as i64);
+    let store = Store::open_read_only(&db).unwrap();
+    assert!((0..n).all(|i| store.contains(&format!("k{i}")).unwrap()));
 }
 
+/// The articles stored in `db`; 0 while it cannot be read yet.
 fn count(db: &Path) -> i64 {
-    let Ok(conn) = rusqlite::Connection::open(db) else {
-        return 0;
-    };
-    conn.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))
-        .unwrap_or(0)
+    Store::open_read_only(db)
+        .and_then(|s| s.article_count())
+        .map_or(0, |n| n as i64)
 }
