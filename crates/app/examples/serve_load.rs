@@ -18,18 +18,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+// The xorshift generator of the engine's tests, benches and examples: one written once.
+#[allow(dead_code)]
+#[path = "../../engine/tests/support/mod.rs"]
+mod support;
+use support::Rng;
 
 const WORDS: &[&str] = &[
     "council",
@@ -85,7 +78,7 @@ const WORDS: &[&str] = &[
 
 /// An article of one of 300 synthetic stories: the story's own sentences plus random filler.
 fn article(rng: &mut Rng, id: &str) -> String {
-    let story = rng.below(300);
+    let story = rng.below(300) as u64;
     let mut s = Rng(story.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut text = String::new();
     for _ in 0..6 {
@@ -96,16 +89,14 @@ fn article(rng: &mut Rng, id: &str) -> String {
                 if k % 3 == 0 {
                     format!("Name{story}x{}", s.below(12))
                 } else {
-                    WORDS[s.below(WORDS.len() as u64) as usize].to_owned()
+                    WORDS[s.below(WORDS.len())].to_owned()
                 }
             })
             .collect();
         text.push_str(&format!("{}. ", words.join(" ")));
     }
     for _ in 0..3 {
-        let words: Vec<&str> = (0..15)
-            .map(|_| WORDS[rng.below(WORDS.len() as u64) as usize])
-            .collect();
+        let words: Vec<&str> = (0..15).map(|_| WORDS[rng.below(WORDS.len())]).collect();
         text.push_str(&format!("{}. ", words.join(" ")));
     }
     serde_json::json!({
@@ -231,7 +222,7 @@ fn main() {
             while Instant::now() < deadline {
                 let want_detail = !ids.is_empty() && rng.below(2) == 0;
                 let path = if want_detail {
-                    format!("/api/stories/{}", ids[rng.below(ids.len() as u64) as usize])
+                    format!("/api/stories/{}", ids[rng.below(ids.len())])
                 } else if rng.below(2) == 0 {
                     "/api/stories?limit=20".to_owned()
                 } else {

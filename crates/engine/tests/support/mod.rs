@@ -1,5 +1,5 @@
-//! Helpers shared by the engine's tests, benches and examples (each includes this file with
-//! `#[path]`; what one of them does not use is allowed to stay unused).
+//! Helpers shared by the engine's tests, benches and examples, and the app's load example (each
+//! includes this file with `#[path]`; what one of them does not use is allowed to stay unused).
 
 /// A xorshift64 generator: fixed seed, same sequence on every machine, no dependency.
 pub struct Rng(pub u64);
