@@ -4,6 +4,10 @@
 mod listing;
 #[path = "cli/pages.rs"]
 mod pages;
+// The engine's test helpers: the xorshift Rng, reading `../shared` or skipping.
+#[allow(dead_code)]
+#[path = "../../engine/tests/support/mod.rs"]
+mod support;
 
 use samestory_store::Store;
 use serde_json::Value;
@@ -37,11 +41,7 @@ fn stdout_json(out: &Output) -> Value {
 }
 
 fn shared_example() -> Option<(String, String)> {
-    let dir = root().join("../shared/examples/same-event");
-    if !dir.exists() {
-        eprintln!("skipped: ../shared/examples/same-event is absent");
-        return None;
-    }
+    let dir = support::shared_or_skip("examples/same-event")?;
     let a = dir.join("000_442a550e561fbf62.txt").display().to_string();
     let b = dir.join("001_ef0239c1efbde0f8.txt").display().to_string();
     Some((a, b))
@@ -680,11 +680,9 @@ fn dedup_takes_every_format_and_a_text_field() {
 /// must never fall below what the simplest clusterer reaches.
 #[test]
 fn eval_on_shared_data_beats_the_tfidf_floor() {
-    let data = root().join("../shared/data");
-    if !data.exists() {
-        eprintln!("skipped: ../shared/data is absent");
+    let Some(data) = support::shared_or_skip("data") else {
         return;
-    }
+    };
     let cases: [(&str, &[&str], f64); 4] = [
         ("basil/basil_dev.jsonl", &["--label", "triplet_id"], 0.98),
         (

@@ -1,13 +1,15 @@
 //! The canonical same-event example (two outlets, one Biden–Putin call), read from
 //! `/work/shared/examples/same-event` when present. Third-party text: read, never copied here.
 
+#[allow(dead_code)]
+mod support;
+
 use samestory_engine::analysis::{analyze_story, DocText, StoryAnalysis};
-use std::path::PathBuf;
 
 fn load() -> Option<Vec<String>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/examples/same-event");
-    let a = std::fs::read_to_string(dir.join("000_442a550e561fbf62.txt")).ok()?;
-    let b = std::fs::read_to_string(dir.join("001_ef0239c1efbde0f8.txt")).ok()?;
+    let dir = support::shared_or_skip("examples/same-event")?;
+    let a = std::fs::read_to_string(dir.join("000_442a550e561fbf62.txt")).unwrap();
+    let b = std::fs::read_to_string(dir.join("001_ef0239c1efbde0f8.txt")).unwrap();
     Some(vec![a, b])
 }
 
@@ -26,10 +28,7 @@ fn analyze(texts: &[String]) -> StoryAnalysis {
 
 #[test]
 fn same_event_example() {
-    let Some(texts) = load() else {
-        eprintln!("skipped: ../../../shared/examples/same-event not found");
-        return;
-    };
+    let Some(texts) = load() else { return };
     let a = analyze(&texts);
     println!("{}", serde_json::to_string_pretty(&a).unwrap());
     let group = |needle: &str| {

@@ -2,7 +2,7 @@
 //! formats every reading command takes. Fixtures are ours (`testdata/html/`, README there); the
 //! real pages in `../shared/data/html` are read when present and skipped with a notice when not.
 
-use super::{fixture, root, run};
+use super::{fixture, run};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
@@ -112,11 +112,9 @@ fn extract_names_a_bad_page_and_reads_the_rest() {
 /// set's SOURCE.md says): most must be read exactly.
 #[test]
 fn extract_titles_of_real_multilingual_pages() {
-    let dir = root().join("../shared/data/html/newspaper4k");
-    if !dir.exists() {
-        eprintln!("skipped: ../shared/data/html/newspaper4k is absent");
+    let Some(dir) = super::support::shared_or_skip("data/html/newspaper4k") else {
         return;
-    }
+    };
     let cases: Vec<Value> = std::fs::read_to_string(dir.join("cases.jsonl"))
         .unwrap()
         .lines()

@@ -384,11 +384,9 @@ fn pages_in_chromium_with_the_fixture_articles() {
 
 #[test]
 fn pages_in_chromium_with_the_shared_same_event_example() {
-    let dir = root().join("../shared/examples/same-event");
-    if !dir.exists() {
-        eprintln!("skipped: ../shared/examples/same-event is absent");
+    let Some(dir) = super::support::shared_or_skip("examples/same-event") else {
         return;
-    }
+    };
     let Some(b) = Browser::start() else { return };
     let names = ["000_442a550e561fbf62", "001_ef0239c1efbde0f8"];
     let articles: Vec<Value> = names

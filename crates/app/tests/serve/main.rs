@@ -3,6 +3,10 @@
 
 mod browser;
 mod reading;
+// The engine's test helpers: reading `../shared` or skipping.
+#[allow(dead_code)]
+#[path = "../../../engine/tests/support/mod.rs"]
+mod support;
 
 use samestory_store::Store;
 use std::io::{BufRead, BufReader};

@@ -35,6 +35,20 @@ pub fn shared_data_path(relative: &str, arg: Option<String>) -> String {
     })
 }
 
+/// The path of `relative` under `shared/` beside the repository (`../shared` from its root), or
+/// `None` after saying on stderr that the caller is skipped because it is absent.
+pub fn shared_or_skip(relative: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(relative);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: ../shared/{relative} is absent");
+        None
+    }
+}
+
 /// The text of `path`, or `None` after saying on stderr that the caller is skipped: the shared
 /// data sets are third-party and not in the repository, so what needs them skips without them.
 pub fn read_or_skip(path: &str) -> Option<String> {
