@@ -105,7 +105,7 @@ pub fn run(a: &str, b: &str, db: &Path, config: Config, json: bool) -> anyhow::R
     print(&result, json)
 }
 
-/// Compares two articles as the pipeline would see them ([`explain`]), with document frequencies
+/// Compares two articles as the pipeline would see them ([`explain()`]), with document frequencies
 /// from `store` when there is one.
 pub fn compare(
     art_a: &Article,
