@@ -108,7 +108,11 @@ impl Clusterer {
     /// document so far still count.
     pub fn vectorize(&self, counts: &TermCounts) -> Vec<(Term, f32)> {
         self.weigh(
-            counts.terms.iter().map(|&(t, c)| (t, c, self.df.get(t))),
+            counts
+                .terms
+                .iter()
+                .zip(&counts.background)
+                .map(|(&(t, c), &b)| (t, c, self.df.get(t), b)),
             counts.terms.len(),
         )
     }
@@ -119,21 +123,23 @@ impl Clusterer {
         self.weighed_docs as f32 + 1.0 + self.config.prior_docs.max(0.0)
     }
 
-    /// The documents of the background that hold `t`: [`ClusterConfig::prior_docs`] times its
-    /// background share ([`background_df`]), added to its document frequency in the stream.
-    fn background_docs(&self, t: Term) -> f32 {
+    /// The documents of the background that hold a term of background share `share`
+    /// ([`background_df`]): [`ClusterConfig::prior_docs`] times it, added to the term's
+    /// document frequency in the stream.
+    fn background_docs(&self, share: f32) -> f32 {
         let prior = self.config.prior_docs.max(0.0);
         if prior > 0.0 {
-            prior * background_df(t)
+            prior * share
         } else {
             0.0
         }
     }
 
-    /// The unit TF-IDF vector of raw term weights with their document frequencies.
+    /// The unit TF-IDF vector of raw term weights with their document frequencies and
+    /// background shares.
     pub(super) fn weigh(
         &self,
-        raw: impl Iterator<Item = (Term, f32, u32)>,
+        raw: impl Iterator<Item = (Term, f32, u32, f32)>,
         len: usize,
     ) -> Vec<(Term, f32)> {
         let n = self.idf_docs();
@@ -144,9 +150,9 @@ impl Clusterer {
         };
         let stories = self.df.get(STORIES_TERM) as f32 + 1.0;
         let mut v: Vec<(Term, f32)> = raw
-            .filter(|&(_, c, _)| c > 1e-6)
-            .map(|(t, c, df)| {
-                let df = df as f32 + 1.0 + self.background_docs(t);
+            .filter(|&(_, c, _, _)| c > 1e-6)
+            .map(|(t, c, df, share)| {
+                let df = df as f32 + 1.0 + self.background_docs(share);
                 let mut idf = ((n + 1.0) / df).ln() + 1.0;
                 if b > 0.0 {
                     let sf = self.df.get(story_key(t)) as f32 + 1.0;
@@ -179,9 +185,12 @@ impl Clusterer {
             .map(|&(_, c)| c)
             .sum();
         // An article made mostly of lines seen before is a partial copy, not background.
-        let terms = counts.terms.iter().zip(dfs);
+        let terms = counts.terms.iter().zip(dfs).zip(&counts.background);
         if repeated.is_empty() || cut <= 0.0 || seen > REPEATED_SHARE_MAX * total {
-            return self.weigh(terms.map(|(&(t, c), &df)| (t, c, df)), counts.terms.len());
+            return self.weigh(
+                terms.map(|((&(t, c), &df), &b)| (t, c, df, b)),
+                counts.terms.len(),
+            );
         }
         let mut minus: FxHashMap<Term, f32> = FxHashMap::default();
         for l in repeated {
@@ -190,7 +199,7 @@ impl Clusterer {
             }
         }
         self.weigh(
-            terms.map(|(&(t, c), &df)| (t, c - minus.get(&t).copied().unwrap_or(0.0), df)),
+            terms.map(|((&(t, c), &df), &b)| (t, c - minus.get(&t).copied().unwrap_or(0.0), df, b)),
             counts.terms.len(),
         )
     }
@@ -290,13 +299,20 @@ impl Clusterer {
     pub(super) fn name_vector(&self, v: &[(Term, f32)], counts: &TermCounts) -> Vec<(Term, f32)> {
         let n = self.idf_docs();
         let max_share = self.config.name_max_share;
+        let share = |t: Term| {
+            let i = counts
+                .terms
+                .binary_search_by_key(&t, |&(t, _)| t)
+                .expect("a vector's terms are its counts'");
+            counts.background[i]
+        };
         let mut names: Vec<(Term, f32)> = v
             .iter()
             .copied()
             .filter(|(t, _)| counts.names.binary_search(t).is_ok())
             .filter(|&(t, _)| {
                 max_share >= 1.0
-                    || (self.df.get(t) as f32 + self.background_docs(t)) / n <= max_share
+                    || (self.df.get(t) as f32 + self.background_docs(share(t))) / n <= max_share
             })
             .collect();
         let norm = names.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();

@@ -533,10 +533,7 @@ mod tests {
             let text = "The earthquake struck the coast on Tuesday morning, officials reported.";
             let counts = term_counts(None, text, c.config());
             c.add(&counts, None);
-            let v = c.weigh(
-                counts.terms.iter().map(|&(t, n)| (t, n, c.df.get(t))),
-                counts.terms.len(),
-            );
+            let v = c.vectorize(&counts);
             let w = |word: &str| {
                 v.iter()
                     .find(|(t, _)| *t == term(word))

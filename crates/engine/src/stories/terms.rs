@@ -18,6 +18,9 @@ pub struct TermCounts {
     pub lines: Vec<Line>,
     /// The terms written as a name or holding a digit somewhere in the text, sorted.
     pub names: Vec<Term>,
+    /// Each term's background share ([`super::background_df`]), in the order of `terms`: looked
+    /// up as the article is read, in parallel, rather than on the one thread that decides.
+    pub background: Vec<f32>,
 }
 
 /// One paragraph of an article: the hash of its content words in order and its raw term weights,
@@ -190,10 +193,15 @@ pub fn term_counts_and_words(
     terms.sort_unstable_by_key(|&(t, _)| t);
     names.sort_unstable();
     names.dedup();
+    let background = terms
+        .iter()
+        .map(|&(t, _)| super::background_df(t))
+        .collect();
     let counts = TermCounts {
         terms,
         lines,
         names,
+        background,
     };
     (counts, words)
 }
