@@ -588,6 +588,10 @@ pub enum Command {
         input: InputArgs,
         #[arg(long)]
         json: bool,
+        /// Also write each article's id, gold label and predicted story to this TSV file, in
+        /// the order the articles were decided (for reading the errors).
+        #[arg(long, value_name = "FILE")]
+        assignments: Option<PathBuf>,
     },
 }
 

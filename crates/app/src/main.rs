@@ -178,6 +178,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             engine,
             input,
             json,
+            assignments,
         } => eval::run(
             &paths,
             &label,
@@ -185,6 +186,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             &input.options(),
             storylines,
             json,
+            assignments.as_deref(),
         ),
     }
 }

@@ -1278,6 +1278,50 @@ fn the_shipped_model_tells_the_labeled_fixture_events_apart_and_together() {
 }
 
 #[test]
+fn eval_writes_each_articles_label_and_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("assigned.tsv");
+    let path = fixture("stories/labeled.jsonl");
+    let out = run(&[
+        "eval",
+        &path,
+        "--label",
+        "event",
+        "--assignments",
+        tsv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(&tsv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("id\tlabel\tstory"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 8, "{text}");
+    let story_of = |id: &str| rows.iter().find(|r| r[0] == id).unwrap()[2];
+    // The gold label as the input gives it (a JSON value), and one story a label here.
+    assert!(
+        rows.iter().all(|r| r.len() == 3 && r[1].starts_with('"')),
+        "{text}"
+    );
+    assert_eq!(story_of("a1"), story_of("a3"));
+    assert_ne!(story_of("a1"), story_of("b1"));
+
+    let missing = dir.path().join("no/such/dir/a.tsv");
+    let out = run(&[
+        "eval",
+        &path,
+        "--label",
+        "event",
+        "--assignments",
+        missing.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no/such/dir/a.tsv"),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn train_stories_writes_a_model_that_loads_and_decides() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("sets.json");

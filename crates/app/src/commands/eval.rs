@@ -12,7 +12,7 @@ use samestory_engine::article::Article;
 use samestory_engine::metrics::score;
 use samestory_engine::pipeline::Config;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The articles of `paths` that carry the label field, and how many records were rejected
 /// (each named on stderr, as every reading command names them); articles without the label are
@@ -75,6 +75,7 @@ pub fn run(
     opts: &ReadOptions,
     storylines: bool,
     json: bool,
+    assignments: Option<&Path>,
 ) -> anyhow::Result<u8> {
     let (mut articles, rejected) = labeled_articles(paths, label, opts)?;
     // In publication order, as ingest decides a file that fits its buffer (see `crate::order`).
@@ -115,6 +116,10 @@ pub fn run(
     } else {
         None
     };
+    if let Some(path) = assignments {
+        write_assignments(path, &ids, &gold, &predicted)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
     let mut out = std::io::stdout().lock();
     if json {
         let mut v = serde_json::to_value(s)?;
@@ -143,4 +148,19 @@ pub fn run(
     } else {
         exit::OK
     })
+}
+
+/// One line per article: id, gold label, predicted story, tab-separated, with a header row.
+fn write_assignments(
+    path: &Path,
+    ids: &[String],
+    gold: &[String],
+    predicted: &[String],
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "id\tlabel\tstory")?;
+    for ((id, label), story) in ids.iter().zip(gold).zip(predicted) {
+        writeln!(out, "{id}\t{label}\t{story}")?;
+    }
+    out.flush()
 }
