@@ -73,7 +73,10 @@ pub struct ClusterConfig {
     pub prior_docs: f32,
     /// The weights of the learned decision ([`super::model`], in the order of
     /// [`super::model::FEATURE_NAMES`]); `None`: the hand-set rules of the fields above decide
-    /// (threshold, margin, quiet stories, name floor). Defaults to the shipped model.
+    /// (threshold, margin, quiet stories, name floor). Defaults to the shipped model. The
+    /// weights of a model of fewer features, saved before the later features were measured, are
+    /// read with the later ones weighing 0: the decisions it made when it was saved.
+    #[serde(deserialize_with = "super::model::deserialize_weights")]
     pub model: Option<[f32; super::model::N_FEATURES]>,
 }
 

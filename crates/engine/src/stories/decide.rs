@@ -460,6 +460,12 @@ impl Clusterer {
         // and the labeled sets hold too few such pairs (earnings briefs of different companies,
         // say) for a model to learn it.
         let mut rules: Option<Choice> = None;
+        let lead: Vec<(Term, f32)> = v
+            .iter()
+            .copied()
+            .filter(|(t, _)| counts.lead.binary_search(t).is_ok())
+            .collect();
+        let lead_weight: f32 = lead.iter().map(|(_, w)| w * w).sum();
         let (stories, mut measured): (Vec<StoryIdx>, Vec<Measured>) = self
             .candidates(v, at)
             .into_iter()
@@ -494,6 +500,11 @@ impl Clusterer {
                             names_covered: names_shared as f32 / names.len().max(1) as f32,
                             reached,
                             rules_join: false,
+                            lead_held: if lead_weight > 0.0 {
+                                centroid.held_squares(&lead) / lead_weight
+                            } else {
+                                0.0
+                            },
                         },
                     ))
                 })

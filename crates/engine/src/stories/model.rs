@@ -10,7 +10,11 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// How many features the model weighs.
-pub const N_FEATURES: usize = 22;
+pub const N_FEATURES: usize = 23;
+
+/// How many features models saved before [`FEATURE_NAMES`] grew weighed: each count a release
+/// wrote. New features are only ever appended, so such a model's weights are a prefix.
+pub const EARLIER_N_FEATURES: [usize; 1] = [22];
 
 /// The features' names, in order: the model file lists them, and a file that lists others is
 /// refused.
@@ -37,6 +41,7 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "lead_above_0",
     "lead_above_0.08",
     "rules_join",
+    "lead_held",
 ];
 
 /// What is measured between an article and one candidate story, in [`FEATURE_NAMES`] order.
@@ -62,6 +67,9 @@ pub(super) struct Measured {
     pub(super) reached: f32,
     /// Whether the hand-set rules would join the article to this story.
     pub(super) rules_join: bool,
+    /// The share of the weight of the article's lead (its first terms, see
+    /// [`super::TermCounts::lead`]) on terms the story holds.
+    pub(super) lead_held: f32,
 }
 
 /// What the article itself brings to every candidate's features.
@@ -129,6 +137,7 @@ pub(super) fn features(shape: ArticleShape, measured: &[Measured]) -> Vec<Featur
                 lead.max(0.0),
                 (lead - 0.08).max(0.0),
                 f32::from(u8::from(m.rules_join)),
+                m.lead_held,
             ])
         })
         .collect()
@@ -223,6 +232,31 @@ impl StoryModel {
     }
 }
 
+/// The weights of a saved [`super::ClusterConfig::model`]: [`N_FEATURES`] of them, or the
+/// prefix an earlier release saved ([`EARLIER_N_FEATURES`]) with the later features weighing 0.
+pub fn weights_from(saved: &[f32]) -> Result<[f32; N_FEATURES], String> {
+    if saved.len() != N_FEATURES && !EARLIER_N_FEATURES.contains(&saved.len()) {
+        return Err(format!(
+            "a story model has {N_FEATURES} weights (or {EARLIER_N_FEATURES:?} from earlier \
+             releases), not {}",
+            saved.len()
+        ));
+    }
+    let mut w = [0.0; N_FEATURES];
+    w[..saved.len()].copy_from_slice(saved);
+    Ok(w)
+}
+
+/// Reads [`super::ClusterConfig::model`] through [`weights_from`].
+pub(super) fn deserialize_weights<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<[f32; N_FEATURES]>, D::Error> {
+    let saved: Option<Vec<f32>> = Option::deserialize(d)?;
+    saved
+        .map(|w| weights_from(&w).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
 /// The probability of the event under weights `w`.
 pub fn probability(w: &[f32; N_FEATURES], f: &Features) -> f32 {
     let z: f32 = w.iter().zip(&f.0).map(|(a, b)| a * b).sum();
@@ -295,6 +329,30 @@ mod tests {
         assert!(StoryModel::from_json(&json)
             .unwrap_err()
             .contains("title_cosine"));
+    }
+
+    #[test]
+    fn a_model_saved_before_the_later_features_decides_as_it_did() {
+        let old: Vec<f32> = (0..EARLIER_N_FEATURES[0])
+            .map(|i| i as f32 / 10.0)
+            .collect();
+        let json = serde_json::json!({ "model": old }).to_string();
+        let config: super::super::ClusterConfig = serde_json::from_str(&json).unwrap();
+        let w = config.model.unwrap();
+        assert_eq!(&w[..old.len()], &old[..]);
+        assert!(w[old.len()..].iter().all(|&x| x == 0.0));
+        // Features measured since weigh nothing: the probability is the old one.
+        let mut f = Features([0.5; N_FEATURES]);
+        let before = probability(&w, &f);
+        f.0[N_FEATURES - 1] = 1.0;
+        assert_eq!(probability(&w, &f), before);
+
+        let json = serde_json::json!({ "model": [1.0, 2.0, 3.0] }).to_string();
+        let err = serde_json::from_str::<super::super::ClusterConfig>(&json).unwrap_err();
+        assert!(err.to_string().contains("not 3"), "{err}");
+        let json = serde_json::json!({ "model": null }).to_string();
+        let config: super::super::ClusterConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(config.model, None);
     }
 
     #[test]

@@ -91,6 +91,23 @@ impl SparseSum {
         self.dot_and_shared(v).0
     }
 
+    /// The squared weights of `v`'s terms (sorted) that this sum holds.
+    pub(crate) fn held_squares(&self, v: &[(Term, f32)]) -> f32 {
+        debug_assert!(v.windows(2).all(|p| p[0].0 < p[1].0), "sorted by term");
+        let mut held = 0.0;
+        let mut at = 0;
+        for &(t, w) in v {
+            at = self.seek(at, t);
+            if at == self.terms.len() {
+                break;
+            }
+            if self.terms[at] == t {
+                held += w * w;
+            }
+        }
+        held
+    }
+
     /// [`SparseSum::dot`], and how many of `v`'s terms this sum holds.
     pub(crate) fn dot_and_shared(&self, v: &[(Term, f32)]) -> (f32, usize) {
         debug_assert!(v.windows(2).all(|p| p[0].0 < p[1].0), "sorted by term");

@@ -21,7 +21,13 @@ pub struct TermCounts {
     /// Each term's background share ([`super::background_df`]), in the order of `terms`: looked
     /// up as the article is read, in parallel, rather than on the one thread that decides.
     pub background: Vec<f32>,
+    /// The first [`LEAD_TERMS`] distinct terms in reading order (title, then text), sorted: what
+    /// the article leads with.
+    pub lead: Vec<Term>,
 }
+
+/// Terms of an article's lead ([`TermCounts::lead`]).
+pub const LEAD_TERMS: usize = 16;
 
 /// One paragraph of an article: the hash of its content words in order and its raw term weights,
 /// in text order (a term may come more than once: readers sum them).
@@ -97,11 +103,16 @@ pub fn term_counts_and_words(
     let mut words: Vec<u64> = Vec::with_capacity(text.len() / 6);
     let mut counts: FxHashMap<Term, f32> =
         FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
+    let mut lead: Vec<Term> = Vec::with_capacity(LEAD_TERMS);
     if let Some(title) = title {
         for_each_word(title, |_, w| {
             let hash = hash_word(w);
             if is_content_hashed(w, hash) {
-                *counts.entry(term_hashed(w, hash)).or_default() += config.title_boost;
+                let t = term_hashed(w, hash);
+                *counts.entry(t).or_default() += config.title_boost;
+                if lead.len() < LEAD_TERMS && !lead.contains(&t) {
+                    lead.push(t);
+                }
             }
         });
     }
@@ -176,6 +187,9 @@ pub fn term_counts_and_words(
                 1.0
             };
             *counts.entry(t).or_default() += weight;
+            if lead.len() < LEAD_TERMS && !lead.contains(&t) {
+                lead.push(t);
+            }
             line.terms.push((t, weight));
             line.hash = crate::article::mix64(line.hash ^ t.raw());
             line_words += 1;
@@ -193,6 +207,7 @@ pub fn term_counts_and_words(
     terms.sort_unstable_by_key(|&(t, _)| t);
     names.sort_unstable();
     names.dedup();
+    lead.sort_unstable();
     let background = terms
         .iter()
         .map(|&(t, _)| super::background_df(t))
@@ -202,6 +217,34 @@ pub fn term_counts_and_words(
         lines,
         names,
         background,
+        lead,
     };
     (counts, words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lead_is_the_first_distinct_terms_title_first() {
+        let config = ClusterConfig::default();
+        let body: Vec<String> = (0..40).map(|i| format!("word{i}x")).collect();
+        let text = format!("Quake quake hits Marlow. {}", body.join(" "));
+        let c = term_counts(Some("Marlow bridge falls"), &text, &config);
+        let mut expected: Vec<Term> = ["marlow", "bridge", "falls", "quake", "hits"]
+            .into_iter()
+            .chain(body.iter().map(String::as_str))
+            .map(term)
+            .take(LEAD_TERMS)
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(c.lead, expected);
+        // Every lead term is a term of the article.
+        assert!(c
+            .lead
+            .iter()
+            .all(|t| c.terms.binary_search_by_key(t, |&(t, _)| t).is_ok()));
+        assert_eq!(c.background.len(), c.terms.len());
+    }
 }
