@@ -1282,14 +1282,17 @@ fn eval_writes_each_articles_label_and_story() {
     let dir = tempfile::tempdir().unwrap();
     let tsv = dir.path().join("assigned.tsv");
     let path = fixture("stories/labeled.jsonl");
-    let out = run(&[
-        "eval",
-        &path,
-        "--label",
-        "event",
-        "--assignments",
-        tsv.to_str().unwrap(),
-    ]);
+    let eval_into = |file: &std::path::Path| {
+        run(&[
+            "eval",
+            &path,
+            "--label",
+            "event",
+            "--assignments",
+            file.to_str().unwrap(),
+        ])
+    };
+    let out = eval_into(&tsv);
     assert!(out.status.success(), "{out:?}");
     let text = std::fs::read_to_string(&tsv).unwrap();
     let mut lines = text.lines();
@@ -1306,14 +1309,7 @@ fn eval_writes_each_articles_label_and_story() {
     assert_ne!(story_of("a1"), story_of("b1"));
 
     let missing = dir.path().join("no/such/dir/a.tsv");
-    let out = run(&[
-        "eval",
-        &path,
-        "--label",
-        "event",
-        "--assignments",
-        missing.to_str().unwrap(),
-    ]);
+    let out = eval_into(&missing);
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("no/such/dir/a.tsv"),

@@ -93,25 +93,25 @@ impl SparseSum {
 
     /// The squared weights of `v`'s terms (sorted) that this sum holds.
     pub(crate) fn held_squares(&self, v: &[(Term, f32)]) -> f32 {
-        debug_assert!(v.windows(2).all(|p| p[0].0 < p[1].0), "sorted by term");
         let mut held = 0.0;
-        let mut at = 0;
-        for &(t, w) in v {
-            at = self.seek(at, t);
-            if at == self.terms.len() {
-                break;
-            }
-            if self.terms[at] == t {
-                held += w * w;
-            }
-        }
+        self.for_each_shared(v, |_, w| held += w * w);
         held
     }
 
     /// [`SparseSum::dot`], and how many of `v`'s terms this sum holds.
     pub(crate) fn dot_and_shared(&self, v: &[(Term, f32)]) -> (f32, usize) {
-        debug_assert!(v.windows(2).all(|p| p[0].0 < p[1].0), "sorted by term");
         let (mut sum, mut shared) = (0.0, 0);
+        self.for_each_shared(v, |mine, w| {
+            sum += mine * w;
+            shared += 1;
+        });
+        (sum, shared)
+    }
+
+    /// Calls `f` with this sum's weight and `v`'s for each term both hold, in `v`'s order (`v`
+    /// sorted by term).
+    fn for_each_shared(&self, v: &[(Term, f32)], mut f: impl FnMut(f32, f32)) {
+        debug_assert!(v.windows(2).all(|p| p[0].0 < p[1].0), "sorted by term");
         let mut at = 0;
         for &(t, w) in v {
             at = self.seek(at, t);
@@ -119,11 +119,9 @@ impl SparseSum {
                 break;
             }
             if self.terms[at] == t {
-                sum += self.weights[at] * w;
-                shared += 1;
+                f(self.weights[at], w);
             }
         }
-        (sum, shared)
     }
 
     /// Adds `v` (sorted by term). `each` sees every term of `v`, in order, with its weight
