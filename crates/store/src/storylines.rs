@@ -6,7 +6,9 @@
 //! clusters to related clusters of the previous days, each time a batch changes a story:
 //! 1. its **content vector** is its saved centroid without the pseudo-terms that carry counts
 //!    (`StoryState::content_terms`: terms and names, weighted as the clusterer weighs them), made
-//!    unit length; its **keys** are its [`KEY_TERMS`] heaviest terms, kept in `story_keys`;
+//!    unit length; its **keys** are its [`KEY_TERMS`] heaviest terms, kept in `story_keys`; a
+//!    story whose keys did not change keeps the link it has (steps 2 and 3 run when they change:
+//!    at its birth and a few times as it grows, not for every article it gains);
 //! 2. its **candidates** are the stories that started before it, whose newest article is at most
 //!    [`WINDOW_SECS`] (7 days) before its first, and that share at least [`MIN_SHARED_KEYS`] keys
 //!    with it (an index look-up, not a scan of the window's stories);
@@ -74,9 +76,13 @@ fn cosine(a: &[(Term, f32)], b: &[(Term, f32)]) -> f32 {
 
 /// The heaviest [`KEY_TERMS`] terms of a content vector.
 fn keys(v: &[(Term, f32)]) -> Vec<Term> {
+    let heavier_first = |a: &(Term, f32), b: &(Term, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     let mut by_weight: Vec<(Term, f32)> = v.to_vec();
-    by_weight.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    by_weight.truncate(KEY_TERMS);
+    if by_weight.len() > KEY_TERMS {
+        by_weight.select_nth_unstable_by(KEY_TERMS - 1, heavier_first);
+        by_weight.truncate(KEY_TERMS);
+    }
+    by_weight.sort_unstable_by(heavier_first);
     by_weight.into_iter().map(|(t, _)| t).collect()
 }
 
@@ -88,15 +94,14 @@ pub(crate) fn link_changed(conn: &Connection, changed: &[(StoryIdx, StoryState)]
     // Earlier stories first, so that their keys are current when later ones look for them.
     let mut order: Vec<&(u32, &StoryState)> = changed.iter().collect();
     order.sort_by_key(|(idx, s)| (s.first.unwrap_or(i64::MAX), *idx));
-    let mut del = conn.prepare_cached("DELETE FROM story_keys WHERE story = ?1")?;
-    let mut ins =
-        conn.prepare_cached("INSERT OR IGNORE INTO story_keys (term, story) VALUES (?1, ?2)")?;
-    for (idx, state) in order {
+    let mut shared_keys: FxHashMap<u32, i64> = FxHashMap::default();
+    for &&(idx, state) in &order {
         let v = content_vector(state);
-        let keys = keys(&v);
-        del.execute([idx])?;
-        for &t in &keys {
-            ins.execute(params![term_to_sql(t), idx])?;
+        let keys: Vec<i64> = keys(&v).into_iter().map(term_to_sql).collect();
+        // A story whose keys did not move keeps its link: relinking on every article it gains
+        // would cost a look-up per article for a link that almost never changes.
+        if !rewrite_keys(conn, idx, &keys)? {
+            continue;
         }
         let Some(first) = state.first else {
             continue;
@@ -104,45 +109,45 @@ pub(crate) fn link_changed(conn: &Connection, changed: &[(StoryIdx, StoryState)]
         if keys.len() < MIN_SHARED_KEYS as usize {
             continue;
         }
-        let marks = vec!["?"; keys.len()].join(", ");
-        let sql = format!(
-            "SELECT k.story FROM story_keys k JOIN stories s ON s.idx = k.story
-             WHERE k.term IN ({marks}) AND k.story != ?
-               AND s.first IS NOT NULL AND (s.first < ? OR (s.first = ? AND s.idx < ?))
-               AND s.last >= ?
-             GROUP BY k.story HAVING COUNT(*) >= {MIN_SHARED_KEYS}"
-        );
-        let mut args: Vec<i64> = keys.iter().map(|&t| term_to_sql(t)).collect();
-        args.extend([
-            i64::from(*idx),
-            first,
-            first,
-            i64::from(*idx),
-            first - WINDOW_SECS,
-        ]);
-        let candidates: Vec<u32> = conn
-            .prepare_cached(&sql)?
-            .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        shared_keys.clear();
+        let mut posting = conn.prepare_cached("SELECT story FROM story_keys WHERE term = ?1")?;
+        for &t in &keys {
+            let mut rows = posting.query([t])?;
+            while let Some(r) = rows.next()? {
+                let story: u32 = r.get(0)?;
+                if story != idx {
+                    *shared_keys.entry(story).or_default() += 1;
+                }
+            }
+        }
+        let mut candidates: Vec<u32> = shared_keys
+            .iter()
+            .filter(|&(_, &n)| n >= MIN_SHARED_KEYS)
+            .map(|(&c, _)| c)
+            .collect();
+        candidates.sort_unstable();
         let mut best: Option<(u32, f32)> = None;
         let mut read =
             conn.prepare_cached("SELECT size, first, last, state FROM stories WHERE idx = ?1")?;
         for c in candidates {
+            let mut rows = read.query([c])?;
+            let Some(r) = rows.next()? else {
+                continue;
+            };
+            let (c_first, c_last): (Option<i64>, Option<i64>) = (r.get(1)?, r.get(2)?);
+            let started_before = c_first.is_some_and(|f| f < first || (f == first && c < idx));
+            if !started_before || c_last.is_none_or(|l| l < first - WINDOW_SECS) {
+                continue;
+            }
             let other = match states.get(&c) {
                 Some(s) => content_vector(s),
-                None => {
-                    let mut rows = read.query([c])?;
-                    match rows.next()? {
-                        Some(r) => match story_state_at(r, 0)? {
-                            Some(s) => content_vector(&s),
-                            None => continue,
-                        },
-                        None => continue,
-                    }
-                }
+                None => match story_state_at(r, 0)? {
+                    Some(s) => content_vector(&s),
+                    None => continue,
+                },
             };
             let sim = cosine(&v, &other);
-            if sim >= LINK_SIMILARITY && best.is_none_or(|(b, s)| sim > s || (sim == s && c < b)) {
+            if sim >= LINK_SIMILARITY && best.is_none_or(|(_, s)| sim > s) {
                 best = Some((c, sim));
             }
         }
@@ -160,9 +165,33 @@ pub(crate) fn link_changed(conn: &Connection, changed: &[(StoryIdx, StoryState)]
             "INSERT OR REPLACE INTO storyline_links (story, earlier, similarity) VALUES (?1, ?2, ?3)",
         )?
         .execute(params![idx, earlier, sim])?;
-        join(conn, *idx, earlier)?;
+        join(conn, idx, earlier)?;
     }
     Ok(())
+}
+
+/// Makes `keys` the story's keys in `story_keys`, touching only the rows that change; false when
+/// they were its keys already.
+fn rewrite_keys(conn: &Connection, story: u32, keys: &[i64]) -> Result<bool> {
+    let mut old: Vec<i64> = conn
+        .prepare_cached("SELECT term FROM story_keys WHERE story = ?1")?
+        .query_map([story], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut new = keys.to_vec();
+    old.sort_unstable();
+    new.sort_unstable();
+    if old == new {
+        return Ok(false);
+    }
+    let mut del = conn.prepare_cached("DELETE FROM story_keys WHERE term = ?1 AND story = ?2")?;
+    for t in old.iter().filter(|t| new.binary_search(t).is_err()) {
+        del.execute(params![t, story])?;
+    }
+    let mut ins = conn.prepare_cached("INSERT INTO story_keys (term, story) VALUES (?1, ?2)")?;
+    for t in new.iter().filter(|t| old.binary_search(t).is_err()) {
+        ins.execute(params![t, story])?;
+    }
+    Ok(true)
 }
 
 /// Puts stories `a` and `b` (indexes) in one storyline: the one of the first-made story.
@@ -355,5 +384,74 @@ mod tests {
         assert!(!k.contains(&Term::from_raw(1)));
         let w = content_vector(&state(&[(1, 1.0), (9, 1.0)], 0));
         assert!((cosine(&v, &w) - 0.8 / 2f32.sqrt()).abs() < 1e-6);
+    }
+
+    /// Saves `state` as story `idx`, as a batch does, and links it.
+    fn change(store: &Store, idx: u32, state: &StoryState) -> Vec<i64> {
+        store
+            .conn
+            .execute(
+                "INSERT INTO stories (idx, id, size, first, last, headline, state)
+                 VALUES (?1, ?1, ?2, ?3, ?4, '', ?5) ON CONFLICT (idx) DO UPDATE SET
+                 size = ?2, first = ?3, last = ?4, state = ?5",
+                params![
+                    idx,
+                    state.size,
+                    state.first,
+                    state.last,
+                    crate::engine_state::state_blob(state)
+                ],
+            )
+            .unwrap();
+        link_changed(&store.conn, &[(StoryIdx::from_raw(idx), state.clone())]).unwrap();
+        let mut keys: Vec<i64> = store
+            .conn
+            .prepare("SELECT term FROM story_keys WHERE story = ?1 ORDER BY term")
+            .unwrap()
+            .query_map([idx], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        keys.dedup();
+        keys
+    }
+
+    fn link_of(store: &Store, idx: u32) -> Option<u32> {
+        store
+            .conn
+            .query_row(
+                "SELECT earlier FROM storyline_links WHERE story = ?1",
+                [idx],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_story_is_linked_again_when_its_keys_move() {
+        let store = Store::open_in_memory().unwrap();
+        let day = 86_400;
+        let trial: Vec<(u64, f32)> = (1..=12).map(|t| (t, 1.0)).collect();
+        change(&store, 0, &state(&trial, 0));
+        // Another subject: no key shared, no link.
+        let storm: Vec<(u64, f32)> = (101..=112).map(|t| (t, 1.0 + t as f32 / 1000.0)).collect();
+        let storm_keys = change(&store, 1, &state(&storm, day));
+        assert_eq!(storm_keys, (103..=112).collect::<Vec<i64>>());
+        assert_eq!(link_of(&store, 1), None);
+        // It grows and its keys stay: its rows are kept as they were.
+        let grown: Vec<(u64, f32)> = storm.iter().map(|&(t, w)| (t, 2.0 * w)).collect();
+        assert_eq!(change(&store, 1, &state(&grown, day)), storm_keys);
+        assert_eq!(link_of(&store, 1), None);
+        // Its news turns to the trial's: new keys, and the link they bring.
+        let turned: Vec<(u64, f32)> = (1..=8)
+            .map(|t| (t, 3.0))
+            .chain(storm.iter().copied())
+            .collect();
+        let turned_keys = change(&store, 1, &state(&turned, day));
+        assert_eq!(turned_keys.len(), KEY_TERMS);
+        assert!((1..=8).all(|t| turned_keys.contains(&t)), "{turned_keys:?}");
+        assert!(!turned_keys.contains(&103));
+        assert_eq!(link_of(&store, 1), Some(0));
     }
 }
