@@ -3,8 +3,10 @@
 //! Stories are decided online, one article at a time, so the order matters: a file in any other
 //! order than its dates (a crawl, a data set sorted by outlet) would be decided as if the news had
 //! arrived that way. Both commands therefore decide articles by their date: the record's, else a
-//! date line the cleaner reads at the top of the text; articles without a date first, in input
-//! order, as ties are. `eval` sorts the whole file (it holds it anyway); `ingest` reads a stream
+//! date line the cleaner reads at the top of the text; an article without a date takes the date
+//! of the dated article before it in the input (it arrived with them: a crawl, a feed, a file of
+//! one outlet's pages), and the articles before the first dated one come first; ties keep input
+//! order. `eval` sorts the whole file (it holds it anyway); `ingest` reads a stream
 //! that may not fit in memory, so it holds a bounded buffer ([`PublicationOrder`]) and releases
 //! the earliest article whenever the buffer is full. An input that fits in the buffer is decided in
 //! exactly the order `eval` decides it; a longer one in order within any stretch that fits, which
@@ -37,7 +39,8 @@ impl Dater {
         }
     }
 
-    /// The sort key: the publication time, `i64::MIN` for an article without a date.
+    /// The article's own sort key: the publication time, `i64::MIN` for an article without a
+    /// date.
     pub fn key(&self, a: &Article) -> i64 {
         if self.ignore_dates {
             return i64::MIN;
@@ -51,6 +54,7 @@ impl Dater {
 /// Articles held until they can be released in publication order (see the module doc).
 pub struct PublicationOrder {
     dater: Dater,
+    carried: CarriedDate,
     heap: BinaryHeap<Reverse<Held>>,
     bytes: usize,
     read: u64,
@@ -60,6 +64,21 @@ pub struct PublicationOrder {
 pub const MAX_HELD_ARTICLES: usize = 50_000;
 /// At most this many bytes of article text are held.
 pub const MAX_HELD_BYTES: usize = 64 << 20;
+
+/// Carries the last date seen in input order to the undated articles after it.
+#[derive(Default)]
+struct CarriedDate(Option<i64>);
+
+impl CarriedDate {
+    fn key(&mut self, own: i64) -> i64 {
+        if own == i64::MIN {
+            self.0.unwrap_or(i64::MIN)
+        } else {
+            self.0 = Some(own);
+            own
+        }
+    }
+}
 
 struct Held {
     key: i64,
@@ -89,6 +108,7 @@ impl PublicationOrder {
     pub fn new(ignore_dates: bool) -> Self {
         PublicationOrder {
             dater: Dater::new(ignore_dates),
+            carried: CarriedDate::default(),
             heap: BinaryHeap::new(),
             bytes: 0,
             read: 0,
@@ -97,7 +117,7 @@ impl PublicationOrder {
 
     /// Holds `article`; returns the earliest article held when the buffer is over its bounds.
     pub fn push(&mut self, article: Article) -> Option<Article> {
-        let key = self.dater.key(&article);
+        let key = self.carried.key(self.dater.key(&article));
         self.bytes += article.text.len();
         self.heap.push(Reverse(Held {
             key,
@@ -128,6 +148,10 @@ pub fn sort(articles: &mut Vec<Article>, ignore_dates: bool) {
         .into_par_iter()
         .map(|a| (dater.key(&a), a))
         .collect();
+    let mut carried = CarriedDate::default();
+    for (key, _) in &mut keyed {
+        *key = carried.key(*key);
+    }
     keyed.sort_by_key(|(t, _)| *t);
     *articles = keyed.into_iter().map(|(_, a)| a).collect();
 }
@@ -146,10 +170,11 @@ mod tests {
     }
 
     #[test]
-    fn released_by_date_with_undated_first_and_ties_in_input_order() {
+    fn released_by_date_with_undated_after_the_dated_before_them_and_ties_in_input_order() {
         // 1 January 1990, 00:00 UTC.
         const T: i64 = 631_152_000;
         let input = vec![
+            article("u0", None, "before any date"),
             article("c", Some(T + 3_600), "third"),
             article("u1", None, "no date"),
             article("a", Some(T), "first"),
@@ -170,7 +195,7 @@ mod tests {
         while let Some(a) = order.pop() {
             out.push(a.id);
         }
-        assert_eq!(out, ["u1", "u2", "a", "a2", "b", "c"]);
+        assert_eq!(out, ["u0", "a", "a2", "b", "u2", "c", "u1"]);
         let mut sorted = input.clone();
         sort(&mut sorted, false);
         let ids: Vec<&str> = sorted.iter().map(|a| a.id.as_str()).collect();
@@ -178,7 +203,11 @@ mod tests {
         let mut unsorted = input;
         sort(&mut unsorted, true);
         let ids: Vec<&str> = unsorted.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["c", "u1", "a", "b", "u2", "a2"], "--ignore-dates");
+        assert_eq!(
+            ids,
+            ["u0", "c", "u1", "a", "b", "u2", "a2"],
+            "--ignore-dates"
+        );
     }
 
     #[test]
