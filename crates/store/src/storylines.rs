@@ -11,14 +11,16 @@
 //!    at its birth and a few times as it grows, not for every article it gains);
 //! 2. its **candidates** are the stories that started before it, whose newest article is at most
 //!    [`WINDOW_SECS`] (7 days) before its first, and that share at least [`MIN_SHARED_KEYS`] keys
-//!    with it (an index look-up, not a scan of the window's stories);
+//!    with it (an index look-up, not a scan of the window's stories: the newest
+//!    [`KEY_POSTINGS_SCANNED`] stories of each key, and of those the [`CANDIDATES_COMPARED`]
+//!    sharing the most keys);
 //! 3. it is **linked** to the candidate most similar to it (cosine of the content vectors) when
 //!    that similarity is at least [`LINK_SIMILARITY`] (`storyline_links`: the story, the earlier
 //!    one, the similarity; a better link found later replaces it);
 //! 4. linked stories are one storyline: `stories.storyline` holds the index of the storyline's
 //!    first-made story for every story of it (NULL for a story alone), and a link that joins two
-//!    storylines relabels the later-made one (union by relabelling: a storyline holds tens of
-//!    stories, so a relabel is one indexed update).
+//!    storylines relabels the later-made one (union by relabelling, one indexed update; most
+//!    links bring a story alone into a storyline, so most relabel one row).
 //!
 //! Links are only added: a story whose early centroid linked it stays linked as it grows. A
 //! story's storyline is thus decided with what was known when it changed, like its story.
@@ -43,6 +45,11 @@ pub const LINK_SIMILARITY: f32 = 0.3;
 pub const KEY_TERMS: usize = 10;
 /// Keys a candidate shares with the story at least.
 pub const MIN_SHARED_KEYS: i64 = 2;
+/// How many stories holding a key (the newest) a look-up reads: a common key of a long stream is
+/// held by thousands of stories, most of them long cold.
+pub const KEY_POSTINGS_SCANNED: i64 = 256;
+/// How many candidates (those sharing the most keys, then the newest) are compared.
+pub const CANDIDATES_COMPARED: usize = 64;
 
 /// A story's content vector: sorted by term, unit length.
 fn content_vector(state: &StoryState) -> Vec<(Term, f32)> {
@@ -110,9 +117,11 @@ pub(crate) fn link_changed(conn: &Connection, changed: &[(StoryIdx, StoryState)]
             continue;
         }
         shared_keys.clear();
-        let mut posting = conn.prepare_cached("SELECT story FROM story_keys WHERE term = ?1")?;
+        let mut posting = conn.prepare_cached(
+            "SELECT story FROM story_keys WHERE term = ?1 ORDER BY story DESC LIMIT ?2",
+        )?;
         for &t in &keys {
-            let mut rows = posting.query([t])?;
+            let mut rows = posting.query([t, KEY_POSTINGS_SCANNED])?;
             while let Some(r) = rows.next()? {
                 let story: u32 = r.get(0)?;
                 if story != idx {
@@ -120,11 +129,15 @@ pub(crate) fn link_changed(conn: &Connection, changed: &[(StoryIdx, StoryState)]
                 }
             }
         }
-        let mut candidates: Vec<u32> = shared_keys
+        let mut candidates: Vec<(i64, u32)> = shared_keys
             .iter()
             .filter(|&(_, &n)| n >= MIN_SHARED_KEYS)
-            .map(|(&c, _)| c)
+            .map(|(&c, &n)| (n, c))
             .collect();
+        candidates.sort_unstable_by(|a, b| b.cmp(a));
+        candidates.truncate(CANDIDATES_COMPARED);
+        // In story order, so that a tie in similarity goes to the earlier-made story.
+        let mut candidates: Vec<u32> = candidates.into_iter().map(|(_, c)| c).collect();
         candidates.sort_unstable();
         let mut best: Option<(u32, f32)> = None;
         let mut read =
@@ -202,11 +215,16 @@ fn join(conn: &Connection, a: u32, b: u32) -> Result<()> {
             .query_row([s], |r| r.get(0))?)
     };
     let (la, lb) = (line(a)?, line(b)?);
-    let root = la.min(lb);
+    if la == lb {
+        return Ok(());
+    }
+    // Only the later-made storyline is relabelled: the other keeps its label, which a storyline
+    // of hundreds of stories would otherwise have rewritten at every story it gains.
+    let (root, other) = (la.min(lb), la.max(lb));
     conn.prepare_cached(
-        "UPDATE stories SET storyline = ?1 WHERE storyline IN (?2, ?3) OR idx IN (?2, ?3)",
+        "UPDATE stories SET storyline = ?1 WHERE storyline = ?2 OR idx = ?2 OR (idx = ?1 AND storyline IS NULL)",
     )?
-    .execute(params![root, la, lb])?;
+    .execute(params![root, other])?;
     Ok(())
 }
 
