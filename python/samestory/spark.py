@@ -82,9 +82,10 @@ def _components_on_driver(pairs: pa.Table, nodes: pa.Table) -> pa.Table:
     return pa.table({"row": ranked, "original_row": ranked.take(roots)})
 
 
-def _components_on_cluster(spark: Any, pairs: Any, nodes: Any) -> Any:
+def _components_on_cluster(spark: Any, pairs: Any, nodes: Any, stats: Optional[dict] = None) -> Any:
     """(row, original_row) of every node of the verified pairs, on the cluster: nodes ranked by
-    a distributed sort, then large-star / small-star rounds."""
+    a distributed sort, then large-star / small-star rounds (counted in ``stats["components_rounds"]``
+    when ``stats`` is given)."""
     from pyspark.sql import functions as F
 
     order = F.coalesce(F.col("when"), F.lit(2**62))
@@ -95,7 +96,7 @@ def _components_on_cluster(spark: Any, pairs: Any, nodes: Any) -> Any:
         .join(ranks.withColumnRenamed("row", "b").withColumnRenamed("rank", "rb"), "b")
         .select(F.col("ra").alias("a"), F.col("rb").alias("b"))
     )
-    labels = _components_distributed(ranked_edges)
+    labels = _components_distributed(ranked_edges, stats=stats)
     return (
         labels.join(ranks.withColumnRenamed("rank", "node"), "node")
         .join(ranks.select(F.col("rank").alias("label"), F.col("row").alias("original_row")), "label")
@@ -111,13 +112,14 @@ def _from_arrow(spark: Any, table: pa.Table) -> Any:
         return spark.createDataFrame(table.to_pandas())
 
 
-def _components_distributed(edges: Any, max_rounds: int = 64) -> Any:
+def _components_distributed(edges: Any, max_rounds: int = 64, stats: Optional[dict] = None) -> Any:
     """(node, label) for every node of the edges, label the smallest node of its component:
-    large-star then small-star until a round changes nothing."""
+    large-star then small-star until a round changes nothing (the rounds run, the last one
+    included, go to ``stats["components_rounds"]``)."""
     from pyspark.sql import functions as F
 
     e = edges.select(F.least("a", "b").alias("a"), F.greatest("a", "b").alias("b")).distinct()
-    for _ in range(max_rounds):
+    for rounds in range(1, max_rounds + 1):
         # Large-star: every neighbour larger than u points to the smallest of u's neighbourhood.
         both = e.unionByName(e.select(F.col("b").alias("a"), F.col("a").alias("b")))
         smallest = both.groupBy("a").agg(F.min("b").alias("m"))
@@ -143,6 +145,8 @@ def _components_distributed(edges: Any, max_rounds: int = 64) -> Any:
         changed = small.exceptAll(e).limit(1).count() + e.exceptAll(small).limit(1).count()
         e = small
         if changed == 0:
+            if stats is not None:
+                stats["components_rounds"] = rounds
             break
     else:
         raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
@@ -174,7 +178,8 @@ def dedup(
         timings: when a dict is given, each stage is run to completion in turn and its wall
             time in seconds stored under its name (``band_keys``, ``candidates``, ``verify``,
             ``components``, ``join_back``), with ``candidates``/``pairs`` counts and
-            ``components_on`` (``driver`` or ``cluster``).
+            ``components_on`` (``driver`` or ``cluster``) and, on the cluster,
+            ``components_rounds`` (large-star / small-star rounds until nothing changed).
 
     Returns:
         ``df``'s rows and columns, plus ``original`` (the id of the row's family's original;
@@ -261,7 +266,7 @@ def dedup(
         original_of = _from_arrow(spark, _components_on_driver(pairs.toArrow(), nodes.toArrow()))
         where = "driver"
     else:
-        original_of = _components_on_cluster(spark, pairs, nodes)
+        original_of = _components_on_cluster(spark, pairs, nodes, stats=timings)
         where = "cluster"
     original_of = stage("components", original_of)
     if timings is not None:
