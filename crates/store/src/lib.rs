@@ -27,6 +27,9 @@
 //!   (`storylines.rs`)
 //! - Checking ([`Store::check`], [`Soundness`]): SQLite's integrity check and the invariants
 //!   kept between the tables, for tests and for a file that went through a crash. (`check.rs`)
+//! - Watched feeds ([`Store::feed_state`], [`Store::feeds`], [`Store::feed_item_status`]): each
+//!   feed's conditional-GET validators, schedule and counts, and each item handled, so that a
+//!   restarted `samestory watch` neither fetches again nor misses. (`feeds.rs`)
 //! - A story's analysis ([`Store::story_analysis`], [`StoryAnalysisView`]), computed on demand
 //!   and cached on the story's member set. (`analysis.rs`)
 //!
@@ -90,6 +93,7 @@
 mod analysis;
 mod check;
 mod engine_state;
+mod feeds;
 mod queries;
 mod schema;
 mod storylines;
@@ -104,6 +108,7 @@ use std::path::Path;
 pub use analysis::{AnalysisDoc, StoryAnalysisView, MAX_ANALYSED};
 pub use check::Soundness;
 pub use engine_state::EngineDelta;
+pub use feeds::{FeedState, FeedSummary, ItemStatus};
 pub use queries::{
     count_outlets, fts_query, search_words, ArticleFull, ArticleRow, CopyRow, ListedStory,
     StoredIdentity, StoredRemoval, StoryListKey, StoryListQuery, StoryOrder, StorySummary,

@@ -5,7 +5,7 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// The version of the newest schema this build writes.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 const MIGRATIONS: &[&str] = &[
     // 1: articles, removals, stories, document frequencies, full-text index.
@@ -113,6 +113,35 @@ const MIGRATIONS: &[&str] = &[
      );
      ALTER TABLE stories ADD COLUMN storyline INTEGER;
      CREATE INDEX stories_storyline ON stories(storyline);",
+    // 10: watched feeds (see `feeds.rs`): each feed's fetch state (conditional-GET validators,
+    // schedule, failures, counts) and each item handled, keyed on its canonical link (else its
+    // guid), so that a restarted `watch` neither fetches an item again nor misses one.
+    "CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        title TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_fetch INTEGER,
+        last_success INTEGER,
+        next_fetch INTEGER,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        fetches INTEGER NOT NULL DEFAULT 0,
+        not_modified INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        lag_secs INTEGER
+     );
+     CREATE TABLE feed_items (
+        feed TEXT NOT NULL,
+        key TEXT NOT NULL,
+        article TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        first_seen INTEGER NOT NULL,
+        done INTEGER,
+        PRIMARY KEY (feed, key)
+     ) WITHOUT ROWID;
+     CREATE INDEX feed_items_key ON feed_items(key);",
 ];
 
 /// What a migration needs beyond its SQL, run in its transaction after it: migration 7 writes the
@@ -280,6 +309,7 @@ mod tests {
                 (3, 2),
                 "{at}"
             );
+            assert!(store.feeds().unwrap().is_empty(), "{at}: the feed tables");
 
             let (quake, articles) = store.story("quake").unwrap();
             assert_eq!(quake.headline, "Quake hits the coast", "{at}");
