@@ -9,7 +9,7 @@
 //! `fields` is the one table of field names; `lines` the chunked line reader.
 
 mod document;
-mod feeds;
+pub mod feeds;
 mod fields;
 pub mod html;
 pub mod items;
