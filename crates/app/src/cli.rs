@@ -322,6 +322,76 @@ impl InputArgs {
     }
 }
 
+/// How feeds are watched (`samestory watch`, `samestory serve --watch`).
+#[derive(Args, Clone)]
+pub struct WatchArgs {
+    /// Seconds between two polls of a feed that asks for no interval (no `Cache-Control:
+    /// max-age`, no RSS `<ttl>`).
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    interval_secs: u64,
+    /// The shortest wait between two polls of a feed, whatever it asks, and the first wait after
+    /// an error (doubled at each error in a row).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    min_interval_secs: u64,
+    /// The longest wait between two polls of a feed, whatever it asks, and the longest backoff.
+    #[arg(long, default_value_t = 86_400, value_parser = clap::value_parser!(u64).range(1..))]
+    max_interval_secs: u64,
+    /// Milliseconds between the end of one request to a host and the start of the next (a host's
+    /// robots.txt `Crawl-delay` applies when longer, up to a minute).
+    #[arg(long, default_value_t = 1000)]
+    host_delay_ms: u64,
+    /// Seconds a request may take in all (connecting, redirects, the body).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    fetch_timeout_secs: u64,
+    /// Refuse feeds and pages larger than this many bytes.
+    #[arg(long, default_value_t = crate::input::html::MAX_PAGE_BYTES)]
+    max_fetch_bytes: usize,
+    /// Redirects followed at most per request.
+    #[arg(long, default_value_t = 5)]
+    max_redirects: u32,
+    /// Requests in flight at once, over all hosts (one at a time per host in any case).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    fetchers: u64,
+    /// Tries of an item's page that fails for a reason that may pass (timeout, 5xx) before the
+    /// feed's own text of the item is stored instead.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    item_attempts: u32,
+    /// Refuse articles larger than this many bytes of text.
+    #[arg(long, default_value_t = crate::input::DEFAULT_MAX_ARTICLE_BYTES)]
+    max_article_bytes: usize,
+}
+
+impl WatchArgs {
+    /// The settings, checked (the shortest wait not above the longest).
+    pub fn options(&self, once: bool) -> Result<crate::watch::WatchOptions, UsageError> {
+        use std::time::Duration;
+        if self.min_interval_secs > self.max_interval_secs {
+            return Err(UsageError(format!(
+                "--min-interval-secs {} is above --max-interval-secs {}",
+                self.min_interval_secs, self.max_interval_secs
+            )));
+        }
+        Ok(crate::watch::WatchOptions {
+            fetch: crate::watch::fetch::FetchOptions {
+                user_agent: crate::watch::fetch::FetchOptions::default_user_agent(),
+                timeout: Duration::from_secs(self.fetch_timeout_secs),
+                max_bytes: self.max_fetch_bytes,
+                max_redirects: self.max_redirects,
+                host_delay: Duration::from_millis(self.host_delay_ms),
+            },
+            schedule: crate::watch::schedule::Schedule {
+                default: Duration::from_secs(self.interval_secs),
+                min: Duration::from_secs(self.min_interval_secs),
+                max: Duration::from_secs(self.max_interval_secs),
+            },
+            fetchers: self.fetchers as usize,
+            once,
+            item_attempts: self.item_attempts,
+            max_article_bytes: self.max_article_bytes,
+        })
+    }
+}
+
 /// The order of `samestory stories`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListSort {
@@ -479,6 +549,33 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Watch news feeds (an OPML file, or a text file of feed urls): each feed polled on its
+    /// own schedule, each new item's page fetched, extracted and stored, until stopped (Ctrl-C)
+    /// or, with `--once`, after one poll of every feed.
+    Watch {
+        /// The feed list: OPML, or one url a line (`#` comments).
+        feeds: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        engine: EngineArgs,
+        #[command(flatten)]
+        watch: WatchArgs,
+        /// Poll every feed once now (conditionally: a feed unchanged answers 304), store its
+        /// new items, print the summary and end.
+        #[arg(long)]
+        once: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Each watched feed's state: last fetch, next, last error, items stored, fetch counts.
+    Feeds {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the HTTP API and the web pages over the database.
     Serve {
         #[command(flatten)]
@@ -521,6 +618,12 @@ pub enum Command {
         allowed_hosts: Vec<String>,
         #[command(flatten)]
         engine: EngineArgs,
+        /// Also watch these feeds (as `samestory watch FEEDS` does) and store their items as
+        /// they come; `/metrics` then counts each feed's fetches, errors and lag.
+        #[arg(long, value_name = "FEEDS")]
+        watch: Option<PathBuf>,
+        #[command(flatten)]
+        watch_args: WatchArgs,
     },
     /// Batch near-duplicate removal for corpus builders (JSONL, CSV, .txt, directories, .gz, `-`
     /// for stdin; no database).

@@ -12,6 +12,7 @@ mod order;
 mod outlets;
 mod serve;
 mod spill;
+mod watch;
 mod writers;
 
 use commands::printers as output;
@@ -96,10 +97,16 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             max_connections,
             allowed_hosts,
             engine,
+            watch,
+            watch_args,
         } => {
             let token = cli::check_token(token)?;
             let config = engine.config()?;
             engine.check_database(&db.db)?;
+            let watch = match watch {
+                Some(feeds) => Some((feeds, watch_args.options(false)?)),
+                None => None,
+            };
             serve::run(serve::ServeOptions {
                 db: db.db,
                 addr,
@@ -115,8 +122,22 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     header_timeout: std::time::Duration::from_secs(header_timeout_secs),
                 },
                 config,
+                watch,
             })
         }
+        Command::Watch {
+            feeds,
+            db,
+            engine,
+            watch,
+            once,
+            json,
+        } => {
+            let config = engine.config()?;
+            engine.check_database(&db.db)?;
+            commands::watch::run(&db.db, &feeds, config, &watch.options(once)?, json)
+        }
+        Command::Feeds { db, json } => commands::watch::list(&open_existing(&db)?, json),
         Command::Dedup {
             inputs,
             threshold,

@@ -10,3 +10,4 @@ pub mod ingest;
 pub mod messages;
 pub mod printers;
 pub mod train;
+pub mod watch;

@@ -33,15 +33,15 @@ pub async fn health(State(state): State<AppState>) -> ApiResult {
 }
 
 pub async fn metrics(State(state): State<AppState>) -> ApiResult {
-    let (articles, stories) = state
-        .read(|s, _| Ok((s.article_count()?, s.story_count()?)))
+    let (articles, stories, feeds) = state
+        .read(|s, _| Ok((s.article_count()?, s.story_count()?, s.feeds()?)))
         .await?;
     Ok((
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics().render(articles, stories),
+        state.metrics().render(articles, stories, &feeds),
     )
         .into_response())
 }

@@ -1,5 +1,6 @@
-//! Prometheus metrics in the text exposition format: article and story counts (read from the
-//! database at scrape time), ingest counters, and a request latency histogram by route.
+//! Prometheus metrics in the text exposition format: article and story counts and each watched
+//! feed's counts (read from the database at scrape time), ingest counters, and a request latency
+//! histogram by route.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -56,7 +57,12 @@ impl Metrics {
     }
 
     /// The exposition text, with the database's counts.
-    pub fn render(&self, articles: u64, stories: u64) -> String {
+    pub fn render(
+        &self,
+        articles: u64,
+        stories: u64,
+        feeds: &[samestory_store::FeedSummary],
+    ) -> String {
         let mut out = String::new();
         let uptime = self.started.elapsed().as_secs_f64();
         let stored = self.stored.load(Ordering::Relaxed);
@@ -111,6 +117,7 @@ impl Metrics {
             "Seconds since the server started.",
             uptime,
         );
+        render_feeds(&mut out, feeds);
         let name = "samestory_request_duration_seconds";
         let _ = writeln!(
             out,
@@ -126,5 +133,61 @@ impl Metrics {
             let _ = writeln!(out, "{name}_count{{{labels}}} {}", h.count);
         }
         out
+    }
+}
+
+/// Each watched feed's counts (`samestory watch`, `serve --watch`), labelled by its url: kept in
+/// the database, so they count every run's requests, not only this server's.
+fn render_feeds(out: &mut String, feeds: &[samestory_store::FeedSummary]) {
+    if feeds.is_empty() {
+        return;
+    }
+    type Value = fn(&samestory_store::FeedSummary) -> Option<f64>;
+    let families: [(&str, &str, &str, Value); 6] = [
+        (
+            "samestory_feed_fetches_total",
+            "counter",
+            "Requests made for the feed.",
+            |f| Some(f.state.fetches as f64),
+        ),
+        (
+            "samestory_feed_not_modified_total",
+            "counter",
+            "Feed requests answered 304 Not Modified.",
+            |f| Some(f.state.not_modified as f64),
+        ),
+        (
+            "samestory_feed_errors_total",
+            "counter",
+            "Feed requests that failed (network, timeout, error status, not a feed).",
+            |f| Some(f.state.errors as f64),
+        ),
+        (
+            "samestory_feed_items",
+            "gauge",
+            "Items of the feed stored (or given up).",
+            |f| Some(f.items as f64),
+        ),
+        (
+            "samestory_feed_failures_in_a_row",
+            "gauge",
+            "Failed requests for the feed since its last success (its backoff).",
+            |f| Some(f64::from(f.state.failures)),
+        ),
+        (
+            "samestory_feed_lag_seconds",
+            "gauge",
+            "Seconds from the publication of the feed's last stored item to its storing.",
+            |f| f.state.lag_secs.map(|s| s as f64),
+        ),
+    ];
+    for (name, kind, help, value) in families {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for feed in feeds {
+            if let Some(v) = value(feed) {
+                let label = feed.state.url.replace('\\', "\\\\").replace('"', "\\\"");
+                let _ = writeln!(out, "{name}{{feed=\"{label}\"}} {v}");
+            }
+        }
     }
 }

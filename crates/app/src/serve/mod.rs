@@ -55,6 +55,8 @@ use samestory_engine::pipeline::Config;
 use state::AppState;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// What `samestory serve` is started with.
@@ -71,6 +73,8 @@ pub struct ServeOptions {
     /// Host names accepted besides IP addresses and `localhost` (`--allowed-host`).
     pub allowed_hosts: Vec<String>,
     pub config: Config,
+    /// `--watch FEEDS`: the feed list, and how it is watched.
+    pub watch: Option<(PathBuf, crate::watch::WatchOptions)>,
 }
 
 /// The API routes as (method, path) pairs, in the order they are registered; the OpenAPI document
@@ -158,15 +162,56 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
     rt.block_on(async move {
         let addr = opts.addr;
         let connections = opts.connections;
+        let db = opts.db.clone();
+        let watch = opts.watch.clone();
         let state = AppState::open(opts)?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
+        let stop_watching = Arc::new(AtomicBool::new(false));
+        if let Some((feeds, options)) = watch {
+            start_watching(&db, &feeds, options, &state, stop_watching.clone())?;
+        }
         println!("listening on http://{local}");
         eprintln!("samestory: serving on http://{local}/ (Ctrl-C to stop)");
         listen::serve(listener, app(state.clone()), connections, shutdown()).await;
+        // The watcher ends its current request; what it sends from now on is refused.
+        stop_watching.store(true, Ordering::Relaxed);
         state.shutdown();
         Ok(crate::exit::OK)
     })
+}
+
+/// `serve --watch`: the watcher on a thread of its own, storing through the server's writer as
+/// `POST /api/articles` does, until `stop` is set.
+fn start_watching(
+    db: &std::path::Path,
+    feeds: &std::path::Path,
+    options: crate::watch::WatchOptions,
+    state: &AppState,
+    stop: Arc<AtomicBool>,
+) -> anyhow::Result<()> {
+    let (urls, refused) = crate::watch::feed_list::read(feeds)?;
+    for message in &refused {
+        eprintln!("error: {message}");
+    }
+    let runtime = tokio::runtime::Handle::current();
+    let state = state.clone();
+    let db = db.to_owned();
+    eprintln!("samestory: watching {} feeds", urls.len());
+    std::thread::Builder::new()
+        .name("samestory-watch".into())
+        .spawn(move || {
+            let sink = |articles| {
+                runtime
+                    .block_on(state.ingest(articles))
+                    .map_err(|e| anyhow::anyhow!("{}", e.message))
+            };
+            let report = |line: &str| eprintln!("samestory watch: {line}");
+            if let Err(e) = crate::watch::watch(&db, &urls, &options, &sink, &stop, &report) {
+                eprintln!("samestory watch: stopped: {e:#}");
+            }
+        })?;
+    Ok(())
 }
 
 async fn shutdown() {
