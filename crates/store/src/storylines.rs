@@ -12,8 +12,8 @@
 //! 2. its **candidates** are the stories that started before it, whose newest article is at most
 //!    [`WINDOW_SECS`] (7 days) before its first, and that share at least [`MIN_SHARED_KEYS`] keys
 //!    with it (an index look-up, not a scan of the window's stories: the newest
-//!    [`KEY_POSTINGS_SCANNED`] stories of each key, and of those the [`CANDIDATES_COMPARED`]
-//!    sharing the most keys);
+//!    [`KEY_POSTINGS_SCANNED`] stories of each key, and of those in the window the
+//!    [`CANDIDATES_COMPARED`] sharing the most keys);
 //! 3. it is **linked** to the candidate most similar to it (cosine of the content vectors) when
 //!    that similarity is at least [`LINK_SIMILARITY`] (`storyline_links`: the story, the earlier
 //!    one, the similarity; a better link found later replaces it);
@@ -48,7 +48,7 @@ pub const MIN_SHARED_KEYS: i64 = 2;
 /// How many stories holding a key (the newest) a look-up reads: a common key of a long stream is
 /// held by thousands of stories, most of them long cold.
 pub const KEY_POSTINGS_SCANNED: i64 = 256;
-/// How many candidates (those sharing the most keys, then the newest) are compared.
+/// How many candidates in the window (those sharing the most keys, then the newest) are compared.
 pub const CANDIDATES_COMPARED: usize = 64;
 
 /// A story's content vector: sorted by term, unit length.
@@ -134,33 +134,48 @@ pub(crate) fn link_changed(conn: &Connection, changed: &[(StoryIdx, StoryState)]
             .filter(|&(_, &n)| n >= MIN_SHARED_KEYS)
             .map(|(&c, &n)| (n, c))
             .collect();
+        // Those sharing the most keys first, then the newest.
         candidates.sort_unstable_by(|a, b| b.cmp(a));
-        candidates.truncate(CANDIDATES_COMPARED);
-        // In story order, so that a tie in similarity goes to the earlier-made story.
-        let mut candidates: Vec<u32> = candidates.into_iter().map(|(_, c)| c).collect();
-        candidates.sort_unstable();
-        let mut best: Option<(u32, f32)> = None;
+        let mut span = conn.prepare_cached("SELECT first, last FROM stories WHERE idx = ?1")?;
         let mut read =
             conn.prepare_cached("SELECT size, first, last, state FROM stories WHERE idx = ?1")?;
-        for c in candidates {
-            let mut rows = read.query([c])?;
-            let Some(r) = rows.next()? else {
+        let mut best: Option<(u32, f32)> = None;
+        let mut compared = 0;
+        for (_, c) in candidates {
+            if compared == CANDIDATES_COMPARED {
+                break;
+            }
+            // The span first: it is read without the state, which a large story keeps on
+            // overflow pages.
+            let Some((c_first, c_last)) = span
+                .query_row([c], |r| {
+                    Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?))
+                })
+                .optional()?
+            else {
                 continue;
             };
-            let (c_first, c_last): (Option<i64>, Option<i64>) = (r.get(1)?, r.get(2)?);
             let started_before = c_first.is_some_and(|f| f < first || (f == first && c < idx));
             if !started_before || c_last.is_none_or(|l| l < first - WINDOW_SECS) {
                 continue;
             }
+            compared += 1;
             let other = match states.get(&c) {
                 Some(s) => content_vector(s),
-                None => match story_state_at(r, 0)? {
-                    Some(s) => content_vector(&s),
-                    None => continue,
-                },
+                None => {
+                    let mut rows = read.query([c])?;
+                    match rows.next()? {
+                        Some(r) => match story_state_at(r, 0)? {
+                            Some(s) => content_vector(&s),
+                            None => continue,
+                        },
+                        None => continue,
+                    }
+                }
             };
             let sim = cosine(&v, &other);
-            if sim >= LINK_SIMILARITY && best.is_none_or(|(_, s)| sim > s) {
+            // A tie goes to the earlier-made story.
+            if sim >= LINK_SIMILARITY && best.is_none_or(|(b, s)| sim > s || (sim == s && c < b)) {
                 best = Some((c, sim));
             }
         }
