@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use samestory_engine::pipeline::{Config, ConfigError};
 use samestory_engine::stories::ClusterConfig;
+use samestory_engine::text::language::Language;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -420,9 +421,20 @@ pub struct StoryFilterArgs {
     /// Stories with articles from at least this many outlets.
     #[arg(long)]
     pub min_outlets: Option<u64>,
+    /// Stories with an article in this language (ISO 639: `de`, `zh`, `en-GB` reads as `en`):
+    /// the one each article's input named, else the one its text reads as.
+    #[arg(long, value_parser = parse_language_arg)]
+    pub language: Option<Language>,
     /// The order of the list.
     #[arg(long, value_enum, default_value_t = ListSort::Largest)]
     pub sort: ListSort,
+}
+
+/// A language tag as the filters take it (see [`Language::parse`]).
+pub fn parse_language_arg(text: &str) -> Result<Language, String> {
+    Language::parse(text).ok_or_else(|| {
+        format!("cannot read {text:?} as a language: an ISO 639 code (de, zh, en-GB) is wanted")
+    })
 }
 
 /// A time as the API's filters take it: RFC 3339, `YYYY-MM-DD` or epoch seconds.

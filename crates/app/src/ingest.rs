@@ -159,6 +159,7 @@ fn write(store: &mut Store, job: &WriteJob) -> samestory_store::Result<()> {
             copy_jaccard: d.copy_jaccard,
             copy_exact: d.copy_exact,
             repointed: &d.repointed,
+            language: d.prepared.language,
         })
         .collect();
     store.write_batch(&rows, &job.delta)

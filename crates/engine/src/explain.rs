@@ -33,6 +33,7 @@ use crate::clean::Cleaner;
 use crate::copies::fingerprint::{exact_jaccard, shingle_set};
 use crate::pipeline::{prepare, Config, Prepared};
 use crate::stories::{is_content_word, term, Clusterer};
+use crate::text::language::Language;
 use crate::text::{for_each_word, word_hashes};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -52,6 +53,8 @@ pub struct Side {
     pub words: usize,
     /// What cleaning removed, each as `reason: text`.
     pub removed: Vec<String>,
+    /// Its language: the one its input named, else the one its text reads as.
+    pub language: Option<Language>,
 }
 
 /// What both articles hold, strongest first.
@@ -150,6 +153,7 @@ fn side(a: &Article, p: &Prepared) -> Side {
         source: a.source.clone(),
         published: p.published,
         words: p.words,
+        language: p.language,
         removed: p
             .cleaned
             .removals

@@ -10,6 +10,7 @@ use crate::clean::{Cleaned, Cleaner};
 use crate::copies::fingerprint::{exact_hash, signature, Signature};
 use crate::copies::{CopyIndex, CopyOf};
 use crate::stories::{ClusterConfig, Clusterer, RevivalSpan, StoryState, TermCounts};
+use crate::text::language::{self, Language};
 use serde::{Deserialize, Serialize};
 
 /// What the engine is configured with; saved with a database.
@@ -206,6 +207,9 @@ pub struct Prepared {
     pub signature: Signature,
     /// The raw term weights, lines and names the clusterer decides on.
     pub terms: TermCounts,
+    /// Its language: the one its input names, else the one its clean text reads as
+    /// ([`crate::text::language`]); `None` when neither says.
+    pub language: Option<Language>,
 }
 
 /// Everything about one article that does not depend on the others: pure, so articles are
@@ -220,7 +224,10 @@ pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepare
     let exact_hash = exact_hash(&words);
     let signature = signature(&words, config.shingle);
     let published = article.published.or(cleaned.published);
+    let language =
+        language::of_input(&article.meta).or_else(|| language::detect(&words, &cleaned.text));
     Prepared {
+        language,
         words: words.len(),
         exact_hash,
         signature,

@@ -69,6 +69,7 @@
 //!     copy_jaccard: None,
 //!     copy_exact: false,
 //!     repointed: &[],
+//!     language: samestory_engine::text::language::Language::parse("en"),
 //! };
 //! // What the clusterer saves of the story the article started.
 //! let story = StoryState {

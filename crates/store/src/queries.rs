@@ -82,6 +82,9 @@ pub struct ArticleRow {
     /// The similarity to its story with which the article joined it (the story's first article:
     /// the engine's own figure for a story it started).
     pub story_similarity: Option<f32>,
+    /// Its language (ISO 639 code): the one its input named, else the one its text reads as;
+    /// `None` when neither says.
+    pub language: Option<String>,
 }
 
 /// A stored article with its texts and removals.
@@ -176,6 +179,8 @@ pub struct StoryListQuery<'a> {
     pub outlet: Option<&'a str>,
     /// Stories with articles from at least this many outlets.
     pub min_outlets: Option<u64>,
+    /// Stories with an article in this language (an ISO 639 code, as stored).
+    pub language: Option<&'a str>,
     /// The order of the list.
     pub order: StoryOrder,
     /// Only the stories after this one in the order (the key of the last story of the page before).
@@ -329,6 +334,13 @@ impl Store {
         }
         if let Some(n) = q.min_outlets {
             arg(&mut wh, "s.outlets >= ?", Sql::Integer(n as i64));
+        }
+        if let Some(l) = q.language {
+            arg(
+                &mut wh,
+                "EXISTS (SELECT 1 FROM articles a WHERE a.story = s.idx AND a.language = ?)",
+                Sql::Text(l.to_owned()),
+            );
         }
         let order = match q.order {
             StoryOrder::Newest => "COALESCE(s.last, -1) DESC, s.idx DESC",
@@ -576,7 +588,7 @@ impl Store {
     fn article_rows(&self, where_sql: &str, arg: &dyn rusqlite::ToSql) -> Result<Vec<ArticleRow>> {
         let sql = format!(
             "SELECT a.id, a.url, a.title, a.source, a.published, s.id, o.id, a.copy_jaccard, a.copy_exact, a.words,
-                    a.story_similarity
+                    a.story_similarity, a.language
              FROM articles a JOIN stories s ON s.idx = a.story JOIN articles o ON o.idx = a.original
              WHERE {where_sql} ORDER BY COALESCE(a.published, 0), a.idx"
         );
@@ -596,6 +608,7 @@ impl Store {
                 copy_exact: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
                 words: r.get::<_, i64>(9)? as u64,
                 story_similarity: r.get(10)?,
+                language: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

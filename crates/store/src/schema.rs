@@ -5,7 +5,7 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// The version of the newest schema this build writes.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 const MIGRATIONS: &[&str] = &[
     // 1: articles, removals, stories, document frequencies, full-text index.
@@ -142,13 +142,19 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (feed, key)
      ) WITHOUT ROWID;
      CREATE INDEX feed_items_key ON feed_items(key);",
+    // 11: each article's language (ISO 639 code: the one its input named, else the one its clean
+    // text reads as; NULL when neither says), filled in for the stored articles by
+    // [`after_migration`] as the engine tells it (`samestory_engine::text::language`).
+    "ALTER TABLE articles ADD COLUMN language TEXT;",
 ];
 
 /// What a migration needs beyond its SQL, run in its transaction after it: migration 7 writes the
-/// full-text index anew.
+/// full-text index anew, migration 11 tells the stored articles' languages.
 fn after_migration(tx: &rusqlite::Transaction<'_>, version: u32) -> Result<()> {
-    if version == 7 {
-        crate::write::reindex_search(tx)?;
+    match version {
+        7 => crate::write::reindex_search(tx)?,
+        11 => crate::write::detect_languages(tx)?,
+        _ => {}
     }
     Ok(())
 }
@@ -265,6 +271,13 @@ mod tests {
             .unwrap();
         }
         path
+    }
+
+    /// The ids of the first ten stories `q` lists.
+    fn story_ids(store: &Store, q: StoryListQuery<'_>) -> Vec<String> {
+        let q = StoryListQuery { limit: 10, ..q };
+        let listed = store.story_list(&q).unwrap();
+        listed.into_iter().map(|s| s.summary.id).collect()
     }
 
     fn user_version(store: &Store) -> u32 {
@@ -428,17 +441,14 @@ mod tests {
             assert_eq!(hits, 0, "schema 6 indexed the clause whole");
         }
         let store = Store::open(&path).unwrap();
-        let search = |words: &str| -> Vec<String> {
-            store
-                .story_list(&StoryListQuery {
+        let search = |words: &str| {
+            story_ids(
+                &store,
+                StoryListQuery {
                     words: Some(words),
-                    limit: 10,
                     ..StoryListQuery::default()
-                })
-                .unwrap()
-                .into_iter()
-                .map(|s| s.summary.id)
-                .collect()
+                },
+            )
         };
         assert_eq!(search("国家统计局"), ["bridge"]);
         assert_eq!(search("发布"), ["bridge"]);
@@ -446,6 +456,50 @@ mod tests {
         assert_eq!(search("quake coast"), ["quake"]);
         assert!(search("统计 river").is_empty());
         assert!(search("LONDON").is_empty(), "the removed dateline of q2");
+    }
+
+    /// Migration 11 tells each stored article's language: the one its input named (q1's `lang`
+    /// field, though its words are English too), else the one its clean text reads as.
+    #[test]
+    fn migration_11_tells_the_stored_articles_languages() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = old_database(dir.path(), 10);
+        let german =
+            "Der Minister sagte am Dienstag, dass die Brücke, die im März gesperrt wurde, \
+                      bis zum Ende des Jahres wieder geöffnet werden soll und die Stadt die \
+                      Reparaturen bezahlt hat.";
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("UPDATE articles SET meta = '{\"lang\":\"es-MX\"}' WHERE id = 'q1'")
+                .unwrap();
+            conn.execute(
+                "INSERT INTO articles (idx, id, text, words, exact_hash, signature, story, original)
+                 VALUES (3, 'd1', ?1, 30, 7, zeroblob(512), 1, 3)",
+                [german],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let language = |id: &str| store.article(id).unwrap().row.language;
+        assert_eq!(
+            language("q1").as_deref(),
+            Some("es"),
+            "the input's field wins"
+        );
+        assert_eq!(language("d1").as_deref(), Some("de"));
+        assert_eq!(language("b1"), None, "five words tell no language");
+        let stories = |language: &str| {
+            story_ids(
+                &store,
+                StoryListQuery {
+                    language: Some(language),
+                    ..StoryListQuery::default()
+                },
+            )
+        };
+        assert_eq!(stories("de"), ["bridge"]);
+        assert_eq!(stories("es"), ["quake"]);
+        assert!(stories("ja").is_empty());
     }
 
     /// A read-only store does not migrate: it refuses an older schema and leaves the file as it

@@ -72,6 +72,7 @@ pub(crate) fn write_docs(store: &mut Store, docs: &[Doc]) {
                 copy_jaccard: (d.original != doc.raw()).then_some(0.9),
                 copy_exact: false,
                 repointed: &[],
+                language: None,
             }
         })
         .collect();

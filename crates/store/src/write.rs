@@ -6,7 +6,8 @@ use crate::{EngineDelta, Result, Store};
 use rusqlite::params;
 use samestory_engine::clean::Removal;
 use samestory_engine::copies::fingerprint::Signature;
-use samestory_engine::text::distinct_words;
+use samestory_engine::text::language::{self, Language};
+use samestory_engine::text::{distinct_words, word_hashes};
 use samestory_engine::{Article, DocIdx, StoryIdx, Timestamp};
 
 /// One new article with what the engine made of it, ready to be written.
@@ -45,6 +46,8 @@ pub struct NewArticle<'a> {
     pub copy_exact: bool,
     /// Earlier documents whose original is now this one.
     pub repointed: &'a [DocIdx],
+    /// Its language, when its input named one or its text tells it.
+    pub language: Option<Language>,
 }
 
 impl Store {
@@ -55,8 +58,9 @@ impl Store {
         {
             let mut ins = tx.prepare_cached(
                 "INSERT INTO articles (idx, id, url, title, source, published, text, meta, words,
-                    exact_hash, signature, story, story_similarity, original, copy_jaccard, copy_exact)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                    exact_hash, signature, story, story_similarity, original, copy_jaccard, copy_exact,
+                    language)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             )?;
             let mut rem = tx.prepare_cached(
                 "INSERT INTO removals (article, start, end, reason, text) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -103,6 +107,7 @@ impl Store {
                     a.original.raw(),
                     a.copy_jaccard,
                     a.copy_exact,
+                    a.language.as_ref().map(Language::as_str),
                 ])?;
                 fts.execute(params![
                     doc,
@@ -193,12 +198,7 @@ pub(crate) fn reindex_search(tx: &rusqlite::Transaction<'_>) -> Result<()> {
         let idx: i64 = row.get(0)?;
         let title: Option<String> = row.get(1)?;
         let text: String = row.get(2)?;
-        let cut_out = removals
-            .query_map([idx], |r| {
-                Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let clean = crate::queries::cut_ranges(&text, cut_out.into_iter());
+        let clean = clean_text_of(&mut removals, idx, &text)?;
         fts.execute(params![
             idx,
             title.as_deref().map(distinct_words).unwrap_or_default(),
@@ -206,4 +206,46 @@ pub(crate) fn reindex_search(tx: &rusqlite::Transaction<'_>) -> Result<()> {
         ])?;
     }
     Ok(())
+}
+
+/// Tells the language of every stored article as ingest does (schema migration 11): the one its
+/// input named in its metadata, else the one its clean text reads as.
+pub(crate) fn detect_languages(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut articles = tx.prepare("SELECT idx, text, meta FROM articles ORDER BY idx")?;
+    let mut removals =
+        tx.prepare("SELECT start, end FROM removals WHERE article = ?1 ORDER BY start")?;
+    let mut set = tx.prepare("UPDATE articles SET language = ?2 WHERE idx = ?1")?;
+    let mut rows = articles.query([])?;
+    while let Some(row) = rows.next()? {
+        let idx: i64 = row.get(0)?;
+        let text: String = row.get(1)?;
+        let meta: Option<String> = row.get(2)?;
+        let named = meta
+            .and_then(|m| {
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&m).ok()
+            })
+            .and_then(|m| language::of_input(&m));
+        let language = match named {
+            Some(l) => Some(l),
+            None => {
+                let clean = clean_text_of(&mut removals, idx, &text)?;
+                language::detect(&word_hashes(&clean), &clean)
+            }
+        };
+        if let Some(l) = language {
+            set.execute(params![idx, l.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+/// A stored article's clean text: `text` with the removals that `removals` (a statement
+/// selecting `start, end` of an article's removals in order) finds for `idx` cut out.
+fn clean_text_of(removals: &mut rusqlite::Statement<'_>, idx: i64, text: &str) -> Result<String> {
+    let cut_out = removals
+        .query_map([idx], |r| {
+            Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(crate::queries::cut_ranges(text, cut_out.into_iter()))
 }

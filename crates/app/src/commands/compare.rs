@@ -26,6 +26,8 @@ pub struct Side {
     pub published: Option<String>,
     pub words: usize,
     pub removed: Vec<String>,
+    /// ISO 639 code: the one the input named, else the one the text reads as.
+    pub language: Option<String>,
 }
 
 impl From<explain::Side> for Side {
@@ -37,6 +39,7 @@ impl From<explain::Side> for Side {
             published: s.published.map(|t| fmt_time(Some(t))),
             words: s.words,
             removed: s.removed,
+            language: s.language.map(|l| l.to_string()),
         }
     }
 }
@@ -174,10 +177,11 @@ fn print(result: &Comparison, json: bool) -> anyhow::Result<u8> {
     for (label, s) in [("A", &result.a), ("B", &result.b)] {
         writeln!(
             out,
-            "{label}: {} ({} words, published {})",
+            "{label}: {} ({} words, published {}, language {})",
             s.id,
             s.words,
-            s.published.as_deref().unwrap_or("-")
+            s.published.as_deref().unwrap_or("-"),
+            s.language.as_deref().unwrap_or("-")
         )?;
         for r in &s.removed {
             writeln!(out, "   removed {r}")?;

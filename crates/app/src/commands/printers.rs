@@ -35,6 +35,7 @@ pub fn stories(
         words: filter.q.as_deref(),
         outlet: filter.outlet.as_deref().filter(|o| !o.is_empty()),
         min_outlets: filter.min_outlets.filter(|&n| n > 1),
+        language: filter.language.as_ref().map(|l| l.as_str()),
         order: match filter.sort {
             ListSort::Largest => StoryOrder::Largest,
             ListSort::Newest => StoryOrder::Newest,
@@ -113,10 +114,11 @@ pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
         };
         writeln!(
             out,
-            "  {}\t{}\t{}\t{}{}",
+            "  {}\t{}\t{}\t{}\t{}{}",
             a.id,
             outlet(a.source.as_deref()),
             fmt_time(a.published),
+            a.language.as_deref().unwrap_or("-"),
             a.title.as_deref().unwrap_or("(no title)"),
             copy
         )?;

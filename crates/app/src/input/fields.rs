@@ -3,6 +3,7 @@
 //! key in no list is kept as metadata.
 
 use super::{read_time, InputError, ReadOptions, Record, Warning, NO_WORDS};
+use samestory_engine::text::language::Language;
 use samestory_engine::Article;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
@@ -191,6 +192,16 @@ impl Fields {
             },
             _ => None,
         };
+        for (key, v) in &meta {
+            let named = samestory_engine::text::language::INPUT_KEYS
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(key));
+            if named && !v.as_str().is_some_and(|t| Language::parse(t).is_some()) {
+                warnings.push(warn(format!(
+                    "field `{key}`: {v} is no language tag (an ISO 639 code: en, de-AT, zh); the language is told from the text"
+                )));
+            }
+        }
         let (url, title) = (take(url), take(title));
         let id =
             take(id).unwrap_or_else(|| Article::derive_id(url.as_deref(), title.as_deref(), &text));

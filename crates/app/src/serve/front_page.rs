@@ -9,8 +9,8 @@
 //! - **Developing**: the stories with the most articles in the window's last quarter (its last 6
 //!   hours for 24 h), each with how many — fast growth now, whatever the story's size.
 //! - **Filters**: `?outlet=` (stories with an article of that outlet in the window),
-//!   `?min_outlets=` (at least that many outlets in the window). No language filter: the store
-//!   keeps no language yet.
+//!   `?min_outlets=` (at least that many outlets in the window). No language filter yet (the
+//!   story list has one: `GET /api/stories?language=`, `samestory stories --language`).
 //! - **Search** (`?q=`): the stories whose articles hold every word, each with a snippet of its
 //!   first matching article, the words marked ([`super::html::snippet`]). The full-text index is
 //!   contentless (it keeps no text, see the store's schema), so FTS5's `snippet()` cannot make

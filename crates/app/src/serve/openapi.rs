@@ -66,7 +66,8 @@ fn schemas() -> Value {
                     "source": {"type": "string", "nullable": true}, "published": {"type": "integer", "nullable": true},
                     "story": s, "copy_of": {"type": "string", "nullable": true},
                     "copy_jaccard": {"type": "number", "nullable": true}, "copy_exact": {"type": "boolean"}, "words": int,
-                    "story_similarity": {"type": "number", "nullable": true, "description": "the similarity with which the article joined its story"}}}));
+                    "story_similarity": {"type": "number", "nullable": true, "description": "the similarity with which the article joined its story"},
+                    "language": {"type": "string", "nullable": true, "description": "ISO 639 code: the one the input named, else the one the text reads as"}}}));
     m.insert(
         "Article".into(),
         json!({"allOf": [reference("ArticleRow"), {"type": "object", "properties": {
@@ -129,6 +130,7 @@ fn paths() -> Value {
                     param("q", "query", "Full-text search: every word must occur in a title or text of the story. Words are cut at anything not a letter or digit; a repeated word counts once; at most 32 distinct words (400 invalid_query). Like every read, the search is stopped at --read-timeout-ms (default 5,000; 503 read_timeout)", s.clone()),
                     param("outlet", "query", "Stories with an article from this outlet", s.clone()),
                     param("min_outlets", "query", "At least this many outlets", json!({"type": "integer", "minimum": 0})),
+                    param("language", "query", "Stories with an article in this language (ISO 639: de, zh; en-GB reads as en; anything else is 400 invalid_query)", s.clone()),
                     param("limit", "query", "Page size (1-200, default 20; larger values are taken as 200)", json!({"type": "integer", "minimum": 0})),
                     param("cursor", "query", "next_cursor of the previous page (opaque: any other value is refused with 400 invalid_query)", s.clone()),
                     param("sort", "query", "newest (default) or largest", json!({"type": "string", "enum": ["newest", "largest"]})),

@@ -213,12 +213,13 @@ pub async fn article(State(state): State<AppState>, Path(id): Path<String>) -> P
             let title = art.row.title.clone().unwrap_or_else(|| art.row.id.clone());
             let _ = write!(
                 out,
-                "<h1>{}</h1><p class=\"meta\">{} · {} · {} words · story \
-                 <a href=\"/stories/{}\">{}</a></p>",
+                "<h1>{}</h1><p class=\"meta\">{} · {} · {} words · language \
+                 <span class=\"language\">{}</span> · story <a href=\"/stories/{}\">{}</a></p>",
                 esc(&title),
                 esc(art.row.source.as_deref().unwrap_or("unknown outlet")),
                 esc(&fmt_time(art.row.published)),
                 art.row.words,
+                esc(art.row.language.as_deref().unwrap_or("unknown")),
                 url_part(&full.summary.id),
                 esc(&full.summary.headline),
             );
@@ -379,12 +380,13 @@ pub async fn compare(
                     .collect();
                 let _ = write!(
                     out,
-                    "<section class=\"col\"><h3>{}</h3><div class=\"meta\"><a href=\"/articles/{}\">{}</a> · {}</div>\
-                     <div class=\"text\">{}</div></section>",
+                    "<section class=\"col\"><h3>{}</h3><div class=\"meta\"><a href=\"/articles/{}\">{}</a> · {} · \
+                     <span class=\"language\">{}</span></div><div class=\"text\">{}</div></section>",
                     esc(&d.outlet),
                     url_part(&full.row.id),
                     esc(full.row.title.as_deref().unwrap_or(&full.row.id)),
                     esc(&fmt_time(full.row.published)),
+                    esc(full.row.language.as_deref().unwrap_or("language unknown")),
                     highlight(d.text, &spans, "passage"),
                 );
             }

@@ -50,6 +50,8 @@ pub struct StoryFilter {
     /// Stories with an article from this outlet (case-insensitive).
     pub outlet: Option<String>,
     pub min_outlets: Option<u64>,
+    /// Stories with an article in this language (ISO 639 code).
+    pub language: Option<String>,
     pub limit: Option<usize>,
     pub cursor: Option<String>,
     #[serde(default)]
@@ -144,6 +146,13 @@ pub fn list(store: &Store, f: &StoryFilter) -> Result<StoryPage, ApiError> {
     let limit = f.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let since = time_param("since", &f.since)?;
     let until = time_param("until", &f.until)?;
+    let language =
+        match f.language.as_deref().filter(|l| !l.is_empty()) {
+            Some(l) => Some(crate::cli::parse_language_arg(l).map_err(|why| {
+                ApiError::new(ErrorKind::InvalidQuery, format!("`language`: {why}"))
+            })?),
+            None => None,
+        };
     let after = match f.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(c) => {
             let key = decode_cursor(f.sort, c)?;
@@ -168,6 +177,7 @@ pub fn list(store: &Store, f: &StoryFilter) -> Result<StoryPage, ApiError> {
         words: f.q.as_deref(),
         outlet: f.outlet.as_deref().filter(|o| !o.is_empty()),
         min_outlets: f.min_outlets.filter(|&n| n > 1),
+        language: language.as_ref().map(|l| l.as_str()),
         order: match f.sort {
             Sort::Newest => StoryOrder::Newest,
             Sort::Largest => StoryOrder::Largest,
@@ -384,6 +394,7 @@ mod tests {
                 copy_exact: false,
                 words: 0,
                 story_similarity: None,
+                language: None,
             },
             text: text.into(),
             clean_text: text.into(),

@@ -32,6 +32,20 @@ const SHOWN_QUOTES: usize = 4;
 /// Time slots of the timeline chart.
 const SLOTS: usize = 48;
 
+/// An article's language as shown after its time (` · de`), and as the `lang` attribute of its
+/// text (` lang="de"`, which picks the script's fonts); both empty when it has none.
+fn language_marks(a: &ArticleFull) -> (String, String) {
+    a.row
+        .language
+        .as_deref()
+        .map_or_else(Default::default, |l| {
+            (
+                format!(" · <span class=\"language\">{}</span>", esc(l)),
+                format!(" lang=\"{}\"", esc(l)),
+            )
+        })
+}
+
 /// An article's outlet as shown: its source, else `unknown`.
 fn outlet(a: &ArticleFull) -> &str {
     a.row.source.as_deref().unwrap_or("unknown")
@@ -404,11 +418,12 @@ pub fn story_body(
         for (i, copies) in &groups {
             let (i, art) = (*i, &articles[*i]);
             let marks = quote_spans(i);
+            let (language, lang) = language_marks(art);
             let _ = write!(
                 out,
                 "<section class=\"col article\" data-article=\"{}\"><h3>{}</h3>\
-                 <div class=\"meta\">{} · <a href=\"/articles/{}\">{}</a> · score {} {}</div>\
-                 <div class=\"text\">{}</div>",
+                 <div class=\"meta\">{}{language} · <a href=\"/articles/{}\">{}</a> · score {} {}</div>\
+                 <div class=\"text\"{lang}>{}</div>",
                 esc(&art.row.id),
                 esc(outlet(art)),
                 esc(&fmt_time(art.row.published)),
@@ -496,10 +511,11 @@ pub fn story_body(
                 esc(&who.join(", "))
             )
         };
+        let (language, lang) = language_marks(art);
         let _ = write!(
             out,
-            "<tr class=\"article\" data-article=\"{}\"><td>{}</td><td>{}</td>\
-             <td><a href=\"/articles/{}\">{}</a></td><td>{ran}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"article\" data-article=\"{}\"><td>{}</td><td>{}{language}</td>\
+             <td><a href=\"/articles/{}\"{lang}>{}</a></td><td>{ran}</td><td>{}</td><td>{}</td></tr>",
             esc(&art.row.id),
             esc(&fmt_time(art.row.published)),
             esc(outlet(art)),

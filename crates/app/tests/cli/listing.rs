@@ -277,3 +277,78 @@ fn eval_scores_storylines_against_their_labels() {
     assert_eq!(v["storylines"]["bcubed"]["precision"], 1.0, "{v}");
     assert_eq!(v["storylines"]["bcubed"]["recall"], 1.0, "{v}");
 }
+
+const BRIDGE_DE: &str =
+    "Der Stadtrat hat am Montag beschlossen, die alte Brücke über den Fluss für \
+    den gesamten Verkehr zu sperren, nachdem Ingenieure bei einer Routineprüfung Risse in zwei \
+    ihrer Stahlstützen gefunden hatten. Die Sperrung gilt bis auf Weiteres.";
+
+/// Issue 22: each article's language is stored and shown; the input's own field wins over the
+/// text (b2 is German but says `fr`), a field that is no language tag is a warning naming the
+/// file, line and field and the text decides, and `stories --language` keeps the stories with an
+/// article in that language (`de-AT` read as `de`; a word that is no tag refused).
+#[test]
+fn languages_are_stored_shown_and_filtered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("news.db").to_string_lossy().into_owned();
+    let file = write_jsonl(
+        dir.path(),
+        "languages.jsonl",
+        &[
+            json!({"id": "q1", "title": "Quake hits Chile", "text": QUAKE}).to_string(),
+            json!({"id": "b1", "title": "Brücke gesperrt", "text": BRIDGE_DE, "language": "German"})
+                .to_string(),
+            json!({"id": "b2", "title": "Brücke zu", "text": BRIDGE_DE.replace("Montag", "Dienstag"), "lang": "fr"})
+                .to_string(),
+        ],
+    );
+    let out = run(&["ingest", &file, "--db", &db]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("languages.jsonl:2: field `language`: \"German\" is no language tag"),
+        "{stderr}"
+    );
+    let language = |id: &str| {
+        let v = stdout_json(&run(&["story", id, "--db", &db, "--json"]));
+        let a = v["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .cloned();
+        a.unwrap()["language"].clone()
+    };
+    assert_eq!(language("q1"), "en");
+    assert_eq!(language("b1"), "de");
+    assert_eq!(language("b2"), "fr");
+    assert!(
+        text(&run(&["story", "q1", "--db", &db])).contains("q1\tunknown\t-\ten\tQuake hits Chile")
+    );
+
+    let stories = |code: &str| -> Vec<String> {
+        let v = stdout_json(&run(&[
+            "stories",
+            "--db",
+            &db,
+            "--language",
+            code,
+            "--json",
+        ]));
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["headline"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(stories("en"), ["Quake hits Chile"]);
+    assert_eq!(stories("de-AT").len(), 1);
+    assert!(stories("ja").is_empty());
+    let bad = run(&["stories", "--db", &db, "--language", "German"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot read \"German\" as a language"));
+}

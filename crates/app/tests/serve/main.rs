@@ -329,7 +329,9 @@ fn encode(q: &str) -> String {
 
 /// Issue 22: search finds a word inside a text of a script written without spaces, and a word in
 /// each of eight languages (`testdata/languages/copies.jsonl`: per language an article, its
-/// reprint and another article of the same outlet, which the query words are not all in).
+/// reprint and another article of the same outlet, which the query words are not all in). The
+/// articles are sent without their `language` field: each one's language is told from its text,
+/// shown with it and filters the list (`language=`).
 #[test]
 fn searches_find_their_article_in_eight_languages() {
     let (_dir, db) = temp_db();
@@ -337,7 +339,11 @@ fn searches_find_their_article_in_eight_languages() {
     let rows = std::fs::read_to_string(root().join("testdata/languages/copies.jsonl")).unwrap();
     let body: Vec<serde_json::Value> = rows
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|l| {
+            let mut row: serde_json::Value = serde_json::from_str(l).unwrap();
+            row.as_object_mut().unwrap().remove("language");
+            row
+        })
         .collect();
     let v = post(
         &format!("{}/api/articles", s.url),
@@ -368,7 +374,27 @@ fn searches_find_their_article_in_eight_languages() {
             .map(|s| s["id"].as_str().unwrap())
             .collect();
         assert_eq!(stories, [story_of(&format!("{lang}_original"))], "{query}");
+
+        let article = get(&format!("{}/api/articles/{lang}_original", s.url)).json();
+        assert_eq!(article["language"], lang, "{article}");
+        let listed = get(&format!("{}/api/stories?language={lang}", s.url)).json();
+        let mut listed: Vec<&str> = listed["stories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        listed.sort_unstable();
+        let mut own: Vec<String> = ["original", "reprint", "other"]
+            .iter()
+            .map(|k| story_of(&format!("{lang}_{k}")))
+            .collect();
+        own.sort_unstable();
+        own.dedup();
+        assert_eq!(listed, own, "language={lang}");
     }
+    let refused = get(&format!("{}/api/stories?language=Deutsch", s.url));
+    assert_eq!(refused.status, 400, "{}", refused.body);
     // Arabic letter variants and short vowels are folded on both sides.
     let found = get(&format!("{}/api/stories?q={}", s.url, encode("الْبَنْك"))).json();
     assert_eq!(found["stories"].as_array().unwrap().len(), 1, "{found}");

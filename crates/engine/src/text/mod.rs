@@ -11,6 +11,7 @@
 //! Japanese, Thai, …) becomes its character bigrams, and Arabic, Hebrew, Greek and Cyrillic letter
 //! variants are folded: see [`scripts`].
 
+pub mod language;
 pub mod scripts;
 pub mod stem;
 pub mod stopwords;
