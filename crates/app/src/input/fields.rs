@@ -196,7 +196,7 @@ impl Fields {
             let named = samestory_engine::text::language::INPUT_KEYS
                 .iter()
                 .any(|n| n.eq_ignore_ascii_case(key));
-            if named && !v.as_str().is_some_and(|t| Language::parse(t).is_some()) {
+            if named && v.as_str().and_then(Language::parse).is_none() {
                 warnings.push(warn(format!(
                     "field `{key}`: {v} is no language tag (an ISO 639 code: en, de-AT, zh); the language is told from the text"
                 )));
