@@ -560,6 +560,10 @@ pub enum Command {
         /// One JSON object per page: the metadata, `text` (clean), `extracted` and `removals`.
         #[arg(long)]
         json: bool,
+        /// Read the files as feeds and print each as parsed, in JSON: its title and its items
+        /// (title, link, id, published, updated, content, summary) before they become articles.
+        #[arg(long, conflicts_with = "url")]
+        items: bool,
     },
     /// Watch news feeds (an OPML file, or a text file of feed urls): each feed polled on its
     /// own schedule, each new item's page fetched, extracted and stored, until stopped (Ctrl-C)

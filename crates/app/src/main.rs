@@ -83,7 +83,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Export { what, output, db } => {
             commands::export::run(&open_existing(&db)?, what, &output)
         }
-        Command::Extract { pages, url, json } => extract::run(&pages, url.as_deref(), json),
+        Command::Extract {
+            pages, items: true, ..
+        } => extract::run_items(&pages),
+        Command::Extract {
+            pages, url, json, ..
+        } => extract::run(&pages, url.as_deref(), json),
         Command::Serve {
             db,
             addr,

@@ -3,6 +3,8 @@
 //! prints them. A page that gives no article is reported with its file, and the next is read.
 //! Files of the other formats (feeds, WARC, JSONL, …) are read as `ingest` reads them and each
 //! article is printed the same way: what samestory reads from them, before any decision.
+//! `--items` prints each feed as parsed instead, its items before they become articles (what the
+//! feed conformance measure judges, BENCHMARKS.md §9).
 
 use crate::exit;
 use crate::input::html::{self, Page, MAX_PAGE_BYTES};
@@ -174,4 +176,47 @@ fn print_page(
     writeln!(out, "\n{}", page.text)?;
     crate::commands::printers::print_removals(out, cleaned)?;
     Ok(())
+}
+
+/// `extract --items`: each feed file as parsed, one JSON object a file: the feed's title and its
+/// items (title, link, guid, published, updated, content, summary) before they become articles.
+pub fn run_items(files: &[PathBuf]) -> anyhow::Result<u8> {
+    let time = |t: Option<i64>| {
+        t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    };
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    for path in files {
+        let name = path.display().to_string();
+        let parsed = read_page(path)
+            .map_err(|e| format!("{e:#}"))
+            .and_then(|bytes| crate::input::feeds::parse(&bytes));
+        let feed = match parsed {
+            Ok(feed) => feed,
+            Err(e) => {
+                eprintln!("{name}: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let items: Vec<serde_json::Value> = feed
+            .items
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "title": i.title,
+                    "link": i.url,
+                    "id": i.guid,
+                    "published": time(i.published),
+                    "updated": time(i.updated),
+                    "content": i.content,
+                    "summary": i.summary,
+                })
+            })
+            .collect();
+        let row = serde_json::json!({ "file": name, "title": feed.title, "items": items });
+        writeln!(out, "{row}")?;
+    }
+    Ok(if failed > 0 { exit::PARTIAL } else { exit::OK })
 }
