@@ -21,6 +21,7 @@ use commands::{cluster, compare, dedup, eval, extract, train};
 use anyhow::Context;
 use clap::Parser;
 use cli::{Cli, Command, DbArg, UsageError};
+use format::count;
 use std::process::ExitCode;
 
 /// Exit codes, documented in the README.
@@ -163,12 +164,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             };
             let s = dedup::run(&inputs, &opts)?;
             eprintln!(
-                "{} articles: {} copies in {} families ({} pairs verified of {} candidates), {} kept, {} rejected; {:.2}s ({:.0} articles/s)",
-                s.articles,
-                s.copies,
-                s.families,
-                s.pairs,
-                s.candidates,
+                "{}: {} in {} ({} verified of {}), {} kept, {} rejected; {:.2}s ({:.0} articles/s)",
+                count(s.articles, "article", "articles"),
+                count(s.copies, "copy", "copies"),
+                count(s.families, "family", "families"),
+                count(s.pairs, "pair", "pairs"),
+                count(s.candidates, "candidate", "candidates"),
                 s.kept,
                 s.rejected,
                 s.seconds,

@@ -3,6 +3,7 @@
 
 use super::messages::{Kind, Messages};
 use crate::exit;
+use crate::format::count;
 use crate::input::{read_paths, ReadOptions, Record};
 use anyhow::Context;
 use rayon::prelude::*;
@@ -101,7 +102,10 @@ pub fn run(
         .map_err(|_| anyhow::anyhow!("the decider thread panicked"))??;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
-        "{articles} articles: {stories} stories, {copies} copies, {rejected} rejected; {seconds:.2}s ({:.0} articles/s)",
+        "{}: {}, {}, {rejected} rejected; {seconds:.2}s ({:.0} articles/s)",
+        count(articles, "article", "articles"),
+        count(stories as u64, "story", "stories"),
+        count(copies, "copy", "copies"),
         articles as f64 / seconds.max(1e-9)
     );
     Ok(if rejected > 0 {

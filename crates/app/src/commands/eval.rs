@@ -43,7 +43,10 @@ pub fn labeled_articles(
         anyhow::bail!("no article carries the label field `{label}`");
     }
     if unlabelled > 0 {
-        eprintln!("note: {unlabelled} articles without `{label}` left out");
+        eprintln!(
+            "note: {} without `{label}` left out",
+            crate::format::count(unlabelled as u64, "article", "articles")
+        );
     }
     Ok((articles, rejected))
 }

@@ -100,6 +100,10 @@ pub fn run(store: &Store, what: What, output: &Path) -> anyhow::Result<u8> {
             out.finish()?;
         }
     }
-    eprintln!("{rows} rows written to {}", output.display());
+    eprintln!(
+        "{} written to {}",
+        crate::format::count(rows, "row", "rows"),
+        output.display()
+    );
     Ok(exit::OK)
 }

@@ -4,6 +4,7 @@
 
 use super::messages::{Kind, Messages};
 use crate::exit;
+use crate::format::count;
 use crate::ingest::{Claimed, Ingester, Outcome, PreparedBatch, Summary, WriterLock};
 use crate::input::{read_paths, ReadOptions, Record};
 use crate::order::PublicationOrder;
@@ -45,25 +46,29 @@ pub fn run(
     if json {
         writeln!(out, "{}", serde_json::json!({ "summary": summary }))?;
     } else {
-        writeln!(
-            out,
-            "stored {} articles ({} copies, {} new stories); {} already stored; {} rejected; {} conflicts; {} warnings; {:.1}s ({:.0} articles/s)",
-            summary.stored,
-            summary.copies,
-            summary.new_stories,
-            summary.already_stored,
-            summary.rejected,
-            summary.conflicts,
-            summary.warnings,
-            summary.seconds,
-            summary.stored as f64 / summary.seconds.max(1e-9)
-        )?;
+        writeln!(out, "{}", summary_line(&summary))?;
     }
     Ok(if summary.rejected > 0 || summary.conflicts > 0 {
         exit::PARTIAL
     } else {
         exit::OK
     })
+}
+
+/// The summary as a person reads it: `stored 1 article (1 copy, 0 new stories); …`.
+fn summary_line(s: &Summary) -> String {
+    format!(
+        "stored {} ({}, {}); {} already stored; {} rejected; {}; {}; {:.1}s ({:.0} articles/s)",
+        count(s.stored, "article", "articles"),
+        count(s.copies, "copy", "copies"),
+        count(s.new_stories, "new story", "new stories"),
+        s.already_stored,
+        s.rejected,
+        count(s.conflicts, "conflict", "conflicts"),
+        count(s.warnings, "warning", "warnings"),
+        s.seconds,
+        s.stored as f64 / s.seconds.max(1e-9)
+    )
 }
 
 /// Reads `paths` and ingests them in batches; errors and warnings go to stderr as they come.
@@ -217,4 +222,37 @@ pub fn run_ingest(
     messages.print_hidden();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_says_one_copy_not_one_copies() {
+        let one = Summary {
+            stored: 1,
+            copies: 1,
+            new_stories: 1,
+            conflicts: 1,
+            warnings: 1,
+            seconds: 1.0,
+            ..Summary::default()
+        };
+        assert_eq!(
+            summary_line(&one),
+            "stored 1 article (1 copy, 1 new story); 0 already stored; 0 rejected; 1 conflict; 1 warning; 1.0s (1 articles/s)"
+        );
+        let many = Summary {
+            stored: 3,
+            copies: 2,
+            seconds: 1.0,
+            ..Summary::default()
+        };
+        assert!(
+            summary_line(&many).starts_with("stored 3 articles (2 copies, 0 new stories); "),
+            "{}",
+            summary_line(&many)
+        );
+    }
 }

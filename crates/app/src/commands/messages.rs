@@ -56,11 +56,11 @@ impl Messages {
         out.sort_by(|a, b| a.0.cmp(b.0));
         out.into_iter()
             .map(|((file, kind), n)| {
+                let label = kind.label();
+                let more = n - SHOWN_PER_FILE;
+                let noun = if more == 1 { label.to_owned() } else { format!("{label}s") };
                 format!(
-                    "{}: {file}: {} more {}s not shown ({n} in all; the first {SHOWN_PER_FILE} are above)",
-                    kind.label(),
-                    n - SHOWN_PER_FILE,
-                    kind.label()
+                    "{label}: {file}: {more} more {noun} not shown ({n} in all; the first {SHOWN_PER_FILE} are above)"
                 )
             })
             .collect()
@@ -84,6 +84,19 @@ mod tests {
             line: Some(1),
             message: "bad".into(),
         }
+    }
+
+    #[test]
+    fn one_message_past_the_limit_is_one_error() {
+        let mut m = Messages::default();
+        for _ in 0..=SHOWN_PER_FILE {
+            m.line(Kind::Warning, &err("a.jsonl"));
+        }
+        assert!(
+            m.hidden()[0].starts_with("warning: a.jsonl: 1 more warning not shown"),
+            "{:?}",
+            m.hidden()
+        );
     }
 
     #[test]

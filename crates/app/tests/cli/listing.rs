@@ -82,7 +82,11 @@ fn ingest_with_map(dir: &std::path::Path, map: &str) -> (String, std::process::O
 fn stories_story_and_copies_read_as_a_person_would() {
     let dir = tempfile::tempdir().unwrap();
     let (db, ingest) = ingest_with_map(dir.path(), "# aliases\nreuters canada\tReuters\n");
-    text(&ingest);
+    let summary = text(&ingest);
+    assert!(
+        summary.starts_with("stored 4 articles (2 copies, 2 new stories); 0 already stored; 0 rejected; 0 conflicts; 0 warnings;"),
+        "{summary}"
+    );
 
     // The list: a header row, largest first; every filter of the API.
     let list = |extra: &[&str]| {
