@@ -21,7 +21,8 @@
 //!   stories a late article could join). (`engine_state.rs`)
 //! - Reading ([`Store::story_list`], [`Store::story`], [`Store::article`], [`Store::copies`], …):
 //!   typed rows ([`StorySummary`], [`ArticleRow`], [`ArticleFull`], [`CopyRow`]);
-//!   [`Store::in_snapshot`] runs several reads on one snapshot. (`queries.rs`)
+//!   [`Store::in_snapshot`] runs several reads on one snapshot. (`queries.rs`) Listed stories
+//!   carry their representative headline, chosen at read time from their titles. (`headlines.rs`)
 //! - Storylines ([`Store::storylines`], [`Store::storyline`], [`Store::storyline_place`]):
 //!   stories that continue one another, linked in the write transaction as stories change.
 //!   (`storylines.rs`)
@@ -95,6 +96,7 @@ mod analysis;
 mod check;
 mod engine_state;
 mod feeds;
+mod headlines;
 mod queries;
 mod schema;
 mod storylines;

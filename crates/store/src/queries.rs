@@ -22,7 +22,10 @@ pub struct StorySummary {
     pub first: Option<Timestamp>,
     /// When its newest article was published.
     pub last: Option<Timestamp>,
-    /// The title of the article that started it, else that article's first words.
+    /// Its representative headline (the title the most outlets ran, then the most central; see
+    /// `headlines.rs`) when read by [`Store::story_list`], [`Store::window_stories`],
+    /// [`Store::stories`] or [`Store::story`]; else the title of the article that started it (or
+    /// that article's first words), as stored.
     pub headline: String,
 }
 
@@ -375,8 +378,11 @@ impl Store {
             q.limit
         );
         let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(args), listed_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows: Vec<ListedStory> = st
+            .query_map(rusqlite::params_from_iter(args), listed_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        self.set_representative_headlines(rows.iter_mut().map(|r| &mut r.summary))?;
+        Ok(rows)
     }
 
     /// The stories with an article in the window `q.from..q.until`, with their articles, outlets
@@ -429,7 +435,9 @@ impl Store {
                 recent: r.get::<_, i64>(10)? as u64,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows: Vec<WindowStory> = rows.collect::<rusqlite::Result<_>>()?;
+        self.set_representative_headlines(rows.iter_mut().map(|r| &mut r.story))?;
+        Ok(rows)
     }
 
     /// For each of `stories` (ids) with an article matching the search `words` ([`fts_query`]),
@@ -581,8 +589,11 @@ impl Store {
             "SELECT s.id, s.size, s.first, s.last, s.headline, s.outlets, s.copies
              FROM stories s ORDER BY s.size DESC, s.last DESC, s.idx LIMIT ?1",
         )?;
-        let rows = st.query_map([limit as i64], StorySummary::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows: Vec<StorySummary> = st
+            .query_map([limit as i64], StorySummary::from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        self.set_representative_headlines(rows.iter_mut())?;
+        Ok(rows)
     }
 
     fn article_rows(&self, where_sql: &str, arg: &dyn rusqlite::ToSql) -> Result<Vec<ArticleRow>> {
@@ -642,6 +653,7 @@ impl Store {
         let articles = self.article_rows("a.story = ?1", &idx)?;
         summary.outlets = count_outlets(articles.iter().map(|a| a.source.as_deref()));
         summary.copies = articles.iter().filter(|a| a.copy_of.is_some()).count() as u64;
+        self.set_representative_headlines([&mut summary])?;
         Ok((summary, articles))
     }
 

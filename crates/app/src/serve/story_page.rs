@@ -16,7 +16,7 @@
 use super::html::{esc, highlight, url_part};
 use super::stories::StoryFull;
 use crate::format::{count, fmt_time};
-use samestory_engine::analysis::headline::{wordings, Title};
+use samestory_engine::analysis::headline::{heading, wordings, Title};
 use samestory_engine::{Span, Timestamp};
 use samestory_store::{ArticleFull, StorylinePlace};
 use std::fmt::Write;
@@ -85,23 +85,10 @@ fn ran_by(articles: &[ArticleFull], i: usize, copies: &[usize]) -> usize {
     names.len()
 }
 
-/// An article's headline: its title, else the first line of its text (a headline data set read
-/// with `--text-field TITLE` has its titles as texts), at most [`HEADLINE_WORDS`] words of it.
+/// An article's headline ([`heading`]: its title, else its clean text's first words).
 fn headline_of(a: &ArticleFull) -> Option<String> {
-    if let Some(t) = a.row.title.as_deref().filter(|t| !t.trim().is_empty()) {
-        return Some(t.to_owned());
-    }
-    let line = a.clean_text.lines().find(|l| !l.trim().is_empty())?;
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let mut out = words[..words.len().min(HEADLINE_WORDS)].join(" ");
-    if words.len() > HEADLINE_WORDS {
-        out.push('…');
-    }
-    Some(out)
+    heading(a.row.title.as_deref(), &a.clean_text)
 }
-
-/// Words of a text's first line taken as its headline when it has no title.
-const HEADLINE_WORDS: usize = 20;
 
 /// The story's wordings, best first: (the article of its first headline, that headline, outlets).
 fn headlines(articles: &[ArticleFull]) -> Vec<(usize, String, usize)> {

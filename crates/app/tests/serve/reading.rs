@@ -84,10 +84,12 @@ fn storylines_windows_filters_and_snippets_on_the_trial_fixture() {
     assert!(front.contains("Hallström files appeal"), "{front}");
     assert!(!front.contains("Storm floods"), "{front}");
     // Seven days back from 11 May: trial (3 outlets) above the storm (2) above nothing later.
+    // The trial is listed by its representative title (the one sharing most words with the
+    // other two), not by its first article's ("Bribery trial of former Malmö mayor …").
     let week = get(&format!("{}/?window=7d&end=2024-05-11T00:00:00Z", s.url)).body;
     let top = &week[week.find("Top stories</h2>").unwrap()..];
     let (trial_at, storm_at) = (
-        top.find("Bribery trial of former").unwrap(),
+        top.find("Prosecutors detail Nordbygg payments").unwrap(),
         top.find("Storm floods").unwrap(),
     );
     assert!(trial_at < storm_at, "ranked by outlets");
@@ -114,13 +116,16 @@ fn storylines_windows_filters_and_snippets_on_the_trial_fixture() {
     ))
     .body;
     assert!(ouest.contains("Storm floods"), "{ouest}");
-    assert!(!ouest.contains("Bribery trial"), "{ouest}");
+    assert!(!ouest.contains("Nordbygg"), "{ouest}");
     let three = get(&format!(
         "{}/?window=30d&end=2024-05-28&min_outlets=3",
         s.url
     ))
     .body;
-    assert!(three.contains("Bribery trial"), "{three}");
+    assert!(
+        three.contains("Prosecutors detail Nordbygg payments"),
+        "{three}"
+    );
     assert!(!three.contains("Storm floods"), "{three}");
     assert_eq!(get(&format!("{}/?window=2w", s.url)).status, 400);
     assert_eq!(get(&format!("{}/?day=May", s.url)).status, 400);

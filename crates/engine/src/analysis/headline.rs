@@ -137,6 +137,27 @@ pub fn representative(titles: &[Title<'_>]) -> Option<usize> {
     wordings(titles).first().map(|w| w.first)
 }
 
+/// Words of a text's first line taken as its headline when it has no title.
+pub const LEAD_WORDS: usize = 20;
+
+/// An article's headline: its title, else the first line of its clean text (a headline data set
+/// read with `--text-field TITLE` has its titles as texts), at most [`LEAD_WORDS`] words of it
+/// with `…` when cut. `None` when both are blank.
+///
+/// `clean_text` may be only the start of the text: the first line is all that is read.
+pub fn heading(title: Option<&str>, clean_text: &str) -> Option<String> {
+    if let Some(t) = title.filter(|t| !t.trim().is_empty()) {
+        return Some(t.to_owned());
+    }
+    let line = clean_text.lines().find(|l| !l.trim().is_empty())?;
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut out = words[..words.len().min(LEAD_WORDS)].join(" ");
+    if words.len() > LEAD_WORDS {
+        out.push('…');
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +211,22 @@ mod tests {
         // "Bridge closes for repairs" shares most words with the others.
         assert_eq!(representative(&t), Some(0));
         assert!(w[0].centrality > w[1].centrality, "{w:?}");
+    }
+
+    #[test]
+    fn an_untitled_article_is_headed_by_its_first_line_cut_to_its_first_words() {
+        assert_eq!(heading(Some("Quake"), "text"), Some("Quake".to_owned()));
+        assert_eq!(
+            heading(Some("  "), "\n\nFed holds rates\nSecond line"),
+            Some("Fed holds rates".to_owned())
+        );
+        let long = (1..=25)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let cut = heading(None, &long).unwrap();
+        assert!(cut.starts_with("w1 w2 ") && cut.ends_with("w20…"), "{cut}");
+        assert_eq!(heading(None, " \n "), None);
     }
 
     #[test]
