@@ -480,6 +480,10 @@ pub enum Command {
         limit: usize,
         #[arg(long)]
         json: bool,
+        /// Write the list to this file instead, in the format its name asks for: `.csv`,
+        /// `.parquet`, else JSON Lines (the columns of `export stories`).
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// One story: its articles, outlets, and which are copies of which.
     Story {

@@ -1,6 +1,7 @@
 //! Formatting shared by the command line's printers and the web pages.
 
 use samestory_engine::Timestamp;
+use samestory_store::StorySummary;
 
 /// A time in UTC with its zone, `YYYY-MM-DD HH:MM UTC`; `-` for none.
 ///
@@ -22,6 +23,31 @@ pub fn fmt_time(t: Option<Timestamp>) -> String {
 /// `n` and the noun, singular for one: `1 article`, `2 articles`, `1 copy`, `3 copies`.
 pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A time as RFC 3339 in UTC (`2014-03-10T15:04:00Z`), for files and feeds; `None` for none.
+pub fn rfc3339(t: Option<Timestamp>) -> Option<String> {
+    t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// The columns of a story list written as a table (CSV, Parquet): `samestory export stories`,
+/// `samestory stories --output`, `GET /api/stories?format=csv`.
+pub const STORY_COLUMNS: &[&str] = &[
+    "id", "size", "outlets", "copies", "first", "last", "headline",
+];
+
+/// A story as a row of [`STORY_COLUMNS`].
+pub fn story_row(s: &StorySummary) -> Vec<Option<String>> {
+    vec![
+        Some(s.id.clone()),
+        Some(s.size.to_string()),
+        Some(s.outlets.to_string()),
+        Some(s.copies.to_string()),
+        rfc3339(s.first),
+        rfc3339(s.last),
+        Some(s.headline.clone()),
+    ]
 }
 
 #[cfg(test)]

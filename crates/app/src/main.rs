@@ -66,7 +66,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             filter,
             limit,
             json,
-        } => output::stories(&open_existing(&db)?, &filter, limit, json),
+            output: file,
+        } => output::stories(&open_existing(&db)?, &filter, limit, json, file.as_deref()),
         Command::Story { id, db, json } => output::story(&open_existing(&db)?, &id, json),
         Command::Copies { db, limit, json } => output::copies(&open_existing(&db)?, limit, json),
         Command::Storylines { db, limit, json } => {

@@ -21,8 +21,9 @@ const LEAD_CHARS: usize = 1_000;
 /// Stories whose titles one query reads (SQLite's limit on parameters is far above).
 const CHUNK: usize = 500;
 
-/// One article's heading: its story, outlet (else its id) and heading.
+/// One article's heading: its index, story, outlet (else its id) and heading.
 pub(crate) struct Heading {
+    pub idx: i64,
     pub story: String,
     pub outlet: String,
     pub heading: String,
@@ -103,6 +104,7 @@ impl Store {
                 });
                 let heading = heading(title.as_deref(), clean.as_deref().unwrap_or(""))?;
                 Some(Heading {
+                    idx,
                     story,
                     outlet,
                     heading,

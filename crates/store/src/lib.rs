@@ -26,6 +26,8 @@
 //! - Storylines ([`Store::storylines`], [`Store::storyline`], [`Store::storyline_place`]):
 //!   stories that continue one another, linked in the write transaction as stories change.
 //!   (`storylines.rs`)
+//! - Syndication ([`Store::copy_families`], [`Store::outlet`], [`Store::copies_between`]): who
+//!   ran whose text, by copy family and by outlet. (`syndication.rs`)
 //! - Checking ([`Store::check`], [`Soundness`]): SQLite's integrity check and the invariants
 //!   kept between the tables, for tests and for a file that went through a crash. (`check.rs`)
 //! - Watched feeds ([`Store::feed_state`], [`Store::feeds`], [`Store::feed_item_status`]): each
@@ -100,6 +102,7 @@ mod headlines;
 mod queries;
 mod schema;
 mod storylines;
+mod syndication;
 #[cfg(test)]
 mod testing;
 mod write;
@@ -119,6 +122,7 @@ pub use queries::{
 };
 pub use schema::SCHEMA_VERSION;
 pub use storylines::{StorylinePlace, StorylineStory, StorylineSummary};
+pub use syndication::{CopyFamily, FamilyFilter, FamilyMember, OutletCount, OutletSummary};
 pub use write::NewArticle;
 
 /// Why a store operation failed.

@@ -3,8 +3,9 @@
 //! file's name ([`crate::writers`]). Articles are read one at a time, in ingest order.
 
 use crate::exit;
+use crate::format::{rfc3339, story_row, STORY_COLUMNS};
 use crate::writers::TableWriter;
-use samestory_store::Store;
+use samestory_store::{Store, StorySummary};
 use std::path::Path;
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -14,35 +15,25 @@ pub enum What {
     Copies,
 }
 
-fn time(t: Option<i64>) -> Option<String> {
-    t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+/// Writes `stories` to `out` (JSONL: each story as the API gives it; else [`STORY_COLUMNS`]);
+/// how many.
+pub fn write_stories(out: &mut TableWriter, stories: &[StorySummary]) -> anyhow::Result<u64> {
+    for s in stories {
+        if out.is_jsonl() {
+            out.value(s)?;
+        } else {
+            out.row(story_row(s))?;
+        }
+    }
+    Ok(stories.len() as u64)
 }
 
 pub fn run(store: &Store, what: What, output: &Path) -> anyhow::Result<u8> {
     let mut rows = 0u64;
     match what {
         What::Stories => {
-            let columns = &[
-                "id", "size", "outlets", "copies", "first", "last", "headline",
-            ];
-            let mut out = TableWriter::create(output, columns)?;
-            for s in store.stories(usize::MAX)? {
-                if out.is_jsonl() {
-                    out.value(&s)?;
-                } else {
-                    out.row(vec![
-                        Some(s.id),
-                        Some(s.size.to_string()),
-                        Some(s.outlets.to_string()),
-                        Some(s.copies.to_string()),
-                        time(s.first),
-                        time(s.last),
-                        Some(s.headline),
-                    ])?;
-                }
-                rows += 1;
-            }
+            let mut out = TableWriter::create(output, STORY_COLUMNS)?;
+            rows += write_stories(&mut out, &store.stories(usize::MAX)?)?;
             out.finish()?;
         }
         What::Copies => {
@@ -88,7 +79,7 @@ pub fn run(store: &Store, what: What, output: &Path) -> anyhow::Result<u8> {
                         r.url,
                         r.title,
                         r.source,
-                        time(r.published),
+                        rfc3339(r.published),
                         Some(r.story),
                         r.copy_of,
                         Some(a.text),

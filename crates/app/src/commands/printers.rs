@@ -28,6 +28,7 @@ pub fn stories(
     filter: &StoryFilterArgs,
     limit: usize,
     json: bool,
+    file: Option<&Path>,
 ) -> anyhow::Result<u8> {
     let query = StoryListQuery {
         since: filter.since,
@@ -48,6 +49,17 @@ pub fn stories(
         .into_iter()
         .map(|s| s.summary)
         .collect();
+    if let Some(path) = file {
+        let mut out = crate::writers::TableWriter::create(path, crate::format::STORY_COLUMNS)?;
+        let rows = super::export::write_stories(&mut out, &stories)?;
+        out.finish()?;
+        eprintln!(
+            "{} written to {}",
+            count(rows, "story", "stories"),
+            path.display()
+        );
+        return Ok(exit::OK);
+    }
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(out, "{}", serde_json::to_string(&stories)?)?;

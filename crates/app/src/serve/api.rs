@@ -10,7 +10,7 @@ use crate::input::{article_from_fields, ReadOptions, Record};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use samestory_engine::Article;
@@ -55,8 +55,45 @@ pub async fn list_stories(
     q: Result<Query<StoryFilter>, QueryRejection>,
 ) -> ApiResult {
     let filter = query(q)?;
+    let format = filter.format;
     let page = state.read(move |s, _| stories::list(s, &filter)).await?;
-    Ok(Json(page).into_response())
+    let (content_type, body) = match format {
+        stories::ListFormat::Json => return Ok(Json(page).into_response()),
+        stories::ListFormat::Csv => ("text/csv; charset=utf-8", stories_csv(&page.stories)?),
+        stories::ListFormat::Jsonl => {
+            let mut body = Vec::new();
+            for s in &page.stories {
+                serde_json::to_writer(&mut body, s).map_err(internal)?;
+                body.push(b'\n');
+            }
+            ("application/x-ndjson", body)
+        }
+    };
+    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Some(c) = page
+        .next_cursor
+        .and_then(|c| HeaderValue::from_str(&c).ok())
+    {
+        response.headers_mut().insert("x-next-cursor", c);
+    }
+    Ok(response)
+}
+
+/// A story list as CSV, a header row first (the columns of `samestory export stories`).
+fn stories_csv(list: &[samestory_store::StorySummary]) -> Result<Vec<u8>, ApiError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(crate::format::STORY_COLUMNS)
+        .map_err(internal)?;
+    for s in list {
+        let row = crate::format::story_row(s);
+        w.write_record(row.iter().map(|v| v.as_deref().unwrap_or("")))
+            .map_err(internal)?;
+    }
+    w.into_inner().map_err(internal)
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ErrorKind::Internal, e.to_string())
 }
 
 #[derive(Deserialize, Default)]

@@ -164,7 +164,7 @@ fn min_outlets(q: &FrontQuery) -> Result<Option<u64>, ApiError> {
 }
 
 /// One story of a list: headline, counts, time span, and the extra line (a snippet, growth).
-fn story_item(out: &mut String, s: &StorySummary, extra: &str) {
+pub fn story_item(out: &mut String, s: &StorySummary, extra: &str) {
     let _ = write!(
         out,
         "<li><a class=\"headline\" href=\"/stories/{}\">{}</a><div class=\"meta\">{} · {} · {} · {}</div>{extra}</li>",
@@ -292,6 +292,41 @@ pub async fn front(
     Ok(Html(page("Stories", &shown_q, &body)))
 }
 
+/// The top stories of `q`'s window (and filters), `limit` of them after `offset`.
+fn top_query<'q>(
+    q: &'q FrontQuery,
+    w: &Window,
+    offset: usize,
+    limit: usize,
+) -> Result<WindowQuery<'q>, ApiError> {
+    let len = w.until - w.from;
+    Ok(WindowQuery {
+        from: w.from,
+        until: w.until,
+        recent_from: w.until - (len / 4).max(3_600),
+        outlet: q.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()),
+        min_outlets: min_outlets(q)?,
+        order: WindowOrder::Outlets,
+        offset,
+        limit,
+    })
+}
+
+/// The window's title and its first `limit` top stories, as the front page ranks them (for the
+/// feed of top stories); an empty list when no article is dated.
+pub fn top_stories(
+    s: &Store,
+    q: &FrontQuery,
+    limit: usize,
+) -> Result<(String, Vec<WindowStory>), ApiError> {
+    let Some((_, newest)) = s.article_time_range()? else {
+        return Ok(("Top stories".to_owned(), Vec::new()));
+    };
+    let w = window(q, Some(newest))?;
+    let top = s.window_stories(&top_query(q, &w, 0, limit)?)?;
+    Ok((w.title, top))
+}
+
 fn front_body(s: &Store, q: &FrontQuery) -> Result<String, ApiError> {
     let range = s.article_time_range()?;
     let mut out = String::new();
@@ -322,20 +357,10 @@ fn front_body(s: &Store, q: &FrontQuery) -> Result<String, ApiError> {
         return Ok(out);
     };
     let w = window(q, Some(newest))?;
-    let len = w.until - w.from;
-    let recent_from = w.until - (len / 4).max(3_600);
     let page_no = q.page.unwrap_or(1).max(1);
     let filters = filter_params(q);
-    let base = WindowQuery {
-        from: w.from,
-        until: w.until,
-        recent_from,
-        outlet: q.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()),
-        min_outlets: min_outlets(q)?,
-        order: WindowOrder::Outlets,
-        offset: (page_no - 1) * PAGE_STORIES,
-        limit: PAGE_STORIES + 1,
-    };
+    let base = top_query(q, &w, (page_no - 1) * PAGE_STORIES, PAGE_STORIES + 1)?;
+    let recent_from = base.recent_from;
     let mut top = s.window_stories(&base)?;
     let more = top.len() > PAGE_STORIES;
     top.truncate(PAGE_STORIES);

@@ -12,7 +12,9 @@
 //! - [`error`]: the API's error type, and the one table from error kinds to HTTP statuses.
 //! - [`api`]: the JSON routes; [`pages`]: the HTML pages; [`front_page`]: top stories of a window,
 //!   developing stories and search; [`story_page`]: the story page, built to
-//!   stay readable at 200 articles; [`html`]: escaping and highlighting.
+//!   stay readable at 200 articles; [`syndication`]: the copies page and outlet pages;
+//!   [`feeds`]: Atom feeds of the top stories and of a search; [`html`]: escaping and
+//!   highlighting.
 //! - [`openapi`]: the OpenAPI document, checked against the router by a test.
 //! - [`metrics`]: Prometheus counters and the request latency histogram.
 //! - [`listen`]: the accept loop: header and idle timeouts, the connection limit, graceful stop.
@@ -33,6 +35,7 @@
 
 pub mod api;
 pub mod error;
+pub mod feeds;
 pub mod front_page;
 pub mod html;
 pub mod listen;
@@ -42,6 +45,7 @@ pub mod pages;
 pub mod state;
 pub mod stories;
 pub mod story_page;
+pub mod syndication;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::handler::Handler;
@@ -136,6 +140,10 @@ pub fn app(state: AppState) -> Router {
         .route("/storylines/{id}", get(pages::storyline))
         .route("/articles/{id}", get(pages::article))
         .route("/compare", get(pages::compare))
+        .route("/copies", get(syndication::copies))
+        .route("/outlets/{name}", get(syndication::outlet))
+        .route("/feeds/top.atom", get(feeds::top))
+        .route("/feeds/search.atom", get(feeds::search))
         .route("/style.css", get(pages::style));
     routes
         .router

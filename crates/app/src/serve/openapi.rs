@@ -134,10 +134,16 @@ fn paths() -> Value {
                     param("limit", "query", "Page size (1-200, default 20; larger values are taken as 200)", json!({"type": "integer", "minimum": 0})),
                     param("cursor", "query", "next_cursor of the previous page (opaque: any other value is refused with 400 invalid_query)", s.clone()),
                     param("sort", "query", "newest (default) or largest", json!({"type": "string", "enum": ["newest", "largest"]})),
+                    param("format", "query", "json (default: the page as an object), csv (a header row, then id, size, outlets, copies, first, last, headline) or jsonl (one StorySummary a line); for csv and jsonl the next page's cursor is in the X-Next-Cursor header", json!({"type": "string", "enum": ["json", "csv", "jsonl"]})),
                 ],
-                "responses": ok("a page of stories", json!({"type": "object", "properties": {
-                    "stories": {"type": "array", "items": reference("StorySummary")},
-                    "next_cursor": {"type": "string", "nullable": true}}}))}}));
+                "responses": {
+                    "200": {"description": "a page of stories", "content": {
+                        "application/json": {"schema": json!({"type": "object", "properties": {
+                            "stories": {"type": "array", "items": reference("StorySummary")},
+                            "next_cursor": {"type": "string", "nullable": true}}})},
+                        "text/csv": {"schema": {"type": "string"}},
+                        "application/x-ndjson": {"schema": {"type": "string"}}}},
+                    "default": {"$ref": "#/components/responses/Error"}}}}));
     m.insert("/api/stories/{id}".into(), json!({"get": {"summary": "A story: articles, copies, shared quotes and passages, unique sentences, brief", "parameters": [id.clone()], "responses": ok("the story", reference("StoryDetail"))}}));
     m.insert("/api/storylines".into(), json!({"get": {
                 "summary": "Storylines (stories that continue one another within 7 days), the most recently updated first",

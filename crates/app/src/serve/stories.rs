@@ -56,6 +56,20 @@ pub struct StoryFilter {
     pub cursor: Option<String>,
     #[serde(default)]
     pub sort: Sort,
+    /// How `GET /api/stories` writes the page.
+    #[serde(default)]
+    pub format: ListFormat,
+}
+
+/// How a story list is written: a JSON page, or the stories alone as CSV or JSON Lines (for
+/// spreadsheets and pipelines; the next page's cursor then goes in the `X-Next-Cursor` header).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListFormat {
+    #[default]
+    Json,
+    Csv,
+    Jsonl,
 }
 
 #[derive(Debug, Serialize)]

@@ -85,6 +85,91 @@ fn ran_by(articles: &[ArticleFull], i: usize, copies: &[usize]) -> usize {
     names.len()
 }
 
+/// Outlets listed in the story's pickup table before the rest are folded.
+const SHOWN_OUTLETS: usize = 10;
+
+/// One outlet's part in a story: its articles, those that copy another, and the copies other
+/// outlets made of its articles.
+#[derive(Debug, Default, PartialEq)]
+pub struct Pickup {
+    pub outlet: String,
+    pub articles: u64,
+    pub copies: u64,
+    pub picked_up: u64,
+}
+
+/// The story's outlets with their pickups, the most picked up first (then the most articles,
+/// then by name). Outlets differing only in case are one, named as first seen.
+pub fn pickups(articles: &[ArticleFull]) -> Vec<Pickup> {
+    let key = |a: &ArticleFull| outlet(a).to_lowercase();
+    let by_id: std::collections::HashMap<&str, &ArticleFull> =
+        articles.iter().map(|a| (a.row.id.as_str(), a)).collect();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out: Vec<Pickup> = Vec::new();
+    let mut slot = |a: &ArticleFull, out: &mut Vec<Pickup>| -> usize {
+        *at.entry(key(a)).or_insert_with(|| {
+            out.push(Pickup {
+                outlet: outlet(a).to_owned(),
+                ..Pickup::default()
+            });
+            out.len() - 1
+        })
+    };
+    for a in articles {
+        let i = slot(a, &mut out);
+        out[i].articles += 1;
+        if let Some(original) = a.row.copy_of.as_deref() {
+            out[i].copies += 1;
+            if let Some(o) = by_id.get(original).filter(|o| key(o) != key(a)) {
+                let j = slot(o, &mut out);
+                out[j].picked_up += 1;
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        b.picked_up
+            .cmp(&a.picked_up)
+            .then(b.articles.cmp(&a.articles))
+            .then(a.outlet.cmp(&b.outlet))
+    });
+    out
+}
+
+/// The pickup table: for each outlet, its articles, its copies of others, and its articles'
+/// copies by others (an outlet links to its page).
+fn pickup_table(out: &mut String, articles: &[ArticleFull]) {
+    let list = pickups(articles);
+    out.push_str(
+        "<h2>Outlets</h2><table class=\"pickups\" id=\"pickups\"><thead><tr><th>outlet</th>\
+         <th>articles</th><th>copies of others</th><th>picked up by others</th></tr></thead><tbody>",
+    );
+    let row = |out: &mut String, p: &Pickup| {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            super::syndication::outlet_link(Some(&p.outlet)),
+            p.articles,
+            p.copies,
+            p.picked_up
+        );
+    };
+    for p in list.iter().take(SHOWN_OUTLETS) {
+        row(out, p);
+    }
+    out.push_str("</tbody></table>");
+    if list.len() > SHOWN_OUTLETS {
+        let _ = write!(
+            out,
+            "<details class=\"more-outlets\"><summary>{} more</summary><table class=\"pickups\"><tbody>",
+            count((list.len() - SHOWN_OUTLETS) as u64, "outlet", "outlets")
+        );
+        for p in &list[SHOWN_OUTLETS..] {
+            row(out, p);
+        }
+        out.push_str("</tbody></table></details>");
+    }
+}
+
 /// An article's headline ([`heading`]: its title, else its clean text's first words).
 fn headline_of(a: &ArticleFull) -> Option<String> {
     heading(a.row.title.as_deref(), &a.clean_text)
@@ -336,6 +421,9 @@ pub fn story_body(
     }
 
     timeline(&mut out, articles);
+    if summary.copies > 0 {
+        pickup_table(&mut out, articles);
+    }
 
     out.push_str("<h2>Shared quotes</h2>");
     if a.quotes.is_empty() {

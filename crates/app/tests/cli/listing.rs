@@ -141,6 +141,40 @@ fn stories_story_and_copies_read_as_a_person_would() {
     );
     assert_eq!(headlines(&list(&["--min-outlets", "2"])), ["Chile quake"]);
 
+    // The list written to a file, in the format its name asks for.
+    for name in ["list.csv", "list.jsonl"] {
+        let file = std::path::Path::new(&db).with_file_name(name);
+        let out = run(&[
+            "stories",
+            "--db",
+            &db,
+            "--min-outlets",
+            "2",
+            "--output",
+            file.to_str().unwrap(),
+        ]);
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("1 story written to"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let written = std::fs::read_to_string(&file).unwrap();
+        let lines: Vec<&str> = written.lines().collect();
+        if name.ends_with(".csv") {
+            assert_eq!(lines[0], "id,size,outlets,copies,first,last,headline");
+            assert!(
+                lines[1].ends_with(",3,2,2,2024-04-01T08:15:00Z,2024-04-01T10:00:00Z,Chile quake"),
+                "{written}"
+            );
+        } else {
+            let story: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+            assert_eq!(
+                (story["size"].as_u64(), story["headline"].as_str()),
+                (Some(3), Some("Chile quake"))
+            );
+        }
+        assert_eq!(lines.len(), if name.ends_with(".csv") { 2 } else { 1 });
+    }
     let bad = run(&["stories", "--db", &db, "--since", "yesterday"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(

@@ -3,6 +3,7 @@
 
 mod browser;
 mod reading;
+mod syndication;
 // The engine's test helpers: reading `../shared` or skipping.
 #[allow(dead_code)]
 #[path = "../../../engine/tests/support/mod.rs"]
