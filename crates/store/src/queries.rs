@@ -261,7 +261,10 @@ pub fn fts_query(q: &str) -> Option<String> {
 /// all-words query but its cost, so it is asked for once. An ASCII search is cut at anything not a
 /// letter or digit; any other is cut as the index's words were
 /// ([`samestory_engine::text::for_each_word`]: a Chinese or Thai word as its character bigrams,
-/// Arabic letter variants folded), then at `_`, which the index's tokenizer also cuts at.
+/// Arabic letter variants folded), then where the index's tokenizer cuts: at `_` and at any
+/// character that is not a letter, number, mark or private-use character (a folded word may hold
+/// one: `½` folds to `1⁄2`), so that no quoted word is two tokens, a phrase, which an index without
+/// positions refuses.
 pub fn search_words(q: &str) -> Vec<String> {
     let mut seen = rustc_hash::FxHashSet::default();
     let mut out = Vec::new();
@@ -273,7 +276,15 @@ pub fn search_words(q: &str) -> Vec<String> {
     if q.is_ascii() {
         q.split(|c: char| !c.is_alphanumeric()).for_each(&mut add);
     } else {
-        samestory_engine::text::for_each_word(q, |_, w| w.split('_').for_each(&mut add));
+        let token_char = |c: char| {
+            c != '_'
+                && (c.is_alphanumeric()
+                    || unicode_normalization::char::is_combining_mark(c)
+                    || matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFD}'))
+        };
+        samestory_engine::text::for_each_word(q, |_, w| {
+            w.split(|c: char| !token_char(c)).for_each(&mut add)
+        });
     }
     out
 }
