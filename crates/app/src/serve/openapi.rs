@@ -129,9 +129,9 @@ fn paths() -> Value {
                     param("until", "query", "Stories whose first article is at or before this time", s.clone()),
                     param("q", "query", "Full-text search: every word must occur in a title or text of the story. Words are cut at anything not a letter or digit; a repeated word counts once; at most 32 distinct words (400 invalid_query). Like every read, the search is stopped at --read-timeout-ms (default 5,000; 503 read_timeout)", s.clone()),
                     param("outlet", "query", "Stories with an article from this outlet", s.clone()),
-                    param("min_outlets", "query", "At least this many outlets", json!({"type": "integer", "minimum": 0})),
+                    param("min_outlets", "query", "At least this many outlets", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX})),
                     param("language", "query", "Stories with an article in this language (ISO 639: de, zh; en-GB reads as en; anything else is 400 invalid_query)", s.clone()),
-                    param("limit", "query", "Page size (1-200, default 20; larger values are taken as 200)", json!({"type": "integer", "minimum": 0})),
+                    param("limit", "query", "Page size (1-200, default 20; larger values are taken as 200)", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX})),
                     param("cursor", "query", "next_cursor of the previous page (opaque: any other value is refused with 400 invalid_query)", s.clone()),
                     param("sort", "query", "newest (default) or largest", json!({"type": "string", "enum": ["newest", "largest"]})),
                     param("format", "query", "json (default: the page as an object), csv (a header row, then id, size, outlets, copies, first, last, headline) or jsonl (one StorySummary a line); for csv and jsonl the next page's cursor is in the X-Next-Cursor header", json!({"type": "string", "enum": ["json", "csv", "jsonl"]})),
@@ -147,7 +147,7 @@ fn paths() -> Value {
     m.insert("/api/stories/{id}".into(), json!({"get": {"summary": "A story: articles, copies, shared quotes and passages, unique sentences, brief", "parameters": [id.clone()], "responses": ok("the story", reference("StoryDetail"))}}));
     m.insert("/api/storylines".into(), json!({"get": {
                 "summary": "Storylines (stories that continue one another within 7 days), the most recently updated first",
-                "parameters": [param("limit", "query", "At most this many (1-200, default 50)", json!({"type": "integer", "minimum": 0}))],
+                "parameters": [param("limit", "query", "At most this many (1-200, default 50)", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}))],
                 "responses": ok("storylines", json!({"type": "object", "properties": {
                     "storylines": {"type": "array", "items": reference("StorylineSummary")}}}))}}));
     m.insert("/api/storylines/{id}".into(), json!({"get": {
