@@ -329,12 +329,12 @@ fn encode(q: &str) -> String {
 }
 
 /// Issue 22: search finds a word inside a text of a script written without spaces, and a word in
-/// each of eight languages (`testdata/languages/copies.jsonl`: per language an article, its
+/// each of eleven languages (`testdata/languages/copies.jsonl`: per language an article, its
 /// reprint and another article of the same outlet, which the query words are not all in). The
 /// articles are sent without their `language` field: each one's language is told from its text,
 /// shown with it and filters the list (`language=`).
 #[test]
-fn searches_find_their_article_in_eight_languages() {
+fn searches_find_their_article_in_eleven_languages() {
     let (_dir, db) = temp_db();
     let s = Server::start(&db, &[]);
     let rows = std::fs::read_to_string(root().join("testdata/languages/copies.jsonl")).unwrap();
@@ -352,7 +352,7 @@ fn searches_find_their_article_in_eight_languages() {
         None,
     )
     .json();
-    assert_eq!(v["stored"], 24, "{v}");
+    assert_eq!(v["stored"], 33, "{v}");
     let story_of = |id: &str| {
         let at = body.iter().position(|r| r["id"] == id).unwrap();
         v["results"][at]["story"].as_str().unwrap().to_owned()
@@ -366,6 +366,9 @@ fn searches_find_their_article_in_eight_languages() {
         ("Банк России", "ru"),
         ("Wachstumsprognose", "de"),
         ("desempleados", "es"),
+        ("मौद्रिक नीति", "hi"),
+        ("בנק ישראל", "he"),
+        ("Κυκλάδων", "el"),
     ] {
         let found = get(&format!("{}/api/stories?q={}", s.url, encode(query))).json();
         let stories: Vec<&str> = found["stories"]
