@@ -34,6 +34,7 @@ use crate::copies::fingerprint::{exact_jaccard, shingle_set};
 use crate::pipeline::{prepare, Config, Prepared};
 use crate::stories::{is_content_word, term, Clusterer};
 use crate::text::language::Language;
+use crate::text::sentence_ends::ends_sentence;
 use crate::text::{for_each_word, word_hashes};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -124,10 +125,7 @@ fn words_by_term(text: &str) -> FxHashMap<Term, WordInfo> {
     let mut last_end = 0;
     let mut sentence_start = true;
     for_each_word(text, |span, w| {
-        if bytes[last_end..span.start]
-            .iter()
-            .any(|&b| matches!(b, b'.' | b'!' | b'?' | b'\n'))
-        {
+        if ends_sentence(&text[last_end..span.start], false) {
             sentence_start = true;
         }
         last_end = span.end;

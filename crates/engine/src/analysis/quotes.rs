@@ -1,8 +1,8 @@
 //! Quotes: what is inside quotation marks, and who said it.
 //!
 //! # Finding quotes
-//! Quote marks are read paragraph by paragraph (a paragraph is a line). Curly marks say which way
-//! they face; a straight `"` faces the way its neighbours say (space before it: opening; a letter
+//! Quote marks are read paragraph by paragraph (a paragraph is a line). Curly marks, guillemets
+//! and the corner brackets of Chinese and Japanese (`「…」`, `『…』`) say which way they face; a straight `"` faces the way its neighbours say (space before it: opening; a letter
 //! or punctuation before it and a space after: closing). Double quotes nest by depth, so
 //! `"he said "no" to me"` is one quote. Single quotes (`‘…’`, `'…'`) count only outside double
 //! quotes and only when clearly quotes: the opening mark stands after a space or the start of a line
@@ -31,6 +31,7 @@
 use super::sentences::ABBREVIATIONS;
 use crate::article::Span;
 use crate::text::for_each_word;
+use crate::text::sentence_ends::ends_sentence;
 use serde::{Deserialize, Serialize};
 
 /// Who said a quote.
@@ -58,6 +59,23 @@ pub struct Quote {
 // ---------------------------------------------------------------------------------------------
 // Tokens with what the attribution rules need: case, and clause and sentence numbers.
 
+/// The clause marks of scripts other than Latin: fullwidth and ideographic commas, semicolons,
+/// colons and brackets, corner quotes, the Arabic comma and semicolon.
+const CLAUSE_MARKS: [char; 12] = [
+    '\u{FF0C}', // ，
+    '\u{3001}', // 、
+    '\u{FF1B}', // ；
+    '\u{FF1A}', // ：
+    '\u{FF08}', // （
+    '\u{FF09}', // ）
+    '\u{300C}', // 「
+    '\u{300D}', // 」
+    '\u{300E}', // 『
+    '\u{300F}', // 』
+    '\u{060C}', // ، Arabic comma
+    '\u{061B}', // ؛ Arabic semicolon
+];
+
 #[derive(Clone, Debug)]
 struct Tok {
     span: Span,
@@ -79,8 +97,7 @@ fn tokens(text: &str) -> Vec<Tok> {
         let prev_abbrev = out.last().is_some_and(|t: &Tok| {
             t.lower.chars().count() == 1 || ABBREVIATIONS.contains(&t.lower.as_str())
         });
-        let ends =
-            gap.contains('\n') || gap.contains(['!', '?']) || (gap.contains('.') && !prev_abbrev);
+        let ends = ends_sentence(gap, prev_abbrev);
         if ends {
             sent += 1;
         }
@@ -88,6 +105,7 @@ fn tokens(text: &str) -> Vec<Tok> {
             || gap.contains([
                 ',', ';', ':', '(', ')', '\u{2014}', '\u{2013}', '"', '\u{201C}', '\u{201D}',
             ])
+            || (!gap.is_ascii() && gap.contains(CLAUSE_MARKS))
             || gap.contains(" - ")
         {
             seg += 1;
@@ -584,8 +602,8 @@ fn double_marks(para: &str, base: usize) -> Vec<Mark> {
     while let Some((i, c)) = it.next() {
         let next = it.peek().map(|&(_, c)| c);
         let face = match c {
-            '\u{201C}' | '\u{201E}' | '\u{00AB}' => Some(Face::Open),
-            '\u{201D}' | '\u{00BB}' => Some(Face::Close),
+            '\u{201C}' | '\u{201E}' | '\u{00AB}' | '\u{300C}' | '\u{300E}' => Some(Face::Open),
+            '\u{201D}' | '\u{00BB}' | '\u{300D}' | '\u{300F}' => Some(Face::Close),
             '"' | '\u{201F}' => Some(if opens_after(prev) && !is_space(next) {
                 Face::Open
             } else if !is_space(prev)
@@ -893,10 +911,9 @@ pub fn extract_quotes(text: &str) -> Vec<Quote> {
         let mut lo = hi;
         let gap_ends = hi > 0 && {
             let g = &text[toks[hi - 1].span.end..f.open];
-            g.contains(['!', '?', '\n'])
-                || (g.contains('.')
-                    && !(toks[hi - 1].lower.chars().count() == 1
-                        || ABBREVIATIONS.contains(&toks[hi - 1].lower.as_str())))
+            let abbreviation = toks[hi - 1].lower.chars().count() == 1
+                || ABBREVIATIONS.contains(&toks[hi - 1].lower.as_str());
+            ends_sentence(g, abbreviation)
         };
         if !gap_ends {
             while lo > floor && toks[lo - 1].sent == toks[hi - 1].sent {
@@ -1002,6 +1019,26 @@ mod tests {
         assert_eq!(
             q("Michael Steele spoke. Mr. Steele said, \u{201C}We will win.\u{201D}"),
             [("We will win.".into(), Some("Michael Steele".into()))]
+        );
+    }
+
+    #[test]
+    fn corner_brackets_are_quotes_and_full_stops_end_their_sentences() {
+        assert_eq!(
+            q("社長は「安全対策に万全を期したい。」と述べた。知事は『県民の意見を聞く』と話した。"),
+            [
+                ("安全対策に万全を期したい。".into(), None),
+                ("県民の意見を聞く".into(), None)
+            ]
+        );
+        // The Chinese full stop ends the sentence before the quote: the quote inherits the
+        // speaker named before it.
+        assert_eq!(
+            q("Mr. Li said \u{201C}we will win\u{201D} on Monday。\u{201C}It is done.\u{201D}"),
+            [
+                ("we will win".into(), Some("Li".into())),
+                ("It is done.".into(), Some("Li".into()))
+            ]
         );
     }
 }

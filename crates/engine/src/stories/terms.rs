@@ -4,6 +4,7 @@
 
 use super::config::ClusterConfig;
 use crate::article::Term;
+use crate::text::sentence_ends::ends_sentence;
 use crate::text::{for_each_word, hash_word};
 use rustc_hash::FxHashMap;
 
@@ -143,12 +144,10 @@ pub fn term_counts_and_words(
             last_end = span.end;
             return;
         }
-        // A sentence starts after . ! ? or a line break between the previous word and this one.
+        // A sentence starts after . ! ?, a full stop of another script or a line break between
+        // the previous word and this one.
         let between = &bytes[last_end..span.start];
-        let broke = between
-            .iter()
-            .any(|&b| matches!(b, b'.' | b'!' | b'?' | b'\n'));
-        if broke {
+        if ends_sentence(&text[last_end..span.start], false) {
             sentence_start = true;
         }
         if between.contains(&b'\n') {

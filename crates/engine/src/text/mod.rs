@@ -9,10 +9,12 @@
 //! shingles agree with the `re.findall(r"\w+", text.lower())` that the benchmark truth uses. Beyond
 //! ASCII a word also goes on over combining marks, a run of a script written without spaces (Chinese,
 //! Japanese, Thai, …) becomes its character bigrams, and Arabic, Hebrew, Greek and Cyrillic letter
-//! variants are folded: see [`scripts`].
+//! variants are folded: see [`scripts`]. Where a sentence ends between two words, in any script:
+//! [`sentence_ends`].
 
 pub mod language;
 pub mod scripts;
+pub mod sentence_ends;
 pub mod stem;
 pub mod stopwords;
 
