@@ -35,7 +35,7 @@ use crate::pipeline::{prepare, Config, Prepared};
 use crate::stories::{is_content_word, term, Clusterer};
 use crate::text::language::Language;
 use crate::text::sentence_ends::ends_sentence;
-use crate::text::{for_each_word, word_hashes};
+use crate::text::{for_each_word, scripts, word_hashes};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -136,7 +136,10 @@ fn words_by_term(text: &str) -> FxHashMap<Term, WordInfo> {
         }
         let e = out.entry(term(w)).or_default();
         if e.display.is_empty() || name && !e.name {
-            e.display = span.slice(text).to_owned();
+            // A bigram of a script without spaces spans only its first letter (spans tile the
+            // text): show the bigram itself.
+            let unspaced = w.chars().next().is_some_and(scripts::is_unspaced);
+            e.display = if unspaced { w } else { span.slice(text) }.to_owned();
         }
         e.name |= name;
         e.number |= w.bytes().all(|b| b.is_ascii_digit());

@@ -85,6 +85,30 @@ fn reprints_are_copies_and_other_articles_are_not_in_eleven_languages() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// `compare` shows the terms two articles share: in a script without spaces they are the
+/// character bigrams the engine reads, not single letters.
+#[test]
+fn shared_terms_of_unspaced_scripts_are_their_bigrams() {
+    let rows = rows();
+    let row = |id: &str| rows.iter().find(|r| r.id == id).expect(id);
+    for language in ["zh", "ja", "th"] {
+        let verdict = explain(
+            &article(row(&format!("{language}_original"))),
+            &article(row(&format!("{language}_reprint"))),
+            &Config::default(),
+            None,
+        );
+        let terms = &verdict.decision.evidence.terms;
+        assert!(terms.len() >= 10, "{language}: {terms:?}");
+        for t in terms {
+            let letters = words(t);
+            assert_eq!(letters.len(), 1, "{language}: {t} is one token");
+            assert_eq!(&letters[0], t, "{language}: {t} is one token");
+            assert!(t.chars().count() >= 2, "{language}: {t} is a single letter");
+        }
+    }
+}
+
 fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for_each_word(text, |_, w| out.push(w.to_owned()));
