@@ -28,10 +28,17 @@ def as_text(s):
     return re.sub(r"\s+", " ", html.unescape(s)).strip()
 
 
+def spaces(s):
+    return re.sub(r"\s+", " ", s or "").strip()
+
+
 class Text(str):
-    """A string that compares as text with another."""
+    """samestory's text (markup already out, entities decoded), compared with feedparser's value:
+    that value is markup when the element's type is html or xhtml and literal text when it is
+    text/plain, and the expectation does not say which, so it agrees when either reading of it
+    is samestory's text. (samestory's text is not read as markup again: its `<blink>` is text.)"""
     def __eq__(self, other):
-        return isinstance(other, str) and as_text(self) == as_text(other)
+        return isinstance(other, str) and spaces(self) in (as_text(other), spaces(other))
 
     def __ne__(self, other):
         return not self == other
@@ -81,10 +88,20 @@ def entry_of(item):
     summary = item.get("summary") or item.get("content") or ""
     content = item.get("content") or item.get("summary") or ""
     e["summary"] = e["description"] = Text(summary)
-    e["content"] = [{"value": Text(content)}]
+    e["content"] = [{"value": Text(content), "type": item.get("content_type"),
+                     "src": item.get("content_src")}]
     when(e, "published", item.get("published"))
     when(e, "updated", item.get("updated") or item.get("published"))
     return e
+
+
+def feed_of(feed):
+    f = {"title": Text(feed.get("title") or ""), "link": feed.get("link") or "",
+         "id": feed.get("id") or "", "description": Text(feed.get("description") or "")}
+    f["subtitle"] = f["description"]
+    when(f, "published", feed.get("published"))
+    when(f, "updated", feed.get("updated") or feed.get("published"))
+    return f
 
 
 def main():
@@ -105,14 +122,14 @@ def main():
         if not keys or not keys <= USED:
             continue
         field = sorted(keys)[0].replace("_parsed", "").replace("description", "summary")
-        if "feed[" in case["expect"] and field == "title":
-            field = "feed title"
+        if "feed[" in case["expect"]:
+            field = "feed " + field
         out = subprocess.run([args.bin, "extract", "--items", os.path.join(DATA, case["path"])],
                              capture_output=True, text=True)
         feeds = [json.loads(l) for l in out.stdout.splitlines()]
         feed = feeds[0] if feeds else {"title": None, "items": []}
         env = {"bozo": False, "entries": [entry_of(i) for i in feed["items"]],
-               "feed": {"title": Text(feed.get("title") or "")}, "u": str}
+               "feed": feed_of(feed), "u": str}
         asked[(group, field)] += 1
         refused[(group, field)] += not feeds
         try:

@@ -178,8 +178,9 @@ fn print_page(
     Ok(())
 }
 
-/// `extract --items`: each feed file as parsed, one JSON object a file: the feed's title and its
-/// items (title, link, guid, published, updated, content, summary) before they become articles.
+/// `extract --items`: each feed file as parsed, one JSON object a file: the feed's title, link,
+/// id, description and dates, and its items (title, link, guid, published, updated, content and
+/// its type, summary) before they become articles.
 pub fn run_items(files: &[PathBuf]) -> anyhow::Result<u8> {
     let time = |t: Option<i64>| {
         t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
@@ -211,11 +212,22 @@ pub fn run_items(files: &[PathBuf]) -> anyhow::Result<u8> {
                     "published": time(i.published),
                     "updated": time(i.updated),
                     "content": i.content,
+                    "content_type": i.content_type,
+                    "content_src": i.content_src,
                     "summary": i.summary,
                 })
             })
             .collect();
-        let row = serde_json::json!({ "file": name, "title": feed.title, "items": items });
+        let row = serde_json::json!({
+            "file": name,
+            "title": feed.title,
+            "link": feed.link,
+            "id": feed.id,
+            "description": feed.description,
+            "published": time(feed.published),
+            "updated": time(feed.updated),
+            "items": items,
+        });
         writeln!(out, "{row}")?;
     }
     Ok(if failed > 0 { exit::PARTIAL } else { exit::OK })
