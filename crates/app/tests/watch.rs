@@ -2,8 +2,9 @@
 //! itself on loopback (127.0.0.1 and `localhost`, two hosts to the watcher): feeds with an ETag
 //! answered 304, a feed answering 500, a page behind a redirect, a page answering 500 once, a slow
 //! host, a page robots.txt disallows, one article reached by two feeds. The watcher is stopped
-//! (killed) mid-run and started again: nothing is fetched twice, nothing is missed. Every feed and
-//! page here is written by this file; nothing reaches beyond loopback.
+//! (killed) mid-run and started again: nothing is fetched twice, nothing is missed; and stopped by
+//! Ctrl-C or SIGTERM, it finishes its current item and exits 0. Every feed and page here is
+//! written by this file; nothing reaches beyond loopback.
 
 use samestory_engine::Article;
 use samestory_store::Store;
@@ -719,4 +720,97 @@ fn serve_watches_feeds_and_reports_them_in_metrics() {
     let store = Store::open_read_only(&db).unwrap();
     let one = store.article(&id_of(&format!("{a}/one.html"))).unwrap();
     assert_eq!(one.row.title.as_deref(), Some("Bridge opens"));
+}
+
+/// Ctrl-C and SIGTERM, sent to a real watcher while it waits for a slow page: it finishes that
+/// page, stores it, prints its summary and exits 0; the item after it is left for the next run,
+/// which fetches it and nothing twice.
+#[cfg(unix)]
+#[test]
+fn a_signal_stops_the_watcher_after_its_current_item() {
+    for (signal, name) in [(libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM")] {
+        let site: Shared = Arc::default();
+        let port = serve(site.clone());
+        let a = format!("http://127.0.0.1:{port}");
+        let paths = ["/news/first.html", "/news/slow.html", "/news/last.html"];
+        {
+            let mut s = site.lock().unwrap();
+            let items: Vec<(&str, String, &str)> = paths
+                .iter()
+                .map(|p| (&p[6..p.len() - 5], format!("{a}{p}"), "summary"))
+                .collect();
+            s.routes.insert(
+                "127.0.0.1 /feed.xml".into(),
+                Route::ok("application/rss+xml", rss("Wire", &items)),
+            );
+            for (i, path) in paths.iter().enumerate() {
+                let delay = match *path {
+                    "/news/slow.html" => Duration::from_millis(1500),
+                    _ => Duration::ZERO,
+                };
+                let words = ["harbour crane", "river ferry", "tram depot"][i];
+                s.routes.insert(
+                    format!("127.0.0.1 {path}"),
+                    Route {
+                        delay,
+                        ..Route::ok("text/html", page(path, &format!("{a}{path}"), words))
+                    },
+                );
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("store.db");
+        let list = dir.path().join("feeds.txt");
+        std::fs::write(&list, format!("{a}/feed.xml\n")).unwrap();
+        let child = watch_command(&db, &list)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for("the slow page", Duration::from_secs(60), || {
+            site.lock().unwrap().count("127.0.0.1 /news/slow.html") == 1
+        });
+        // SAFETY: kill(2) on the child's own pid, which it keeps until it is waited for.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{name}: {stderr}");
+        assert!(
+            stderr.contains("stopping after the current item"),
+            "{stderr}"
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("pages fetched"),
+            "{name}: the summary: {stdout}"
+        );
+        let slow = id_of(&format!("{a}/news/slow.html"));
+        {
+            let store = Store::open_read_only(&db).unwrap();
+            assert!(
+                store.contains(&slow).unwrap(),
+                "{name}: the page being fetched"
+            );
+            let stored = paths
+                .iter()
+                .filter(|p| store.contains(&id_of(&format!("{a}{p}"))).unwrap())
+                .count();
+            assert!(stored < paths.len(), "{name}: stopped before the end");
+        }
+        let again = run_watch(&db, &list, &["--once"]);
+        assert!(again.status.success(), "{name}: {again:?}");
+        let store = Store::open_read_only(&db).unwrap();
+        let s = site.lock().unwrap();
+        for path in paths {
+            assert!(
+                store.contains(&id_of(&format!("{a}{path}"))).unwrap(),
+                "{name}: {path}"
+            );
+            assert_eq!(
+                s.count(&format!("127.0.0.1 {path}")),
+                1,
+                "{name}: {path} once"
+            );
+        }
+    }
 }

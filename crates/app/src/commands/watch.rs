@@ -1,6 +1,11 @@
 //! `samestory watch FEEDS` (the watcher, [`crate::watch`], storing through the
 //! [`Ingester`](crate::ingest::Ingester) as `ingest` does, under the same writer lock) and
 //! `samestory feeds` (each watched feed's state, read from the store).
+//!
+//! Ctrl-C or SIGTERM stops the watcher cleanly: the item being fetched is finished and stored,
+//! the store committed, the summary printed, and the exit code is what it would have been (0
+//! when nothing failed); a second signal stops at once (exit 130), leaving what is not committed
+//! to the next run.
 
 use crate::exit;
 use crate::ingest::{Ingester, WriterLock};
@@ -9,7 +14,7 @@ use samestory_engine::pipeline::Config;
 use samestory_store::Store;
 use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// Reads the feed list at `feeds` (reporting each entry refused) and watches the feeds into `db`.
@@ -40,7 +45,8 @@ pub fn run(
             " (Ctrl-C to stop)"
         }
     );
-    let summary = watch::watch(db, &urls, opts, &sink, &AtomicBool::new(false), &report)?;
+    let stop = stop_on_signal()?;
+    let summary = watch::watch(db, &urls, opts, &sink, stop, &report)?;
     ingester.into_inner().expect("ingester lock").finish()?;
     let mut out = std::io::stdout().lock();
     if json {
@@ -62,6 +68,33 @@ pub fn run(
     }
     let partial = !refused.is_empty() || summary.feed_errors > 0 || summary.given_up > 0;
     Ok(if partial { exit::PARTIAL } else { exit::OK })
+}
+
+/// A flag set at the first Ctrl-C or SIGTERM (the watcher then finishes its current item and
+/// returns); the second exits at once.
+fn stop_on_signal() -> anyhow::Result<&'static AtomicBool> {
+    static STOP: AtomicBool = AtomicBool::new(false);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    // Registered before the watcher starts, so that no signal can end the process uncleanly.
+    let signals = runtime.block_on(async { crate::serve::Signals::new() })?;
+    std::thread::Builder::new()
+        .name("samestory-signals".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let mut signals = signals;
+                signals.next().await;
+                eprintln!("samestory: stopping after the current item (again to stop at once)");
+                STOP.store(true, Ordering::Relaxed);
+                signals.next().await;
+                eprintln!(
+                    "samestory: stopped at once; what was not committed is fetched again next time"
+                );
+                std::process::exit(130);
+            })
+        })?;
+    Ok(&STOP)
 }
 
 /// `samestory feeds`: one line (or JSON object) per feed.
