@@ -6,9 +6,13 @@
 //! clusters to related clusters of the previous days, each time a batch changes a story:
 //! 1. its **content vector** is its saved centroid without the pseudo-terms that carry counts
 //!    (`StoryState::content_terms`: terms and names, weighted as the clusterer weighs them), made
-//!    unit length; its **keys** are its [`KEY_TERMS`] heaviest terms, kept in `story_keys`; a
-//!    story whose keys did not change keeps the link it has (steps 2 and 3 run when they change:
-//!    at its birth and a few times as it grows, not for every article it gains);
+//!    unit length; its **keys** are its [`KEY_TERMS`] heaviest terms, kept in `story_keys`. Both
+//!    are made when the story reaches [`MIN_STORY_SIZE`] articles and again each time its size
+//!    reaches a power of two (4, 8, 16, ...), not for every article it gains ([`relink_due`]): an
+//!    article alone is one outlet's report, most stories of a stream stay alone, and a story's
+//!    terms settle as it grows; looking at each story at every article it gained was a quarter of
+//!    ingest's writing for links that almost never changed. A story whose keys did not change
+//!    then keeps the link it has (steps 2 and 3 run when they change);
 //! 2. its **candidates** are the stories that started before it, whose newest article is at most
 //!    [`WINDOW_SECS`] (7 days) before its first, and that share at least [`MIN_SHARED_KEYS`] keys
 //!    with it (an index look-up, not a scan of the window's stories: the newest
@@ -41,6 +45,9 @@ pub const WINDOW_SECS: i64 = 7 * 86_400;
 /// The least cosine similarity of two stories' content vectors for a link (measured on
 /// uci-headlines, BENCHMARKS.md §12).
 pub const LINK_SIMILARITY: f32 = 0.3;
+/// The articles a story holds before it is linked: one outlet's report alone is not yet a story
+/// that others continue.
+pub const MIN_STORY_SIZE: u32 = 2;
 /// Terms of a story kept as its keys.
 pub const KEY_TERMS: usize = 10;
 /// Keys a candidate shares with the story at least.
@@ -93,9 +100,20 @@ fn keys(v: &[(Term, f32)]) -> Vec<Term> {
     by_weight.into_iter().map(|(t, _)| t).collect()
 }
 
+/// Whether a story that grew from `before` articles (0: it is new) to `now` is looked at (again):
+/// when it reaches [`MIN_STORY_SIZE`] and each time its size reaches a power of two after.
+pub(crate) fn relink_due(before: u32, now: u32) -> bool {
+    now >= MIN_STORY_SIZE && (before < MIN_STORY_SIZE || now.ilog2() > before.ilog2())
+}
+
 /// Links the stories a batch changed (their new states) to the stories they continue, inside the
-/// batch's transaction ([`crate::Store::write_batch`]).
-pub(crate) fn link_changed(conn: &Connection, changed: &[(StoryIdx, StoryState)]) -> Result<()> {
+/// batch's transaction ([`crate::Store::write_batch`]). `size_before` holds the sizes the stories
+/// had before the batch (a story missing from it is new).
+pub(crate) fn link_changed(
+    conn: &Connection,
+    changed: &[(StoryIdx, StoryState)],
+    size_before: &FxHashMap<u32, u32>,
+) -> Result<()> {
     let changed: Vec<(u32, &StoryState)> = changed.iter().map(|(i, s)| (i.raw(), s)).collect();
     let states: FxHashMap<u32, &StoryState> = changed.iter().copied().collect();
     // Earlier stories first, so that their keys are current when later ones look for them.
@@ -103,6 +121,9 @@ pub(crate) fn link_changed(conn: &Connection, changed: &[(StoryIdx, StoryState)]
     order.sort_by_key(|(idx, s)| (s.first.unwrap_or(i64::MAX), *idx));
     let mut shared_keys: FxHashMap<u32, i64> = FxHashMap::default();
     for &&(idx, state) in &order {
+        if !relink_due(size_before.get(&idx).copied().unwrap_or(0), state.size) {
+            continue;
+        }
         let v = content_vector(state);
         let keys: Vec<i64> = keys(&v).into_iter().map(term_to_sql).collect();
         // A story whose keys did not move keeps its link: relinking on every article it gains
@@ -421,6 +442,16 @@ mod tests {
 
     /// Saves `state` as story `idx`, as a batch does, and links it.
     fn change(store: &Store, idx: u32, state: &StoryState) -> Vec<i64> {
+        let before: FxHashMap<u32, u32> = store
+            .conn
+            .query_row("SELECT size FROM stories WHERE idx = ?1", [idx], |r| {
+                r.get(0)
+            })
+            .optional()
+            .unwrap()
+            .map(|size| (idx, size))
+            .into_iter()
+            .collect();
         store
             .conn
             .execute(
@@ -436,7 +467,12 @@ mod tests {
                 ],
             )
             .unwrap();
-        link_changed(&store.conn, &[(StoryIdx::from_raw(idx), state.clone())]).unwrap();
+        link_changed(
+            &store.conn,
+            &[(StoryIdx::from_raw(idx), state.clone())],
+            &before,
+        )
+        .unwrap();
         let mut keys: Vec<i64> = store
             .conn
             .prepare("SELECT term FROM story_keys WHERE story = ?1 ORDER BY term")
@@ -461,30 +497,64 @@ mod tests {
             .unwrap()
     }
 
+    /// `state` with `size` articles.
+    fn sized(mut s: StoryState, size: u32) -> StoryState {
+        s.size = size;
+        s
+    }
+
     #[test]
-    fn a_story_is_linked_again_when_its_keys_move() {
+    fn a_story_is_looked_at_from_two_articles_and_at_each_power_of_two() {
+        let due: Vec<u32> = (1..=40).filter(|&n| relink_due(n - 1, n)).collect();
+        assert_eq!(due, [2, 4, 8, 16, 32]);
+        // A batch that brings several articles at once crosses a power of two between them.
+        assert!(relink_due(5, 9));
+        assert!(!relink_due(9, 12));
+        assert!(relink_due(0, 7), "a story born with seven articles");
+        assert!(!relink_due(0, 1), "an article alone");
+        assert!(
+            !relink_due(8, 8),
+            "a story whose counts changed but not its size"
+        );
+    }
+
+    #[test]
+    fn a_story_is_linked_again_when_its_keys_move_at_a_power_of_two() {
         let store = Store::open_in_memory().unwrap();
         let day = 86_400;
         let trial: Vec<(u64, f32)> = (1..=12).map(|t| (t, 1.0)).collect();
-        change(&store, 0, &state(&trial, 0));
+        assert!(
+            change(&store, 0, &state(&trial, 0)).is_empty(),
+            "alone: no keys"
+        );
+        change(&store, 0, &sized(state(&trial, 0), 2));
         // Another subject: no key shared, no link.
         let storm: Vec<(u64, f32)> = (101..=112).map(|t| (t, 1.0 + t as f32 / 1000.0)).collect();
-        let storm_keys = change(&store, 1, &state(&storm, day));
+        let storm_keys = change(&store, 1, &sized(state(&storm, day), 2));
         assert_eq!(storm_keys, (103..=112).collect::<Vec<i64>>());
         assert_eq!(link_of(&store, 1), None);
-        // It grows and its keys stay: its rows are kept as they were.
-        let grown: Vec<(u64, f32)> = storm.iter().map(|&(t, w)| (t, 2.0 * w)).collect();
-        assert_eq!(change(&store, 1, &state(&grown, day)), storm_keys);
-        assert_eq!(link_of(&store, 1), None);
-        // Its news turns to the trial's: new keys, and the link they bring.
+        // Its news turns to the trial's at its third article: not looked at yet.
         let turned: Vec<(u64, f32)> = (1..=8)
             .map(|t| (t, 3.0))
             .chain(storm.iter().copied())
             .collect();
-        let turned_keys = change(&store, 1, &state(&turned, day));
+        assert_eq!(
+            change(&store, 1, &sized(state(&turned, day), 3)),
+            storm_keys
+        );
+        assert_eq!(link_of(&store, 1), None);
+        // At its fourth: new keys, and the link they bring.
+        let turned_keys = change(&store, 1, &sized(state(&turned, day), 4));
         assert_eq!(turned_keys.len(), KEY_TERMS);
         assert!((1..=8).all(|t| turned_keys.contains(&t)), "{turned_keys:?}");
         assert!(!turned_keys.contains(&103));
+        assert_eq!(link_of(&store, 1), Some(0));
+        // It grows and its keys stay: its rows are kept as they were.
+        let grown: Vec<(u64, f32)> = turned.iter().map(|&(t, w)| (t, 2.0 * w)).collect();
+        assert_eq!(
+            change(&store, 1, &sized(state(&grown, day), 8)),
+            turned_keys
+        );
         assert_eq!(link_of(&store, 1), Some(0));
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::engine_state::{df_blob, fold_df_log, state_blob, DF_FOLD_ENTRIES};
 use crate::{EngineDelta, Result, Store};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
+use rustc_hash::FxHashMap;
 use samestory_engine::clean::Removal;
 use samestory_engine::copies::fingerprint::Signature;
 use samestory_engine::text::language::{self, Language};
@@ -142,6 +143,14 @@ impl Store {
             for s in &touched {
                 counts.execute([s])?;
             }
+            // The sizes before this batch, which tell storylines whether a story is looked at again.
+            let mut size_of = tx.prepare_cached("SELECT size FROM stories WHERE idx = ?1")?;
+            let mut size_before: FxHashMap<u32, u32> = FxHashMap::default();
+            for (idx, _) in &state.stories {
+                if let Some(size) = size_of.query_row([idx.raw()], |r| r.get(0)).optional()? {
+                    size_before.insert(idx.raw(), size);
+                }
+            }
             let mut upd = tx.prepare_cached(
                 "UPDATE stories SET size = ?2, first = ?3, last = ?4, state = ?5 WHERE idx = ?1",
             )?;
@@ -154,7 +163,7 @@ impl Store {
                     state_blob(story)
                 ])?;
             }
-            crate::storylines::link_changed(&tx, &state.stories)?;
+            crate::storylines::link_changed(&tx, &state.stories, &size_before)?;
             let (terms, docs) = (&state.df, state.df_docs);
             if !terms.is_empty() {
                 tx.prepare_cached("INSERT INTO df_log (terms) VALUES (?1)")?
