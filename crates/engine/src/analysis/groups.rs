@@ -9,6 +9,9 @@
 //!   clear eyed about the prospect of that" against "But we are also clear-eyed about the prospects
 //!   of that").
 //!
+//! A scare quote (at most [`SCARE_QUOTE_WORDS`] words, Fox's "talking points") joins only the same
+//! words quoted elsewhere: a phrase a writer marks is not a wording of a sentence that contains it.
+//!
 //! Units of comparable length join directly. A unit much shorter than its match (less than half its
 //! words) joins only the best of the longer units containing it, so that a short common fragment
 //! cannot chain two different quotes into one group. A group's variants are its distinct wordings.
@@ -28,6 +31,10 @@ pub const LONG_UNIT_WORDS: usize = 5;
 pub const CONTAINMENT: f32 = 0.8;
 /// Units with fewer words are not grouped: single scare-quoted words ("unclear") match anything.
 pub const MIN_UNIT_WORDS: usize = 2;
+/// Quotes of at most this many words are scare quotes ("talking points"): a writer's marked
+/// phrase, not an utterance. They group only with the same words quoted elsewhere, never as a
+/// wording of a longer quote that happens to contain them.
+pub const SCARE_QUOTE_WORDS: usize = 2;
 
 /// One wording of a quote and where it occurs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -119,6 +126,9 @@ fn shared(a: &[u64], b: &[u64]) -> usize {
 
 /// How well `short` is contained in `long` (0 when not a match).
 fn containment(short: &Unit, long: &Unit) -> f32 {
+    if short.keys.len() <= SCARE_QUOTE_WORDS && long.keys.len() > SCARE_QUOTE_WORDS {
+        return 0.0;
+    }
     if short.keys.len() < LONG_UNIT_WORDS {
         return if contains_run(&long.keys, &short.keys) {
             1.0
@@ -358,6 +368,30 @@ mod tests {
             .iter()
             .any(|g| g.canonical == "professional and substantive and lasted a bit over an hour."));
         assert_eq!(groups.len(), 3);
+    }
+
+    /// Issue 24: Fox's scare-quoted "talking points" (BASIL, the Benghazi e-mails) was listed as a
+    /// wording of a White House sentence holding the two words.
+    #[test]
+    fn a_scare_quote_is_not_a_wording_of_a_sentence() {
+        let docs = [
+            doc(0, "fox", "The e-mails show how the \"talking points\" were drafted."),
+            doc(1, "nyt", "\"The talking points were drafted by the intelligence community,\" the spokesman said."),
+            doc(2, "hpo", "\"The talking points were drafted by the intelligence community alone,\" he said. Critics called them \"talking points.\""),
+        ];
+        let groups = group_quotes(&docs);
+        let sentence = groups
+            .iter()
+            .find(|g| g.canonical.contains("intelligence community"))
+            .unwrap();
+        assert_eq!(sentence.outlets, ["hpo", "nyt"], "{groups:#?}");
+        assert_eq!(sentence.variants.len(), 2);
+        let scare = groups
+            .iter()
+            .find(|g| g.canonical.starts_with("talking points"))
+            .unwrap();
+        assert_eq!(scare.outlets, ["fox", "hpo"], "{groups:#?}");
+        assert_eq!(groups.len(), 2);
     }
 
     #[test]

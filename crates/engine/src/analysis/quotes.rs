@@ -497,6 +497,25 @@ fn read_verb(toks: &[Tok], inside: &[bool], lo: usize, hi: usize, v: usize) -> V
     VerbRead::Open(end)
 }
 
+/// The name a description is given right after it, as an appositive: "Eric Schultz" in `," said a
+/// White House spokesman, Eric Schultz.` The name is the whole next clause, in capitals; without
+/// it the description stays, and a later "he said" is not given to someone named earlier.
+fn appositive_name(toks: &[Tok], (s, e): (usize, usize), hi: usize) -> Option<(usize, usize)> {
+    if toks[e - 1].cap || e >= hi || toks[e].seg == toks[e - 1].seg {
+        return None;
+    }
+    let seg = toks[e].seg;
+    let mut b = e;
+    while b < hi && toks[b].seg == seg {
+        if !toks[b].cap || is(&toks[b].lower, STOPS) {
+            return None;
+        }
+        b += 1;
+    }
+    let named = toks[e..b].iter().any(|t| !is(&t.lower, TITLES));
+    (named && b - e <= 4 && s < e).then_some((e, b))
+}
+
 /// Attribution in tokens `lo..hi` after a quote: the first speech verb.
 fn after_attribution(toks: &[Tok], inside: &[bool], lo: usize, hi: usize) -> Attribution {
     for v in lo..hi {
@@ -510,7 +529,8 @@ fn after_attribution(toks: &[Tok], inside: &[bool], lo: usize, hi: usize) -> Att
             // ("the official, speaking on condition of anonymity, told reporters") or the
             // subject follows ("said Mr. Steele").
             if is(&toks[v].lower, INVERTIBLE) {
-                if let Some((s, e)) = np_after(toks, v + 1, hi) {
+                if let Some(r) = np_after(toks, v + 1, hi) {
+                    let (s, e) = appositive_name(toks, r, hi).unwrap_or(r);
                     return Attribution::Phrase(s, e);
                 }
             }
@@ -560,13 +580,49 @@ fn before_attribution(
     }
     // "Biden: "…"" in headlines and transcripts.
     if hi > lo && text[toks[hi - 1].span.end..open].trim() == ":" {
-        if let Some(r) = np_before(toks, lo, hi) {
-            if toks[r.1 - 1].cap {
-                return Attribution::Phrase(r.0, r.1);
-            }
+        if let Some((s, e)) = colon_speaker(text, toks, lo, hi) {
+            return Attribution::Phrase(s, e);
         }
     }
     Attribution::None
+}
+
+/// Prepositions that put a place, an audience or a topic before a headline's colon ("Snowden at
+/// SXSW:", "Snowden to tech leaders:", "Pichai on wearables:").
+const PLACE_PREPOSITIONS: &[&str] = &["at", "in", "to", "on", "from", "before", "about"];
+
+/// The speaker of `Name: "…"` in tokens `lo..hi` (the colon right after them): the capitalised
+/// phrase before the colon, unless it is a place, an audience or a topic (a preposition stands
+/// before it) or a lone acronym ("SXSW"); then the capitalised words that open the clause, its
+/// subject ("Edward Snowden" in "Edward Snowden discusses NSA leaks at SXSW:").
+fn colon_speaker(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<(usize, usize)> {
+    let at_sign = |k: usize| k > 0 && text[toks[k - 1].span.end..toks[k].span.start].contains('@');
+    let (mut s, e) = np_before(toks, lo, hi)?;
+    if !toks[e - 1].cap {
+        return None;
+    }
+    if let Some(k) = (s + 1..e).rev().find(|&k| at_sign(k)) {
+        s = k; // "Edward Snowden @ SXSW": the place is what follows the sign
+    }
+    let placed = s > lo && (is(&toks[s - 1].lower, PLACE_PREPOSITIONS) || at_sign(s));
+    let acronym = |k: usize| {
+        let w = raw(text, &toks[k]);
+        w.chars().count() > 1 && !w.chars().any(char::is_lowercase)
+    };
+    let lone_acronym = e - s == 1 && acronym(s);
+    if !placed && !lone_acronym {
+        return Some((s, e));
+    }
+    let mut b = lo;
+    while b < s {
+        let t = &toks[b];
+        let possessive = t.lower == "s" && b > lo && t.span.start > toks[b - 1].span.end;
+        if !(t.cap || possessive) || is(&t.lower, STOPS) || (b > lo && at_sign(b)) {
+            break;
+        }
+        b += 1;
+    }
+    (b > lo && !(b - lo == 1 && acronym(lo))).then_some((lo, b))
 }
 
 // ---------------------------------------------------------------------------------------------
