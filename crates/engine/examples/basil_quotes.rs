@@ -1,4 +1,5 @@
-//! Cross-outlet quote groups on BASIL (one event, three outlets), for a human to sample-check.
+//! Cross-outlet quote groups on BASIL (one event, three outlets), for a human to sample-check:
+//! each group's canonical wording and speaker, then each wording with the outlets carrying it.
 //!
 //! Run: `cargo run --release -p samestory-engine --example basil_quotes [path]`
 //! Default path: `/work/shared/data/basil/basil_dev.jsonl` (see its SOURCE.md). Stories are the
@@ -63,6 +64,15 @@ fn main() {
                 g.speaker.as_deref().unwrap_or("(no speaker)"),
                 g.variants.len()
             );
+            for v in &g.variants {
+                let docs: Vec<&str> = v
+                    .occurrences
+                    .iter()
+                    .map(|&(d, _)| arts[d].0.as_str())
+                    .collect();
+                let text: String = v.text.chars().take(110).collect();
+                println!("      · [{}] {text:?}", docs.join(","));
+            }
         }
     }
     println!(

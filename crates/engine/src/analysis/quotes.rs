@@ -992,6 +992,25 @@ pub fn extract_quotes(text: &str) -> Vec<Quote> {
             }
         }
         let mut attribution = after_attribution(&toks, &inside, a_lo, a_hi);
+        if a_hi == a_lo && f.closed && ends_in_question(text, f) {
+            // `"…, John?" Obama continued`: the question mark ended the sentence, yet the name
+            // right after the quote, followed by its speech verb, is the speaker.
+            let line_end = text[f.close_end..]
+                .find('\n')
+                .map_or(text.len(), |i| f.close_end + i);
+            let mut end = a_lo;
+            while end < toks.len()
+                && toks[end].span.start < line_end
+                && toks[end].sent == toks[a_lo].sent
+            {
+                end += 1;
+            }
+            if let Attribution::Phrase(s, e) = after_attribution(&toks, &inside, a_lo, end) {
+                if s == a_lo {
+                    attribution = Attribution::Phrase(s, e);
+                }
+            }
+        }
         if !matches!(attribution, Attribution::Phrase(..)) {
             let before = before_attribution(&toks, &inside, text, lo, hi, f.open);
             if before != Attribution::None {
@@ -1039,6 +1058,13 @@ pub fn extract_quotes(text: &str) -> Vec<Quote> {
         });
     }
     out
+}
+
+/// Whether a closed quote's words end in a question or exclamation mark.
+fn ends_in_question(text: &str, f: &Found) -> bool {
+    f.pieces
+        .last()
+        .is_some_and(|p| p.slice(text).trim_end().ends_with(['?', '!']))
 }
 
 fn paragraphs_start(text: &str, pos: usize) -> usize {
