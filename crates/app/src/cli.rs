@@ -415,7 +415,8 @@ pub struct StoryFilterArgs {
     /// Words every one of which an article of the story has in its title or text.
     #[arg(long)]
     pub q: Option<String>,
-    /// Stories with an article from this outlet (case-insensitive).
+    /// Stories with an article from this outlet (case-insensitive; `unknown`: an article without
+    /// a source).
     #[arg(long)]
     pub outlet: Option<String>,
     /// Stories with articles from at least this many outlets.

@@ -178,7 +178,8 @@ pub struct StoryListQuery<'a> {
     /// Words every one of which an article of the story has in its title or clean text (see
     /// [`fts_query`]); with no word in it, no filter.
     pub words: Option<&'a str>,
-    /// Stories with an article from this outlet (its source, compared case-insensitively).
+    /// Stories with an article from this outlet (its source, compared case-insensitively;
+    /// `unknown`: an article without a source).
     pub outlet: Option<&'a str>,
     /// Stories with articles from at least this many outlets.
     pub min_outlets: Option<u64>,
@@ -210,7 +211,8 @@ pub struct WindowQuery<'a> {
     pub until: Timestamp,
     /// From this time on, an article counts as recent (growth).
     pub recent_from: Timestamp,
-    /// Stories with an article in the window from this outlet (case-insensitive).
+    /// Stories with an article in the window from this outlet (case-insensitive; `unknown`: an
+    /// article without a source).
     pub outlet: Option<&'a str>,
     /// Stories with articles from at least this many outlets in the window.
     pub min_outlets: Option<u64>,
@@ -342,7 +344,7 @@ impl Store {
         if let Some(o) = q.outlet {
             arg(
                 &mut wh,
-                "EXISTS (SELECT 1 FROM articles a WHERE a.story = s.idx AND a.source = ? COLLATE NOCASE)",
+                "EXISTS (SELECT 1 FROM articles a WHERE a.story = s.idx AND COALESCE(a.source, 'unknown') = ? COLLATE NOCASE)",
                 Sql::Text(o.to_owned()),
             );
         }
@@ -407,7 +409,7 @@ impl Store {
             Sql::Integer(q.until),
         ];
         if let Some(o) = q.outlet {
-            having.push("SUM(a.source = ? COLLATE NOCASE) > 0");
+            having.push("SUM(COALESCE(a.source, 'unknown') = ? COLLATE NOCASE) > 0");
             args.push(Sql::Text(o.to_owned()));
         }
         if let Some(n) = q.min_outlets {
@@ -929,6 +931,48 @@ mod tests {
         let sources = [Some("a"), Some("A"), None, None, Some("b")];
         assert_eq!(count_outlets(sources.into_iter()), 3);
         assert_eq!(count_outlets([Some("a")].into_iter()), 1);
+    }
+
+    /// Issue 24: the outlet `unknown` of the lists and pages could not be filtered on.
+    #[test]
+    fn the_outlet_unknown_filters_the_stories_without_a_source() {
+        let mut store = Store::open_in_memory().unwrap();
+        let doc = |id, source, story| Doc {
+            id,
+            source,
+            title: None,
+            published: Some(1_000),
+            text: "quake hits the coast",
+            story,
+            original: if story.0 == 0 { 0 } else { 1 },
+        };
+        write_docs(
+            &mut store,
+            &[
+                doc("n1", None, (0, "sourceless")),
+                doc("d1", Some("Daily"), (1, "daily")),
+            ],
+        );
+        for outlet in ["unknown", "Unknown"] {
+            let listed = store
+                .story_list(&StoryListQuery {
+                    outlet: Some(outlet),
+                    ..query(StoryOrder::Newest)
+                })
+                .unwrap();
+            assert_eq!(ids(&listed), ["sourceless"], "{outlet}");
+        }
+        let window = store
+            .window_stories(&WindowQuery {
+                from: 0,
+                until: 2_000,
+                outlet: Some("unknown"),
+                limit: 10,
+                ..WindowQuery::default()
+            })
+            .unwrap();
+        let found: Vec<&str> = window.iter().map(|w| w.story.id.as_str()).collect();
+        assert_eq!(found, ["sourceless"]);
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn paths() -> Value {
                     param("since", "query", "Stories whose last article is at or after this time (RFC 3339, YYYY-MM-DD, epoch seconds)", s.clone()),
                     param("until", "query", "Stories whose first article is at or before this time", s.clone()),
                     param("q", "query", "Full-text search: every word must occur in a title or text of the story. Words are cut at anything not a letter or digit; a repeated word counts once; at most 32 distinct words (400 invalid_query). Like every read, the search is stopped at --read-timeout-ms (default 5,000; 503 read_timeout)", s.clone()),
-                    param("outlet", "query", "Stories with an article from this outlet", s.clone()),
+                    param("outlet", "query", "Stories with an article from this outlet (case-insensitive; unknown: an article without a source)", s.clone()),
                     param("min_outlets", "query", "At least this many outlets", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX})),
                     param("language", "query", "Stories with an article in this language (ISO 639: de, zh; en-GB reads as en; anything else is 400 invalid_query)", s.clone()),
                     param("limit", "query", "Page size (1-200, default 20; larger values are taken as 200)", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX})),
