@@ -172,6 +172,8 @@ pub struct Store {
     pub(crate) read_only: bool,
     /// Document frequencies in `df_log`, not yet folded into `df`.
     pub(crate) df_logged: usize,
+    /// The representative headlines this connection has chosen (see `headlines.rs`).
+    pub(crate) headlines: headlines::HeadlineCache,
 }
 
 impl Store {
@@ -212,6 +214,7 @@ impl Store {
             conn,
             read_only: true,
             df_logged: 0,
+            headlines: Default::default(),
         })
     }
 
@@ -234,6 +237,7 @@ impl Store {
             conn,
             read_only: false,
             df_logged: 0,
+            headlines: Default::default(),
         };
         schema::migrate(&mut store.conn)?;
         store.df_logged = store.conn.query_row(
