@@ -143,8 +143,8 @@ pub async fn story(
         })
         .await?;
     let span = time_span(full.summary.first, full.summary.last);
-    let body = super::story_page::story_body(&full, place.as_ref(), number.unwrap_or(1), &span);
-    let title = super::story_page::representative_headline(&full);
+    let (title, body) =
+        super::story_page::story_body(&full, place.as_ref(), number.unwrap_or(1), &span);
     Ok(Html(page(&title, "", &body)))
 }
 

@@ -194,14 +194,6 @@ fn headlines(articles: &[ArticleFull]) -> Vec<(usize, String, usize)> {
         .collect()
 }
 
-/// The story's representative headline: its most representative title, else the stored one.
-pub fn representative_headline(full: &StoryFull) -> String {
-    headlines(&full.articles)
-        .into_iter()
-        .next()
-        .map_or_else(|| full.summary.headline.clone(), |(_, h, _)| h)
-}
-
 /// The timeline as a bar chart: articles per slot between the first and the last, copies stacked
 /// on originals, each bar titled with its slot and counts; the times under it in HTML (text in
 /// an SVG that stretches would stretch too).
@@ -329,13 +321,14 @@ fn duration(secs: i64) -> String {
     }
 }
 
-/// The page's body. `page` (from 1) picks the page of the originals' table.
+/// The page's representative headline (its most representative title, else the stored one) and
+/// its body. `page` (from 1) picks the page of the originals' table.
 pub fn story_body(
     full: &StoryFull,
     storyline: Option<&StorylinePlace>,
     page: usize,
     time_span: &str,
-) -> String {
+) -> (String, String) {
     let StoryFull {
         summary,
         articles,
@@ -550,7 +543,7 @@ pub fn story_body(
             out.push_str("</section>");
         }
         out.push_str("</div>");
-        return out;
+        return (headline, out);
     }
 
     // The table of originals, a page at a time.
@@ -618,7 +611,7 @@ pub fn story_body(
         }
         out.push_str("</nav>");
     }
-    out
+    (headline, out)
 }
 
 /// Outlets as a list for a line: all of them up to 8, else the first 6 and how many more.

@@ -35,15 +35,18 @@ pub struct Wording {
     pub centrality: f32,
 }
 
-/// A title's words for comparison: sorted and distinct, stop words left out (all of them kept
-/// when the title has nothing else).
-fn title_words(text: &str) -> Vec<String> {
+/// A title's words for comparison, each as its number in `vocabulary` (numbers compare faster
+/// than strings: a 380-title story makes some 70,000 comparisons): sorted and distinct, stop
+/// words left out (all of them kept when the title has nothing else).
+fn title_words(text: &str, vocabulary: &mut FxHashMap<String, u32>) -> Vec<u32> {
     let mut all = Vec::new();
     let mut content = Vec::new();
     for_each_word(text, |_, w| {
-        all.push(w.to_owned());
+        let next = vocabulary.len() as u32;
+        let id = *vocabulary.entry(w.to_owned()).or_insert(next);
+        all.push(id);
         if !is_stopword(w) {
-            content.push(w.to_owned());
+            content.push(id);
         }
     });
     let mut words = if content.is_empty() { all } else { content };
@@ -52,7 +55,7 @@ fn title_words(text: &str) -> Vec<String> {
     words
 }
 
-fn jaccard(a: &[String], b: &[String]) -> f32 {
+fn jaccard(a: &[u32], b: &[u32]) -> f32 {
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -76,11 +79,12 @@ fn jaccard(a: &[String], b: &[String]) -> f32 {
 /// The story's wordings, best first (the order of the module doc); titles without a word are
 /// left out.
 pub fn wordings(titles: &[Title<'_>]) -> Vec<Wording> {
-    let mut index: FxHashMap<Vec<String>, usize> = FxHashMap::default();
+    let mut vocabulary: FxHashMap<String, u32> = FxHashMap::default();
+    let mut index: FxHashMap<Vec<u32>, usize> = FxHashMap::default();
     // Per wording: its words, first title, outlets, and how many titles carry it.
-    let mut found: Vec<(Vec<String>, usize, Vec<&str>, usize)> = Vec::new();
+    let mut found: Vec<(Vec<u32>, usize, Vec<&str>, usize)> = Vec::new();
     for (i, t) in titles.iter().enumerate() {
-        let words = title_words(t.text);
+        let words = title_words(t.text, &mut vocabulary);
         if words.is_empty() {
             continue;
         }
