@@ -9,8 +9,11 @@
 //!   clear eyed about the prospect of that" against "But we are also clear-eyed about the prospects
 //!   of that").
 //!
-//! A scare quote (at most [`SCARE_QUOTE_WORDS`] words, Fox's "talking points") joins only the same
-//! words quoted elsewhere: a phrase a writer marks is not a wording of a sentence that contains it.
+//! A scare quote (at most [`SCARE_QUOTE_WORDS`] words that the articles also use in their own
+//! words, as Fox's "talking points" in a story about talking points) joins only the same words
+//! quoted elsewhere: a term a writer marks is not a wording of a sentence that contains it. Two
+//! words found only inside quotes ("fundamental change" of "no fundamental change in the
+//! dynamics") are a fragment of someone's sentence and join it.
 //!
 //! Units of comparable length join directly. A unit much shorter than its match (less than half its
 //! words) joins only the best of the longer units containing it, so that a short common fragment
@@ -22,7 +25,7 @@ use super::words::{stem, Words};
 use super::DocText;
 use crate::article::Span;
 use crate::text::{for_each_word, hash_word};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 /// Units shorter than this must appear verbatim (as a run of words) in the longer one.
@@ -31,9 +34,9 @@ pub const LONG_UNIT_WORDS: usize = 5;
 pub const CONTAINMENT: f32 = 0.8;
 /// Units with fewer words are not grouped: single scare-quoted words ("unclear") match anything.
 pub const MIN_UNIT_WORDS: usize = 2;
-/// Quotes of at most this many words are scare quotes ("talking points"): a writer's marked
-/// phrase, not an utterance. They group only with the same words quoted elsewhere, never as a
-/// wording of a longer quote that happens to contain them.
+/// A quote of at most this many words whose words the story's articles also use outside quotes
+/// is a scare quote ("talking points"): a writer's marked term, not an utterance. It groups only
+/// with the same words quoted elsewhere, never as a wording of a longer quote that contains them.
 pub const SCARE_QUOTE_WORDS: usize = 2;
 
 /// One wording of a quote and where it occurs.
@@ -75,11 +78,44 @@ struct Unit {
     set: Vec<u64>,
     /// Lower-case words without stemming: the identity of a wording.
     wording: String,
+    /// A scare quote (see [`SCARE_QUOTE_WORDS`]).
+    scare: bool,
+}
+
+/// The two-word runs the documents use outside every quote.
+fn unquoted_pairs(docs: &[DocText], quotes: &[Vec<Quote>]) -> FxHashSet<(u64, u64)> {
+    let mut out = FxHashSet::default();
+    for (d, qs) in docs.iter().zip(quotes) {
+        let w = Words::new(d.text);
+        let mut q = 0;
+        let mut prev: Option<u64> = None;
+        for (span, &key) in w.spans.iter().zip(&w.keys) {
+            while q < qs.len() && qs[q].span.end <= span.start {
+                q += 1;
+            }
+            let quoted = q < qs.len() && qs[q].span.start <= span.start;
+            if quoted {
+                prev = None;
+                continue;
+            }
+            if let Some(p) = prev {
+                out.insert((p, key));
+            }
+            prev = Some(key);
+        }
+    }
+    out
 }
 
 const QUOTE_CHARS: &[char] = &['"', '\'', '\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}'];
 
-fn units_of(pos: usize, text: &str, quotes: &[Quote], out: &mut Vec<Unit>) {
+fn units_of(
+    pos: usize,
+    text: &str,
+    quotes: &[Quote],
+    terms: &FxHashSet<(u64, u64)>,
+    out: &mut Vec<Unit>,
+) {
     for q in quotes {
         let inner = q.span.slice(text);
         for s in split_sentences(inner) {
@@ -104,7 +140,10 @@ fn units_of(pos: usize, text: &str, quotes: &[Quote], out: &mut Vec<Unit>) {
             let mut set = w.keys.clone();
             set.sort_unstable();
             set.dedup();
+            let scare = w.len() <= SCARE_QUOTE_WORDS
+                && w.keys.windows(2).all(|p| terms.contains(&(p[0], p[1])));
             out.push(Unit {
+                scare,
                 doc_pos: pos,
                 span,
                 speaker: q.speaker.as_ref().map(|s| s.name.clone()),
@@ -126,7 +165,7 @@ fn shared(a: &[u64], b: &[u64]) -> usize {
 
 /// How well `short` is contained in `long` (0 when not a match).
 fn containment(short: &Unit, long: &Unit) -> f32 {
-    if short.keys.len() <= SCARE_QUOTE_WORDS && long.keys.len() > SCARE_QUOTE_WORDS {
+    if short.scare && long.keys.len() > SCARE_QUOTE_WORDS {
         return 0.0;
     }
     if short.keys.len() < LONG_UNIT_WORDS {
@@ -185,9 +224,10 @@ pub fn group_quotes(docs: &[DocText]) -> Vec<QuoteGroup> {
 
 /// [`group_quotes`] with the quotes of each document already extracted.
 pub fn group_extracted(docs: &[DocText], quotes: &[Vec<Quote>]) -> Vec<QuoteGroup> {
+    let terms = unquoted_pairs(docs, quotes);
     let mut units = Vec::new();
     for (pos, (d, qs)) in docs.iter().zip(quotes).enumerate() {
-        units_of(pos, d.text, qs, &mut units);
+        units_of(pos, d.text, qs, &terms, &mut units);
     }
     // Candidates through an inverted index: a match must contain one of the shorter unit's
     // rarest words.
@@ -375,7 +415,7 @@ mod tests {
     #[test]
     fn a_scare_quote_is_not_a_wording_of_a_sentence() {
         let docs = [
-            doc(0, "fox", "The e-mails show how the \"talking points\" were drafted."),
+            doc(0, "fox", "The e-mails show how the \"talking points\" were drafted. The talking points went to Congress."),
             doc(1, "nyt", "\"The talking points were drafted by the intelligence community,\" the spokesman said."),
             doc(2, "hpo", "\"The talking points were drafted by the intelligence community alone,\" he said. Critics called them \"talking points.\""),
         ];
@@ -392,6 +432,19 @@ mod tests {
             .unwrap();
         assert_eq!(scare.outlets, ["fox", "hpo"], "{groups:#?}");
         assert_eq!(groups.len(), 2);
+    }
+
+    /// Two words quoted from someone's sentence, which no article uses in its own words, are a
+    /// fragment of that sentence (the canonical pair's "fundamental change").
+    #[test]
+    fn two_quoted_words_of_a_sentence_join_it() {
+        let docs = [
+            doc(0, "a", "The call failed to produce any \"fundamental change\" in the dynamic."),
+            doc(1, "b", "\"There was no fundamental change in the dynamics unfolding now,\" the official said."),
+        ];
+        let groups = group_quotes(&docs);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].outlets, ["a", "b"]);
     }
 
     #[test]
