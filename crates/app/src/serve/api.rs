@@ -117,6 +117,65 @@ pub async fn storyline(State(state): State<AppState>, Path(id): Path<String>) ->
     Ok(Json(json!({ "storyline": line, "stories": stories })).into_response())
 }
 
+#[derive(Deserialize, Default)]
+pub struct CopiesQuery {
+    pub limit: Option<usize>,
+    pub page: Option<usize>,
+}
+
+/// `GET /api/copies`: copy families, the most copied first, a page at a time.
+pub async fn copies(
+    State(state): State<AppState>,
+    q: Result<Query<CopiesQuery>, QueryRejection>,
+) -> ApiResult {
+    let q = query(q)?;
+    let limit = q
+        .limit
+        .unwrap_or(super::syndication::FAMILIES_PER_PAGE)
+        .clamp(1, stories::MAX_LIMIT);
+    let page = q.page.unwrap_or(1).clamp(1, MAX_PAGE);
+    let (total, families) = state
+        .read(move |s, _| {
+            use samestory_store::FamilyFilter;
+            Ok((
+                s.copy_family_count(FamilyFilter::All)?,
+                s.copy_families(FamilyFilter::All, (page - 1) * limit, limit)?,
+            ))
+        })
+        .await?;
+    Ok(Json(json!({ "total": total, "page": page, "families": families })).into_response())
+}
+
+/// The highest page number `/api/copies` takes (past the last page a page is empty).
+pub const MAX_PAGE: usize = 1_000_000;
+
+#[derive(Deserialize, Default)]
+pub struct OutletQuery {
+    pub limit: Option<usize>,
+}
+
+/// `GET /api/outlets/{name}`: an outlet's figures, who copies it and whom it copies.
+pub async fn outlet(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    q: Result<Query<OutletQuery>, QueryRejection>,
+) -> ApiResult {
+    let limit = query(q)?.limit.unwrap_or(20).clamp(1, stories::MAX_LIMIT);
+    let (outlet, copied_by, copies_from) = state
+        .read(move |s, _| {
+            Ok((
+                s.outlet(&name)?,
+                s.copies_between(&name, true, limit)?,
+                s.copies_between(&name, false, limit)?,
+            ))
+        })
+        .await?;
+    Ok(
+        Json(json!({ "outlet": outlet, "copied_by": copied_by, "copies_from": copies_from }))
+            .into_response(),
+    )
+}
+
 /// One copy in `GET /api/stories/{id}`.
 #[derive(Serialize)]
 struct CopyOut<'a> {

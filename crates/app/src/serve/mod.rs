@@ -113,6 +113,8 @@ pub fn api_routes() -> Routes {
     .get("/api/storylines/{id}", api::storyline)
     .get("/api/articles/{id}", api::article)
     .get("/api/compare", api::compare)
+    .get("/api/copies", api::copies)
+    .get("/api/outlets/{name}", api::outlet)
     .get("/api/openapi.json", api::openapi)
     .get("/metrics", api::metrics);
     let mut api = routes.api;

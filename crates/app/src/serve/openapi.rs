@@ -171,6 +171,32 @@ fn paths() -> Value {
                     json!({"name": "a", "in": "query", "required": true, "schema": s}),
                     json!({"name": "b", "in": "query", "required": true, "schema": s})],
                 "responses": ok("the comparison", reference("Comparison"))}}));
+    let member = json!({"type": "object", "properties": {
+        "id": s, "source": {"type": "string", "nullable": true}, "published": {"type": "integer", "nullable": true, "description": "epoch seconds"},
+        "heading": s, "jaccard": {"type": "number", "nullable": true}, "exact": {"type": "boolean"}}});
+    m.insert("/api/copies".into(), json!({"get": {
+                "summary": "Copy families (an original and the articles that copy it), the most copied first",
+                "parameters": [
+                    param("limit", "query", "Families a page (1-200, default 30; larger values are taken as 200)", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX})),
+                    param("page", "query", "The page, from 1 (default 1; 0 is taken as 1, values past 1,000,000 as 1,000,000; past the last page the list is empty)", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}))],
+                "responses": ok("a page of families", json!({"type": "object", "properties": {
+                    "total": {"type": "integer", "description": "families in all"}, "page": int,
+                    "families": {"type": "array", "items": {"type": "object", "properties": {
+                        "original": member.clone(), "copies": {"type": "array", "items": member},
+                        "story": s, "outlets": {"type": "integer", "description": "distinct outlets that ran the text, the original's included"}}}}}}))}}));
+    let outlet_count = json!({"type": "object", "properties": {"outlet": s, "copies": int}});
+    m.insert("/api/outlets/{name}".into(), json!({"get": {
+                "summary": "An outlet (its name in any case; unknown: the articles without a source): its figures, who copies it, whom it copies",
+                "parameters": [
+                    param("name", "path", "The outlet.", s.clone()),
+                    param("limit", "query", "Outlets in each list (1-200, default 20; larger values are taken as 200)", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}))],
+                "responses": ok("the outlet", json!({"type": "object", "properties": {
+                    "outlet": {"type": "object", "properties": {
+                        "name": s, "articles": int, "copies": {"type": "integer", "description": "its articles that copy another"},
+                        "picked_up": {"type": "integer", "description": "copies of its articles by other outlets"},
+                        "first": {"type": "integer", "nullable": true}, "last": {"type": "integer", "nullable": true}}},
+                    "copied_by": {"type": "array", "items": outlet_count.clone()},
+                    "copies_from": {"type": "array", "items": outlet_count}}}))}}));
     m.insert("/api/openapi.json".into(), json!({"get": {"summary": "This document", "responses": ok("OpenAPI 3", json!({"type": "object"}))}}));
     m.insert("/metrics".into(), json!({"get": {"summary": "Prometheus metrics", "responses": {
                 "200": {"description": "text exposition format", "content": {"text/plain": {"schema": s}}},

@@ -448,8 +448,9 @@ fn a_private_server_signs_a_browser_in_with_its_form() {
 
 /// Issue 24 on real news: uci-headlines (6,366 titles, ingested as `bench/eval.sh` does) read in
 /// Chromium at 1400 and 400 px: the front page over 7 days with a filter, a search with marked
-/// snippets, the largest story's page under 4,000 px with its representative headline, and a
-/// storyline page. Screenshots in `target/screenshots/uci-*.png`.
+/// snippets, the largest story's page under 4,000 px with its representative headline, a
+/// storyline page, the copies page and an outlet's page. Screenshots in
+/// `target/screenshots/uci-*.png`.
 #[test]
 fn uci_headlines_pages_in_chromium() {
     let csv = root().join("../shared/data/uci-headlines/uci-news-aggregator.first6366.csv");
@@ -529,14 +530,35 @@ fn uci_headlines_pages_in_chromium() {
     assert!(b.find_all("ol.storyline li").len() >= 2);
     b.screenshot("uci-storyline");
 
+    // The copies page, and from it the page of the most copied text's outlet.
+    b.goto(&format!("{}/copies", server.url));
+    assert!(
+        !b.find_all("ol.families li.family").is_empty(),
+        "copy families"
+    );
+    assert!(b.text(&b.find("#families")).contains("reprinted"));
+    let outlet = b.find("ol.families li.family a.outlet");
+    let name = b.text(&outlet);
+    b.screenshot("uci-copies");
+    b.click(&outlet);
+    let heading = b.text(&b.wait_for("h1#outlet"));
+    assert!(heading.eq_ignore_ascii_case(&name), "{heading} for {name}");
+    assert!(b.text(&b.find("#outlet-figures")).contains("picked up"));
+    assert!(
+        !b.find_all("#outlet-stories li").is_empty(),
+        "the outlet's stories"
+    );
+    b.screenshot("uci-outlet");
+
     // 400 px: nothing wider than the screen on the story page and the front page.
     b.set_width(400);
     for (page, shot) in [
         (format!("/stories/{id}"), "uci-story-400"),
         ("/?window=7d".to_owned(), "uci-front-400"),
+        ("/copies".to_owned(), "uci-copies-400"),
     ] {
         b.goto(&format!("{}{page}", server.url));
-        for part in ["main", "table.articles", "ul.stories"] {
+        for part in ["main", "table.articles", "ul.stories", "ol.families"] {
             for el in b.find_all(part) {
                 let (x, _, width, _) = b.rect(&el);
                 assert!(

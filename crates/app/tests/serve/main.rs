@@ -874,6 +874,7 @@ fn reads_search_compare_metrics_openapi_and_escaping() {
             path.replace("/stories/{id}", &format!("/stories/{story}"))
                 .replace("/storylines/{id}", &format!("/storylines/{story}"))
                 .replace("/articles/{id}", "/articles/wire_original")
+                .replace("/outlets/{name}", "/outlets/Reuters")
         );
         // These stories continue no other: their storyline is not found (the storyline routes
         // answer 200 in `reading::storylines_windows_filters_and_snippets_on_the_trial_fixture`).

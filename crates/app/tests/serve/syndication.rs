@@ -193,3 +193,47 @@ fn copies_outlets_feeds_and_exports() {
         400
     );
 }
+
+/// `/api/copies` and `/api/outlets/{name}`: what the copies page and an outlet's page show, as
+/// JSON, with bounded limits.
+#[test]
+fn copies_and_outlets_in_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ingested(dir.path(), &corpus(dir.path()), &[]);
+    let s = Server::start(&db, &[]);
+
+    let v = get(&format!("{}/api/copies", s.url)).json();
+    assert_eq!(v["total"], 1, "{v}");
+    let family = &v["families"][0];
+    assert_eq!(family["original"]["id"], "w1", "{v}");
+    assert_eq!(family["outlets"], 4, "{v}");
+    let copies: Vec<&str> = family["copies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(copies, ["h1", "p1", "p2", "n1"], "in publication order");
+    assert_eq!(family["copies"][0]["exact"], true);
+    assert!(family["copies"][3]["source"].is_null(), "{v}");
+    let past = get(&format!("{}/api/copies?page=2", s.url)).json();
+    assert_eq!(past["families"].as_array().unwrap().len(), 0, "{past}");
+    let bounded = get(&format!("{}/api/copies?limit=100000&page=0", s.url)).json();
+    assert_eq!(bounded["page"], 1, "{bounded}");
+    assert_eq!(get(&format!("{}/api/copies?limit=-1", s.url)).status, 400);
+
+    let wire = get(&format!("{}/api/outlets/WIRE", s.url)).json();
+    assert_eq!(wire["outlet"]["name"], "Wire", "{wire}");
+    assert_eq!(wire["outlet"]["picked_up"], 4, "{wire}");
+    assert_eq!(wire["copied_by"][0], json!({"outlet": "POST", "copies": 2}));
+    assert_eq!(wire["copies_from"], json!([]), "{wire}");
+    let unknown = get(&format!("{}/api/outlets/unknown", s.url)).json();
+    assert_eq!(unknown["outlet"]["articles"], 1, "{unknown}");
+    assert_eq!(
+        unknown["copies_from"],
+        json!([{"outlet": "Wire", "copies": 1}])
+    );
+    let one = get(&format!("{}/api/outlets/Wire?limit=1", s.url)).json();
+    assert_eq!(one["copied_by"].as_array().unwrap().len(), 1, "{one}");
+    assert_eq!(get(&format!("{}/api/outlets/Nobody", s.url)).status, 404);
+}
