@@ -253,6 +253,47 @@ impl Store {
         })
     }
 
+    /// Every outlet's figures, the most articles first (then by name), `limit` after `offset`.
+    /// Reads the articles table twice, whatever the page.
+    pub fn outlets(&self, offset: usize, limit: usize) -> Result<Vec<OutletSummary>> {
+        let mut picked_up: HashMap<String, u64> = HashMap::new();
+        let mut st = self.conn.prepare(
+            "SELECT lower(MIN(COALESCE(o.source, 'unknown'))), COUNT(*)
+             FROM articles a JOIN articles o ON o.idx = a.original
+             WHERE a.original != a.idx
+               AND NOT (COALESCE(a.source, 'unknown') = COALESCE(o.source, 'unknown') COLLATE NOCASE)
+             GROUP BY COALESCE(o.source, 'unknown') COLLATE NOCASE",
+        )?;
+        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (name, n) = row?;
+            picked_up.insert(name, n as u64);
+        }
+        let sql = format!(
+            "SELECT MIN(COALESCE(source, 'unknown')), COUNT(*), SUM(original != idx),
+                    MIN(published), MAX(published)
+             FROM articles GROUP BY COALESCE(source, 'unknown') COLLATE NOCASE
+             ORDER BY 2 DESC, 1 LIMIT {} OFFSET {}",
+            limit.min(i64::MAX as usize),
+            offset.min(i64::MAX as usize)
+        );
+        let rows = self
+            .conn
+            .prepare(&sql)?
+            .query_map([], |r| {
+                let name: String = r.get(0)?;
+                Ok(OutletSummary {
+                    picked_up: picked_up.get(&name.to_lowercase()).copied().unwrap_or(0),
+                    name,
+                    articles: r.get::<_, i64>(1)? as u64,
+                    copies: r.get::<_, Option<i64>>(2)?.unwrap_or(0) as u64,
+                    first: r.get(3)?,
+                    last: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// The other outlets that copied this one's articles (`copied_by`), or whose articles this
     /// one copied (else), with how many copies, the most first, at most `limit`.
     pub fn copies_between(

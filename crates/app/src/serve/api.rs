@@ -146,8 +146,23 @@ pub async fn copies(
     Ok(Json(json!({ "total": total, "page": page, "families": families })).into_response())
 }
 
-/// The highest page number `/api/copies` takes (past the last page a page is empty).
+/// The highest page number `/api/copies` and `/api/outlets` take (past the last page a page is
+/// empty).
 pub const MAX_PAGE: usize = 1_000_000;
+
+/// `GET /api/outlets`: every outlet's figures, the most articles first, a page at a time.
+pub async fn outlets(
+    State(state): State<AppState>,
+    q: Result<Query<CopiesQuery>, QueryRejection>,
+) -> ApiResult {
+    let q = query(q)?;
+    let limit = q.limit.unwrap_or(50).clamp(1, stories::MAX_LIMIT);
+    let page = q.page.unwrap_or(1).clamp(1, MAX_PAGE);
+    let outlets = state
+        .read(move |s, _| Ok(s.outlets((page - 1) * limit, limit)?))
+        .await?;
+    Ok(Json(json!({ "page": page, "outlets": outlets })).into_response())
+}
 
 #[derive(Deserialize, Default)]
 pub struct OutletQuery {

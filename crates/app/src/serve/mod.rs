@@ -114,6 +114,7 @@ pub fn api_routes() -> Routes {
     .get("/api/articles/{id}", api::article)
     .get("/api/compare", api::compare)
     .get("/api/copies", api::copies)
+    .get("/api/outlets", api::outlets)
     .get("/api/outlets/{name}", api::outlet)
     .get("/api/openapi.json", api::openapi)
     .get("/metrics", api::metrics);

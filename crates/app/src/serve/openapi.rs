@@ -185,16 +185,24 @@ fn paths() -> Value {
                         "original": member.clone(), "copies": {"type": "array", "items": member},
                         "story": s, "outlets": {"type": "integer", "description": "distinct outlets that ran the text, the original's included"}}}}}}))}}));
     let outlet_count = json!({"type": "object", "properties": {"outlet": s, "copies": int}});
+    let outlet_summary = json!({"type": "object", "properties": {
+        "name": s, "articles": int, "copies": {"type": "integer", "description": "its articles that copy another"},
+        "picked_up": {"type": "integer", "description": "copies of its articles by other outlets"},
+        "first": {"type": "integer", "nullable": true}, "last": {"type": "integer", "nullable": true}}});
+    m.insert("/api/outlets".into(), json!({"get": {
+                "summary": "Every outlet (names differing in case are one; unknown: the articles without a source), the most articles first",
+                "parameters": [
+                    param("limit", "query", "Outlets a page (1-200, default 50; larger values are taken as 200)", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX})),
+                    param("page", "query", "The page, from 1 (default 1; 0 is taken as 1, values past 1,000,000 as 1,000,000; past the last page the list is empty)", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}))],
+                "responses": ok("a page of outlets", json!({"type": "object", "properties": {
+                    "page": int, "outlets": {"type": "array", "items": outlet_summary.clone()}}}))}}));
     m.insert("/api/outlets/{name}".into(), json!({"get": {
                 "summary": "An outlet (its name in any case; unknown: the articles without a source): its figures, who copies it, whom it copies",
                 "parameters": [
                     param("name", "path", "The outlet.", s.clone()),
                     param("limit", "query", "Outlets in each list (1-200, default 20; larger values are taken as 200)", json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}))],
                 "responses": ok("the outlet", json!({"type": "object", "properties": {
-                    "outlet": {"type": "object", "properties": {
-                        "name": s, "articles": int, "copies": {"type": "integer", "description": "its articles that copy another"},
-                        "picked_up": {"type": "integer", "description": "copies of its articles by other outlets"},
-                        "first": {"type": "integer", "nullable": true}, "last": {"type": "integer", "nullable": true}}},
+                    "outlet": outlet_summary,
                     "copied_by": {"type": "array", "items": outlet_count.clone()},
                     "copies_from": {"type": "array", "items": outlet_count}}}))}}));
     m.insert("/api/openapi.json".into(), json!({"get": {"summary": "This document", "responses": ok("OpenAPI 3", json!({"type": "object"}))}}));

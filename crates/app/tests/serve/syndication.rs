@@ -236,4 +236,35 @@ fn copies_and_outlets_in_the_api() {
     let one = get(&format!("{}/api/outlets/Wire?limit=1", s.url)).json();
     assert_eq!(one["copied_by"].as_array().unwrap().len(), 1, "{one}");
     assert_eq!(get(&format!("{}/api/outlets/Nobody", s.url)).status, 404);
+
+    // Every outlet: the most articles first, Post in either case one, the sourceless `unknown`.
+    let all = get(&format!("{}/api/outlets", s.url)).json();
+    let rows: Vec<(String, u64, u64, u64)> = all["outlets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let n = |k: &str| o[k].as_u64().unwrap();
+            (
+                o["name"].as_str().unwrap().to_owned(),
+                n("articles"),
+                n("copies"),
+                n("picked_up"),
+            )
+        })
+        .collect();
+    let want = [
+        ("Herald", 2, 1, 0),
+        ("POST", 2, 2, 0),
+        ("Wire", 1, 0, 4),
+        ("unknown", 1, 1, 0),
+    ];
+    let want: Vec<(String, u64, u64, u64)> = want
+        .iter()
+        .map(|&(n, a, c, p)| (n.to_owned(), a, c, p))
+        .collect();
+    assert_eq!(rows, want, "{all}");
+    let second = get(&format!("{}/api/outlets?limit=2&page=2", s.url)).json();
+    assert_eq!(second["outlets"][0]["name"], "Wire", "{second}");
+    assert_eq!(get(&format!("{}/api/outlets?page=x", s.url)).status, 400);
 }
