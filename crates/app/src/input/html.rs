@@ -166,7 +166,10 @@ pub fn extract(bytes: &[u8], url: Option<&str>) -> Result<Page, PageError> {
             None => Some(href.trim().to_owned()),
         });
     let lang_attr = doc.select("html").attr("lang").map(|l| l.trim().to_owned());
-    let marked_published = first_date(&doc, PUBLISHED_MARKS);
+    let marked_published = first_date(&doc, PUBLISHED_MARKS)
+        .or_else(|| json_ld_date(&doc, "datePublished"))
+        .or_else(|| json_ld_date(&doc, "dateCreated"));
+    let shown_date = date_shown(&doc);
     let marked_modified = first_date(&doc, MODIFIED_MARKS);
     let base_url = base.as_ref().map(|b| b.as_str().to_owned());
     let mut readability = dom_smoothie::Readability::with_document(doc, base_url.as_deref(), None)
@@ -187,12 +190,14 @@ pub fn extract(bytes: &[u8], url: Option<&str>) -> Result<Page, PageError> {
         .flatten()
         .find_map(|u| canonical_url(&u));
     // Readability's date (JSON-LD, then a few meta tags) when it reads as a date, else the marks
-    // of the page, else a date in the url's path.
+    // of the page (meta tags, elements, any JSON-LD), else a date in the url's path, else one
+    // shown in an element named for dates.
     let published = [article.published_time.clone(), marked_published]
         .into_iter()
         .flatten()
         .find_map(|d| normal_date(&d))
         .or_else(|| url.as_deref().and_then(date_in_path))
+        .or(shown_date)
         .or(article.published_time);
     let modified = [article.modified_time.clone(), marked_modified]
         .into_iter()
@@ -262,22 +267,30 @@ fn first_date(doc: &dom_query::Document, marks: &[&str]) -> Option<String> {
     })
 }
 
-/// A date as RFC 3339 (UTC), when it reads as one of the forms [`super::parse_time`] reads or
-/// as `YYYY-MM-DD HH:MM:SS±ZZZZ`.
+/// A date as RFC 3339, when it reads as one of the forms [`super::parse_time`] reads or as
+/// `YYYY-MM-DD HH:MM:SS±ZZZZ`. A date given with its offset keeps it (the same instant, and the
+/// day the page was published where it was published); any other is in UTC.
 fn normal_date(raw: &str) -> Option<String> {
     let raw = raw.trim();
     // Offsets without a colon first: `parse_time` would read such a date to the day only.
-    let t = [
-        "%Y-%m-%dT%H:%M:%S%z",
-        "%Y-%m-%d %H:%M:%S%z",
-        "%Y-%m-%dT%H:%M%z",
-    ]
-    .iter()
-    .find_map(|f| chrono::DateTime::parse_from_str(raw, f).ok())
-    .map(|t| t.timestamp())
-    .or_else(|| super::parse_time(&serde_json::Value::String(raw.to_owned())))?;
+    let with_offset = chrono::DateTime::parse_from_rfc3339(raw).ok().or_else(|| {
+        [
+            "%Y-%m-%dT%H:%M:%S%z",
+            "%Y-%m-%d %H:%M:%S%z",
+            "%Y-%m-%dT%H:%M%z",
+            "%Y-%m-%dT%H:%M:%S%.f%z",
+        ]
+        .iter()
+        .find_map(|f| chrono::DateTime::parse_from_str(raw, f).ok())
+    });
+    let when = match with_offset {
+        Some(t) => t,
+        None => {
+            let t = super::parse_time(&serde_json::Value::String(raw.to_owned()))?;
+            chrono::DateTime::from_timestamp(t, 0)?.fixed_offset()
+        }
+    };
     // Dates before the web or far ahead are misreadings (a version number, a product code).
-    let when = chrono::DateTime::from_timestamp(t, 0)?;
     (1990..=2100)
         .contains(&chrono::Datelike::year(&when.date_naive()))
         .then(|| {
@@ -287,6 +300,71 @@ fn normal_date(raw: &str) -> Option<String> {
                 when.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             }
         })
+}
+
+/// The first `key` (`datePublished`, …) of the page's JSON-LD blocks, at any depth (Readability
+/// reads only an article object at the top).
+fn json_ld_date(doc: &dom_query::Document, key: &str) -> Option<String> {
+    fn find(value: &serde_json::Value, key: &str) -> Option<String> {
+        match value {
+            serde_json::Value::Object(map) => map
+                .get(key)
+                .and_then(|v| v.as_str())
+                .and_then(normal_date)
+                .or_else(|| map.values().find_map(|v| find(v, key))),
+            serde_json::Value::Array(items) => items.iter().find_map(|v| find(v, key)),
+            _ => None,
+        }
+    }
+    doc.select(r#"script[type="application/ld+json"]"#)
+        .nodes()
+        .iter()
+        .filter_map(|node| serde_json::from_str(node.text().trim()).ok())
+        .find_map(|json: serde_json::Value| find(&json, key))
+}
+
+/// A day-month-year date (`25.08.2015`, `26/10/2018`, `2015-08-25`) shown in a short element
+/// whose class names a date (`post-date`, `itemPostDate`, `datum`), the first the page has.
+/// Slashes are read day first unless the page is in English and the first number can be a
+/// month (American pages put the month first).
+fn date_shown(doc: &dom_query::Document) -> Option<String> {
+    let english = doc
+        .select("html")
+        .attr("lang")
+        .is_some_and(|l| l.trim().to_ascii_lowercase().starts_with("en"));
+    let selector = r#"[class*="date" i], [class*="datum" i], [class*="published" i]"#;
+    doc.select(selector).nodes().iter().find_map(|node| {
+        let text = node.text();
+        (text.len() <= 80)
+            .then(|| day_month_year(&text, english))
+            .flatten()
+    })
+}
+
+/// The first date written `D.M.YYYY`, `D/M/YYYY` or `YYYY-MM-DD` in `text`, as `YYYY-MM-DD`.
+fn day_month_year(text: &str, english: bool) -> Option<String> {
+    static DATES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"\b(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})|(\d{1,2})/(\d{1,2})/(\d{4}))\b",
+        )
+        .expect("a valid pattern")
+    });
+    DATES.captures_iter(text).find_map(|c| {
+        let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+        let (y, m, d) = if let Some(y) = n(1) {
+            (y, n(2)?, n(3)?)
+        } else if let Some(y) = n(6) {
+            (y, n(5)?, n(4)?)
+        } else {
+            let (first, second, y) = (n(7)?, n(8)?, n(9)?);
+            match english && first <= 12 {
+                true => (y, first, second),
+                false => (y, second, first),
+            }
+        };
+        let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
+        normal_date(&date.format("%Y-%m-%d").to_string())
+    })
 }
 
 /// A `/YYYY/MM/DD/` (or `/YYYY-MM-DD`) date in a url's path.
@@ -431,6 +509,59 @@ mod tests {
         );
         assert_eq!(canonical_url("/relative"), None);
         assert_eq!(canonical_url("mailto:x@ex.org"), None);
+    }
+
+    #[test]
+    fn a_date_keeps_the_offset_the_page_gives() {
+        assert_eq!(
+            normal_date("2020-04-03T00:30:00+02:00").as_deref(),
+            Some("2020-04-03T00:30:00+02:00")
+        );
+        assert_eq!(
+            normal_date("2020-04-03T00:30:00.123+0200").as_deref(),
+            Some("2020-04-03T00:30:00+02:00")
+        );
+    }
+
+    #[test]
+    fn dates_shown_day_first_are_read() {
+        assert_eq!(
+            day_month_year("am 25.08.2015 22:30", false).as_deref(),
+            Some("2015-08-25")
+        );
+        assert_eq!(
+            day_month_year("Di., 25. 1. 2022 - 14:45", false).as_deref(),
+            Some("2022-01-25")
+        );
+        assert_eq!(
+            day_month_year("26/10/2018", true).as_deref(),
+            Some("2018-10-26")
+        );
+        assert_eq!(
+            day_month_year("10/05/2022 05:22 pm", true).as_deref(),
+            Some("2022-10-05")
+        );
+        assert_eq!(
+            day_month_year("10/05/2022", false).as_deref(),
+            Some("2022-05-10")
+        );
+        assert_eq!(
+            day_month_year("posted 2019-12-29", true).as_deref(),
+            Some("2019-12-29")
+        );
+        assert_eq!(day_month_year("version 1.2.3 of 31.02.2020", false), None);
+    }
+
+    #[test]
+    fn a_date_is_found_in_json_ld_at_any_depth_and_in_a_date_element() {
+        let doc = dom_query::Document::from(
+            r#"<html><head><script type="application/ld+json">{"@graph":[{"@type":"WebPage","datePublished":"2014-03-17T01:44:37+00:00"}]}</script></head><body><span class="post-date">26/10/2018</span></body></html>"#,
+        );
+        assert_eq!(
+            json_ld_date(&doc, "datePublished").as_deref(),
+            Some("2014-03-17T01:44:37Z")
+        );
+        assert_eq!(date_shown(&doc).as_deref(), Some("2018-10-26"));
     }
 
     #[test]
