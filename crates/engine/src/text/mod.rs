@@ -45,7 +45,7 @@ pub fn fold(text: &str) -> String {
 
 #[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    scripts::is_plain_cjk(c) || c.is_alphanumeric() || c == '_'
 }
 
 /// Whether `text` has a word at all ([`for_each_word`] would find one). A text of spaces,
