@@ -475,16 +475,29 @@ fn watch_stores_each_item_once_across_a_restart() {
             },
         );
     }
+    // Its messages are kept, to be shown if the slow page is not asked for.
+    let messages = dir.path().join("watch-2.err");
     let mut child = watch_command(&db, &list)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&messages).unwrap())
         .spawn()
         .unwrap();
-    wait_for(
-        "the slow page to be asked for",
-        Duration::from_secs(60),
-        || site.lock().unwrap().count("127.0.0.1 /news/five.html") == 1,
-    );
+    let said = || std::fs::read_to_string(&messages).unwrap_or_default();
+    let start = Instant::now();
+    while site.lock().unwrap().count("127.0.0.1 /news/five.html") != 1 {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!(
+                "the watcher ended ({status}) before the slow page was asked for:\n{}",
+                said()
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "waited 60 s for the slow page to be asked for; the watcher said:\n{}",
+            said()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     // Feed B answers 304 once its ETag is sent back.
     wait_for("feed B's 304", Duration::from_secs(30), || {
         site.lock().unwrap().answered("localhost /feed-b.xml", 304) >= 1
