@@ -35,19 +35,7 @@ pub fn rewrite(text: &str, atom_03: bool) -> Option<String> {
             Event::Eof => break,
             Event::Start(start) if TEXT_CONSTRUCTS.contains(&start.local_name().as_ref()) => {
                 let start = start.into_owned();
-                let mut inner = Vec::new();
-                let mut depth = 0usize;
-                loop {
-                    let event = reader.read_event().ok()?.into_owned();
-                    match &event {
-                        Event::Eof => return None,
-                        Event::Start(_) => depth += 1,
-                        Event::End(_) if depth == 0 => break,
-                        Event::End(_) => depth -= 1,
-                        _ => {}
-                    }
-                    inner.push(event);
-                }
+                let inner = super::inner_events(&mut reader)?;
                 changed |= write_text_construct(&mut writer, start, inner, atom_03)?;
             }
             event => writer.write_event(event).ok()?,

@@ -22,6 +22,27 @@ use super::{InputError, Record};
 use samestory_engine::Article;
 use std::borrow::Cow;
 
+/// The events inside an element whose start `reader` has just read, up to its end (read, not
+/// returned); `None` when the document ends first or is not well formed.
+fn inner_events(
+    reader: &mut quick_xml::Reader<&[u8]>,
+) -> Option<Vec<quick_xml::events::Event<'static>>> {
+    use quick_xml::events::Event;
+    let mut inner = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        let event = reader.read_event().ok()?.into_owned();
+        match &event {
+            Event::Eof => return None,
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => return Some(inner),
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+        inner.push(event);
+    }
+}
+
 /// One item of a feed as samestory reads it, before it becomes an article.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {

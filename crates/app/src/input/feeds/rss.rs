@@ -90,29 +90,16 @@ pub fn rewrite(text: &str) -> Option<String> {
             continue;
         }
         // A text element: its inner events, and whether any is an element.
-        let mut inner = Vec::new();
-        let mut depth = 0usize;
-        loop {
-            let event = reader.read_event().ok()?.into_owned();
-            match &event {
-                Event::Eof => return None,
-                Event::Start(_) => {
-                    depth += 1;
-                    number += 1;
-                }
-                Event::Empty(_) => number += 1,
-                Event::End(_) if depth == 0 => break,
-                Event::End(_) => depth -= 1,
-                _ => {}
-            }
-            inner.push(event);
-        }
+        let inner = super::inner_events(&mut reader)?;
+        let elements = inner
+            .iter()
+            .filter(|e| matches!(e, Event::Start(_) | Event::Empty(_)))
+            .count();
+        // Elements are numbered in document order, those inside a text element too.
+        number += elements;
         let end = quick_xml::events::BytesEnd::new(name);
         writer.write_event(Event::Start(head)).ok()?;
-        if inner
-            .iter()
-            .any(|e| matches!(e, Event::Start(_) | Event::Empty(_)))
-        {
+        if elements > 0 {
             let mut markup = Writer::new(Vec::new());
             for event in inner {
                 markup.write_event(event).ok()?;
