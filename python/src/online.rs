@@ -78,6 +78,7 @@ pub fn article(obj: &Bound<'_, PyAny>) -> PyResult<Article> {
         published,
         text,
         meta: Default::default(),
+        origin: None,
     })
 }
 

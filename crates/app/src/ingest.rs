@@ -25,7 +25,7 @@ use samestory_engine::clean::Cleaner;
 use samestory_engine::pipeline::{prepare, Config, Engine, Prepared, StoryId};
 use samestory_engine::stories::RevivalSpan;
 use samestory_engine::text::distinct_words;
-use samestory_engine::{Article, DocIdx, StoryIdx};
+use samestory_engine::{Article, DocIdx, Origin, StoryIdx};
 use samestory_store::{EngineDelta, NewArticle, Store};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -196,6 +196,25 @@ impl Claim {
     }
 }
 
+/// What a conflict says: where both records were read, when the first is still known (it was
+/// read in this run, at most [`RECENT_BATCHES`] batches before; a stored article does not keep
+/// where it came from).
+fn conflict_message(article: &Article, first: Option<&Origin>) -> String {
+    let here = article
+        .origin
+        .as_ref()
+        .map(|at| format!("{at}: "))
+        .unwrap_or_default();
+    let first = match first {
+        Some(at) => format!("the first read at {at}"),
+        None => "stored by an earlier ingest, or too far back in this one to say where".to_owned(),
+    };
+    format!(
+        "{here}id `{}`: a different text is already stored under this id ({first}); conflict, record not stored",
+        article.id
+    )
+}
+
 /// Whether the article's id is the one derived from its title and text (it came without an id
 /// or url): then another source or date under the same id is a re-send, not the same record.
 fn id_from_content(a: &Article) -> bool {
@@ -271,8 +290,9 @@ pub struct Ingester {
     cleaner: Cleaner,
     db: PathBuf,
     /// Ids claimed by the batches not decided yet (`DocIdx::MAX`) and those of the documents
-    /// decided in the last [`RECENT_BATCHES`] batches, which may not be committed yet.
-    claims: FxHashMap<String, Claim>,
+    /// decided in the last [`RECENT_BATCHES`] batches, which may not be committed yet; with where
+    /// each was read, which a conflict names.
+    claims: FxHashMap<String, (Claim, Option<Origin>)>,
     /// The ids of the documents from `recent_base` on: those the engine still holds (the
     /// originals of near copies are among them) and those not surely committed.
     recent_ids: VecDeque<String>,
@@ -458,7 +478,7 @@ impl Ingester {
     /// The claim on `id`: by a batch of this run, else by the store.
     fn claim_of(&self, id: &str) -> anyhow::Result<Option<Claim>> {
         match self.claims.get(id) {
-            Some(&claim) => Ok(Some(claim)),
+            Some(&(claim, _)) => Ok(Some(claim)),
             None => self.stored_claim(id),
         }
     }
@@ -556,10 +576,8 @@ impl Ingester {
             }
             match known {
                 Some(k) if k.text != mine.text && !id_from_url(&a) => {
-                    let message = format!(
-                        "id `{}`: a different text is already stored under this id (conflict); record not stored",
-                        a.id
-                    );
+                    let first = self.claims.get(&a.id).and_then(|(_, at)| at.as_ref());
+                    let message = conflict_message(&a, first);
                     outcomes[i] = Some(Outcome::Conflict { id: a.id, message });
                 }
                 Some(Claim {
@@ -570,7 +588,7 @@ impl Ingester {
                     outcomes[i] = Some(Outcome::AlreadyStored { id: a.id, story });
                 }
                 None => {
-                    self.claims.insert(a.id.clone(), mine);
+                    self.claims.insert(a.id.clone(), (mine, a.origin.take()));
                     fresh.push((i, a));
                 }
             }
@@ -623,7 +641,12 @@ impl Ingester {
                 article.source.as_deref(),
                 prepared.published,
             );
-            self.claims.insert(article.id.clone(), claim);
+            match self.claims.get_mut(&article.id) {
+                Some((claimed, _)) => *claimed = claim,
+                None => {
+                    self.claims.insert(article.id.clone(), (claim, None));
+                }
+            }
             let copy_of = match o.copy_of {
                 Some(c) => Some(self.id_of(c.original)?),
                 None => None,
@@ -650,7 +673,7 @@ impl Ingester {
             });
         }
         for (i, id) in repeats {
-            let story = self.story_of(self.claims[&id].doc)?;
+            let story = self.story_of(self.claims[&id].0.doc)?;
             outcomes[i] = Some(Outcome::AlreadyStored { id, story });
         }
         let delta = EngineDelta::take(&mut self.engine);

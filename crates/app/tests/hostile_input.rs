@@ -190,8 +190,12 @@ fn item10_another_text_under_a_stored_id_is_a_conflict_in_one_run_and_across_run
     let out = ingest(&db, &[&first]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");
+    // Both records named by file and line.
+    let first_name = first.display();
     assert!(
-        err.contains("id `x-1`: a different text is already stored under this id (conflict)"),
+        err.contains(&format!(
+            "{first_name}:2: id `x-1`: a different text is already stored under this id (the first read at {first_name}:1); conflict"
+        )),
         "{err}"
     );
     let s = summary(&out);
@@ -210,8 +214,17 @@ fn item10_another_text_under_a_stored_id_is_a_conflict_in_one_run_and_across_run
     )
     .unwrap();
     let out = ingest(&db, &[&later]);
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
     assert_eq!(summary(&out)["conflicts"], 1);
+    // The stored record's file is not kept: the message says so instead of naming one.
+    assert!(
+        err.contains(&format!(
+            "{}:1: id `x-1`: a different text is already stored under this id (stored by an earlier ingest",
+            later.display()
+        )),
+        "{err}"
+    );
 
     let same = dir.path().join("same.jsonl");
     std::fs::write(&same, line(serde_json::json!({"id": "x-1", "text": BODY}))).unwrap();
@@ -520,4 +533,32 @@ fn item15_texts_without_words_are_refused_with_a_reason() {
         "{s}"
     );
     assert_eq!(out.status.code(), Some(3), "{err}");
+}
+
+/// A record of a feed without words is named by its item (a feed has no lines to name).
+#[test]
+fn item15_a_feed_item_without_words_is_named_by_its_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("wire.xml");
+    std::fs::write(
+        &feed,
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title>\
+             <link>http://example.org/</link><description>d</description>\
+             <item><title>Pier</title><link>http://example.org/pier</link><description>{BODY}</description></item>\
+             <item><link>http://example.org/dots</link><description>... !!! ...</description></item>\
+             </channel></rss>"
+        ),
+    )
+    .unwrap();
+    let out = ingest(&dir.path().join("t.db"), &[&feed]);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{}: item 2: the text has no words",
+            feed.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(summary(&out)["stored"], 1, "{err}");
 }

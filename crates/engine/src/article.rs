@@ -160,6 +160,42 @@ pub struct Article {
     /// Fields of the input we do not interpret, kept as they came.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub meta: serde_json::Map<String, serde_json::Value>,
+    /// Where it was read, for messages about it (a conflict names both records); never stored.
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// Where a record was read: named in every message about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A line of a file, or a whole file.
+    File {
+        /// The file as the user named it (or `<stdin>`).
+        name: String,
+        /// The record's line (a CSV row's or a JSON object's first), or its row in a Parquet
+        /// file; `None` when the file is one record.
+        line: Option<u64>,
+    },
+    /// A numbered record of something without lines: a feed, a web archive, a request.
+    Item {
+        /// What holds it: `wire.xml`, `feed URL`, `request 12`.
+        of: String,
+        /// Its number there, from 1.
+        item: u64,
+    },
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::File {
+                name,
+                line: Some(l),
+            } => write!(f, "{name}:{l}"),
+            Origin::File { name, line: None } => f.write_str(name),
+            Origin::Item { of, item } => write!(f, "{of}, item {item}"),
+        }
+    }
 }
 
 /// A 64-bit hash of a string, stable across runs and platforms (FNV-1a, then a murmur finaliser).

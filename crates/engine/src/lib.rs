@@ -70,4 +70,4 @@ pub mod pipeline;
 pub mod stories;
 pub mod text;
 
-pub use article::{Article, DocIdx, Span, StoryIdx, Term, Timestamp};
+pub use article::{Article, DocIdx, Origin, Span, StoryIdx, Term, Timestamp};

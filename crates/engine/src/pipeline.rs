@@ -665,6 +665,7 @@ mod tests {
                     published: Some(1_700_000_000 + 3600 * i as i64),
                     text: body,
                     meta: Default::default(),
+                    origin: None,
                 }
             })
             .collect()

@@ -54,6 +54,7 @@
 //!     published: Some(1_700_000_000),
 //!     text: "The new bridge over the river opened on Monday.".into(),
 //!     meta: Default::default(),
+//!     origin: None,
 //! };
 //! let new = NewArticle {
 //!     article: &article,

@@ -43,6 +43,7 @@ pub(crate) fn write_docs(store: &mut Store, docs: &[Doc]) {
             published: d.published,
             text: d.text.into(),
             meta: Default::default(),
+            origin: None,
         })
         .collect();
     let signature = Signature([7; SIG_LEN]);

@@ -92,6 +92,7 @@ pub fn stored_article(store: &Store, id: &str) -> samestory_store::Result<Articl
         published: full.row.published,
         text: full.text,
         meta,
+        origin: None,
     })
 }
 

@@ -4,7 +4,7 @@
 
 use super::{read_time, InputError, ReadOptions, Record, Warning, NO_WORDS};
 use samestory_engine::text::language::Language;
-use samestory_engine::Article;
+use samestory_engine::{Article, Origin};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -213,6 +213,10 @@ impl Fields {
             published: published_ts,
             text,
             meta,
+            origin: Some(Origin::File {
+                name: file.to_owned(),
+                line,
+            }),
         };
         Record::Article(Box::new(article), warnings)
     }

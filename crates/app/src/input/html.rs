@@ -437,6 +437,7 @@ impl Page {
             published,
             text: self.text,
             meta,
+            origin: None,
         }
     }
 }

@@ -23,7 +23,7 @@ pub use lines::Line;
 
 use anyhow::Context;
 use flate2::read::MultiGzDecoder;
-use samestory_engine::{Article, Timestamp};
+use samestory_engine::{Article, Origin, Timestamp};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::fs::File;
@@ -43,6 +43,24 @@ pub struct InputError {
     pub file: String,
     pub line: Option<u64>,
     pub message: String,
+}
+
+impl InputError {
+    /// An error about the record read at `origin`.
+    pub fn at(origin: &Origin, message: impl Into<String>) -> InputError {
+        match origin {
+            Origin::File { name, line } => InputError {
+                file: name.clone(),
+                line: *line,
+                message: message.into(),
+            },
+            Origin::Item { of, item } => InputError {
+                file: of.clone(),
+                line: None,
+                message: format!("item {item}: {}", message.into()),
+            },
+        }
+    }
 }
 
 impl fmt::Display for InputError {
@@ -478,11 +496,15 @@ pub fn read_units(
         for unit in &mut units {
             if let Unit::Record(Record::Article(a, _)) = unit {
                 if !samestory_engine::text::has_words(&a.text) {
-                    *unit = Unit::Record(Record::Error(InputError {
-                        file: src.name.clone(),
-                        line: None,
-                        message: NO_WORDS.into(),
-                    }));
+                    let error = match &a.origin {
+                        Some(at) => InputError::at(at, NO_WORDS),
+                        None => InputError {
+                            file: src.name.clone(),
+                            line: None,
+                            message: NO_WORDS.into(),
+                        },
+                    };
+                    *unit = Unit::Record(Record::Error(error));
                 }
             }
         }
@@ -699,7 +721,12 @@ fn read_page(src: &Source, reader: impl Read, opts: &ReadOptions) -> Record {
         let s = s.strip_suffix(".gz").unwrap_or(&s);
         s.rsplit_once('.').map_or(s, |(stem, _)| stem).to_owned()
     });
-    Record::Article(Box::new(page.into_article(stem)), Vec::new())
+    let mut article = page.into_article(stem);
+    article.origin = Some(Origin::File {
+        name: src.name.clone(),
+        line: None,
+    });
+    Record::Article(Box::new(article), Vec::new())
 }
 
 /// A `.txt` file (or standard input that is not JSONL): one article.
@@ -743,6 +770,10 @@ fn read_text(src: &Source, reader: impl Read, opts: &ReadOptions) -> Record {
     let article = Article {
         id,
         text,
+        origin: Some(Origin::File {
+            name: src.name.clone(),
+            line: None,
+        }),
         ..Article::default()
     };
     Record::Article(Box::new(article), Vec::new())

@@ -10,6 +10,7 @@
 use super::html;
 use super::{InputError, Record};
 use rayon::prelude::*;
+use samestory_engine::Origin;
 use std::io::BufRead;
 use warc::{RecordType, WarcHeader, WarcReader};
 
@@ -133,6 +134,10 @@ fn article(name: &str, r: Response, max_article_bytes: usize) -> Record {
         ));
     }
     let mut article = page.into_article(None);
+    article.origin = Some(Origin::Item {
+        of: name.to_owned(),
+        item: r.no,
+    });
     if article.published.is_none() {
         article.published = Some(r.date);
         article

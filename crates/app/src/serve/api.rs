@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use samestory_engine::Article;
+use samestory_engine::{Article, Origin};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
@@ -372,6 +372,11 @@ pub async fn post_articles(
         }
     })?;
     let items = body_items(&body, state.max_articles_per_request())?;
+    let request = state
+        .metrics()
+        .write_requests
+        .fetch_add(1, Ordering::Relaxed)
+        + 1;
     let opts = ReadOptions::default();
     let mut results: Vec<Option<Value>> = Vec::with_capacity(items.len());
     let mut articles: Vec<Article> = Vec::new();
@@ -380,7 +385,11 @@ pub async fn post_articles(
         let record =
             item.map(|fields| article_from_fields(fields, &opts, "body", Some(i as u64 + 1)));
         match record {
-            Ok(Record::Article(a, warnings)) => {
+            Ok(Record::Article(mut a, warnings)) => {
+                a.origin = Some(Origin::Item {
+                    of: format!("request {request}"),
+                    item: i as u64 + 1,
+                });
                 slots.push(i);
                 articles.push(*a);
                 results.push(

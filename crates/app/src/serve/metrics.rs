@@ -26,6 +26,9 @@ pub struct Metrics {
     pub received: AtomicU64,
     pub stored: AtomicU64,
     pub rejected: AtomicU64,
+    /// `POST /api/articles` requests whose body was read: the number of each names its articles
+    /// in messages (`request 12, item 3`).
+    pub write_requests: AtomicU64,
     latency: Mutex<BTreeMap<(String, u16), Histogram>>,
 }
 
@@ -36,6 +39,7 @@ impl Default for Metrics {
             received: AtomicU64::new(0),
             stored: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
+            write_requests: AtomicU64::new(0),
             latency: Mutex::new(BTreeMap::new()),
         }
     }

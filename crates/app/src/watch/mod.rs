@@ -28,7 +28,7 @@ use crate::ingest::Outcome;
 use crate::input::feeds::{self, Item};
 use crate::input::html;
 use fetch::{Body, FetchError, FetchOptions, Fetched, Fetcher};
-use samestory_engine::Article;
+use samestory_engine::{Article, Origin};
 use samestory_store::{FeedState, ItemStatus, Store};
 use schedule::Schedule;
 use serde::Serialize;
@@ -343,7 +343,8 @@ impl Watcher<'_> {
             }
         }
         let published = item.published;
-        let article = match article {
+        let number = item.number as u64;
+        let mut article = match article {
             Some(a) => a,
             None => match item.into_article(feed.title.as_deref(), self.opts.max_article_bytes) {
                 Ok((a, warnings)) => {
@@ -366,6 +367,10 @@ impl Watcher<'_> {
                 }
             },
         };
+        article.origin = Some(Origin::Item {
+            of: format!("feed {}", feed.url),
+            item: number,
+        });
         let outcome = (self.sink)(vec![article])?.pop();
         let now = now_secs();
         match outcome {

@@ -726,6 +726,30 @@ fn bodies_of_too_many_items_are_refused_with_413() {
     assert_eq!(post(&url, &two, None).json()["stored"], 2);
 }
 
+/// A conflict names where both records came from: the request and item of each.
+#[test]
+fn a_conflict_names_the_request_and_item_of_both_records() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db, &[]);
+    let url = format!("{}/api/articles", s.url);
+    let article = |text: &str| serde_json::json!({"id": "same-id", "text": text});
+    let first = "The harbour authority said on Tuesday that the northern pier would close.";
+    let other = "A mayor's budget speech, sent under the same id as the pier story.";
+    let r = post(&url, &serde_json::json!([article(first)]).to_string(), None);
+    assert_eq!(r.json()["stored"], 1, "{}", r.body);
+    // In the next request, the second item conflicts with the first request's.
+    let two = serde_json::json!([{"text": "An unrelated note about a school's new roof and its builders."}, article(other)]);
+    let v = post(&url, &two.to_string(), None).json();
+    assert_eq!(v["conflicts"], 1, "{v}");
+    let result = &v["results"][1];
+    assert_eq!(result["status"], "conflict", "{v}");
+    let message = result["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("request 2, item 2: id `same-id`: a different text is already stored under this id (the first read at request 1, item 1)"),
+        "{message}"
+    );
+}
+
 /// Every route: stories (with filters, search and pages), a story with its analysis, an article,
 /// compare, health, metrics, the OpenAPI document (each documented path answers), and escaping.
 #[test]

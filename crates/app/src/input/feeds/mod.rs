@@ -19,7 +19,7 @@ mod rss;
 
 use super::html::{canonical_url, fragment_text};
 use super::{InputError, Record};
-use samestory_engine::Article;
+use samestory_engine::{Article, Origin};
 use std::borrow::Cow;
 
 /// The events inside an element whose start `reader` has just read, up to its end (read, not
@@ -454,6 +454,7 @@ impl Item {
             published: self.published,
             text,
             meta,
+            origin: None,
         };
         Ok((article, warnings))
     }
@@ -478,22 +479,29 @@ pub fn read(name: &str, bytes: &[u8], max_article_bytes: usize) -> Vec<Record> {
     let outlet = feed.title;
     feed.items
         .into_iter()
-        .map(
-            |item| match item.into_article(outlet.as_deref(), max_article_bytes) {
-                Ok((article, warnings)) => Record::Article(
-                    Box::new(article),
-                    warnings
-                        .into_iter()
-                        .map(|message| InputError {
-                            file: name.to_owned(),
-                            line: None,
-                            message,
-                        })
-                        .collect(),
-                ),
+        .map(|item| {
+            let number = item.number as u64;
+            match item.into_article(outlet.as_deref(), max_article_bytes) {
+                Ok((mut article, warnings)) => {
+                    article.origin = Some(Origin::Item {
+                        of: name.to_owned(),
+                        item: number,
+                    });
+                    Record::Article(
+                        Box::new(article),
+                        warnings
+                            .into_iter()
+                            .map(|message| InputError {
+                                file: name.to_owned(),
+                                line: None,
+                                message,
+                            })
+                            .collect(),
+                    )
+                }
                 Err(message) => error(message),
-            },
-        )
+            }
+        })
         .collect()
 }
 
