@@ -7,12 +7,21 @@
 //! ```
 //! Flags: `--seconds N` (default 60), `--writers N` (8), `--readers N` (32), `--write-rate N`
 //! (articles per second over all writers; default: as fast as answered), `--bin PATH` (default:
-//! the `samestory` built beside this example).
+//! the `samestory` built beside this example), `--hostile N` (0): clients that each send, in turn,
+//! what the server's limits refuse ([`HOSTILE`]: a body over `--max-body-bytes`, one of too many
+//! articles, a write that is not JSON, a foreign `Host`, a search of too many words, a story that
+//! does not exist, a connection that sends nothing), each on a new connection, to a server started
+//! with smaller limits ([`HOSTILE_LIMITS`]); any other answer than the limit's counts as failed.
+//!
+//! Prints requests, requests per second and p50/p99 per endpoint with the statuses answered, and
+//! the server's resident memory (`/proc`) every quarter of the run and at its peak (`VmHWM`).
 //!
 //! Without `--write-rate` a faster server also ingests more, so its stories grow larger and each
 //! story read does more work: compare servers at the same `--write-rate`.
 
-use std::io::{BufRead, BufReader};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -109,6 +118,114 @@ fn article(rng: &mut Rng, id: &str) -> String {
     .to_string()
 }
 
+/// The server's limits when hostile clients run: small enough that they are reached cheaply.
+const HOSTILE_LIMITS: &[&str] = &[
+    "--max-body-bytes",
+    "262144",
+    "--max-articles-per-request",
+    "100",
+    "--header-timeout-secs",
+    "2",
+];
+
+/// What the hostile clients send, in turn: (endpoint label, the status its limit answers; 0 for a
+/// connection the server closes without an answer).
+const HOSTILE: &[(&str, u16)] = &[
+    ("POST body over --max-body-bytes", 413),
+    ("POST 101 items (--max-articles-per-request)", 413),
+    ("POST text/plain", 415),
+    ("GET foreign Host", 403),
+    ("GET q of 40 words", 400),
+    ("GET story that does not exist", 404),
+    ("silent connection (header timeout)", 0),
+];
+
+/// One hostile request (`kind` indexes [`HOSTILE`]) on a new connection: the status answered, or
+/// 0 when the server closed the connection without one; `None` when the connection failed.
+fn hostile(addr: &str, kind: usize) -> Option<u16> {
+    let post = |content_type: &str, body: &[u8]| {
+        let mut r = format!(
+            "POST /api/articles HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        r.extend_from_slice(body);
+        r
+    };
+    let get = |host: &str, path: &str| {
+        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").into_bytes()
+    };
+    let request = match kind {
+        0 => post(
+            "application/json",
+            format!("[{{\"text\":\"{}\"}}]", "word ".repeat(60_000)).as_bytes(),
+        ),
+        1 => post(
+            "application/json",
+            format!("[{}]", vec!["1"; 101].join(",")).as_bytes(),
+        ),
+        2 => post(
+            "text/plain",
+            b"{\"text\":\"A plain-text write from another site.\"}",
+        ),
+        3 => get("evil.example", "/api/stories"),
+        4 => {
+            let words: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
+            get(addr, &format!("/api/stories?q={}", words.join("+")))
+        }
+        5 => get(addr, "/api/stories/no-such-story"),
+        _ => Vec::new(),
+    };
+    let mut stream = TcpStream::connect(addr).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    // The server may answer 413 and close before the whole body is sent: a failed write is fine.
+    let _ = stream.write_all(&request);
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                answer.extend_from_slice(&buf[..n]);
+                if answer.len() > 12 {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset && !answer.is_empty() => {
+                break
+            }
+            Err(_) if kind == 6 => return Some(0),
+            Err(_) => return None,
+        }
+    }
+    if answer.is_empty() {
+        return Some(0);
+    }
+    std::str::from_utf8(&answer)
+        .ok()?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// A field of `/proc/PID/status` in kB (`VmRSS`, `VmHWM`).
+fn proc_kb(pid: u32, field: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
+        .trim()
+        .trim_end_matches(" kB")
+        .parse()
+        .ok()
+}
+
+/// Latencies by endpoint and status.
+type ByEndpoint = BTreeMap<(String, u16), Vec<Duration>>;
+
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
         .position(|a| a == name)
@@ -128,6 +245,7 @@ fn main() {
     let seconds: u64 = arg(&args, "--seconds").map_or(60, |s| s.parse().expect("--seconds N"));
     let writers: usize = arg(&args, "--writers").map_or(8, |s| s.parse().expect("--writers N"));
     let readers: usize = arg(&args, "--readers").map_or(32, |s| s.parse().expect("--readers N"));
+    let n_hostile: usize = arg(&args, "--hostile").map_or(0, |s| s.parse().expect("--hostile N"));
     let write_rate: Option<f64> =
         arg(&args, "--write-rate").map(|s| s.parse().expect("--write-rate N"));
     let bin = arg(&args, "--bin").map_or_else(
@@ -149,6 +267,7 @@ fn main() {
     let mut child = Command::new(&bin)
         .args(["serve", "--addr", "127.0.0.1:0", "--db"])
         .arg(dir.path().join("load.db"))
+        .args(if n_hostile > 0 { HOSTILE_LIMITS } else { &[] })
         .env_remove("SAMESTORY_TOKEN")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -159,17 +278,79 @@ fn main() {
         .read_line(&mut line)
         .expect("address");
     let url = Arc::new(line.trim().trim_start_matches("listening on ").to_owned());
-    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let pid = child.id();
+    // The server's resident memory each quarter of the run.
+    let sampler = std::thread::spawn(move || {
+        let mut samples = Vec::new();
+        for quarter in 1..=4u32 {
+            let at = started + Duration::from_secs(seconds) * quarter / 4;
+            let now = Instant::now();
+            if at > now {
+                std::thread::sleep(at - now);
+            }
+            samples.push(proc_kb(pid, "VmRSS").unwrap_or(0));
+        }
+        samples
+    });
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(30))
         .build();
     let failures = Arc::new(AtomicU64::new(0));
     let stored = Arc::new(AtomicU64::new(0));
+    // The writers' and readers' failed requests, by endpoint and status (0: no answer).
+    let errors: Arc<std::sync::Mutex<BTreeMap<(String, u16), u64>>> = Arc::default();
+    let failed = {
+        let (failures, errors) = (failures.clone(), errors.clone());
+        move |endpoint: &str, e: ureq::Error| {
+            failures.fetch_add(1, Ordering::Relaxed);
+            let status = match e {
+                ureq::Error::Status(s, _) => s,
+                ureq::Error::Transport(_) => 0,
+            };
+            *errors
+                .lock()
+                .expect("errors lock")
+                .entry((endpoint.to_owned(), status))
+                .or_default() += 1;
+        }
+    };
+    let addr = url.trim_start_matches("http://").to_owned();
+    let hostile_handles: Vec<_> = (0..n_hostile)
+        .map(|h| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut by: ByEndpoint = BTreeMap::new();
+                let mut wrong = 0u64;
+                let mut n = h;
+                while Instant::now() < deadline {
+                    let kind = n % HOSTILE.len();
+                    n += 1;
+                    let t = Instant::now();
+                    let status = hostile(&addr, kind);
+                    let (label, expected) = HOSTILE[kind];
+                    if status != Some(expected) {
+                        wrong += 1;
+                    }
+                    by.entry((label.to_owned(), status.unwrap_or(u16::MAX)))
+                        .or_default()
+                        .push(t.elapsed());
+                }
+                (by, wrong)
+            })
+        })
+        .collect();
 
     let mut handles = Vec::new();
     for w in 0..writers {
-        let (url, agent, failures, stored) =
-            (url.clone(), agent.clone(), failures.clone(), stored.clone());
+        let (url, agent, failures, stored, failed) = (
+            url.clone(),
+            agent.clone(),
+            failures.clone(),
+            stored.clone(),
+            failed.clone(),
+        );
         handles.push(std::thread::spawn(move || {
             let mut rng = Rng(0x1234_5678 + w as u64 * 7919);
             let mut lat = Vec::new();
@@ -204,9 +385,7 @@ fn main() {
                             failures.fetch_add(1, Ordering::Relaxed);
                         }
                     }
-                    Err(_) => {
-                        failures.fetch_add(1, Ordering::Relaxed);
-                    }
+                    Err(e) => failed("POST /api/articles", e),
                 }
                 lat.push(t.elapsed());
             }
@@ -214,7 +393,7 @@ fn main() {
         }));
     }
     for r in 0..readers {
-        let (url, agent, failures) = (url.clone(), agent.clone(), failures.clone());
+        let (url, agent, failed) = (url.clone(), agent.clone(), failed.clone());
         handles.push(std::thread::spawn(move || {
             let mut rng = Rng(0xABCD_EF01 + r as u64 * 104_729);
             let (mut list, mut detail) = (Vec::new(), Vec::new());
@@ -247,9 +426,14 @@ fn main() {
                             }
                         }
                     }
-                    Err(_) => {
-                        failures.fetch_add(1, Ordering::Relaxed);
-                    }
+                    Err(e) => failed(
+                        if want_detail {
+                            "GET /api/stories/{id}"
+                        } else {
+                            "GET /api/stories"
+                        },
+                        e,
+                    ),
                 }
             }
             (list, detail)
@@ -266,6 +450,17 @@ fn main() {
             detail.extend(b);
         }
     }
+    let mut hostile_by: ByEndpoint = BTreeMap::new();
+    let mut hostile_wrong = 0;
+    for h in hostile_handles {
+        let (by, wrong) = h.join().expect("hostile client");
+        hostile_wrong += wrong;
+        for (k, v) in by {
+            hostile_by.entry(k).or_default().extend(v);
+        }
+    }
+    let rss_quarters = sampler.join().expect("sampler");
+    let peak_kb = proc_kb(pid, "VmHWM").unwrap_or(0);
     let health: serde_json::Value = serde_json::from_str(
         &agent
             .get(&format!("{url}/api/health"))
@@ -305,11 +500,42 @@ fn main() {
             percentile(v, 0.99)
         );
     }
+    for ((endpoint, status), n) in errors.lock().expect("errors lock").iter() {
+        println!("  failed: {endpoint} answered {status} (0: no answer): {n}");
+    }
+    for ((label, status), v) in &mut hostile_by {
+        v.sort_unstable();
+        let status = match *status {
+            0 => "closed".to_owned(),
+            u16::MAX => "connection failed".to_owned(),
+            s => s.to_string(),
+        };
+        println!(
+            "hostile {label} -> {status}: {} ({:.1}/s), p50 {:.1} ms, p99 {:.1} ms",
+            v.len(),
+            v.len() as f64 / seconds as f64,
+            percentile(v, 0.5),
+            percentile(v, 0.99)
+        );
+    }
+    if n_hostile > 0 {
+        println!("hostile requests not answered as their limit says: {hostile_wrong}");
+    }
+    let mb = |kb: u64| kb as f64 / 1024.0;
+    println!(
+        "server memory (VmRSS) at 1/4, 1/2, 3/4, end: {} MB; peak (VmHWM) {:.0} MB",
+        rss_quarters
+            .iter()
+            .map(|&kb| format!("{:.0}", mb(kb)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        mb(peak_kb)
+    );
     println!(
         "failed requests: {failed}; articles stored {posted}, in the database {in_db}, stories {}",
         health["stories"]
     );
-    let ok = failed == 0 && posted == in_db;
+    let ok = failed == 0 && posted == in_db && hostile_wrong == 0;
     println!("{}", if ok { "OK" } else { "FAILED" });
     if !ok {
         std::process::exit(1);
