@@ -23,6 +23,8 @@
 //! - a bare description ("the official") becomes the fuller description used before it ("a senior
 //!   US official" → "senior US official");
 //! - "he", "she", "they" become the last named speaker;
+//! - a participle speech verb in a later clause (`Governor Lena Ortiz defended the plan, saying
+//!   "…"`) gives the name or pronoun opening the sentence, else the previous quote's speaker;
 //! - a quote with no speech verb of its own inherits the speaker of the quote before it in the same
 //!   paragraph when it opens a sentence (`… the official said. "So, as always, …"`) or when its verb
 //!   has no subject (`… adding that "…"`), and a paragraph that is only a quote inherits from the
@@ -367,6 +369,19 @@ const TITLES: &[&str] = &[
     "capt",
     "adm",
     "rev",
+    "whip",
+    "ambassador",
+    "commissioner",
+    "chancellor",
+    "coach",
+    "director",
+    "superintendent",
+    "congressman",
+    "congresswoman",
+    "councilman",
+    "councilwoman",
+    "detective",
+    "inspector",
 ];
 
 fn is(word: &str, list: &[&str]) -> bool {
@@ -483,7 +498,10 @@ fn read_verb(toks: &[Tok], inside: &[bool], lo: usize, hi: usize, v: usize) -> V
         return VerbRead::NotVerb;
     }
     if w.ends_with("ing") {
-        return VerbRead::Found(Attribution::Inherit);
+        return VerbRead::Found(
+            sentence_subject(toks, lo, v)
+                .map_or(Attribution::Inherit, |(s, e)| Attribution::Phrase(s, e)),
+        );
     }
     let mut end = v;
     while end > lo && toks[end - 1].seg == toks[v].seg && is(&toks[end - 1].lower, ADVERBS) {
@@ -496,6 +514,35 @@ fn read_verb(toks: &[Tok], inside: &[bool], lo: usize, hi: usize, v: usize) -> V
     }
     VerbRead::Open(end)
 }
+
+/// The subject opening the sentence of a participle speech verb in a later clause: "Lena Ortiz"
+/// in `Governor Lena Ortiz defended the plan on Tuesday, saying "…"`. Only a pronoun or a run of
+/// capitalised words that is a name: one common English word ("Yesterday", "After") opening a
+/// sentence is no subject.
+fn sentence_subject(toks: &[Tok], lo: usize, v: usize) -> Option<(usize, usize)> {
+    if lo >= v || toks[lo].seg == toks[v].seg {
+        return None;
+    }
+    let first = &toks[lo];
+    if is(&first.lower, PRONOUNS) {
+        return Some((lo, lo + 1));
+    }
+    if !first.cap || is(&first.lower, OPENERS) || is(&first.lower, STOPS) {
+        return None;
+    }
+    let mut e = lo;
+    while e < v && e - lo < 6 && toks[e].cap && toks[e].seg == first.seg {
+        e += 1;
+    }
+    let common = |t: &Tok| {
+        crate::stories::background_df(crate::stories::term(&t.lower)) >= COMMON_WORD_SHARE
+    };
+    (e - lo >= 2 || !common(first)).then_some((lo, e))
+}
+
+/// A word held by at least this share of English news articles is a common word
+/// ([`crate::stories::background_df`]).
+const COMMON_WORD_SHARE: f32 = 0.01;
 
 /// The name a description is given right after it, as an appositive: "Eric Schultz" in `," said a
 /// White House spokesman, Eric Schultz.` The name is the whole next clause, in capitals; without
