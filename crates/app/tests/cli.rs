@@ -1340,6 +1340,18 @@ fn the_shipped_model_tells_the_labeled_fixture_events_apart_and_together() {
 }
 
 #[test]
+fn events_of_one_kind_in_four_other_languages_are_told_apart() {
+    // testdata/stories/languages.jsonl: in German two mayoral elections on one Sunday, in Spanish
+    // two earthquakes two days apart, in Russian two companies' half-year results, in Chinese
+    // (no spaces) two chemical-plant fires; three reports of each by different outlets. Without
+    // the German and Spanish stop words and stemmers each language's two events were one story.
+    let v = eval_fixture("stories/languages.jsonl", "event", None);
+    assert_eq!(v["articles"], 24, "{v}");
+    assert_eq!(v["stories"], 8, "{v}");
+    assert_eq!(v["bcubed"]["f1"], 1.0, "{v}");
+}
+
+#[test]
 fn eval_writes_each_articles_label_and_story() {
     let dir = tempfile::tempdir().unwrap();
     let tsv = dir.path().join("assigned.tsv");

@@ -32,8 +32,9 @@ use crate::article::{Article, Term, Timestamp};
 use crate::clean::Cleaner;
 use crate::copies::fingerprint::{exact_jaccard, shingle_set};
 use crate::pipeline::{prepare, Config, Prepared};
-use crate::stories::{is_content_word, term, Clusterer};
+use crate::stories::{is_content_word_in, term_in, Clusterer};
 use crate::text::language::Language;
+use crate::text::lexicon::Lexicon;
 use crate::text::sentence_ends::ends_sentence;
 use crate::text::{for_each_word, scripts, word_hashes};
 use rustc_hash::FxHashMap;
@@ -118,8 +119,10 @@ struct WordInfo {
     number: bool,
 }
 
-/// The words of a text by term, with whether they appear as a name (capitalised inside a sentence).
-fn words_by_term(text: &str) -> FxHashMap<Term, WordInfo> {
+/// The words of a text by term, with whether they appear as a name (capitalised inside a sentence),
+/// terms as the clusterer made them for a text of that language.
+fn words_by_term(text: &str, language: Option<Language>) -> FxHashMap<Term, WordInfo> {
+    let lexicon = language.and_then(Lexicon::of);
     let mut out: FxHashMap<Term, WordInfo> = FxHashMap::default();
     let bytes = text.as_bytes();
     let mut last_end = 0;
@@ -131,10 +134,10 @@ fn words_by_term(text: &str) -> FxHashMap<Term, WordInfo> {
         last_end = span.end;
         let name = bytes[span.start].is_ascii_uppercase() && !sentence_start;
         sentence_start = false;
-        if !is_content_word(w) {
+        if !is_content_word_in(w, lexicon) {
             return;
         }
-        let e = out.entry(term(w)).or_default();
+        let e = out.entry(term_in(w, lexicon)).or_default();
         if e.display.is_empty() || name && !e.name {
             // A bigram of a script without spaces spans only its first letter (spans tile the
             // text): show the bigram itself.
@@ -213,8 +216,8 @@ pub fn explain(
 
     // Evidence: shared names, numbers and the most distinctive shared terms.
     let (ta, tb) = (
-        words_by_term(&pa.cleaned.text),
-        words_by_term(&pb.cleaned.text),
+        words_by_term(&pa.cleaned.text, pa.language),
+        words_by_term(&pb.cleaned.text, pb.language),
     );
     let va: FxHashMap<Term, f32> = clusterer.vectorize(&pa.terms).into_iter().collect();
     let vb: FxHashMap<Term, f32> = clusterer.vectorize(&pb.terms).into_iter().collect();

@@ -11,6 +11,7 @@ use crate::copies::fingerprint::{exact_hash, signature, Signature};
 use crate::copies::{CopyIndex, CopyOf};
 use crate::stories::{ClusterConfig, Clusterer, RevivalSpan, StoryState, TermCounts};
 use crate::text::language::{self, Language};
+use crate::text::lexicon::Lexicon;
 use serde::{Deserialize, Serialize};
 
 /// What the engine is configured with; saved with a database.
@@ -226,6 +227,17 @@ pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepare
     let published = article.published.or(cleaned.published);
     let language =
         language::of_input(&article.meta).or_else(|| language::detect(&words, &cleaned.text));
+    // Terms with the stop words and stemmer of the article's language, where it has them: a
+    // second pass over the text, never taken by English.
+    let terms = match language.and_then(Lexicon::of) {
+        Some(lexicon) => crate::stories::term_counts_in(
+            article.title.as_deref(),
+            &cleaned.text,
+            &config.cluster,
+            lexicon,
+        ),
+        None => terms,
+    };
     Prepared {
         language,
         words: words.len(),

@@ -1,9 +1,11 @@
 //! What an article says, as the clusterer counts it: content words (stopwords out, the plural
-//! stemmer of [`crate::text::stem::STORIES`]) as terms, weighted up in the title, for names and for
+//! stemmer of [`crate::text::stem::STORIES`]; in a language with a [`Lexicon`], its stop words out
+//! and its Snowball stemmer) as terms, weighted up in the title, for names and for
 //! numbers; its paragraphs (lines) that may recur in other articles; the terms written as names.
 
 use super::config::ClusterConfig;
 use crate::article::Term;
+use crate::text::lexicon::Lexicon;
 use crate::text::sentence_ends::ends_sentence;
 use crate::text::{for_each_word, hash_word};
 use rustc_hash::FxHashMap;
@@ -73,6 +75,22 @@ pub(super) fn term_hashed(word: &str, hash: u64) -> Term {
     })
 }
 
+/// [`term`] in a language with a lexicon (`None`: English words, [`term`]).
+pub fn term_in(word: &str, lexicon: Option<&Lexicon>) -> Term {
+    match lexicon {
+        None => term(word),
+        Some(l) => Term::from_raw(hash_word(&l.stem(word))),
+    }
+}
+
+/// [`is_content_word`] in a language with a lexicon (`None`: English words).
+pub fn is_content_word_in(word: &str, lexicon: Option<&Lexicon>) -> bool {
+    match lexicon {
+        None => is_content_word(word),
+        Some(l) => word.len() > 1 && !l.is_stop_hash(hash_word(word)),
+    }
+}
+
 /// Where a number that starts with the digits `start..end` ends: past its groups after a
 /// thousands separator or a decimal point ("2,117,000", "24.6"), so that it is one term. `end`
 /// when the word is not all digits or no group follows.
@@ -95,12 +113,44 @@ pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> T
     term_counts_and_words(title, text, config).0
 }
 
+/// [`term_counts`] of an article in the language of `lexicon`: its stop words and its stemmer
+/// instead of the English ones.
+pub fn term_counts_in(
+    title: Option<&str>,
+    text: &str,
+    config: &ClusterConfig,
+    lexicon: &Lexicon,
+) -> TermCounts {
+    counts_and_words(title, text, config, Some(lexicon)).0
+}
+
 /// [`term_counts`], and the [`crate::text::word_hashes`] of the text from the same pass.
 pub fn term_counts_and_words(
     title: Option<&str>,
     text: &str,
     config: &ClusterConfig,
 ) -> (TermCounts, Vec<u64>) {
+    counts_and_words(title, text, config, None)
+}
+
+/// [`term_counts_and_words`] with the stop words and stemmer of `lexicon`, English ones for `None`.
+fn counts_and_words(
+    title: Option<&str>,
+    text: &str,
+    config: &ClusterConfig,
+    lexicon: Option<&Lexicon>,
+) -> (TermCounts, Vec<u64>) {
+    let is_content = |w: &str, hash: u64| match lexicon {
+        None => is_content_hashed(w, hash),
+        Some(l) => w.len() > 1 && !l.is_stop_hash(hash),
+    };
+    let term_of = |w: &str, hash: u64| match lexicon {
+        None => term_hashed(w, hash),
+        Some(l) => match l.stem(w) {
+            std::borrow::Cow::Borrowed(s) if s.len() == w.len() => Term::from_raw(hash),
+            stemmed => Term::from_raw(hash_word(&stemmed)),
+        },
+    };
     let mut words: Vec<u64> = Vec::with_capacity(text.len() / 6);
     let mut counts: FxHashMap<Term, f32> =
         FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
@@ -108,8 +158,8 @@ pub fn term_counts_and_words(
     if let Some(title) = title {
         for_each_word(title, |_, w| {
             let hash = hash_word(w);
-            if is_content_hashed(w, hash) {
-                let t = term_hashed(w, hash);
+            if is_content(w, hash) {
+                let t = term_of(w, hash);
                 *counts.entry(t).or_default() += config.title_boost;
                 if lead.len() < LEAD_TERMS && !lead.contains(&t) {
                     lead.push(t);
@@ -158,7 +208,7 @@ pub fn term_counts_and_words(
         let is_name = capital && !sentence_start;
         let hash = hash_word(w);
         words.push(hash);
-        let content = is_content_hashed(w, hash);
+        let content = is_content(w, hash);
         if let Some(first) = opener.take() {
             if is_name && content && between.iter().all(|&b| b == b' ') {
                 *counts.entry(first).or_default() += config.name_boost - 1.0;
@@ -174,7 +224,7 @@ pub fn term_counts_and_words(
             let t = if number > span.end {
                 Term::from_raw(hash_word(&text[span.start..number]))
             } else {
-                term_hashed(w, hash)
+                term_of(w, hash)
             };
             let weight = if is_name {
                 names.push(t);

@@ -13,6 +13,7 @@
 //! [`sentence_ends`].
 
 pub mod language;
+pub mod lexicon;
 pub mod scripts;
 pub mod sentence_ends;
 pub mod stem;
