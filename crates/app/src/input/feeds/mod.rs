@@ -92,6 +92,8 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
     let parser = feed_rs::parser::Builder::new()
         .id_generator(|_links, _title, _uri| String::new())
         .build();
+    let decoded = as_utf8(bytes);
+    let bytes: &[u8] = &decoded;
     // feed-rs reads an RSS root in a default namespace, Atom 0.3 and RSS 0.90 as an empty feed,
     // without an error.
     let bytes = &mend_rss_root(bytes, false)
@@ -231,6 +233,93 @@ fn root_name(bytes: &[u8]) -> Option<String> {
             quick_xml::events::Event::Eof => return None,
             _ => buffer.clear(),
         }
+    }
+}
+
+/// The feed as UTF-8: a byte-order mark (UTF-32, UTF-16 or UTF-8), `<?` in UTF-16 or UTF-32, or an
+/// `encoding` named in the XML prolog decides how it is read, and the prolog then says UTF-8.
+/// feed-rs reads UTF-8 only (a UTF-16 feed made it panic), and the rewriters of this module work
+/// on UTF-8 text.
+fn as_utf8(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if let Some(text) = utf32(bytes) {
+        return Cow::Owned(prolog_as_utf8(&text).into_bytes());
+    }
+    let (encoding, start) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((encoding, bom)) => (encoding, bom),
+        // No mark, but `<?` in UTF-16 (the XML standard's autodetection, appendix F).
+        None if bytes.starts_with(&[0, b'<', 0, b'?']) => (encoding_rs::UTF_16BE, 0),
+        None if bytes.starts_with(&[b'<', 0, b'?', 0]) => (encoding_rs::UTF_16LE, 0),
+        None => match declared_encoding(bytes) {
+            Some(e) if e != encoding_rs::UTF_8 => (e, 0),
+            _ => return Cow::Borrowed(bytes),
+        },
+    };
+    let text = encoding.decode_without_bom_handling(&bytes[start..]).0;
+    Cow::Owned(prolog_as_utf8(&text).into_bytes())
+}
+
+/// A UTF-32 feed (a byte-order mark, or `<` as its first four bytes), decoded (encoding_rs has no
+/// UTF-32); a code point that is not a character becomes U+FFFD.
+fn utf32(bytes: &[u8]) -> Option<String> {
+    let (big_endian, start) = if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        (true, 4)
+    } else if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        (false, 4)
+    } else if bytes.starts_with(&[0, 0, 0, b'<']) {
+        (true, 0)
+    } else if bytes.starts_with(&[b'<', 0, 0, 0]) {
+        (false, 0)
+    } else {
+        return None;
+    };
+    let text = bytes[start..]
+        .chunks(4)
+        .map(|unit| {
+            let mut word = [0u8; 4];
+            word[..unit.len()].copy_from_slice(unit);
+            let code = if big_endian {
+                u32::from_be_bytes(word)
+            } else {
+                u32::from_le_bytes(word)
+            };
+            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
+        })
+        .collect();
+    Some(text)
+}
+
+/// The encoding an ASCII XML prolog names (`<?xml version="1.0" encoding="X"?>`) when encoding_rs
+/// knows it and it is not UTF-16 (bytes without a byte-order mark that read as ASCII are not
+/// UTF-16, whatever they say).
+fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(512)];
+    let end = head.windows(2).position(|w| w == b"?>")?;
+    let prolog = std::str::from_utf8(head.strip_prefix(b"<?xml")?.get(..end - 5)?).ok()?;
+    let label = prolog_encoding(prolog)?.1;
+    let encoding = encoding_rs::Encoding::for_label(label.trim().as_bytes())?;
+    (encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE).then_some(encoding)
+}
+
+/// Where the `encoding="…"` attribute of a prolog starts and ends, and its value.
+fn prolog_encoding(prolog: &str) -> Option<(usize, &str, usize)> {
+    let at = prolog.find("encoding")?;
+    let rest = &prolog[at + "encoding".len()..];
+    let value = rest.trim_start().strip_prefix('=')?.trim_start();
+    let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+    let len = value[1..].find(quote)?;
+    let value_at = prolog.len() - value.len();
+    Some((at, &value[1..1 + len], value_at + len + 2))
+}
+
+/// `text` with the `encoding` of its XML prolog, if any, made `utf-8`.
+fn prolog_as_utf8(text: &str) -> String {
+    let prolog = text
+        .strip_prefix("<?xml")
+        .and_then(|_| text.find("?>"))
+        .map(|end| &text[..end]);
+    match prolog.and_then(prolog_encoding) {
+        Some((start, _, end)) => format!("{}encoding=\"utf-8\"{}", &text[..start], &text[end..]),
+        None => text.to_owned(),
     }
 }
 
@@ -577,15 +666,45 @@ mod tests {
         assert_eq!(item.title.as_deref(), Some("History of the <blink> tag"));
     }
 
-    /// feed-rs 3.0 panics on a UTF-16 feed with its byte-order mark (its XML reader's encoding
-    /// is set too late): an error, not a crash.
+    /// feed-rs 3.0 panicked on a UTF-16 feed with its byte-order mark (its XML reader's encoding
+    /// is set too late); such feeds, UTF-32 ones and those whose prolog names another encoding
+    /// are read as UTF-8 first.
     #[test]
-    fn a_panic_in_the_feed_parser_is_an_error() {
-        let xml = r#"<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>Wire</title></channel></rss>"#;
-        let mut bytes = vec![0xfe, 0xff];
-        bytes.extend(xml.encode_utf16().flat_map(u16::to_be_bytes));
-        let e = parse(&bytes).unwrap_err();
-        assert!(e.contains("the feed parser failed"), "{e}");
+    fn feeds_in_utf16_utf32_and_declared_encodings_are_read() {
+        let xml = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel><title>Wire</title><item><title>Caf\u{e9} opens</title><link>http://127.0.0.1/1</link></item></channel></rss>";
+        let utf16_be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain(xml.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let utf16_le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(xml.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let utf32_le: Vec<u8> = [0xff, 0xfe, 0, 0]
+            .into_iter()
+            .chain(xml.chars().flat_map(|c| u32::from(c).to_le_bytes()))
+            .collect();
+        let utf16_be_unmarked: Vec<u8> = xml.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let latin1 = encoding_rs::WINDOWS_1252
+            .encode(&xml.replace("utf-16", "iso-8859-1"))
+            .0
+            .into_owned();
+        assert_ne!(latin1, xml.as_bytes(), "the latin-1 feed is not UTF-8");
+        for (name, bytes) in [
+            ("utf-16be", utf16_be),
+            ("utf-16le", utf16_le),
+            ("utf-16be without a mark", utf16_be_unmarked),
+            ("utf-32le", utf32_le),
+            ("iso-8859-1", latin1),
+        ] {
+            let feed = parse(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(feed.title.as_deref(), Some("Wire"), "{name}");
+            assert_eq!(
+                feed.items[0].title.as_deref(),
+                Some("Caf\u{e9} opens"),
+                "{name}"
+            );
+        }
     }
 
     #[test]
