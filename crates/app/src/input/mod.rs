@@ -8,6 +8,7 @@
 //! parallel by [`parse_line`]), and [`read_paths`] does both and hands out records in order.
 //! `fields` is the one table of field names; `lines` the chunked line reader.
 
+mod boilerplate;
 mod document;
 pub mod feeds;
 mod fields;
