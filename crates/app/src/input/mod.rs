@@ -14,6 +14,7 @@ pub mod feeds;
 mod fields;
 pub mod html;
 pub mod items;
+mod lead;
 mod lines;
 mod parquet;
 mod web_archive;
