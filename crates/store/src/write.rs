@@ -55,7 +55,14 @@ impl Store {
     /// Writes a batch of new articles and the engine state they changed, in one transaction.
     pub fn write_batch(&mut self, batch: &[NewArticle<'_>], state: &EngineDelta) -> Result<()> {
         let mut logged = self.df_logged;
-        let tx = self.conn.transaction()?;
+        // Immediate: the write lock is taken first, waiting as long as the busy timeout for
+        // another connection's write (`watch` writes feed states on its own connection). A
+        // deferred transaction that reads before it writes (a batch with story changes and no new
+        // article reads their sizes first) is refused at once, without waiting, when the other
+        // connection holds the lock: "database is locked", and the writer thread stopped.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut ins = tx.prepare_cached(
                 "INSERT INTO articles (idx, id, url, title, source, published, text, meta, words,
