@@ -171,7 +171,8 @@ impl Engine {
 /// `compare(a, b)`: what the pipeline would decide about two articles (texts or dicts), and
 /// why, as `samestory compare --json` prints it: `same_story`, `copy`, `story_similarity`,
 /// `story_threshold`, `jaccard` (exact, of the clean texts), `jaccard_estimate`,
-/// `copy_threshold`, `days_apart`, `evidence` (shared names, numbers, terms), the two sides `a`
+/// `copy_threshold`, `days_apart`, `evidence` (shared names, numbers, terms), `across_languages`
+/// (names and numbers shared when the two are in different languages), the two sides `a`
 /// and `b` (id, title, source, published, words, what cleaning removed), `analysis` (shared
 /// passages and quotes) and the `clean_texts` its spans point into.
 #[pyfunction]

@@ -1352,6 +1352,56 @@ fn events_of_one_kind_in_four_other_languages_are_told_apart() {
 }
 
 #[test]
+fn compare_tells_what_reports_in_two_languages_share() {
+    // The Linhe warehouse fire told in English and in Chinese (testdata/stories/languages_en.jsonl
+    // and languages.jsonl), and the Anping plant fire two days later, also in Chinese.
+    let dir = tempfile::tempdir().unwrap();
+    let one = |file: &str, id: &str| {
+        let text = std::fs::read_to_string(fixture(&format!("stories/{file}"))).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("\"id\": \"{id}\"")))
+            .unwrap_or_else(|| panic!("{id} in {file}"));
+        let path = dir.path().join(format!("{id}.jsonl"));
+        std::fs::write(&path, line).unwrap();
+        path.display().to_string()
+    };
+    let en = one("languages_en.jsonl", "en-linhe");
+    let zh = one("languages.jsonl", "zh-linhe-2");
+    let other = one("languages.jsonl", "zh-anping-1");
+    let compare = |a: &str, b: &str, json: bool| {
+        let mut args = vec!["compare", a, b, "--db", "/nonexistent/none.db"];
+        if json {
+            args.push("--json");
+        }
+        let out = run(&args);
+        assert!(out.status.success(), "{out:?}");
+        out
+    };
+    let v = stdout_json(&compare(&en, &zh, true));
+    let across = &v["across_languages"];
+    assert_eq!(across["linked"], true, "{v}");
+    let names: Vec<&str> = across["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"linhe") && names.contains(&"hengrun"),
+        "{v}"
+    );
+    let text = String::from_utf8_lossy(&compare(&en, &zh, false).stdout).into_owned();
+    assert!(text.contains("across languages: linked"), "{text}");
+
+    let v = stdout_json(&compare(&en, &other, true));
+    assert_eq!(v["across_languages"]["linked"], false, "{v}");
+    // Two articles in one language: nothing to say across languages.
+    let v = stdout_json(&compare(&zh, &one("languages.jsonl", "zh-linhe-1"), true));
+    assert!(v["across_languages"].is_null(), "{v}");
+}
+
+#[test]
 fn eval_writes_each_articles_label_and_story() {
     let dir = tempfile::tempdir().unwrap();
     let tsv = dir.path().join("assigned.tsv");

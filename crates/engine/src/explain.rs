@@ -27,6 +27,7 @@
 //! assert!(v.decision.evidence.numbers.contains(&"1931".to_string()));
 //! ```
 
+use crate::across::{self, Markers, Shared};
 use crate::analysis::{compare_pair, DocText, StoryAnalysis};
 use crate::article::{Article, Term, Timestamp};
 use crate::clean::Cleaner;
@@ -91,6 +92,9 @@ pub struct Decision {
     pub days_apart: Option<f64>,
     /// The shared names, numbers and terms.
     pub evidence: Evidence,
+    /// The names and numbers they share across languages ([`crate::across`]), when both
+    /// languages are known and differ.
+    pub across_languages: Option<Shared>,
 }
 
 /// Everything [`explain`] finds about a pair.
@@ -272,6 +276,13 @@ pub fn explain(
             text: &pb.cleaned.text,
         },
     );
+    let across_languages = match (pa.language, pb.language) {
+        (Some(x), Some(y)) if x != y => Some(across::shared(
+            &Markers::of(art_a.title.as_deref(), &pa.cleaned.text),
+            &Markers::of(art_b.title.as_deref(), &pb.cleaned.text),
+        )),
+        _ => None,
+    };
     Verdict {
         decision: Decision {
             same_story,
@@ -287,6 +298,7 @@ pub fn explain(
                 numbers,
                 terms,
             },
+            across_languages,
         },
         a: side(art_a, &pa),
         b: side(art_b, &pb),

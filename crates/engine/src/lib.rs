@@ -21,11 +21,12 @@
 //! | [`stories`] | which story is it | [`stories::Clusterer`], [`stories::ClusterConfig`] |
 //! | [`analysis`] | what a story's articles share, and what each adds | [`analysis::analyze_story`] |
 //! | [`pipeline`] | how it is driven | [`pipeline::prepare`], [`pipeline::Engine`] |
+//! | [`across`] | what two reports in different languages share (names across scripts, numbers) | [`across::Markers`], [`across::shared`] |
 //! | [`explain`] | why two articles are (or are not) copies and the same story | [`explain::explain`], [`explain::Verdict`] |
 //! | [`metrics`] | how good a clustering is | [`metrics::score`] |
 //! | [`memory`] | where a long stream's entries live (knows nothing of news) | [`memory::archive::HashArchive`], [`memory::spill::Spill`] |
 //!
-//! Folders depend one way: `memory` ← `article` ← `text` ← `clean` · `copies` · `stories` ←
+//! Folders depend one way: `memory` ← `article` ← `text` ← `clean` · `copies` · `stories` · `across` ←
 //! `analysis` · `batch` ← `pipeline` ← `explain` (checked by `tests/layers.rs`). The copy index
 //! and the story decision are explained in the crate's `DESIGN.md`.
 //!
@@ -58,6 +59,7 @@
 
 #![warn(missing_docs)]
 
+pub mod across;
 pub mod analysis;
 pub mod article;
 pub mod batch;

@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["memory"],
     &["article"],
     &["text"],
-    &["clean", "copies", "stories", "metrics"],
+    &["clean", "copies", "stories", "metrics", "across"],
     &["analysis", "batch"],
     &["pipeline"],
     &["explain"],

@@ -175,6 +175,15 @@ fn print(result: &Comparison, json: bool) -> anyhow::Result<u8> {
         result.evidence.numbers.join(", ")
     )?;
     writeln!(out, "shared terms:   {}", result.evidence.terms.join(", "))?;
+    if let Some(x) = &result.across_languages {
+        writeln!(
+            out,
+            "across languages: {}  (names: {}; numbers: {})",
+            if x.linked { "linked" } else { "not linked" },
+            x.names.join(", "),
+            x.numbers.join(", ")
+        )?;
+    }
     for (label, s) in [("A", &result.a), ("B", &result.b)] {
         writeln!(
             out,

@@ -103,6 +103,9 @@ fn schemas() -> Value {
                     "jaccard": {"type": "number"}, "jaccard_estimate": {"type": "number"}, "copy_threshold": {"type": "number"},
                     "days_apart": {"type": "number", "nullable": true},
                     "evidence": {"type": "object", "properties": {"names": {"type": "array", "items": s}, "numbers": {"type": "array", "items": s}, "terms": {"type": "array", "items": s}}},
+                    "across_languages": {"type": "object", "nullable": true,
+                        "description": "names (transliterated) and numbers shared, when the two articles are in different languages",
+                        "properties": {"names": {"type": "array", "items": s}, "numbers": {"type": "array", "items": s}, "linked": {"type": "boolean"}}},
                     "a": {"type": "object"}, "b": {"type": "object"}}}));
     m.insert("IngestResult".into(), json!({"type": "object", "properties": {
                     "stored": int, "already_stored": int, "rejected": int,

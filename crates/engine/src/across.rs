@@ -1,0 +1,281 @@
+//! Two reports in different languages about one event: the names and numbers they share, names
+//! compared across scripts through transliteration. The first step of linking stories across
+//! languages (issue 22): [`crate::explain`] gives it for two articles (`samestory compare`,
+//! `/api/compare`); stories are not linked with it yet.
+//!
+//! - [`Markers::of`]: what an article can share with a report in another language: its names
+//!   (words capitalised inside a sentence, of [`MIN_NAME_LETTERS`] letters or more, transliterated
+//!   to ASCII letters by `any_ascii` and lower-cased: `Климов` is `klimov`), all its words so
+//!   transliterated (a name of the other report may stand inflected in this one: `Климова`), the
+//!   transliteration of its runs of a script written without spaces (`临河市` is `linheshi`: no
+//!   capitals, no word breaks, so a name of the other report is looked for inside it), and its
+//!   numbers (`54,3` and `54.3` are one number, `412,000` and `412.000` another; a year or a
+//!   number under 10 without decimals is no evidence).
+//! - [`shared`]: the names of either found in the other, and the numbers both hold; linked
+//!   ([`Shared::linked`]) when at least one name is shared and names and numbers together number
+//!   [`MIN_SHARED`]. Measured on `testdata/stories/languages*.jsonl` (BENCHMARKS §11).
+
+use crate::text::scripts::is_unspaced;
+use serde::Serialize;
+
+/// Letters a name needs (after transliteration) to count: shorter ones ("Li", "CDU") are found
+/// inside too many unrelated words.
+pub const MIN_NAME_LETTERS: usize = 5;
+/// Names and numbers two reports share at least to be linked (one name among them at least).
+pub const MIN_SHARED: usize = 3;
+/// Letters an inflected form may add to a name (`klimov` in `klimova`, `krasnoyarske`).
+const INFLECTION_LETTERS: usize = 3;
+
+/// Capitalised words that are dates, not names (English; other languages write them lower case
+/// or as German does, the same letters).
+const DATE_WORDS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// What a report can share with one in another language.
+#[derive(Clone, Debug, Default)]
+pub struct Markers {
+    names: Vec<String>,
+    words: Vec<String>,
+    unspaced: String,
+    numbers: Vec<String>,
+}
+
+/// What two reports share.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Shared {
+    /// Names of either found in the other, transliterated, sorted.
+    pub names: Vec<String>,
+    /// Numbers both hold, sorted.
+    pub numbers: Vec<String>,
+    /// Whether this is enough to link the two reports as one event: a name and
+    /// [`MIN_SHARED`] names and numbers together.
+    pub linked: bool,
+}
+
+/// A word transliterated to lower-case ASCII letters.
+fn ascii_letters(word: &str) -> String {
+    any_ascii::any_ascii(word)
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+impl Markers {
+    /// The markers of an article: its title and its text.
+    pub fn of(title: Option<&str>, text: &str) -> Markers {
+        let mut m = Markers::default();
+        for part in title.into_iter().chain([text]) {
+            m.read(part);
+        }
+        for v in [&mut m.names, &mut m.words, &mut m.numbers] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        m
+    }
+
+    fn read(&mut self, text: &str) {
+        let mut sentence_start = true;
+        let mut chars = text.char_indices().peekable();
+        while let Some(&(start, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                if matches!(c, '.' | '!' | '?' | ':' | '\n' | '。' | '！' | '？') {
+                    sentence_start = true;
+                }
+                chars.next();
+                continue;
+            }
+            let unspaced = is_unspaced(c);
+            let mut end = start;
+            while let Some(&(i, d)) = chars.peek() {
+                if !d.is_alphanumeric() || is_unspaced(d) != unspaced {
+                    break;
+                }
+                end = i + d.len_utf8();
+                chars.next();
+            }
+            let word = &text[start..end];
+            if unspaced {
+                self.unspaced.push_str(&ascii_letters(word));
+                self.unspaced.push(' ');
+                self.read_numbers(word);
+            } else if c.is_ascii_digit() {
+                // A number goes on past a separator followed by a digit: "54,3", "412,000".
+                loop {
+                    let mut ahead = chars.clone();
+                    let Some((_, sep)) = ahead.next() else { break };
+                    if !matches!(sep, ',' | '.')
+                        || !ahead.peek().is_some_and(|&(_, d)| d.is_ascii_digit())
+                    {
+                        break;
+                    }
+                    chars.next();
+                    while let Some(&(i, d)) = chars.peek() {
+                        if !d.is_ascii_digit() {
+                            break;
+                        }
+                        end = i + d.len_utf8();
+                        chars.next();
+                    }
+                }
+                self.push_number(&text[start..end]);
+            } else {
+                let letters = ascii_letters(word);
+                if c.is_uppercase()
+                    && !sentence_start
+                    && letters.len() >= MIN_NAME_LETTERS
+                    && !DATE_WORDS.contains(&letters.as_str())
+                {
+                    self.names.push(letters.clone());
+                }
+                if !letters.is_empty() {
+                    self.words.push(letters);
+                }
+            }
+            sentence_start = false;
+        }
+    }
+
+    /// The numbers written in ASCII digits inside a run of a script without spaces ("42辆").
+    fn read_numbers(&mut self, run: &str) {
+        let bytes = run.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                self.push_number(&run[start..i]);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// A number as written ("54,3", "412,000", "2025") in one form: a group of three digits after
+    /// a separator is thousands, any other group decimals.
+    fn push_number(&mut self, written: &str) {
+        let mut groups = written.split([',', '.']);
+        let mut number: String = groups.next().unwrap_or_default().to_owned();
+        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+            return;
+        }
+        let mut decimal = false;
+        for g in groups {
+            if g.len() == 3 && !decimal {
+                number.push_str(g);
+            } else {
+                number.push('.');
+                number.push_str(g);
+                decimal = true;
+            }
+        }
+        let whole: u64 = number.split('.').next().unwrap_or("0").parse().unwrap_or(0);
+        let year = !decimal && (1900..=2100).contains(&whole);
+        if (decimal || whole >= 10) && !year {
+            self.numbers.push(number);
+        }
+    }
+
+    /// Whether `name` (of the other report) stands in this one: as a word, inflected, or inside
+    /// its text without spaces.
+    fn holds_name(&self, name: &str) -> bool {
+        let from = self.words.partition_point(|w| w.as_str() < name);
+        self.words[from..]
+            .iter()
+            .take_while(|w| w.starts_with(name))
+            .any(|w| w.len() <= name.len() + INFLECTION_LETTERS)
+            || self.unspaced.contains(name)
+    }
+}
+
+/// What `a` and `b` share.
+pub fn shared(a: &Markers, b: &Markers) -> Shared {
+    let mut names: Vec<String> = a
+        .names
+        .iter()
+        .filter(|n| b.holds_name(n))
+        .chain(b.names.iter().filter(|n| a.holds_name(n)))
+        .cloned()
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let numbers: Vec<String> = a
+        .numbers
+        .iter()
+        .filter(|n| b.numbers.binary_search(n).is_ok())
+        .cloned()
+        .collect();
+    let linked = !names.is_empty() && names.len() + numbers.len() >= MIN_SHARED;
+    Shared {
+        names,
+        numbers,
+        linked,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_meet_across_scripts_and_inflections() {
+        let en = Markers::of(
+            None,
+            "Shares fell, chief executive Andrei Klimov said in Krasnoyarsk.",
+        );
+        let ru = Markers::of(
+            None,
+            "Об этом сообщил Андрей Климов в Красноярске, выручка 184,6 млрд.",
+        );
+        // `Андрей` is `andrey` by any_ascii: a spelling of the name that English writes otherwise
+        // is missed.
+        assert_eq!(shared(&en, &ru).names, ["klimov", "krasnoyarsk"]);
+        let zh = Markers::of(None, "临河市应急管理局局长王建国表示");
+        let en = Markers::of(None, "said Wang Jianguo, head of the Linhe bureau.");
+        assert_eq!(shared(&en, &zh).names, ["jianguo", "linhe"]);
+    }
+
+    #[test]
+    fn numbers_meet_whatever_their_separators() {
+        let de = Markers::of(
+            None,
+            "Sie erhielt 54,3 Prozent, 11.200 Wahlberechtigte, 2025, 7 Orte.",
+        );
+        let en = Markers::of(
+            None,
+            "She took 54.3 percent of 11,200 voters in 2025 in 7 places.",
+        );
+        assert_eq!(shared(&de, &en).numbers, ["11200", "54.3"]);
+        let zh = Markers::of(None, "调派42辆消防车、210名指战员");
+        assert_eq!(zh.numbers, ["210", "42"]);
+    }
+
+    #[test]
+    fn words_run_together_are_no_name() {
+        // "lichen Gründen" holds the letters of "hengrun" only across a word break.
+        let de = Markers::of(None, "aus gesundheitlichen Gründen nicht mehr angetreten");
+        let en = Markers::of(None, "a warehouse of Hengrun Chemical Co.");
+        assert!(shared(&de, &en).names.is_empty());
+    }
+}
