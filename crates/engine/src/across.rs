@@ -16,6 +16,7 @@
 //!   [`MIN_SHARED`]. Measured on `testdata/stories/languages*.jsonl` (BENCHMARKS §11).
 
 use crate::text::scripts::is_unspaced;
+use crate::text::{MONTHS, WEEKDAYS};
 use serde::Serialize;
 
 /// Letters a name needs (after transliteration) to count: shorter ones ("Li", "CDU") are found
@@ -26,28 +27,11 @@ pub const MIN_SHARED: usize = 3;
 /// Letters an inflected form may add to a name (`klimov` in `klimova`, `krasnoyarske`).
 const INFLECTION_LETTERS: usize = 3;
 
-/// Capitalised words that are dates, not names (English; other languages write them lower case
-/// or as German does, the same letters).
-const DATE_WORDS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+/// Whether a capitalised word is a date, not a name (English month and weekday names; other
+/// languages write them lower case or, as German does, with the same letters).
+fn is_date_word(letters: &str) -> bool {
+    MONTHS.contains(&letters) || WEEKDAYS.contains(&letters)
+}
 
 /// What a report can share with one in another language.
 #[derive(Clone, Debug, Default)]
@@ -143,7 +127,7 @@ impl Markers {
                 if c.is_uppercase()
                     && !sentence_start
                     && letters.len() >= MIN_NAME_LETTERS
-                    && !DATE_WORDS.contains(&letters.as_str())
+                    && !is_date_word(&letters)
                 {
                     self.names.push(letters.clone());
                 }

@@ -285,13 +285,6 @@ const STOPS: &[&str] = &[
     "reporters",
     "yesterday",
     "today",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "last",
     "next",
     "speaking",
@@ -384,6 +377,11 @@ const TITLES: &[&str] = &[
     "inspector",
 ];
 
+/// Whether a word ends a speaker's noun phrase: [`STOPS`] and the weekdays.
+fn is_stop(word: &str) -> bool {
+    is(word, STOPS) || crate::text::WEEKDAYS.contains(&word)
+}
+
 fn is(word: &str, list: &[&str]) -> bool {
     list.contains(&word)
 }
@@ -415,7 +413,7 @@ fn np_before(toks: &[Tok], lo: usize, end: usize) -> Option<(usize, usize)> {
             s -= 1; // "Secretary of State John Kerry"
             continue;
         }
-        if is(&t.lower, STOPS) || is_adverb(t) || t.lower.chars().all(|c| c.is_ascii_digit()) {
+        if is_stop(&t.lower) || is_adverb(t) || t.lower.chars().all(|c| c.is_ascii_digit()) {
             break;
         }
         s -= 1;
@@ -443,7 +441,7 @@ fn np_after(toks: &[Tok], start: usize, hi: usize) -> Option<(usize, usize)> {
             e += 1;
             continue;
         }
-        if is(&t.lower, STOPS) || is_adverb(t) {
+        if is_stop(&t.lower) || is_adverb(t) {
             break;
         }
         e += 1;
@@ -527,7 +525,7 @@ fn sentence_subject(toks: &[Tok], lo: usize, v: usize) -> Option<(usize, usize)>
     if is(&first.lower, PRONOUNS) {
         return Some((lo, lo + 1));
     }
-    if !first.cap || is(&first.lower, OPENERS) || is(&first.lower, STOPS) {
+    if !first.cap || is(&first.lower, OPENERS) || is_stop(&first.lower) {
         return None;
     }
     let mut e = lo;
@@ -554,7 +552,7 @@ fn appositive_name(toks: &[Tok], (s, e): (usize, usize), hi: usize) -> Option<(u
     let seg = toks[e].seg;
     let mut b = e;
     while b < hi && toks[b].seg == seg {
-        if !toks[b].cap || is(&toks[b].lower, STOPS) {
+        if !toks[b].cap || is_stop(&toks[b].lower) {
             return None;
         }
         b += 1;
@@ -664,7 +662,7 @@ fn colon_speaker(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<(usiz
     while b < s {
         let t = &toks[b];
         let possessive = t.lower == "s" && b > lo && t.span.start > toks[b - 1].span.end;
-        if !(t.cap || possessive) || is(&t.lower, STOPS) || (b > lo && at_sign(b)) {
+        if !(t.cap || possessive) || is_stop(&t.lower) || (b > lo && at_sign(b)) {
             break;
         }
         b += 1;

@@ -12,6 +12,7 @@
 
 use super::{Draft, Reason, Stage};
 use crate::article::Timestamp;
+use crate::text::{MONTHS, WEEKDAYS};
 
 /// How many lines with text, from the top, may hold the page's header.
 pub const HEADER_LINES: usize = 5;
@@ -65,21 +66,6 @@ fn is_url(line: &str) -> bool {
     rest.is_some_and(|r| r.len() >= 4 && r.contains('.') && !r.contains(char::is_whitespace))
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// The month of an English month name or its abbreviation (`Sept`, `Jul.`), 1-based.
 fn month(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.');
@@ -94,17 +80,9 @@ fn month(word: &str) -> Option<u32> {
 
 fn is_weekday(word: &str) -> bool {
     let w = word.trim_end_matches('.');
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-    .iter()
-    .any(|d| *d == w || (w.len() >= 3 && d.starts_with(w) && w.len() <= 5))
+    WEEKDAYS
+        .iter()
+        .any(|d| *d == w || (w.len() >= 3 && d.starts_with(w) && w.len() <= 5))
 }
 
 /// Hours to add to a local time to get UTC, for the zones news pages print.

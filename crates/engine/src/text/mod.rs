@@ -22,6 +22,33 @@ pub mod stopwords;
 use crate::article::Span;
 use unicode_normalization::UnicodeNormalization;
 
+/// The English month names, January first, lower case.
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The English weekday names, Monday first, lower case.
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 /// Fold punctuation variants that differ only in typography to one form.
 #[inline]
 pub fn fold_char(c: char) -> char {
