@@ -532,10 +532,9 @@ fn sentence_subject(toks: &[Tok], lo: usize, v: usize) -> Option<(usize, usize)>
     while e < v && e - lo < 6 && toks[e].cap && toks[e].seg == first.seg {
         e += 1;
     }
-    let common = |t: &Tok| {
-        crate::stories::background_df(crate::stories::term(&t.lower)) >= COMMON_WORD_SHARE
-    };
-    (e - lo >= 2 || !common(first)).then_some((lo, e))
+    let name = e - lo >= 2
+        || crate::stories::background_df(crate::stories::term(&first.lower)) < COMMON_WORD_SHARE;
+    name.then_some((lo, e))
 }
 
 /// A word held by at least this share of English news articles is a common word
