@@ -30,6 +30,15 @@ fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("runs")
 }
 
+/// The strings of a JSON array.
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect()
+}
+
 fn stdout_json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -61,12 +70,7 @@ fn canonical_pair_is_same_story_not_copy() {
     let v = stdout_json(&out);
     assert_eq!(v["same_story"], true, "{v}");
     assert_eq!(v["copy"], false, "{v}");
-    let names: Vec<&str> = v["evidence"]["names"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n.as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = strings(&v["evidence"]["names"]);
     assert!(
         names.contains(&"Putin") && names.contains(&"Biden"),
         "{names:?}"
@@ -487,12 +491,7 @@ fn dedup_batch_mode_keeps_originals_and_writes_families() {
         .collect();
     assert_eq!(families.len(), 1);
     assert_eq!(families[0]["original"], "orig");
-    let mut members: Vec<&str> = families[0]["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m.as_str().unwrap())
-        .collect();
+    let mut members: Vec<&str> = strings(&families[0]["members"]);
     members.sort_unstable();
     assert_eq!(members, ["exact", "near", "orig"]);
     // Three pairs, each with its exact Jaccard: 1.0 for the exact copy, below 1 for the near one.
@@ -1381,12 +1380,7 @@ fn compare_tells_what_reports_in_two_languages_share() {
     let v = stdout_json(&compare(&en, &zh, true));
     let across = &v["across_languages"];
     assert_eq!(across["linked"], true, "{v}");
-    let names: Vec<&str> = across["names"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n.as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = strings(&across["names"]);
     assert!(
         names.contains(&"linhe") && names.contains(&"hengrun"),
         "{v}"
