@@ -12,9 +12,14 @@
 //! articles, a write that is not JSON, a foreign `Host`, a search of too many words, a story that
 //! does not exist, a connection that sends nothing), each on a new connection, to a server started
 //! with smaller limits ([`HOSTILE_LIMITS`]); any other answer than the limit's counts as failed.
+//! `--days-per-second D`: the news clock runs, an article posted t seconds into the run is
+//! published t·D days after the first, among the 20 stories of its day ([`STORIES_A_DAY`]), so
+//! stories go cold and articles leave the copy window as in a live feed (default: 300 stories
+//! over 12.5 days, dates at random, so nothing leaves memory). `--rss-every S`: the server's
+//! memory every S seconds (default: every quarter of the run).
 //!
 //! Prints requests, requests per second and p50/p99 per endpoint with the statuses answered, and
-//! the server's resident memory (`/proc`) every quarter of the run and at its peak (`VmHWM`).
+//! the server's resident memory (`/proc`) over the run and at its peak (`VmHWM`).
 //!
 //! Without `--write-rate` a faster server also ingests more, so its stories grow larger and each
 //! story read does more work: compare servers at the same `--write-rate`.
@@ -85,9 +90,17 @@ const WORDS: &[&str] = &[
     "ferry",
 ];
 
-/// An article of one of 300 synthetic stories: the story's own sentences plus random filler.
-fn article(rng: &mut Rng, id: &str) -> String {
-    let story = rng.below(300) as u64;
+/// Stories a news day when the news clock runs (`--days-per-second`).
+const STORIES_A_DAY: u64 = 20;
+
+/// An article of one of 300 synthetic stories: the story's own sentences plus random filler. With
+/// `news_day` (the news clock's days since the run started, `--days-per-second`), one of the
+/// [`STORIES_A_DAY`] stories of that day instead, published at that time.
+fn article(rng: &mut Rng, id: &str, news_day: Option<f64>) -> String {
+    let story = match news_day {
+        None => rng.below(300) as u64,
+        Some(d) => d as u64 * STORIES_A_DAY + rng.below(STORIES_A_DAY as usize) as u64,
+    };
     let mut s = Rng(story.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut text = String::new();
     for _ in 0..6 {
@@ -112,7 +125,10 @@ fn article(rng: &mut Rng, id: &str) -> String {
         "id": id,
         "title": format!("Story {story} update"),
         "source": format!("outlet{}", rng.below(20)),
-        "published": 1_700_000_000 + story as i64 * 3600 + rng.below(3600) as i64,
+        "published": match news_day {
+            None => 1_700_000_000 + story as i64 * 3600 + rng.below(3600) as i64,
+            Some(d) => 1_700_000_000 + (d * 86_400.0) as i64,
+        },
         "text": text,
     })
     .to_string()
@@ -248,6 +264,10 @@ fn main() {
     let n_hostile: usize = arg(&args, "--hostile").map_or(0, |s| s.parse().expect("--hostile N"));
     let write_rate: Option<f64> =
         arg(&args, "--write-rate").map(|s| s.parse().expect("--write-rate N"));
+    let days_per_second: Option<f64> =
+        arg(&args, "--days-per-second").map(|s| s.parse().expect("--days-per-second D"));
+    let rss_every: Option<u64> =
+        arg(&args, "--rss-every").map(|s| s.parse().expect("--rss-every S"));
     let bin = arg(&args, "--bin").map_or_else(
         || {
             let exe = std::env::current_exe().expect("exe");
@@ -281,24 +301,38 @@ fn main() {
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
     let pid = child.id();
-    // The server's resident memory each quarter of the run.
-    let sampler = std::thread::spawn(move || {
-        let mut samples = Vec::new();
-        for quarter in 1..=4u32 {
-            let at = started + Duration::from_secs(seconds) * quarter / 4;
-            let now = Instant::now();
-            if at > now {
-                std::thread::sleep(at - now);
+    let stored = Arc::new(AtomicU64::new(0));
+    // The server's resident memory each quarter of the run (or every `--rss-every` seconds), with
+    // the articles stored by then.
+    let sampler = {
+        let stored = stored.clone();
+        std::thread::spawn(move || {
+            let run = Duration::from_secs(seconds);
+            let times: Vec<Duration> = match rss_every {
+                Some(s) => (1..=seconds / s.max(1))
+                    .map(|k| Duration::from_secs(k * s.max(1)))
+                    .collect(),
+                None => (1..=4u32).map(|q| run * q / 4).collect(),
+            };
+            let mut samples = Vec::new();
+            for at in times {
+                let now = Instant::now();
+                if started + at > now {
+                    std::thread::sleep(started + at - now);
+                }
+                samples.push((
+                    at.as_secs(),
+                    proc_kb(pid, "VmRSS").unwrap_or(0),
+                    stored.load(Ordering::Relaxed),
+                ));
             }
-            samples.push(proc_kb(pid, "VmRSS").unwrap_or(0));
-        }
-        samples
-    });
+            samples
+        })
+    };
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(30))
         .build();
     let failures = Arc::new(AtomicU64::new(0));
-    let stored = Arc::new(AtomicU64::new(0));
     // The writers' and readers' failed requests, by endpoint and status (0: no answer).
     let errors: Arc<std::sync::Mutex<BTreeMap<(String, u16), u64>>> = Arc::default();
     let failed = {
@@ -367,7 +401,8 @@ fn main() {
                     }
                     next += e;
                 }
-                let body = article(&mut rng, &format!("w{w}-{n}"));
+                let news_day = days_per_second.map(|d| started.elapsed().as_secs_f64() * d);
+                let body = article(&mut rng, &format!("w{w}-{n}"), news_day);
                 n += 1;
                 let t = Instant::now();
                 match agent
@@ -459,7 +494,7 @@ fn main() {
             hostile_by.entry(k).or_default().extend(v);
         }
     }
-    let rss_quarters = sampler.join().expect("sampler");
+    let rss = sampler.join().expect("sampler");
     let peak_kb = proc_kb(pid, "VmHWM").unwrap_or(0);
     let health: serde_json::Value = serde_json::from_str(
         &agent
@@ -481,8 +516,11 @@ fn main() {
     let posted = stored.load(Ordering::Relaxed);
     let failed = failures.load(Ordering::Relaxed);
     println!(
-        "{seconds} s, {writers} writers{}, {readers} readers",
-        write_rate.map_or_else(String::new, |r| format!(" (at most {r}/s)"))
+        "{seconds} s, {writers} writers{}, {readers} readers{}",
+        write_rate.map_or_else(String::new, |r| format!(" (at most {r}/s)")),
+        days_per_second.map_or_else(String::new, |d| format!(
+            ", news clock {d} days/s ({STORIES_A_DAY} stories a day)"
+        ))
     );
     println!(
         "writes: {} ({:.0}/s), p50 {:.1} ms, p99 {:.1} ms",
@@ -523,10 +561,9 @@ fn main() {
     }
     let mb = |kb: u64| kb as f64 / 1024.0;
     println!(
-        "server memory (VmRSS) at 1/4, 1/2, 3/4, end: {} MB; peak (VmHWM) {:.0} MB",
-        rss_quarters
-            .iter()
-            .map(|&kb| format!("{:.0}", mb(kb)))
+        "server memory (VmRSS; s into the run: MB, articles stored): {}; peak (VmHWM) {:.0} MB",
+        rss.iter()
+            .map(|&(t, kb, n)| format!("{t}: {:.0} ({n})", mb(kb)))
             .collect::<Vec<_>>()
             .join(", "),
         mb(peak_kb)
