@@ -584,3 +584,46 @@ fn item15_a_feed_item_without_words_is_named_by_its_number() {
     );
     assert_eq!(summary(&out)["stored"], 1, "{err}");
 }
+
+/// Issue 20, item 1 from the CLI, inside an article: a JSON Lines record, or a pretty-printed
+/// `.json` document's item, whose fields hold a million values (`"meta": [1,1,…]`) is refused with
+/// a reason naming its line (it took ~40 bytes of memory a byte of input); the records around it
+/// are stored.
+#[test]
+fn item1_a_record_of_millions_of_values_is_refused_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ones = vec!["1"; 1_000_000].join(",");
+    let heavy = format!(
+        r#"{{"id": "heavy", "text": "A short text about the council.", "meta": [{ones}]}}"#
+    );
+    let good = |id: &str| serde_json::json!({"id": id, "text": BODY, "tags": ["pier", "ferry"]});
+    let jsonl = dir.path().join("a.jsonl");
+    std::fs::write(
+        &jsonl,
+        format!("{}\n{heavy}\n{}\n", good("g-1"), good("g-2")),
+    )
+    .unwrap();
+    let out = ingest(&dir.path().join("t.db"), &[&jsonl]);
+    let err = stderr(&out);
+    assert_eq!(summary(&out)["stored"], 2, "{err}");
+    assert!(
+        err.contains("a.jsonl:2: more than") && err.contains("JSON values in one line"),
+        "{err}"
+    );
+    assert_eq!(out.status.code(), Some(3), "{err}");
+
+    let doc = dir.path().join("b.json");
+    std::fs::write(
+        &doc,
+        format!(
+            "[\n{},\n{heavy}\n]\n",
+            serde_json::to_string_pretty(&good("d-1")).unwrap()
+        ),
+    )
+    .unwrap();
+    let out = ingest(&dir.path().join("u.db"), &[&doc]);
+    let err = stderr(&out);
+    assert_eq!(summary(&out)["stored"], 1, "{err}");
+    assert!(err.contains("an object of too many values"), "{err}");
+    assert_eq!(out.status.code(), Some(3), "{err}");
+}

@@ -5,7 +5,7 @@
 //! [`is_document`] tells such a file from JSON Lines by its first line: a JSON Lines file's first
 //! line is a whole value (or a malformed record), a document's first line ends inside a value.
 
-use super::items::ItemVisitor;
+use super::items::{Budget, ItemVisitor};
 use super::{article_from_fields, InputError, ReadOptions, Record};
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -36,10 +36,14 @@ pub fn is_document(head: &[u8]) -> bool {
 /// malformed JSON (which ends the reading: what follows cannot be placed).
 pub fn read(name: &str, reader: impl Read, opts: &ReadOptions, sink: &mut dyn FnMut(Record)) {
     let line = Rc::new(Cell::new(1u64));
+    let bytes = Rc::new(Cell::new(0u64));
     let counting = LineCounter {
         inner: reader,
         line: line.clone(),
+        bytes: bytes.clone(),
     };
+    // Each item's values against its own bytes (see `items::Budget`).
+    let budget = Budget::of_stream(bytes);
     let mut de = serde_json::Deserializer::from_reader(counting);
     let mut reader = Reader {
         name,
@@ -47,6 +51,7 @@ pub fn read(name: &str, reader: impl Read, opts: &ReadOptions, sink: &mut dyn Fn
         sink,
         line: &line,
         run: None,
+        budget: &budget,
     };
     let read = (&mut reader).deserialize(&mut de).and_then(|()| de.end());
     reader.flush_run();
@@ -56,19 +61,25 @@ pub fn read(name: &str, reader: impl Read, opts: &ReadOptions, sink: &mut dyn Fn
         } else {
             line.get()
         };
+        let what = if budget.exceeded() {
+            "an object of too many values"
+        } else {
+            "malformed JSON"
+        };
         (reader.sink)(Record::Error(InputError {
             file: name.into(),
             line: Some(at),
-            message: format!("malformed JSON: {e}; the rest of the file is not read"),
+            message: format!("{what}: {e}; the rest of the file is not read"),
         }));
     }
 }
 
-/// Counts the newlines read: serde_json reads a reader one byte at a time, so the count is the
-/// line the parser is on.
+/// Counts the newlines and bytes read: serde_json reads a reader one byte at a time, so the count
+/// is the line the parser is on.
 struct LineCounter<R> {
     inner: R,
     line: Rc<Cell<u64>>,
+    bytes: Rc<Cell<u64>>,
 }
 
 impl<R: Read> Read for LineCounter<R> {
@@ -76,6 +87,7 @@ impl<R: Read> Read for LineCounter<R> {
         let n = self.inner.read(buf)?;
         let newlines = buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
         self.line.set(self.line.get() + newlines);
+        self.bytes.set(self.bytes.get() + n as u64);
         Ok(n)
     }
 }
@@ -89,6 +101,7 @@ struct Reader<'a> {
     sink: &'a mut dyn FnMut(Record),
     line: &'a Cell<u64>,
     run: Option<Run>,
+    budget: &'a Budget,
 }
 
 impl Reader<'_> {
@@ -136,24 +149,27 @@ impl<'de> DeserializeSeed<'de> for &mut Reader<'_> {
 /// One item, with the line it starts on (taken when the parser enters it).
 struct Item<'a> {
     line: &'a Cell<u64>,
+    budget: &'a Budget,
 }
 
 impl<'de> DeserializeSeed<'de> for Item<'_> {
     type Value = (u64, Result<Map<String, Value>, &'static str>);
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        let line = self.line;
-        d.deserialize_any(AtLine { line })
+        let (line, budget) = (self.line, self.budget);
+        budget.restart();
+        d.deserialize_any(AtLine { line, budget })
     }
 }
 
 struct AtLine<'a> {
     line: &'a Cell<u64>,
+    budget: &'a Budget,
 }
 
 macro_rules! scalar_at_line {
     ($($name:ident: $t:ty),*) => {$(
         fn $name<E: de::Error>(self, v: $t) -> Result<Self::Value, E> {
-            Ok((self.line.get(), ItemVisitor.$name(v)?))
+            Ok((self.line.get(), ItemVisitor(self.budget).$name(v)?))
         }
     )*};
 }
@@ -165,15 +181,15 @@ impl<'de> Visitor<'de> for AtLine<'_> {
     }
     scalar_at_line!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64, visit_str: &str);
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok((self.line.get(), ItemVisitor.visit_unit()?))
+        Ok((self.line.get(), ItemVisitor(self.budget).visit_unit()?))
     }
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let line = self.line.get();
-        Ok((line, ItemVisitor.visit_map(map)?))
+        Ok((line, ItemVisitor(self.budget).visit_map(map)?))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         let line = self.line.get();
-        Ok((line, ItemVisitor.visit_seq(seq)?))
+        Ok((line, ItemVisitor(self.budget).visit_seq(seq)?))
     }
 }
 
@@ -184,13 +200,16 @@ impl<'de> Visitor<'de> for &mut Reader<'_> {
     }
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         let line = self.line.get();
-        let item = ItemVisitor.visit_map(map)?;
+        let item = ItemVisitor(self.budget).visit_map(map)?;
         self.item(0, line, item);
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;
-        while let Some((line, item)) = seq.next_element_seed(Item { line: self.line })? {
+        while let Some((line, item)) = seq.next_element_seed(Item {
+            line: self.line,
+            budget: self.budget,
+        })? {
             self.item(index, line, item);
             index += 1;
         }

@@ -3,6 +3,13 @@
 //! a run of such values in an array is kept as one [`Piece::NotObjects`]. So memory stays a small
 //! multiple of the input whatever its shape (`[1,1,1,…]` with millions of items costs a counter,
 //! not a value each), and an optional cap on the items stops the reading as soon as it is passed.
+//!
+//! Inside an object, every JSON value built (a field, an element of an array, a member of an
+//! object) is counted against a [`Budget`]: at most one value per [`BYTES_A_VALUE`] bytes of the
+//! text read (plus [`VALUES_FREE`]). A value tree costs 32 to ~100 bytes a value, so
+//! `{"meta": [1,1,1,…]}` or `{"meta": [{"a":1},…]}` of millions of values, which would take tens of
+//! times its size, is refused instead (an object inside an article counts as [`AN_OBJECT`] values); real articles (a few fields around kilobytes of text) hold
+//! a value per hundreds of bytes.
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -40,16 +47,104 @@ pub enum ItemsError {
     Malformed(serde_json::Error),
     /// An array of more than this many items.
     TooMany(usize),
+    /// Objects holding more JSON values than the text's [`Budget`] (this many).
+    TooManyValues(usize),
+}
+
+/// Bytes of JSON text a value built may take at least, on average (see [`Budget`]).
+pub const BYTES_A_VALUE: usize = 8;
+/// Values any text may hold whatever its length.
+pub const VALUES_FREE: usize = 64;
+/// What an object inside an article counts as, in values: a map's first node takes hundreds of
+/// bytes (`{"a":1}` in 8 bytes of text would take ~80 times that).
+pub const AN_OBJECT: usize = 8;
+
+/// How many JSON values the objects of a text may hold: [`VALUES_FREE`] plus one per
+/// [`BYTES_A_VALUE`] bytes of the text, so that the values built stay a small multiple of the
+/// text whatever its shape. For a text read as a stream, the bytes read so far.
+pub struct Budget {
+    spent: Cell<usize>,
+    bytes: Bytes,
+    exceeded: Cell<bool>,
+}
+
+enum Bytes {
+    Fixed(usize),
+    /// The bytes read so far (a counter the reader keeps), from `start`.
+    Read(std::rc::Rc<Cell<u64>>, Cell<u64>),
+}
+
+impl Budget {
+    /// The budget of a whole text.
+    pub fn of(text: &str) -> Budget {
+        Budget::new(Bytes::Fixed(text.len()))
+    }
+
+    /// The budget of a stream whose bytes read so far `read` counts.
+    pub fn of_stream(read: std::rc::Rc<Cell<u64>>) -> Budget {
+        let start = read.get();
+        Budget::new(Bytes::Read(read, Cell::new(start)))
+    }
+
+    fn new(bytes: Bytes) -> Budget {
+        Budget {
+            spent: Cell::new(0),
+            bytes,
+            exceeded: Cell::new(false),
+        }
+    }
+
+    /// Starts again from here (a stream's next item: its values against its own bytes).
+    pub fn restart(&self) {
+        self.spent.set(0);
+        if let Bytes::Read(read, start) = &self.bytes {
+            start.set(read.get());
+        }
+    }
+
+    /// The values allowed now.
+    pub fn limit(&self) -> usize {
+        let bytes = match &self.bytes {
+            Bytes::Fixed(n) => *n,
+            Bytes::Read(read, start) => read.get().saturating_sub(start.get()) as usize,
+        };
+        VALUES_FREE + bytes / BYTES_A_VALUE
+    }
+
+    /// Whether a value was refused since the budget was made.
+    pub fn exceeded(&self) -> bool {
+        self.exceeded.get()
+    }
+
+    fn take<E: de::Error>(&self) -> Result<(), E> {
+        self.take_n(1)
+    }
+
+    fn take_n<E: de::Error>(&self, n: usize) -> Result<(), E> {
+        let spent = self.spent.get() + n;
+        if spent > self.limit() {
+            self.exceeded.set(true);
+            return Err(E::custom(format!(
+                "more JSON values than one per {BYTES_A_VALUE} bytes (at most {})",
+                self.limit()
+            )));
+        }
+        self.spent.set(spent);
+        Ok(())
+    }
 }
 
 /// Reads `text`: one JSON value, an object or an array of items (anything else is one
-/// [`Piece::NotObjects`]). An array of more than `max_items` items is refused without reading on.
+/// [`Piece::NotObjects`]). An array of more than `max_items` items is refused without reading on,
+/// and so are objects of more values than the text's [`Budget`].
 pub fn parse(text: &str, max_items: usize) -> Result<Items, ItemsError> {
     let too_many = Cell::new(false);
+    let budget = Budget::of(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let seed = Top {
         max_items,
         too_many: &too_many,
+        budget: &budget,
     };
     let parsed = seed.deserialize(&mut de).and_then(|items| {
         de.end()?;
@@ -58,6 +153,8 @@ pub fn parse(text: &str, max_items: usize) -> Result<Items, ItemsError> {
     parsed.map_err(|e| {
         if too_many.get() {
             ItemsError::TooMany(max_items)
+        } else if budget.exceeded() {
+            ItemsError::TooManyValues(budget.limit())
         } else {
             ItemsError::Malformed(e)
         }
@@ -65,33 +162,114 @@ pub fn parse(text: &str, max_items: usize) -> Result<Items, ItemsError> {
 }
 
 /// One JSON value read as an article candidate: its object, or the kind of value it is instead.
-pub fn parse_one(text: &str) -> serde_json::Result<Result<Map<String, Value>, &'static str>> {
-    serde_json::from_str::<Item>(text).map(|i| i.0)
+/// Its values count against `budget` (that of the whole text `text` is part of): see
+/// [`Budget::exceeded`] when it fails.
+pub fn parse_one(
+    text: &str,
+    budget: &Budget,
+) -> serde_json::Result<Result<Map<String, Value>, &'static str>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let item = Item(budget).deserialize(&mut de)?;
+    de.end()?;
+    Ok(item)
 }
 
-/// An item of an array: an object, or the kind of what was found instead (read past, not kept).
-struct Item(Result<Map<String, Value>, &'static str>);
+/// A JSON value built, each of its values counted against a [`Budget`].
+struct Counted<'b>(&'b Budget);
 
-impl<'de> de::Deserialize<'de> for Item {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Item, D::Error> {
-        d.deserialize_any(ItemVisitor).map(Item)
+impl<'de> DeserializeSeed<'de> for Counted<'_> {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-pub(super) struct ItemVisitor;
+impl<'de> Visitor<'de> for Counted<'_> {
+    type Value = Value;
 
-impl<'de> Visitor<'de> for ItemVisitor {
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(v.into())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(v.into())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.visit_unit()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.0.take()?;
+        let mut v = Vec::new();
+        while let Some(x) = seq.next_element_seed(Counted(self.0))? {
+            v.push(x);
+        }
+        Ok(Value::Array(v))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.0.take_n(AN_OBJECT)?;
+        Ok(Value::Object(members(self.0, &mut map)?))
+    }
+}
+
+/// The members of an object, each value counted against `budget`.
+fn members<'de, A: MapAccess<'de>>(
+    budget: &Budget,
+    map: &mut A,
+) -> Result<Map<String, Value>, A::Error> {
+    let mut m = Map::new();
+    while let Some(k) = map.next_key::<String>()? {
+        let v = map.next_value_seed(Counted(budget))?;
+        m.insert(k, v);
+    }
+    Ok(m)
+}
+
+/// An item of an array: an object, or the kind of what was found instead (read past, not kept).
+struct Item<'b>(&'b Budget);
+
+impl<'de> DeserializeSeed<'de> for Item<'_> {
+    type Value = Result<Map<String, Value>, &'static str>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(ItemVisitor(self.0))
+    }
+}
+
+/// An article candidate: an object (its values counted against the budget), or the kind of
+/// value found instead (read past, not kept).
+pub(super) struct ItemVisitor<'b>(pub &'b Budget);
+
+impl<'de> Visitor<'de> for ItemVisitor<'_> {
     type Value = Result<Map<String, Value>, &'static str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut m = Map::new();
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            m.insert(k, v);
-        }
-        Ok(Ok(m))
+        Ok(Ok(members(self.0, &mut map)?))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
@@ -120,6 +298,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
 struct Top<'a> {
     max_items: usize,
     too_many: &'a Cell<bool>,
+    budget: &'a Budget,
 }
 
 impl<'de> DeserializeSeed<'de> for Top<'_> {
@@ -150,7 +329,7 @@ impl Top<'_> {
 macro_rules! scalar_as_one {
     ($($name:ident: $t:ty),*) => {$(
         fn $name<E: de::Error>(self, v: $t) -> Result<Items, E> {
-            ItemVisitor.$name(v).map(Top::one)
+            ItemVisitor(self.budget).$name(v).map(Top::one)
         }
     )*};
 }
@@ -166,12 +345,12 @@ impl<'de> Visitor<'de> for Top<'_> {
         Ok(Top::one(Err("null")))
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Items, A::Error> {
-        ItemVisitor.visit_map(map).map(Top::one)
+        ItemVisitor(self.budget).visit_map(map).map(Top::one)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Items, A::Error> {
         let mut pieces = Vec::new();
         let mut count = 0usize;
-        while let Some(Item(item)) = seq.next_element::<Item>()? {
+        while let Some(item) = seq.next_element_seed(Item(self.budget))? {
             if count == self.max_items {
                 self.too_many.set(true);
                 return Err(de::Error::custom("too many items"));

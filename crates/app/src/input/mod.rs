@@ -862,6 +862,10 @@ pub fn parse_line(
             .collect(),
         Err(ItemsError::Malformed(e)) => vec![error(format!("malformed JSON: {e}"))],
         Err(ItemsError::TooMany(n)) => vec![error(format!("more than {n} items in one line"))],
+        Err(ItemsError::TooManyValues(n)) => vec![error(format!(
+            "more than {n} JSON values in one line (at most one per {} bytes, so that memory follows the input's size)",
+            items::BYTES_A_VALUE
+        ))],
     }
 }
 

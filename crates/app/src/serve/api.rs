@@ -307,6 +307,15 @@ pub fn body_items(body: &[u8], max_items: usize) -> Result<Vec<BodyItem>, ApiErr
         )
     };
     let not_object = |kind: &str| format!("expected a JSON object, found {kind}");
+    let too_many_values = |n: usize| {
+        ApiError::new(
+            ErrorKind::TooManyValues,
+            format!(
+                "the body's articles hold more than {n} JSON values (at most one per {} bytes of body, so that memory follows the body's size)",
+                items::BYTES_A_VALUE
+            ),
+        )
+    };
     match items::parse(text, max_items) {
         Ok(parsed) => {
             if parsed.array && parsed.count == 0 {
@@ -335,6 +344,7 @@ pub fn body_items(body: &[u8], max_items: usize) -> Result<Vec<BodyItem>, ApiErr
             Ok(out)
         }
         Err(ItemsError::TooMany(_)) => Err(too_many()),
+        Err(ItemsError::TooManyValues(n)) => Err(too_many_values(n)),
         Err(ItemsError::Malformed(whole)) => {
             let lines = text.lines().filter(|l| !l.trim().is_empty());
             if lines.clone().nth(1).is_none() {
@@ -344,13 +354,16 @@ pub fn body_items(body: &[u8], max_items: usize) -> Result<Vec<BodyItem>, ApiErr
                 ));
             }
             let mut out = Vec::new();
+            // The lines' values together against the whole body's bytes.
+            let budget = items::Budget::of(text);
             for line in lines {
                 if out.len() == max_items {
                     return Err(too_many());
                 }
-                out.push(match items::parse_one(line) {
+                out.push(match items::parse_one(line, &budget) {
                     Ok(Ok(m)) => Ok(m),
                     Ok(Err(kind)) => Err(not_object(kind)),
+                    Err(_) if budget.exceeded() => return Err(too_many_values(budget.limit())),
                     Err(e) => Err(format!("malformed JSON: {e}")),
                 });
             }

@@ -29,6 +29,8 @@ pub enum ErrorKind {
     PayloadTooLarge,
     /// The body holds more articles than `--max-articles-per-request`.
     TooManyArticles,
+    /// The body's articles hold more JSON values than one per 8 bytes of it.
+    TooManyValues,
     /// The body did not arrive within `--body-timeout-secs`.
     BodyTimeout,
     /// The ingest queue is gone (the server is stopping).
@@ -54,6 +56,7 @@ impl ErrorKind {
             ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ErrorKind::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ErrorKind::TooManyArticles => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_articles"),
+            ErrorKind::TooManyValues => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_values"),
             ErrorKind::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body_timeout"),
             ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ErrorKind::ReadTimeout => (StatusCode::SERVICE_UNAVAILABLE, "read_timeout"),
@@ -125,6 +128,7 @@ mod tests {
             ErrorKind::NotFound,
             ErrorKind::PayloadTooLarge,
             ErrorKind::TooManyArticles,
+            ErrorKind::TooManyValues,
             ErrorKind::BodyTimeout,
             ErrorKind::Unavailable,
             ErrorKind::ReadTimeout,

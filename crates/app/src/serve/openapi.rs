@@ -43,7 +43,7 @@ fn schemas() -> Value {
     m.insert("Error".into(), json!({"type": "object", "required": ["error"], "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
                     "properties": {
-                        "code": {"type": "string", "enum": ["invalid_query", "invalid_body", "empty_body", "unauthorized", "forbidden", "unsupported_media_type", "not_found", "payload_too_large", "too_many_articles", "body_timeout", "unavailable", "read_timeout", "internal"]},
+                        "code": {"type": "string", "enum": ["invalid_query", "invalid_body", "empty_body", "unauthorized", "forbidden", "unsupported_media_type", "not_found", "payload_too_large", "too_many_articles", "too_many_values", "body_timeout", "unavailable", "read_timeout", "internal"]},
                         "message": {"type": "string"}}}}}));
     m.insert(
         "StorySummary".into(),
@@ -163,7 +163,7 @@ fn paths() -> Value {
                         "continues": {"type": "array", "nullable": true, "description": "[earlier story id, similarity]: the link that put the story in the storyline", "items": {}}}}}}}))}}));
     m.insert("/api/articles/{id}".into(), json!({"get": {"summary": "One stored article with its texts", "parameters": [id], "responses": ok("the article", reference("Article"))}}));
     m.insert("/api/articles".into(), json!({"post": {
-                "summary": "Ingest articles: one JSON object, a JSON array, or NDJSON. Same fields as `samestory ingest`. Answers when every article is stored and has its story. Limits (413): the body at most --max-body-bytes (default 16 MiB, code payload_too_large), at most --max-articles-per-request items, array items or NDJSON lines (default 10,000, code too_many_articles); the body must arrive within --body-timeout-secs (default 60; 408 body_timeout). Content-Type must be application/json or application/x-ndjson (415 unsupported_media_type); an Origin header, if sent, must be this server (403 forbidden). Every request's Host must be an IP address, localhost or a name given with --allowed-host (403 forbidden).",
+                "summary": "Ingest articles: one JSON object, a JSON array, or NDJSON. Same fields as `samestory ingest`. Answers when every article is stored and has its story. Limits (413): the body at most --max-body-bytes (default 16 MiB, code payload_too_large), at most --max-articles-per-request items, array items or NDJSON lines (default 10,000, code too_many_articles), and the articles at most one JSON value per 8 bytes of the body (code too_many_values); the body must arrive within --body-timeout-secs (default 60; 408 body_timeout). Content-Type must be application/json or application/x-ndjson (415 unsupported_media_type); an Origin header, if sent, must be this server (403 forbidden). Every request's Host must be an IP address, localhost or a name given with --allowed-host (403 forbidden).",
                 "security": [{"bearer": []}, {}],
                 "description": "Needs the bearer token when the server has one (--token); without --token, writes are open (to programs: browsers' cross-site writes are refused, see the content type and Origin rules).",
                 "requestBody": {"required": true, "content": {
