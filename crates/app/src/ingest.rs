@@ -45,9 +45,18 @@ pub struct WriterLock {
 }
 
 impl WriterLock {
-    /// Takes the lock of the database at `db`, or says who holds it.
+    /// Takes the lock of the database at `db`, or says who holds it. The lock is beside the file
+    /// `db` resolves to, so a symbolic link to a database (or to its folder) finds the same lock.
     pub fn acquire(db: &Path) -> anyhow::Result<WriterLock> {
-        let mut name = db.as_os_str().to_owned();
+        let resolved = std::fs::canonicalize(db).ok().or_else(|| {
+            // A database not made yet: its folder resolved.
+            let folder = match db.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            Some(std::fs::canonicalize(folder).ok()?.join(db.file_name()?))
+        });
+        let mut name = resolved.as_deref().unwrap_or(db).as_os_str().to_owned();
         name.push(".lock");
         let path = PathBuf::from(name);
         let file = std::fs::OpenOptions::new()

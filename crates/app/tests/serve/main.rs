@@ -583,6 +583,19 @@ fn a_second_writer_on_the_same_database_is_refused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("another writer holds"), "{stderr}");
+    // The same database through a symbolic link (the lock was taken beside the path as given,
+    // so this second writer got in).
+    let link = db.with_file_name("link.db");
+    std::os::unix::fs::symlink(&db, &link).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_samestory"))
+        .args(ingest)
+        .arg("--db")
+        .arg(&link)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("another writer holds"), "{stderr}");
     let v = post(&format!("{}/api/articles", s.url), &wire_pair(), None).json();
     assert_eq!(v["stored"], 2, "{v}");
     drop(s);
