@@ -419,6 +419,33 @@ mod tests {
         assert_eq!(parse("[1, 2, 3]", 3).unwrap().count, 3);
         assert!(matches!(parse("[1, 2", 3), Err(ItemsError::Malformed(_))));
         assert!(matches!(parse("{} {}", 3), Err(ItemsError::Malformed(_))));
-        assert_eq!(parse_one("[1]").unwrap(), Err("an array"));
+        assert_eq!(
+            parse_one("[1]", &Budget::of("[1]")).unwrap(),
+            Err("an array")
+        );
+    }
+
+    #[test]
+    fn an_articles_values_are_bounded_by_the_texts_bytes() {
+        // 64 values free, then one per 8 bytes; an object inside an article counts as 8.
+        let ones = |n: usize| format!(r#"[{{"text": "x", "a": [{}]}}]"#, vec!["1"; n].join(","));
+        assert!(parse(&ones(30), 10).is_ok());
+        assert!(matches!(
+            parse(&ones(100_000), 10),
+            Err(ItemsError::TooManyValues(_))
+        ));
+        let objects = format!(r#"{{"a": [{}]}}"#, vec![r#"{"b":1}"#; 10_000].join(","));
+        assert!(matches!(
+            parse(&objects, 10),
+            Err(ItemsError::TooManyValues(_))
+        ));
+        // Outside articles nothing is built, so nothing is counted.
+        assert!(parse(&format!("[{}]", vec!["1"; 100_000].join(",")), usize::MAX).is_ok());
+        // NDJSON lines share the whole body's budget.
+        let line = format!(r#"{{"a": [{}]}}"#, vec!["1"; 100].join(","));
+        let body = format!("{line}\n{line}\n{line}\n");
+        let budget = Budget::of(&body);
+        let read: Vec<_> = body.lines().map(|l| parse_one(l, &budget)).collect();
+        assert!(read[0].is_ok() && read[1].is_err() && budget.exceeded());
     }
 }
