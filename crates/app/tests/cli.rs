@@ -1351,6 +1351,99 @@ fn events_of_one_kind_in_four_other_languages_are_told_apart() {
 }
 
 #[test]
+fn stories_in_two_languages_about_one_event_are_linked_and_others_not() {
+    // The eight events of testdata/stories/languages.jsonl (two of one kind in each of German,
+    // Spanish, Russian and Chinese; three reports each) and the same eight told in English
+    // (languages_en.jsonl), ingested in both orders: each English story is "also reported in" the
+    // story of its event in the other language, and in no other, the other event of the same
+    // kind included; a link is shown from both of its stories. One of the eight is merged, not
+    // linked: the clusterer, which does not look at languages, puts the English report of the
+    // Lindenau election into the story of its German reports (they share eleven names and
+    // numbers: Katrin Vollmer, Thomas Brandl, 54.3, ...), in either order. That is still one
+    // story of one event, and is open (issue 22: "linked, not merged").
+    let event_of: std::collections::HashMap<String, String> =
+        ["languages.jsonl", "languages_en.jsonl"]
+            .iter()
+            .flat_map(|f| {
+                std::fs::read_to_string(fixture(&format!("stories/{f}")))
+                    .unwrap()
+                    .lines()
+                    .map(|l| {
+                        let v: Value = serde_json::from_str(l).unwrap();
+                        (
+                            v["id"].as_str().unwrap().to_owned(),
+                            v["event"].as_str().unwrap().to_owned(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+    for order in [
+        ["languages_en.jsonl", "languages.jsonl"],
+        ["languages.jsonl", "languages_en.jsonl"],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db").display().to_string();
+        for f in order {
+            let out = run(&["ingest", &fixture(&format!("stories/{f}")), "--db", &db]);
+            assert!(out.status.success(), "{out:?}");
+        }
+        let story = |id: &str| stdout_json(&run(&["story", id, "--db", &db, "--json"]));
+        // The events of a story's articles.
+        let events = |v: &Value| -> Vec<String> {
+            let mut e: Vec<String> = v["articles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| event_of[a["id"].as_str().unwrap()].clone())
+                .collect();
+            e.dedup();
+            e
+        };
+        let (mut links, mut merged) = (0, Vec::new());
+        for (id, event) in event_of.iter().filter(|(id, _)| id.starts_with("en-")) {
+            let v = story(id);
+            assert_eq!(
+                events(&v),
+                std::slice::from_ref(event),
+                "{order:?} {id}: {v}"
+            );
+            if v["articles"].as_array().unwrap().len() > 1 {
+                assert_eq!(v["articles"].as_array().unwrap().len(), 4, "{v}");
+                assert_eq!(v["also_reported_in"], serde_json::json!([]), "{v}");
+                merged.push(id.clone());
+                continue;
+            }
+            let also = v["also_reported_in"].as_array().unwrap();
+            assert_eq!(also.len(), 1, "{order:?} {id}: {}", v["also_reported_in"]);
+            let other = story(also[0]["story"]["id"].as_str().unwrap());
+            assert_eq!(
+                events(&other),
+                std::slice::from_ref(event),
+                "{order:?} {id}: {other}"
+            );
+            assert_eq!(other["articles"].as_array().unwrap().len(), 3, "{other}");
+            assert_eq!(
+                also[0]["language"], other["articles"][0]["language"],
+                "{order:?} {id}"
+            );
+            // Shown from the other side too, back to this story.
+            let back = other["also_reported_in"].as_array().unwrap();
+            assert_eq!(back.len(), 1, "{order:?} {id}: {back:?}");
+            assert_eq!(back[0]["story"]["id"], v["story"]["id"]);
+            assert_eq!(back[0]["language"], "en");
+            links += 1;
+        }
+        assert_eq!(links, 7, "{order:?}");
+        assert_eq!(merged, ["en-lindenau"], "{order:?}");
+        // The CLI's text output names it.
+        let out = run(&["story", "en-linhe", "--db", &db]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("also reported in zh: "), "{text}");
+    }
+}
+
+#[test]
 fn compare_tells_what_reports_in_two_languages_share() {
     // The Linhe warehouse fire told in English and in Chinese (testdata/stories/languages_en.jsonl
     // and languages.jsonl), and the Anping plant fire two days later, also in Chinese.

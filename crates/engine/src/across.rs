@@ -1,7 +1,7 @@
 //! Two reports in different languages about one event: the names and numbers they share, names
-//! compared across scripts through transliteration. The first step of linking stories across
-//! languages (issue 22): [`crate::explain`] gives it for two articles (`samestory compare`,
-//! `/api/compare`); stories are not linked with it yet.
+//! compared across scripts through transliteration (issue 22). [`crate::explain`] gives it for two
+//! articles (`samestory compare`, `/api/compare`); the store links stories with it as they are made
+//! (`samestory_store`'s `across` module: candidates found by [`Markers::keys`], then [`shared`]).
 //!
 //! - [`Markers::of`]: what an article can share with a report in another language: its names
 //!   (words capitalised inside a sentence, of [`MIN_NAME_LETTERS`] letters or more, transliterated
@@ -14,7 +14,12 @@
 //! - [`shared`]: the names of either found in the other, and the numbers both hold; linked
 //!   ([`Shared::linked`]) when at least one name is shared and names and numbers together number
 //!   [`MIN_SHARED`]. Measured on `testdata/stories/languages*.jsonl` (BENCHMARKS §11).
+//! - [`Markers::keys`]: what an index of recent stories finds a report's candidates by: the first
+//!   [`MIN_NAME_LETTERS`] letters of each name (so that `klimov` and `klimova` meet), each number,
+//!   and, in a text without spaces, the [`MIN_NAME_LETTERS`] letters transliterated from each of its
+//!   first [`MAX_UNSPACED_KEYS`] characters on (`linhe` from `临`: where a name may start).
 
+use crate::article::stable_hash;
 use crate::text::scripts::is_unspaced;
 use crate::text::{MONTHS, WEEKDAYS};
 use serde::Serialize;
@@ -24,6 +29,9 @@ use serde::Serialize;
 pub const MIN_NAME_LETTERS: usize = 5;
 /// Names and numbers two reports share at least to be linked (one name among them at least).
 pub const MIN_SHARED: usize = 3;
+/// Characters of a text without spaces from which a key is taken ([`Markers::keys`]): a report's
+/// names stand in its first sentences.
+pub const MAX_UNSPACED_KEYS: usize = 400;
 /// Letters an inflected form may add to a name (`klimov` in `klimova`, `krasnoyarske`).
 const INFLECTION_LETTERS: usize = 3;
 
@@ -39,6 +47,9 @@ pub struct Markers {
     names: Vec<String>,
     words: Vec<String>,
     unspaced: String,
+    /// Where each character of a text without spaces starts in `unspaced` (its first
+    /// [`MAX_UNSPACED_KEYS`]).
+    unspaced_starts: Vec<u32>,
     numbers: Vec<String>,
 }
 
@@ -56,11 +67,26 @@ pub struct Shared {
 
 /// A word transliterated to lower-case ASCII letters.
 fn ascii_letters(word: &str) -> String {
+    if word.is_ascii() {
+        return word
+            .bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     any_ascii::any_ascii(word)
         .chars()
         .filter(char::is_ascii_alphabetic)
         .map(|c| c.to_ascii_lowercase())
         .collect()
+}
+
+/// The index key of a name's first [`MIN_NAME_LETTERS`] letters, or of a number.
+fn key(kind: u8, text: &str) -> u64 {
+    let mut bytes = Vec::with_capacity(text.len() + 1);
+    bytes.push(kind);
+    bytes.extend_from_slice(text.as_bytes());
+    stable_hash(&bytes)
 }
 
 impl Markers {
@@ -99,7 +125,16 @@ impl Markers {
             }
             let word = &text[start..end];
             if unspaced {
-                self.unspaced.push_str(&ascii_letters(word));
+                for ch in word.chars() {
+                    if self.unspaced_starts.len() < MAX_UNSPACED_KEYS {
+                        self.unspaced_starts.push(self.unspaced.len() as u32);
+                    }
+                    for t in any_ascii::any_ascii_char(ch).chars() {
+                        if t.is_ascii_alphabetic() {
+                            self.unspaced.push(t.to_ascii_lowercase());
+                        }
+                    }
+                }
                 self.unspaced.push(' ');
                 self.read_numbers(word);
             } else if c.is_ascii_digit() {
@@ -181,6 +216,33 @@ impl Markers {
         }
     }
 
+    /// The keys an index of reports holds this one under, sorted: a report in another language
+    /// that shares a name or a number with it shares a key (a name standing in this one only
+    /// inflected, or at a sentence's start, may not), so that the reports a new one may share
+    /// enough with are found by a look-up of its keys, then told by [`shared`].
+    pub fn keys(&self) -> Vec<u64> {
+        let mut keys: Vec<u64> = self
+            .names
+            .iter()
+            .map(|n| key(b'n', &n[..MIN_NAME_LETTERS]))
+            .chain(self.numbers.iter().map(|n| key(b'#', n)))
+            .collect();
+        for &start in &self.unspaced_starts {
+            let from = &self.unspaced.as_bytes()[start as usize..];
+            if from.len() >= MIN_NAME_LETTERS
+                && from[..MIN_NAME_LETTERS].iter().all(u8::is_ascii_alphabetic)
+            {
+                keys.push(key(
+                    b'n',
+                    &self.unspaced[start as usize..][..MIN_NAME_LETTERS],
+                ));
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
     /// Whether `name` (of the other report) stands in this one: as a word, inflected, or inside
     /// its text without spaces.
     fn holds_name(&self, name: &str) -> bool {
@@ -253,6 +315,32 @@ mod tests {
         assert_eq!(shared(&de, &en).numbers, ["11200", "54.3"]);
         let zh = Markers::of(None, "调派42辆消防车、210名指战员");
         assert_eq!(zh.numbers, ["210", "42"]);
+    }
+
+    #[test]
+    fn reports_that_share_names_and_numbers_share_keys() {
+        let en = Markers::of(
+            None,
+            "Shares fell 12.5 percent, chief executive Andrei Klimov said in Krasnoyarsk.",
+        );
+        let ru = Markers::of(
+            None,
+            "Об этом сообщил Андрей Климова в Красноярске: 12,5 млрд.",
+        );
+        let zh = Markers::of(None, "临河市应急管理局局长王建国表示");
+        let linhe = Markers::of(None, "said Wang Jianguo, head of the Linhe bureau.");
+        let common = |a: &Markers, b: &Markers| {
+            let kb = b.keys();
+            a.keys()
+                .iter()
+                .filter(|k| kb.binary_search(k).is_ok())
+                .count()
+        };
+        // andre (Andrei, Андрей: `andrey`), klimo, krasn, 12.5.
+        assert_eq!(common(&en, &ru), 4);
+        // jiang (guo), linhe: the first five letters from each character of the Chinese text.
+        assert_eq!(common(&linhe, &zh), 2);
+        assert_eq!(common(&en, &zh), 0);
     }
 
     #[test]

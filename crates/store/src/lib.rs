@@ -26,6 +26,9 @@
 //! - Storylines ([`Store::storylines`], [`Store::storyline`], [`Store::storyline_place`]):
 //!   stories that continue one another, linked in the write transaction as stories change.
 //!   (`storylines.rs`)
+//! - Across languages ([`Store::also_reported_in`]): stories in two languages about one event,
+//!   linked by the names and numbers their reports share, in the write transaction as stories are
+//!   made. (`across.rs`)
 //! - Syndication ([`Store::copy_families`], [`Store::outlet`], [`Store::copies_between`]): who
 //!   ran whose text, by copy family and by outlet. (`syndication.rs`)
 //! - Checking ([`Store::check`], [`Soundness`]): SQLite's integrity check and the invariants
@@ -95,6 +98,7 @@
 
 #![warn(missing_docs)]
 
+mod across;
 mod analysis;
 mod check;
 mod engine_state;
@@ -112,6 +116,7 @@ use rusqlite::{Connection, OptionalExtension};
 use samestory_engine::pipeline::Config;
 use std::path::Path;
 
+pub use across::AlsoReported;
 pub use analysis::{AnalysisDoc, StoryAnalysisView, MAX_ANALYSED};
 pub use check::Soundness;
 pub use engine_state::EngineDelta;

@@ -5,7 +5,7 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// The version of the newest schema this build writes.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 const MIGRATIONS: &[&str] = &[
     // 1: articles, removals, stories, document frequencies, full-text index.
@@ -146,6 +146,27 @@ const MIGRATIONS: &[&str] = &[
     // text reads as; NULL when neither says), filled in for the stored articles by
     // [`after_migration`] as the engine tells it (`samestory_engine::text::language`).
     "ALTER TABLE articles ADD COLUMN language TEXT;",
+    // 12: stories linked across languages (see `across.rs`): each indexed story's language and
+    // the article it is indexed by (and whether its keys are written), the keys it is found by (names' first letters, numbers, each
+    // hashed with the story's language), each language's newest indexed story, and the links,
+    // one row each way, with the names and numbers (JSON arrays) they share.
+    "CREATE TABLE across_languages (language TEXT PRIMARY KEY, last INTEGER NOT NULL);
+     CREATE TABLE across_stories (
+        story INTEGER PRIMARY KEY REFERENCES stories(idx),
+        language TEXT NOT NULL,
+        article INTEGER NOT NULL REFERENCES articles(idx),
+        keyed INTEGER NOT NULL
+     );
+     CREATE INDEX across_unkeyed ON across_stories(story) WHERE keyed = 0;
+     CREATE TABLE across_keys (key INTEGER NOT NULL, story INTEGER NOT NULL,
+        PRIMARY KEY (key, story)) WITHOUT ROWID;
+     CREATE TABLE across_links (
+        story INTEGER NOT NULL REFERENCES stories(idx),
+        other INTEGER NOT NULL REFERENCES stories(idx),
+        names TEXT NOT NULL,
+        numbers TEXT NOT NULL,
+        PRIMARY KEY (story, other)
+     ) WITHOUT ROWID;",
 ];
 
 /// What a migration needs beyond its SQL, run in its transaction after it: migration 7 writes the

@@ -83,10 +83,23 @@ impl Store {
             )?;
             let mut story_of = tx.prepare_cached("SELECT story FROM articles WHERE idx = ?1")?;
             let mut touched: Vec<i64> = Vec::with_capacity(batch.len());
+            let mut new_stories: Vec<crate::across::NewStory> = Vec::new();
             for a in batch {
                 let art = a.article;
                 let (doc, story) = (a.doc.raw(), a.story.raw());
                 if let Some(id) = &a.new_story_id {
+                    // What the story can share with reports in other languages: from its first
+                    // article, when that has a language and a time (`across.rs`).
+                    if let (Some(language), Some(time)) = (&a.language, a.published) {
+                        new_stories.push(crate::across::NewStory {
+                            story,
+                            doc,
+                            language: language.as_str().to_owned(),
+                            time,
+                            title: art.title.as_deref(),
+                            text: a.clean_text,
+                        });
+                    }
                     let headline = art
                         .title
                         .clone()
@@ -171,6 +184,7 @@ impl Store {
                 ])?;
             }
             crate::storylines::link_changed(&tx, &state.stories, &size_before)?;
+            crate::across::link_new(&tx, &new_stories)?;
             let (terms, docs) = (&state.df, state.df_docs);
             if !terms.is_empty() {
                 tx.prepare_cached("INSERT INTO df_log (terms) VALUES (?1)")?

@@ -97,12 +97,14 @@ pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
     };
     let id = summary.id.as_str();
     let view = store.story_analysis(id)?;
+    let also = store.also_reported_in(id)?;
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(
             out,
             "{}",
-            serde_json::json!({ "story": summary, "articles": articles, "analysis": view })
+            serde_json::json!({ "story": summary, "articles": articles, "analysis": view,
+                "also_reported_in": also })
         )?;
         return Ok(exit::OK);
     }
@@ -115,6 +117,22 @@ pub fn story(store: &Store, id: &str, json: bool) -> anyhow::Result<u8> {
         count(summary.copies, "copy", "copies"),
         span(summary.first, summary.last)
     )?;
+    for a in &also {
+        writeln!(
+            out,
+            "also reported in {}: {}  {} ({}; shares {})",
+            a.language,
+            a.story.id,
+            a.story.headline,
+            count(a.story.size, "article", "articles"),
+            a.names
+                .iter()
+                .chain(&a.numbers)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
     for a in &articles {
         let copy = match &a.copy_of {
             Some(o) => format!(

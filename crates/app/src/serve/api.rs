@@ -205,6 +205,7 @@ pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Api
     let body = state
         .read(move |s, st| {
             let (summary, articles, analysis) = stories::load_story_rows(s, st.analyses(), &id)?;
+            let also = s.also_reported_in(&summary.id)?;
             let copies: Vec<CopyOut<'_>> = articles
                 .iter()
                 .filter_map(|a| {
@@ -224,6 +225,8 @@ pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Api
             serde_json::to_writer(&mut out, &articles).expect(ser);
             out.extend_from_slice(b",\"copies\":");
             serde_json::to_writer(&mut out, &copies).expect(ser);
+            out.extend_from_slice(b",\"also_reported_in\":");
+            serde_json::to_writer(&mut out, &also).expect(ser);
             out.extend_from_slice(b",\"analysis\":");
             out.extend_from_slice(analysis.json.as_bytes());
             out.push(b'}');

@@ -84,6 +84,9 @@ fn schemas() -> Value {
                     "articles": {"type": "array", "items": reference("ArticleRow")},
                     "copies": {"type": "array", "items": {"type": "object", "properties": {
                         "id": s, "original": s, "jaccard": {"type": "number", "nullable": true}, "exact": {"type": "boolean"}}}},
+                    "also_reported_in": {"type": "array", "description": "stories of other languages about the same event, linked by the names (transliterated) and numbers their first reports share", "items": {"type": "object", "properties": {
+                        "language": s, "story": reference("StorySummary"),
+                        "names": {"type": "array", "items": s}, "numbers": {"type": "array", "items": s}}}},
                     "analysis": {"type": "object", "description": "docs[i] names the article behind document i; spans point into that article's clean_text. While a story grows the analysis may lag its articles by about 2 s (2 s plus the time to make it again; articles that joined since are not among docs).",
                         "properties": {
                             "docs": {"type": "array", "items": {"type": "object", "properties": {"doc": int, "article": s, "outlet": s}}},

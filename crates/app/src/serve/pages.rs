@@ -135,16 +135,17 @@ pub async fn story(
     let StoryQuery { page: number } = q
         .map(|Query(q)| q)
         .map_err(|e| ApiError::new(ErrorKind::InvalidQuery, e.body_text()))?;
-    let (full, place) = state
+    let (full, place, also) = state
         .read(move |s, st| {
             let full = stories::load_story(s, st.analyses(), &id)?;
             let place = s.storyline_place(&full.summary.id)?;
-            Ok((full, place))
+            let also = s.also_reported_in(&full.summary.id)?;
+            Ok((full, place, also))
         })
         .await?;
     let span = time_span(full.summary.first, full.summary.last);
     let (title, body) =
-        super::story_page::story_body(&full, place.as_ref(), number.unwrap_or(1), &span);
+        super::story_page::story_body(&full, place.as_ref(), &also, number.unwrap_or(1), &span);
     Ok(Html(page(&title, "", &body)))
 }
 

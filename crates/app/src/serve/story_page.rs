@@ -8,6 +8,7 @@
 //!   height whatever the number of articles;
 //! - copies are folded under their original ("ran by 12 outlets");
 //! - its storyline, when it has one: the stories just before and after it;
+//! - "also reported in": the stories of other languages linked to it, with what they share;
 //! - a story of at most [`GRID_ORIGINALS`] originals shows them side by side with their texts and
 //!   marked quotes; a larger one lists its originals in a table, [`PAGE_ROWS`] a page (`?page=`),
 //!   each with its outlet, time, the similarity with which it joined the story and a compare link
@@ -18,7 +19,7 @@ use super::stories::StoryFull;
 use crate::format::{count, fmt_time};
 use samestory_engine::analysis::headline::{heading, wordings, Title};
 use samestory_engine::{Span, Timestamp};
-use samestory_store::{ArticleFull, StorylinePlace};
+use samestory_store::{AlsoReported, ArticleFull, StorylinePlace};
 use std::fmt::Write;
 
 /// The most originals shown side by side with their texts; a larger story gets the table.
@@ -310,6 +311,32 @@ fn storyline_nav(out: &mut String, place: &StorylinePlace) {
     out.push_str("</nav>");
 }
 
+/// "Also reported in": the stories of other languages linked to this one (by the names and
+/// numbers their reports share), each with its language and what they share.
+fn also_reported_nav(out: &mut String, also: &[AlsoReported]) {
+    out.push_str("<nav class=\"storyline\" id=\"also-reported-in\">Also reported in:<ul>");
+    for a in also {
+        let shared: Vec<&str> = a
+            .names
+            .iter()
+            .chain(&a.numbers)
+            .map(String::as_str)
+            .collect();
+        let _ = write!(
+            out,
+            "<li lang=\"{lang}\"><b>{lang}</b> <a href=\"/stories/{}\">{}</a> \
+             <span class=\"muted\">{} · {} · shares {}</span></li>",
+            url_part(&a.story.id),
+            esc(&a.story.headline),
+            count(a.story.size, "article", "articles"),
+            esc(&fmt_time(a.story.first)),
+            esc(&shared.join(", ")),
+            lang = esc(&a.language),
+        );
+    }
+    out.push_str("</ul></nav>");
+}
+
 /// A length of time in its largest unit: `40 min`, `3.5 h`, `2.0 days`.
 fn duration(secs: i64) -> String {
     if secs < 3_600 {
@@ -326,6 +353,7 @@ fn duration(secs: i64) -> String {
 pub fn story_body(
     full: &StoryFull,
     storyline: Option<&StorylinePlace>,
+    also_reported: &[AlsoReported],
     page: usize,
     time_span: &str,
 ) -> (String, String) {
@@ -370,6 +398,9 @@ pub fn story_body(
     );
     if let Some(place) = storyline {
         storyline_nav(&mut out, place);
+    }
+    if !also_reported.is_empty() {
+        also_reported_nav(&mut out, also_reported);
     }
     if heads.len() > 1 {
         out.push_str("<h2>Headlines</h2><ul class=\"headlines\" id=\"headlines\">");

@@ -404,6 +404,74 @@ fn searches_find_their_article_in_eleven_languages() {
     assert_eq!(found["stories"].as_array().unwrap().len(), 1, "{found}");
 }
 
+#[test]
+fn a_story_page_shows_the_story_of_its_event_in_another_language() {
+    // The Linhe warehouse fire told in Chinese (three reports, testdata/stories/languages.jsonl),
+    // then in English (languages_en.jsonl), beside the Anping plant fire two days later: the
+    // English story's page and API name the Chinese story of its event ("also reported in"), not
+    // the other fire's, and the Chinese story's page names the English one back.
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db, &[]);
+    let rows = |file: &str, prefix: &str| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(root().join("testdata/stories").join(file))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|r| r["id"].as_str().unwrap().starts_with(prefix))
+            .collect()
+    };
+    let mut body = rows("languages.jsonl", "zh-");
+    body.extend(rows("languages_en.jsonl", "en-linhe"));
+    assert_eq!(body.len(), 7);
+    let v = post(
+        &format!("{}/api/articles", s.url),
+        &serde_json::Value::from(body.clone()).to_string(),
+        None,
+    )
+    .json();
+    assert_eq!(v["stored"], 7, "{v}");
+    let story_of = |id: &str| {
+        let at = body.iter().position(|r| r["id"] == id).unwrap();
+        v["results"][at]["story"].as_str().unwrap().to_owned()
+    };
+    let (en, zh, anping) = (
+        story_of("en-linhe"),
+        story_of("zh-linhe-1"),
+        story_of("zh-anping-1"),
+    );
+    assert_eq!(story_of("zh-linhe-3"), zh);
+    assert!(en != zh && zh != anping);
+    let api = get(&format!("{}/api/stories/{en}", s.url)).json();
+    let also = api["also_reported_in"].as_array().unwrap();
+    assert_eq!(also.len(), 1, "{}", api["also_reported_in"]);
+    assert_eq!(also[0]["language"], "zh");
+    assert_eq!(also[0]["story"]["id"], zh.as_str());
+    let names = also[0]["names"].as_array().unwrap();
+    assert!(names.iter().any(|n| n == "linhe"), "{names:?}");
+
+    let page = get(&format!("{}/stories/{en}", s.url));
+    assert_eq!(page.status, 200);
+    let nav = page
+        .body
+        .split("<nav class=\"storyline\" id=\"also-reported-in\">")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no also-reported-in in {}", page.body))
+        .split("</nav>")
+        .next()
+        .unwrap();
+    assert!(nav.starts_with("Also reported in:"), "{nav}");
+    assert!(nav.contains(&format!("href=\"/stories/{zh}\"")), "{nav}");
+    assert!(nav.contains("<b>zh</b>") && nav.contains("linhe"), "{nav}");
+    assert!(!nav.contains(&anping), "{nav}");
+    let back = get(&format!("{}/stories/{zh}", s.url)).body;
+    assert!(
+        back.contains(&format!("<b>en</b> <a href=\"/stories/{en}\">")),
+        "{back}"
+    );
+    let other = get(&format!("{}/stories/{anping}", s.url)).body;
+    assert!(!other.contains("also-reported-in"), "{other}");
+}
+
 /// Issue 20: slow headers, a slow body and silent connections were still open after 60 s, and
 /// 1,100 silent connections under `ulimit -n 1024` made the server unreachable. Now a connection
 /// without a complete head within `--header-timeout-secs` is closed, a body not in within
