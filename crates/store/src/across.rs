@@ -70,13 +70,9 @@ fn stored_markers(conn: &Connection, doc: i64) -> Result<Markers> {
     let (title, text): (Option<String>, String) = conn
         .prepare_cached("SELECT title, text FROM articles WHERE idx = ?1")?
         .query_row([doc], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let cut = conn
-        .prepare_cached("SELECT start, end FROM removals WHERE article = ?1 ORDER BY start")?
-        .query_map([doc], |r| {
-            Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let clean = crate::queries::cut_ranges(&text, cut.into_iter());
+    let mut removals =
+        conn.prepare_cached("SELECT start, end FROM removals WHERE article = ?1 ORDER BY start")?;
+    let clean = crate::write::clean_text_of(&mut removals, doc, &text)?;
     Ok(Markers::of(title.as_deref(), &clean))
 }
 

@@ -271,7 +271,11 @@ pub(crate) fn detect_languages(tx: &rusqlite::Transaction<'_>) -> Result<()> {
 
 /// A stored article's clean text: `text` with the removals that `removals` (a statement
 /// selecting `start, end` of an article's removals in order) finds for `idx` cut out.
-fn clean_text_of(removals: &mut rusqlite::Statement<'_>, idx: i64, text: &str) -> Result<String> {
+pub(crate) fn clean_text_of(
+    removals: &mut rusqlite::Statement<'_>,
+    idx: i64,
+    text: &str,
+) -> Result<String> {
     let cut_out = removals
         .query_map([idx], |r| {
             Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))
