@@ -29,6 +29,12 @@ fn concurrent_reads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(4, |n| n.get() * 2))
 }
 
+/// Health checks running at once ([`AppState::read_unqueued`]), beside the reads' permits. Each
+/// runs on a read connection, and the pool keeps every connection it is given back: without a
+/// bound, a burst of concurrent health checks left one more connection (and its page cache,
+/// filled by the counts' scans) open for good per check that overlapped another.
+const CONCURRENT_HEALTH_READS: usize = 2;
+
 type Reply = oneshot::Sender<Result<Vec<Outcome>, String>>;
 
 struct Job {
@@ -54,6 +60,9 @@ struct Inner {
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Store>>,
     read_permits: Arc<tokio::sync::Semaphore>,
+    health_permits: Arc<tokio::sync::Semaphore>,
+    /// Read connections kept between reads: one per read and health permit.
+    max_readers: usize,
     metrics: Metrics,
     analyses: AnalysisCache,
 }
@@ -67,6 +76,7 @@ impl AppState {
         let (tx, rx) = mpsc::channel::<Job>();
         let db = opts.db.clone();
         let metrics = Metrics::default();
+        let reads = concurrent_reads();
         let handle = std::thread::Builder::new()
             .name("samestory-writer".into())
             .spawn(move || {
@@ -87,7 +97,9 @@ impl AppState {
             writer: Mutex::new(Some(tx)),
             writer_thread: Mutex::new(Some(handle)),
             readers: Mutex::new(Vec::new()),
-            read_permits: Arc::new(tokio::sync::Semaphore::new(concurrent_reads())),
+            read_permits: Arc::new(tokio::sync::Semaphore::new(reads)),
+            health_permits: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HEALTH_READS)),
+            max_readers: reads + CONCURRENT_HEALTH_READS,
             metrics,
             analyses: AnalysisCache::default(),
         })))
@@ -178,24 +190,28 @@ impl AppState {
             .acquire_owned()
             .await
             .map_err(|e| ApiError::new(ErrorKind::Internal, format!("read queue closed: {e}")))?;
-        self.read_with(Some(permit), f).await
+        self.read_with(permit, f).await
     }
 
-    /// [`AppState::read`] without waiting for a permit: for `/api/health`, which must answer
-    /// while slow reads hold every permit. Only for reads that cost next to nothing.
+    /// [`AppState::read`] without waiting for a read permit: for `/api/health`, which must answer
+    /// while slow reads hold every permit. Only for reads that cost next to nothing; at most
+    /// [`CONCURRENT_HEALTH_READS`] at once, on permits of their own.
     pub async fn read_unqueued<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
     {
-        self.read_with(None, f).await
+        let permit = self
+            .0
+            .health_permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| ApiError::new(ErrorKind::Internal, format!("health queue closed: {e}")))?;
+        self.read_with(permit, f).await
     }
 
-    async fn read_with<T, F>(
-        &self,
-        permit: Option<OwnedSemaphorePermit>,
-        f: F,
-    ) -> Result<T, ApiError>
+    async fn read_with<T, F>(&self, permit: OwnedSemaphorePermit, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
@@ -218,9 +234,15 @@ impl AppState {
             // One read transaction for the whole request: one consistent snapshot, and one WAL
             // read lock (and page-cache check) instead of one per statement.
             let out = store.in_snapshot(|store| f(store, &state));
-            // At most one connection per permit (and one per health check): all of them are kept.
-            // The next read sets its own stop check before its first statement.
-            state.0.readers.lock().expect("pool lock").push(store);
+            // At most one connection per permit (read or health) is out at once, so the pool never
+            // holds more than `max_readers`; the check keeps it so should that change. The next
+            // read sets its own stop check before its first statement.
+            {
+                let mut pool = state.0.readers.lock().expect("pool lock");
+                if pool.len() < state.0.max_readers {
+                    pool.push(store);
+                }
+            }
             out.map_err(|e| {
                 if Instant::now() >= deadline && !gone.load(Ordering::Relaxed) {
                     ApiError::new(

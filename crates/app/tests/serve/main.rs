@@ -32,7 +32,13 @@ impl Server {
 
     /// [`Server::start`] with the server's stderr sent to `stderr`.
     pub fn start_with_stderr(db: &Path, args: &[&str], stderr: Stdio) -> Server {
+        Server::start_with_env(db, args, stderr, &[])
+    }
+
+    /// [`Server::start_with_stderr`] with these environment variables set for the server.
+    pub fn start_with_env(db: &Path, args: &[&str], stderr: Stdio, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_samestory"))
+            .envs(env.iter().copied())
             .arg("serve")
             .arg("--db")
             .arg(db)
@@ -554,6 +560,81 @@ fn slow_and_silent_connections_are_closed_and_connections_are_limited() {
     assert!(
         log.contains("3 connections open, the limit (--max-connections)"),
         "{log}"
+    );
+}
+
+/// The server's open files on its database file (one per SQLite connection).
+fn db_connections(s: &Server, db: &Path) -> usize {
+    std::fs::read_dir(format!("/proc/{}/fd", s.child.id()))
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter(|target| target == db)
+        .count()
+}
+
+/// Issue 20 ("no request can take memory out of proportion to its size"): health checks ran
+/// beside the reads' permits, and every read connection went back to the pool for good, so a
+/// burst of overlapping health checks left one more connection open per overlap, each keeping
+/// the pages its counts had scanned (a 20,000-article database: 1 → 11 connections and
+/// 105 → 135 MB from two bursts of 200 clients; here 3 → 29 connections). Now at most one
+/// connection per read permit and per health permit (2) stays open.
+#[test]
+fn a_burst_of_health_checks_leaves_no_more_read_connections_than_permits() {
+    use std::fmt::Write as _;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    // Enough text that a health check's counts (which scan the articles' table) take a moment,
+    // so that checks overlap: 3,000 articles of ~2 KB.
+    let mut jsonl = String::new();
+    for i in 0..3000 {
+        let mut text = String::new();
+        for k in 0..16 {
+            write!(
+                text,
+                "Report {i} part {k} from the council of town {} on the budget of year {}: the bridge {} reopens in {} weeks. ",
+                (i + k) % 97,
+                1900 + i % 120,
+                (i * 7 + k) % 1000,
+                k % 13 + 2
+            )
+            .unwrap();
+        }
+        writeln!(
+            jsonl,
+            "{}",
+            serde_json::json!({"id": format!("a{i}"), "text": text})
+        )
+        .unwrap();
+    }
+    let file = dir.path().join("a.jsonl");
+    std::fs::write(&file, jsonl).unwrap();
+    let db = reading::ingested(dir.path(), &file, &[]);
+    let s = Server::start_with_env(
+        &db,
+        &[],
+        Stdio::inherit(),
+        &[("SAMESTORY_SERVE_READERS", "1")],
+    );
+    let db = std::fs::canonicalize(&db).unwrap();
+    assert_eq!(get(&format!("{}/api/stories", s.url)).status, 200);
+    let before = db_connections(&s, &db);
+    let end = Instant::now() + Duration::from_secs(3);
+    let health = format!("{}/api/health", s.url);
+    std::thread::scope(|scope| {
+        for _ in 0..48 {
+            scope.spawn(|| {
+                while Instant::now() < end {
+                    assert_eq!(get(&health).status, 200);
+                }
+            });
+        }
+    });
+    let after = db_connections(&s, &db);
+    eprintln!("database connections: {before} before the burst, {after} after");
+    // The writer's connections, one read connection, and one per health permit.
+    assert!(
+        after <= before + 2,
+        "{before} connections on the database before the burst, {after} after"
     );
 }
 
