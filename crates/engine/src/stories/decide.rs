@@ -11,6 +11,7 @@ use super::terms::{term, Line, TermCounts};
 use super::{Clusterer, LiveStory, Scratch};
 use crate::article::{StoryIdx, Term, Timestamp};
 use crate::text::for_each_word;
+use crate::text::language::Language;
 use rustc_hash::FxHashMap;
 
 /// How many of a term's postings (the newest) a candidate look-up reads.
@@ -290,7 +291,7 @@ impl Clusterer {
     /// The best story for a vector, with its similarity (raised for nearness in time), among warm
     /// candidates.
     pub fn best_story(&self, v: &[(Term, f32)], at: Option<Timestamp>) -> Option<(StoryIdx, f32)> {
-        self.best_story_named(v, &[], at)
+        self.best_story_named(v, &[], None, at)
             .map(|c| (c.story, c.similarity))
     }
 
@@ -366,10 +367,12 @@ impl Clusterer {
     /// weight that reached them.
     ///
     /// [`ClusterConfig::max_candidates`]: super::ClusterConfig::max_candidates
-    /// Each comes with the share of the query's weight that reached it.
+    /// Each comes with the share of the query's weight that reached it. A story of another
+    /// language than the article's (`language`, when both are known) is none.
     pub(super) fn candidates(
         &self,
         v: &[(Term, f32)],
+        language: Option<Language>,
         at: Option<Timestamp>,
     ) -> Vec<(StoryIdx, f32)> {
         let mut query: Vec<(Term, f32)> = v.to_vec();
@@ -419,11 +422,10 @@ impl Clusterer {
                 Some(p) => std::mem::take(&mut score[p]),
                 None => straggler_score.remove(&s).unwrap_or(0.0),
             };
-            let warm = self
-                .stories
-                .get(s)
-                .is_some_and(|slot| !self.is_cold_span(slot.span, at));
-            if warm {
+            let open = self.stories.get(s).is_some_and(|slot| {
+                !self.is_cold_span(slot.span, at) && super::languages_agree(slot.language, language)
+            });
+            if open {
                 candidates.push((s, x));
             }
         }
@@ -467,7 +469,7 @@ impl Clusterer {
             .collect();
         let lead_weight: f32 = lead.iter().map(|(_, w)| w * w).sum();
         let (stories, mut measured): (Vec<StoryIdx>, Vec<Measured>) = self
-            .candidates(v, at)
+            .candidates(v, counts.language, at)
             .into_iter()
             .filter_map(|(s, reached)| {
                 let story = self.live(s).expect("candidates are live");
@@ -530,9 +532,10 @@ impl Clusterer {
         &self,
         v: &[(Term, f32)],
         names: &[(Term, f32)],
+        language: Option<Language>,
         at: Option<Timestamp>,
     ) -> Option<Choice> {
-        let candidates = self.candidates(v, at);
+        let candidates = self.candidates(v, language, at);
         let mut best: Option<Choice> = None;
         let long = self.is_long(v);
         for (s, _) in candidates {

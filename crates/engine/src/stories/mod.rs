@@ -40,6 +40,7 @@ pub use terms::{
 
 use crate::article::{StoryIdx, Term, Timestamp};
 use crate::memory::slots::Slots;
+use crate::text::language::Language;
 use docfreqs::DocFreqs;
 use rustc_hash::{FxHashMap, FxHashSet};
 use sparse::SparseSum;
@@ -89,6 +90,19 @@ struct LiveStory {
     spilled: Option<Spilled>,
     /// When the story last joined the resident queue (see [`Residency`]).
     stamp: u32,
+    /// The language of its first decided member that had one ([`TermCounts::language`]): an
+    /// article of another language does not join it.
+    language: Option<Language>,
+}
+
+/// Whether an article of language `article` may join a story of language `story`: unless both
+/// are known and differ. Stories in two languages about one event are linked, not merged (the
+/// store's `across` module).
+fn languages_agree(story: Option<Language>, article: Option<Language>) -> bool {
+    match (story, article) {
+        (Some(s), Some(a)) => s == a,
+        _ => true,
+    }
 }
 
 /// The decision for one article.
@@ -103,10 +117,11 @@ pub struct Assignment {
     pub similarity: f32,
 }
 
-/// A live story, with its first and last publication time for the candidate filter to read
-/// without fetching the story.
+/// A live story, with its first and last publication time and its language for the candidate
+/// filter to read without fetching the story.
 struct StorySlot {
     span: Option<(Timestamp, Timestamp)>,
+    language: Option<Language>,
     live: Box<LiveStory>,
 }
 
@@ -114,6 +129,7 @@ impl StorySlot {
     fn new(live: Box<LiveStory>) -> Self {
         StorySlot {
             span: live.first.zip(live.last),
+            language: live.language,
             live,
         }
     }
@@ -274,7 +290,7 @@ impl Clusterer {
                 .map_or(0.0, |(_, f)| f.0[1]);
             (s, cosine)
         });
-        self.place(chosen, &v, &names, at)
+        self.place(chosen, &v, &names, counts.language, at)
     }
 
     /// Counts an article in the document frequencies and gives its vector and its names and
@@ -287,19 +303,21 @@ impl Clusterer {
         (v, names)
     }
 
-    /// Joins the article to the chosen story (with its similarity), or to a new one.
+    /// Joins the article (of language `language`) to the chosen story (with its similarity), or
+    /// to a new one.
     fn place(
         &mut self,
         chosen: Option<(StoryIdx, f32)>,
         v: &[(Term, f32)],
         names: &[(Term, f32)],
+        language: Option<Language>,
         at: Option<Timestamp>,
     ) -> Assignment {
         let (story, created, similarity) = match chosen {
             Some((s, similarity)) => (s, false, similarity),
             None => (self.new_story(), true, 1.0),
         };
-        self.join(story, v, names, at);
+        self.join(story, v, names, language, at);
         Assignment {
             story,
             created,
@@ -311,11 +329,12 @@ impl Clusterer {
     fn add_by_rules(&mut self, counts: &TermCounts, at: Option<Timestamp>) -> Assignment {
         let (v, names) = self.observe_and_vectorize(counts);
         let threshold = self.threshold_for(counts);
-        let best = self.best_story_named(&v, self.name_checked(counts, &names), at);
+        let best =
+            self.best_story_named(&v, self.name_checked(counts, &names), counts.language, at);
         let chosen = best
             .filter(|c| self.clears(c, threshold, self.is_long(&v)))
             .map(|c| (c.story, c.similarity));
-        self.place(chosen, &v, &names, at)
+        self.place(chosen, &v, &names, counts.language, at)
     }
 
     /// Adds an article to a known story (a copy joins its original's story) without a decision.
@@ -355,6 +374,7 @@ impl Clusterer {
             top_floor: 0.0,
             spilled: None,
             stamp: 0,
+            language: None,
         })))
     }
 
@@ -363,6 +383,7 @@ impl Clusterer {
         story: StoryIdx,
         v: &[(Term, f32)],
         names: &[(Term, f32)],
+        language: Option<Language>,
         at: Option<Timestamp>,
     ) {
         self.make_resident(story);
@@ -399,6 +420,8 @@ impl Clusterer {
         });
         live.members += 1;
         live.size += 1;
+        live.language = live.language.or(language);
+        slot.language = live.language;
         if let Some(r) = self.residency.as_mut() {
             r.resident_bytes += live.vector_bytes() - bytes_before;
         }
@@ -909,8 +932,8 @@ mod tests {
         c.observe(&cb);
         let s = c.new_story();
         let (va, vb) = (c.vectorize(&ca), c.vectorize(&cb));
-        c.join(s, &va, &[], None);
-        c.join(s, &vb, &[], None);
+        c.join(s, &va, &[], None, None);
+        c.join(s, &vb, &[], None, None);
         let story = c.live(s).unwrap();
         // Two unrelated members: the article equals one of them.
         let mean = Clusterer::similarity(story, &story.centroid, &va, true);
@@ -974,6 +997,45 @@ mod tests {
         let (joined, sim) = decide(1.0);
         assert!(joined, "{sim}");
         assert_eq!(decide(0.0), (false, 1.0));
+    }
+
+    #[test]
+    fn an_article_joins_no_story_of_another_language_and_the_story_keeps_its_language() {
+        let config = ClusterConfig::default();
+        let text = "Katrin Vollmer won the mayoral election in Lindenau with 54.3 percent of the \
+                    vote against Thomas Brandl, the town's electoral office said on Monday.";
+        let counts = |language: Option<&str>| TermCounts {
+            language: language.map(|l| Language::parse(l).unwrap()),
+            ..term_counts(Some("Vollmer wins Lindenau"), text, &config)
+        };
+        let mut c = Clusterer::new(config);
+        // A story made by an article of no known language takes the language of the first member
+        // that has one.
+        let first = c.add(&counts(None), Some(0));
+        assert_eq!(c.add(&counts(Some("de")), Some(60)).story, first.story);
+        assert!(
+            c.add(&counts(Some("en")), Some(120)).created,
+            "de story, en article"
+        );
+        let en = StoryIdx::from_raw(1);
+        assert_eq!(c.add(&counts(Some("en")), Some(240)).story, en);
+        // Saved and restored, each story keeps its language.
+        let states = c.take_dirty();
+        let (df, n) = c.take_dirty_df();
+        let mut b = Clusterer::new(config);
+        b.restore(df, n, states.into_iter().map(|(_, s)| Some(s)).collect());
+        assert_eq!(b.add(&counts(Some("en")), Some(300)).story, en);
+        assert_eq!(b.add(&counts(Some("de")), Some(300)).story, first.story);
+        assert!(b.add(&counts(Some("es")), Some(300)).created);
+        // The language is no term that storylines compare stories by.
+        let state = b.take_dirty().remove(0).1;
+        assert!(state
+            .centroid
+            .iter()
+            .any(|&(t, _)| t == saved::LANGUAGE_TERM));
+        assert!(state
+            .content_terms()
+            .all(|(t, _)| t != saved::LANGUAGE_TERM));
     }
 
     #[test]

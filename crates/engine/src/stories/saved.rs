@@ -9,6 +9,7 @@ use super::sparse::SparseSum;
 use super::{weighed_docs, Clusterer, LiveStory, StorySlot};
 use crate::article::{StoryIdx, Term, Timestamp};
 use crate::memory::slots::Slots;
+use crate::text::language::Language;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,11 @@ pub(super) const MEMBERS_TERM: Term = Term::from_raw(0x6d65_6d62_6572_735f);
 pub(super) const NORM2_TERM: Term = Term::from_raw(0x6e6f_726d_325f_6365);
 
 pub(super) const NAMES_NORM2_TERM: Term = Term::from_raw(0x6e6f_726d_325f_6e61);
+
+/// The pseudo-term under which a saved centroid carries its story's language
+/// ([`Language::to_number`]), when it has one. Stories saved before it have none: any article
+/// may join them, as before.
+pub(super) const LANGUAGE_TERM: Term = Term::from_raw(0x6c61_6e67_5f73_746f);
 
 /// Salt of the pseudo-terms under which a saved centroid carries its name channel.
 pub(super) const NAME_SALT: u64 = 0x6e61_6d65_5f63_686e;
@@ -83,10 +89,9 @@ impl StoryState {
     /// name channel stays: a name two stories share is evidence): what a layer above stories,
     /// such as storylines, compares stories by.
     pub fn content_terms(&self) -> impl Iterator<Item = (Term, f32)> + '_ {
-        self.centroid
-            .iter()
-            .copied()
-            .filter(|&(t, _)| t != MEMBERS_TERM && t != NORM2_TERM && t != NAMES_NORM2_TERM)
+        self.centroid.iter().copied().filter(|&(t, _)| {
+            t != MEMBERS_TERM && t != NORM2_TERM && t != NAMES_NORM2_TERM && t != LANGUAGE_TERM
+        })
     }
 }
 
@@ -196,6 +201,9 @@ impl Clusterer {
         centroid.push((MEMBERS_TERM, live.members as f32));
         centroid.push((NORM2_TERM, live.norm2));
         centroid.push((NAMES_NORM2_TERM, live.names_norm2));
+        if let Some(l) = live.language {
+            centroid.push((LANGUAGE_TERM, l.to_number() as f32));
+        }
         centroid.sort_unstable_by_key(|&(t, _)| t);
         StoryState {
             centroid,
@@ -277,6 +285,9 @@ impl Clusterer {
             .map_or(st.size, |m| m.round() as u32);
         let saved_norm2 = centroid.remove(&NORM2_TERM);
         let saved_names_norm2 = centroid.remove(&NAMES_NORM2_TERM);
+        let language = centroid
+            .remove(&LANGUAGE_TERM)
+            .and_then(|n| Language::from_number(n as u32));
         // The name channel: entries under the name key of another entry's term.
         let keys: FxHashMap<Term, Term> = centroid.keys().map(|&t| (name_key(t), t)).collect();
         let mut names: FxHashMap<Term, f32> = FxHashMap::default();
@@ -302,6 +313,7 @@ impl Clusterer {
             top_floor: 0.0,
             spilled: None,
             stamp: 0,
+            language,
         })
     }
 }

@@ -5,6 +5,7 @@
 
 use super::config::ClusterConfig;
 use crate::article::Term;
+use crate::text::language::Language;
 use crate::text::lexicon::Lexicon;
 use crate::text::sentence_ends::ends_sentence;
 use crate::text::{for_each_word, hash_word};
@@ -27,6 +28,9 @@ pub struct TermCounts {
     /// The first [`LEAD_TERMS`] distinct terms in reading order (title, then text), sorted: what
     /// the article leads with.
     pub lead: Vec<Term>,
+    /// The language the story decision holds the article to: it joins no story of another
+    /// language (see [`crate::pipeline::prepare`], which sets it; `None`, as counted here: any).
+    pub language: Option<Language>,
 }
 
 /// Terms of an article's lead ([`TermCounts::lead`]).
@@ -267,6 +271,7 @@ fn counts_and_words(
         names,
         background,
         lead,
+        language: None,
     };
     (counts, words)
 }

@@ -53,6 +53,28 @@ impl Language {
         })
     }
 
+    /// The code as a number below 27³ (its letters in base 27, `a` = 1), exact in an `f32`: how a
+    /// saved story carries its language among its weights.
+    pub fn to_number(self) -> u32 {
+        self.letters
+            .iter()
+            .fold(0, |n, &b| n * 27 + u32::from(b.saturating_sub(b'a' - 1)))
+    }
+
+    /// The language of [`Language::to_number`]; `None` for a number no language gives.
+    pub fn from_number(n: u32) -> Option<Language> {
+        if n >= 27 * 27 * 27 {
+            return None;
+        }
+        let digits = [n / 729, n / 27 % 27, n % 27];
+        let code: String = digits
+            .iter()
+            .take_while(|&&d| d > 0)
+            .map(|&d| char::from(b'a' - 1 + d as u8))
+            .collect();
+        Language::parse(&code).filter(|l| l.to_number() == n)
+    }
+
     /// The code.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.letters[..usize::from(self.len)]).expect("ASCII letters")
@@ -246,6 +268,19 @@ mod tests {
         for tag in ["", "english", "x1", "e", "-"] {
             assert_eq!(Language::parse(tag), None, "{tag}");
         }
+    }
+
+    #[test]
+    fn a_language_survives_its_number() {
+        for tag in ["en", "de", "zh", "fil", "zu"] {
+            let l = Language::parse(tag).unwrap();
+            assert!(l.to_number() < 27 * 27 * 27);
+            assert_eq!(Language::from_number(l.to_number()), Some(l), "{tag}");
+        }
+        // Not every number is a code: a letter after an empty place, or nothing.
+        assert_eq!(Language::from_number(0), None);
+        assert_eq!(Language::from_number(27), None);
+        assert_eq!(Language::from_number(27 * 27 * 27), None);
     }
 
     #[test]
