@@ -6,7 +6,9 @@ SOURCE.md): snippets whitespace-normalised, counts summed over the corpus, P, R,
     python3 bench/extraction.py [--bin target/release/samestory] [--trafilatura VENV_PYTHON]
 
 samestory runs as one process over all 990 pages (`samestory extract --json`), so pages/s is the
-whole process's, start-up included; peak memory is its maximum resident set. With --trafilatura,
+whole process's, start-up included (wall clock; samestory extracts on every core); pages per CPU
+second divides by the process's user + system time over all its threads, which a shared machine's
+load moves less; peak memory is its maximum resident set. With --trafilatura,
 the same pages go through trafilatura.extract() in that Python (one process, timed the same way),
 in the same run. Title, date and author are scored on the pages that annotate them (exact match
 after whitespace normalisation; a date on its first 10 characters).
@@ -74,7 +76,8 @@ def score(cases, results):
 
 
 def timed(cmd):
-    """Runs cmd; its output, wall seconds and own peak resident set (KiB, from wait4)."""
+    """Runs cmd; its output, wall seconds, own peak resident set (KiB) and CPU seconds (user +
+    system, all its threads), from wait4."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         child = subprocess.Popen(cmd, stdout=out, stderr=err)
@@ -84,14 +87,16 @@ def timed(cmd):
         out.seek(0)
         err.seek(0)
         child.stdout, child.stderr = out.read(), err.read()
-    return child, secs, usage.ru_maxrss
+    return child, (secs, usage.ru_utime + usage.ru_stime), usage.ru_maxrss
 
 
-def row(name, s, secs, peak_kib, n):
+def row(name, s, times, peak_kib, n):
+    secs, cpu = times
     m = s["meta"]
     frac = lambda k: f"{m[k][0]}/{m[k][1]} ({m[k][0] / max(m[k][1], 1):.3f})"
     return (f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['accuracy']:.3f} | {s['f']:.3f} | "
-            f"{frac('title')} | {frac('date')} | {frac('author')} | {n / secs:.0f} | {peak_kib / 1024:.0f} |")
+            f"{frac('title')} | {frac('date')} | {frac('author')} | {n / secs:.0f} | {n / cpu:.0f} | "
+            f"{peak_kib / 1024:.0f} |")
 
 
 def main():
@@ -103,8 +108,9 @@ def main():
         sys.exit(f"skipped: {DATA} is absent")
     cases = [json.loads(l) for l in open(os.path.join(DATA, "cases.jsonl"), encoding="utf-8")]
     pages = [os.path.join(DATA, c["page"]) for c in cases]
-    print("| extractor | precision | recall | accuracy | F | title | date | author | pages/s | peak MiB |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| extractor | precision | recall | accuracy | F | title | date | author | pages/s | pages per CPU s "
+          "| peak MiB |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 
     proc, secs, peak = timed([args.bin, "extract", "--json", *pages])
     by_file = {}
