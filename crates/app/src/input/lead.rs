@@ -57,9 +57,8 @@ impl Leads {
         let mut marks = Vec::new();
         for node in body.descendants_it().filter(NodeRef::is_element) {
             if let Some(own) = node.first_child().filter(|c| c.is_text()) {
-                let own = normalised(&own.text());
-                if own.chars().count() >= OWN_TEXT_CHARS {
-                    marks.push(Mark::Text(own.chars().take(OWN_TEXT_CHARS).collect()));
+                if let Some(opening) = normalised_opening(&own.text(), OWN_TEXT_CHARS) {
+                    marks.push(Mark::Text(opening));
                 }
             }
             if let Some(lead) = lead_text(&node) {
@@ -124,6 +123,30 @@ fn names_a_lead(node: &NodeRef) -> bool {
     })
 }
 
+/// The first `n` characters of [`normalised`] `text`, when it has that many; without
+/// normalising the rest (a script's or a long paragraph's text).
+fn normalised_opening(text: &str, n: usize) -> Option<String> {
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        if count > 0 {
+            out.push(' ');
+            count += 1;
+        }
+        for c in word.chars() {
+            if count >= n {
+                break;
+            }
+            out.push(c);
+            count += 1;
+        }
+        if count >= n {
+            return Some(out);
+        }
+    }
+    None
+}
+
 fn normalised(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -135,6 +158,23 @@ mod tests {
     const LEAD: &str =
         "The old bridge closes to cars in May after engineers found cracks in two of its piers.";
     const BODY: &str = "Repairs are expected to take two years and cost about four million euros, the mayor said on Tuesday.";
+
+    #[test]
+    fn the_opening_of_a_text_is_its_normalised_text_cut() {
+        for text in [
+            "  a  b\tc ",
+            "one two three four five six",
+            "abcdefghij",
+            "ab  cdefghij k",
+        ] {
+            for n in 1..12 {
+                let whole = normalised(text);
+                let expected =
+                    (whole.chars().count() >= n).then(|| whole.chars().take(n).collect::<String>());
+                assert_eq!(normalised_opening(text, n), expected, "{text:?} {n}");
+            }
+        }
+    }
 
     #[test]
     fn a_lead_above_the_body_is_put_first() {
