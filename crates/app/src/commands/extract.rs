@@ -47,63 +47,81 @@ pub fn read_page(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Pages read at once: extracted in parallel, printed in the order given.
+const WINDOW: usize = 64;
+
+/// A saved page extracted and cleaned ([`extract_page`]), or why it gave no article.
+type Done = Result<(Page, Cleaned, String), String>;
+
 pub fn run(pages: &[PathBuf], url: Option<&str>, json: bool) -> anyhow::Result<u8> {
+    use rayon::prelude::*;
     let cleaner = Cleaner::default();
     let mut out = std::io::stdout().lock();
     let mut failed = 0;
-    for path in pages {
-        let name = path.display().to_string();
-        if !is_page(path) {
-            let opts = ReadOptions::default();
-            crate::input::read_paths(
-                std::slice::from_ref(path),
-                &opts,
-                &mut |record| match record {
-                    Record::Article(a, warnings) => {
-                        for w in warnings {
-                            eprintln!("warning: {w}");
+    for window in pages.chunks(WINDOW) {
+        // The saved pages of the window are read, extracted and cleaned on every core; what is
+        // printed, and in which order, is as if they were read one after the other.
+        let done: Vec<Option<Done>> = window
+            .par_iter()
+            .map(|path| is_page(path).then(|| extract_page(path, url, &cleaner)))
+            .collect();
+        for (path, done) in window.iter().zip(done) {
+            let name = path.display().to_string();
+            let Some(done) = done else {
+                let opts = ReadOptions::default();
+                crate::input::read_paths(std::slice::from_ref(path), &opts, &mut |record| {
+                    match record {
+                        Record::Article(a, warnings) => {
+                            for w in warnings {
+                                eprintln!("warning: {w}");
+                            }
+                            let printed = print_article(&mut out, &name, &a, &cleaner, json);
+                            if let Err(e) = printed {
+                                eprintln!("{name}: {e:#}");
+                                failed += 1;
+                            }
                         }
-                        let printed = print_article(&mut out, &name, &a, &cleaner, json);
-                        if let Err(e) = printed {
-                            eprintln!("{name}: {e:#}");
+                        Record::Error(e) => {
+                            eprintln!("{e}");
                             failed += 1;
                         }
                     }
-                    Record::Error(e) => {
-                        eprintln!("{e}");
-                        failed += 1;
-                    }
-                },
-            )?;
-            continue;
-        }
-        let page = read_page(path)
-            .map_err(|e| format!("{e:#}"))
-            .and_then(|bytes| html::extract(&bytes, url).map_err(|e| e.to_string()));
-        let mut page = match page {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("{name}: {e}");
-                failed += 1;
+                })?;
                 continue;
-            }
-        };
-        let cleaned = cleaner.clean(&page.text);
-        let extracted = std::mem::replace(&mut page.text, cleaned.text.trim().to_owned());
-        if json {
-            let record = Extracted {
-                file: name,
-                id: None,
-                page: &page,
-                extracted: &extracted,
-                removals: &cleaned.removals,
             };
-            writeln!(out, "{}", serde_json::to_string(&record)?)?;
-        } else {
-            print_page(&mut out, &name, &page, &cleaned)?;
+            let (page, cleaned, extracted) = match done {
+                Ok(done) => done,
+                Err(e) => {
+                    eprintln!("{name}: {e}");
+                    failed += 1;
+                    continue;
+                }
+            };
+            if json {
+                let record = Extracted {
+                    file: name,
+                    id: None,
+                    page: &page,
+                    extracted: &extracted,
+                    removals: &cleaned.removals,
+                };
+                writeln!(out, "{}", serde_json::to_string(&record)?)?;
+            } else {
+                print_page(&mut out, &name, &page, &cleaned)?;
+            }
         }
     }
     Ok(if failed > 0 { exit::PARTIAL } else { exit::OK })
+}
+
+/// One saved page read and extracted, its text cleaned: the page with the clean text, the
+/// cleaner's answer and the text before cleaning; or why it gave no article.
+fn extract_page(path: &Path, url: Option<&str>, cleaner: &Cleaner) -> Done {
+    let bytes = read_page(path).map_err(|e| format!("{e:#}"))?;
+    let mut page = html::extract(&bytes, url).map_err(|e| e.to_string())?;
+    let cleaned = cleaner.clean(&page.text);
+    let extracted = std::mem::replace(&mut page.text, cleaned.text.trim().to_owned());
+    Ok((page, cleaned, extracted))
 }
 
 /// Whether `path` is a saved page (`.html`, `.htm`, either gzipped), which `extract` reads here.
