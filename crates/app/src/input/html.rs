@@ -106,16 +106,22 @@ pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
-/// The charset a page's head declares: `<meta charset=X>` or `content="…; charset=X"`.
+/// The charset a page's head declares: `<meta charset=X>` or `content="…; charset=X"`, the first
+/// `meta` tag that has one (the HTML standard's prescan reads only `meta` tags: a
+/// `<script charset="utf-8">` before it, as web archives' banners put, is not the page's).
 fn declared_charset(head: &[u8]) -> Option<String> {
     let head = String::from_utf8_lossy(head).to_ascii_lowercase();
-    let at = head.find("charset=")? + "charset=".len();
-    let label: String = head[at..]
-        .trim_start_matches(['"', '\'', ' '])
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
-        .collect();
-    (!label.is_empty()).then_some(label)
+    head.match_indices("<meta").find_map(|(start, _)| {
+        let tag = &head[start..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let at = tag.find("charset=")? + "charset=".len();
+        let label: String = tag[at..]
+            .trim_start_matches(['"', '\'', ' '])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+            .collect();
+        (!label.is_empty()).then_some(label)
+    })
 }
 
 /// Query parameters that only say how a reader arrived.
@@ -667,6 +673,10 @@ mod tests {
         assert!(decode(latin1).contains("Straße"));
         let utf8 = "<html><body>Straße</body></html>".as_bytes();
         assert!(decode(utf8).contains("Straße"));
+        // A script's charset is not the page's.
+        let archived =
+            b"<html><head><script charset=\"utf-8\" src=\"banner.js\"></script><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body>\xd6\xd0\xb9\xfa</body></html>";
+        assert!(decode(archived).contains("中国"));
         // Undeclared and not UTF-8: Windows-1252, as browsers read it.
         assert!(decode(b"<p>caf\xe9</p>").contains("café"));
     }
