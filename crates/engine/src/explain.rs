@@ -136,7 +136,9 @@ fn words_by_term(text: &str, language: Option<Language>) -> FxHashMap<Term, Word
             sentence_start = true;
         }
         last_end = span.end;
-        let name = bytes[span.start].is_ascii_uppercase() && !sentence_start;
+        let name = bytes[span.start].is_ascii_uppercase()
+            && !sentence_start
+            && !lexicon.is_some_and(|l| l.is_common_capitalised(crate::text::hash_word(w)));
         sentence_start = false;
         if !is_content_word_in(w, lexicon) {
             return;

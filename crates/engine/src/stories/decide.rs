@@ -10,7 +10,6 @@ use super::sparse::SparseSum;
 use super::terms::{term, Line, TermCounts};
 use super::{Clusterer, LiveStory, Scratch};
 use crate::article::{StoryIdx, Term, Timestamp};
-use crate::text::for_each_word;
 use crate::text::language::Language;
 use rustc_hash::FxHashMap;
 
@@ -21,10 +20,6 @@ pub(super) const POSTINGS_SCANNED: usize = 256;
 /// weighed down: above it the article is a partial copy and its lines are its substance.
 pub(super) const REPEATED_SHARE_MAX: f32 = 0.5;
 
-/// Words in a typical article, to turn a word's share of running text into the share of articles
-/// holding it: `1 - exp(-share × words)`.
-pub(super) const PRIOR_ARTICLE_WORDS: f64 = 400.0;
-
 /// The share of news articles expected to hold each term, from English word frequencies
 /// (`data/wordfreq-en.txt`, made by `data/make_wordfreq.py` from the wordfreq package, CC BY-SA
 /// 4.0). Terms not listed are rare: 0.
@@ -32,28 +27,10 @@ pub fn background_df(t: Term) -> f32 {
     static TABLE: std::sync::OnceLock<FxHashMap<Term, f32>> = std::sync::OnceLock::new();
     TABLE
         .get_or_init(|| {
-            let mut shares: FxHashMap<Term, f64> = FxHashMap::default();
-            for line in include_str!("../../data/wordfreq-en.txt").lines() {
-                let Some((word, zipf)) = line.split_once('\t') else {
-                    continue;
-                };
-                let Ok(zipf) = zipf.parse::<f64>() else {
-                    continue;
-                };
-                let mut words = 0;
-                let mut only = None;
-                for_each_word(word, |_, w| {
-                    words += 1;
-                    only = Some(term(w));
-                });
-                if let (1, Some(t)) = (words, only) {
-                    *shares.entry(t).or_default() += 10f64.powf(zipf - 9.0);
-                }
-            }
-            shares
-                .into_iter()
-                .map(|(t, share)| (t, (1.0 - (-share * PRIOR_ARTICLE_WORDS).exp()) as f32))
-                .collect()
+            crate::text::lexicon::background_shares(
+                include_str!("../../data/wordfreq-en.txt"),
+                term,
+            )
         })
         .get(&t)
         .copied()

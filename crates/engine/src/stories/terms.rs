@@ -208,9 +208,11 @@ fn counts_and_words(
             end_line(&mut line, &mut line_words);
         }
         last_end = span.end;
-        let capital = bytes[span.start].is_ascii_uppercase();
-        let is_name = capital && !sentence_start;
         let hash = hash_word(w);
+        // A capitalised word, but not a common word of a language that capitalises every noun.
+        let capital = bytes[span.start].is_ascii_uppercase()
+            && !lexicon.is_some_and(|l| l.is_common_capitalised(hash));
+        let is_name = capital && !sentence_start;
         words.push(hash);
         let content = is_content(w, hash);
         if let Some(first) = opener.take() {
@@ -263,7 +265,10 @@ fn counts_and_words(
     lead.sort_unstable();
     let background = terms
         .iter()
-        .map(|&(t, _)| super::background_df(t))
+        .map(|&(t, _)| match lexicon {
+            None => super::background_df(t),
+            Some(l) => l.background(t),
+        })
         .collect();
     let counts = TermCounts {
         terms,
