@@ -1330,6 +1330,22 @@ fn earnings_briefs_of_different_companies_stay_apart() {
 }
 
 #[test]
+fn dividend_notices_of_different_companies_stay_apart() {
+    // Twelve notices of one template ("Qtly div 12 cts vs 12 cts prior / Pay April 15 / Record
+    // March 31") over three days, each company named only in its title (testdata/template/
+    // dividends.jsonl, written for this test). Without the title's names they chain.
+    let v = eval_fixture("template/dividends.jsonl", "company", None);
+    assert_eq!(v["articles"], 12);
+    assert_eq!(v["stories"], 12, "{v}");
+    let without = eval_fixture(
+        "template/dividends.jsonl",
+        "company",
+        Some(r#"{"title_name_share": 0}"#),
+    );
+    assert!(without["stories"].as_u64().unwrap() < 12, "{without}");
+}
+
+#[test]
 fn the_shipped_model_tells_the_labeled_fixture_events_apart_and_together() {
     // Three reports of a bridge collapse, two of a plant fire, two of an election, and another
     // bridge collapse elsewhere the next day.

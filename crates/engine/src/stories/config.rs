@@ -67,6 +67,14 @@ pub struct ClusterConfig {
     /// [`ClusterConfig::prior_docs`]) is template, not a name: `Net`, `Shr`, `Qtr` in earnings
     /// briefs. It is left out of the name channel. 1: every name counts.
     pub name_max_share: f32,
+    /// A title word whose background share ([`background_df`](super::background_df)) is below
+    /// this is a name of the title (see [`super::TermCounts::title_names`]); the default, 0.001,
+    /// is a word rarer than Zipf 3.4, the bar of common capitalised German nouns. 0: none.
+    pub title_name_share: f32,
+    /// A short article (fewer than [`ClusterConfig::short_terms`] distinct terms) joins no story
+    /// whose centroid holds at most this share of its title names' squared weight: template
+    /// news (dividend notices, results briefs) told apart by the company its title names.
+    pub title_names_held: f32,
     /// How many documents the background word frequencies ([`background_df`](super::background_df)) weigh as in the
     /// IDF: a term's document frequency starts at this many documents times its background share,
     /// and the stream's own counts add to it. 0: no background.
@@ -108,6 +116,8 @@ impl Default for ClusterConfig {
             line_generation_docs: 32_768,
             prior_docs: 2_000.0,
             name_max_share: 0.05,
+            title_name_share: 0.001,
+            title_names_held: 0.5,
             model: Some(super::model::StoryModel::builtin().weight_array()),
         }
     }

@@ -314,6 +314,24 @@ impl Clusterer {
         }
     }
 
+    /// The entries of an article's vector for its title's names ([`TermCounts::title_names`]),
+    /// less those too common in the stream to name one company or person
+    /// ([`ClusterConfig::name_max_share`]): `Qtr` and `Shr` head every results brief.
+    ///
+    /// [`ClusterConfig::name_max_share`]: super::ClusterConfig::name_max_share
+    fn title_names(&self, v: &[(Term, f32)], counts: &TermCounts) -> Vec<(Term, f32)> {
+        if counts.title_names.is_empty() {
+            return Vec::new();
+        }
+        let n = self.idf_docs();
+        let max_share = self.config.name_max_share;
+        v.iter()
+            .copied()
+            .filter(|(t, _)| counts.title_names.binary_search(t).is_ok())
+            .filter(|&(t, _)| max_share >= 1.0 || self.df.get(t) as f32 / n <= max_share)
+            .collect()
+    }
+
     /// Whether an article's names and numbers (`names`, a unit vector) are compatible with a
     /// story's (`story_names`, see DESIGN.md, section 2).
     pub(super) fn names_agree(
@@ -445,6 +463,12 @@ impl Clusterer {
             .filter(|(t, _)| counts.lead.binary_search(t).is_ok())
             .collect();
         let lead_weight: f32 = lead.iter().map(|(_, w)| w * w).sum();
+        let title_names = if long {
+            Vec::new()
+        } else {
+            self.title_names(v, counts)
+        };
+        let title_names_weight: f32 = title_names.iter().map(|(_, w)| w * w).sum();
         let (stories, mut measured): (Vec<StoryIdx>, Vec<Measured>) = self
             .candidates(v, counts.language, at)
             .into_iter()
@@ -453,6 +477,15 @@ impl Clusterer {
                 self.with_vectors(story, |centroid, story_names| {
                     let (names_dot, names_shared) = story_names.dot_and_shared(names);
                     if !self.names_agree_by(story, checked.len(), || names_dot) {
+                        return None;
+                    }
+                    // A short article whose title names someone the story barely mentions is
+                    // not of its story, however alike the rest: what tells a dividend notice,
+                    // a results brief or a bond issue from the next company's is the company.
+                    if !title_names.is_empty()
+                        && centroid.held_squares(&title_names)
+                            <= self.config.title_names_held * title_names_weight
+                    {
                         return None;
                     }
                     let dot = centroid.dot(v);

@@ -31,6 +31,10 @@ pub struct TermCounts {
     /// The language the story decision holds the article to: it joins no story of another
     /// language (see [`crate::pipeline::prepare`], which sets it; `None`, as counted here: any).
     pub language: Option<Language>,
+    /// The title's rare words, sorted: whom or what the title names, written in capitals or not
+    /// (`NUCOR CORP <NUE> RAISES QUARTERLY` names `nucor` and `nue`). Rare is a background share
+    /// below [`ClusterConfig::title_name_share`]; numbers are not names here.
+    pub title_names: Vec<Term>,
 }
 
 /// Terms of an article's lead ([`TermCounts::lead`]).
@@ -159,12 +163,23 @@ fn counts_and_words(
     let mut counts: FxHashMap<Term, f32> =
         FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
     let mut lead: Vec<Term> = Vec::with_capacity(LEAD_TERMS);
+    let mut names: Vec<Term> = Vec::new();
+    let mut title_names: Vec<Term> = Vec::new();
     if let Some(title) = title {
         for_each_word(title, |_, w| {
             let hash = hash_word(w);
             if is_content(w, hash) {
                 let t = term_of(w, hash);
                 *counts.entry(t).or_default() += config.title_boost;
+                if !w.bytes().all(|b| b.is_ascii_digit()) {
+                    let share = match lexicon {
+                        None => super::background_df(t),
+                        Some(l) => l.background(t),
+                    };
+                    if share < config.title_name_share {
+                        title_names.push(t);
+                    }
+                }
                 if lead.len() < LEAD_TERMS && !lead.contains(&t) {
                     lead.push(t);
                 }
@@ -180,7 +195,6 @@ fn counts_and_words(
     let mut lines: Vec<Line> = Vec::new();
     let mut line = Line::default();
     let mut line_words = 0;
-    let mut names: Vec<Term> = Vec::new();
     let mut end_line = |line: &mut Line, words: &mut usize| {
         if *words >= LINE_MIN_WORDS {
             lines.push(std::mem::take(line));
@@ -263,6 +277,8 @@ fn counts_and_words(
     names.sort_unstable();
     names.dedup();
     lead.sort_unstable();
+    title_names.sort_unstable();
+    title_names.dedup();
     let background = terms
         .iter()
         .map(|&(t, _)| match lexicon {
@@ -277,6 +293,7 @@ fn counts_and_words(
         background,
         lead,
         language: None,
+        title_names,
     };
     (counts, words)
 }
@@ -305,5 +322,27 @@ mod tests {
             .iter()
             .all(|t| c.terms.binary_search_by_key(t, |&(t, _)| t).is_ok()));
         assert_eq!(c.background.len(), c.terms.len());
+    }
+
+    #[test]
+    fn a_titles_rare_words_are_its_names_in_capitals_or_not() {
+        let config = ClusterConfig::default();
+        let c = term_counts(
+            Some("NUCOR CORP <NUE> RAISES QUARTERLY 1987"),
+            "Qtly div nine cts vs eight cts prior.",
+            &config,
+        );
+        let mut expected = vec![term("nucor"), term("nue")];
+        expected.sort_unstable();
+        assert_eq!(c.title_names, expected);
+        let c = term_counts(Some("Jackman to host the Oscars"), "", &config);
+        assert_eq!(c.title_names, vec![term("jackman")]);
+        let off = ClusterConfig {
+            title_name_share: 0.0,
+            ..config
+        };
+        assert!(term_counts(Some("Jackman to host"), "", &off)
+            .title_names
+            .is_empty());
     }
 }
