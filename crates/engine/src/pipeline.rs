@@ -244,6 +244,14 @@ pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepare
         ),
         None => terms,
     };
+    if let Some(url) = article.url.as_deref().or(cleaned.url.as_deref()) {
+        crate::stories::add_url_words(
+            &mut terms,
+            url,
+            &config.cluster,
+            language.and_then(Lexicon::of),
+        );
+    }
     terms.language = given.or(language.filter(|_| words.len() >= STORY_LANGUAGE_WORDS));
     Prepared {
         language,

@@ -75,6 +75,9 @@ pub struct ClusterConfig {
     /// whose centroid holds at most this share of its title names' squared weight: template
     /// news (dividend notices, results briefs) told apart by the company its title names.
     pub title_names_held: f32,
+    /// Weight of each word of an article's url slug among its terms (see
+    /// [`super::add_url_words`]); 0: the url is not read.
+    pub url_weight: f32,
     /// How many documents the background word frequencies ([`background_df`](super::background_df)) weigh as in the
     /// IDF: a term's document frequency starts at this many documents times its background share,
     /// and the stream's own counts add to it. 0: no background.
@@ -118,6 +121,7 @@ impl Default for ClusterConfig {
             name_max_share: 0.05,
             title_name_share: 0.001,
             title_names_held: 0.5,
+            url_weight: 1.0,
             model: Some(super::model::StoryModel::builtin().weight_array()),
         }
     }

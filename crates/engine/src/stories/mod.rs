@@ -34,8 +34,8 @@ use residency::{Residency, Spilled};
 use saved::{line_key, story_key, LINE_FLAG, STORIES_TERM};
 pub use saved::{RevivalSpan, StoryState};
 pub use terms::{
-    is_content_word, is_content_word_in, term, term_counts, term_counts_and_words, term_counts_in,
-    term_in, Line, TermCounts, LINE_MIN_WORDS,
+    add_url_words, is_content_word, is_content_word_in, term, term_counts, term_counts_and_words,
+    term_counts_in, term_in, Line, TermCounts, LINE_MIN_WORDS,
 };
 
 use crate::article::{StoryIdx, Term, Timestamp};

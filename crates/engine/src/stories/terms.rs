@@ -116,6 +116,78 @@ fn whole_number(bytes: &[u8], start: usize, end: usize) -> usize {
     j
 }
 
+/// Words of a url that name no event: file kinds and the path words of news sites.
+const URL_WORDS: [&str; 14] = [
+    "html", "htm", "shtml", "php", "asp", "aspx", "cms", "ece", "story", "article", "articles",
+    "news", "index", "www",
+];
+
+/// The slug of a url: the path segment of the most words (at least three, split at `-`, `_` and
+/// `+`), those separators read as spaces; `None` when no segment has three.
+fn url_slug(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.split_once('/').map_or("", |(_, p)| p);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    path.split('/')
+        .map(|segment| (segment.split(['-', '_', '+']).count(), segment))
+        .filter(|&(n, _)| n >= 3)
+        .max_by_key(|&(n, _)| n)
+        .map(|(_, segment)| segment.replace(['-', '_', '+'], " "))
+}
+
+/// Adds the words of an article's url slug (`/navy-foils-somali-pirate-attack-off-gulf-of-aden/`)
+/// to its terms at [`ClusterConfig::url_weight`] each: what the outlet named the page, often more
+/// than a headline says. Words with digits, shorter than three letters, stop words and
+/// [`URL_WORDS`] are left out. Names, lines and the lead are the text's alone.
+pub fn add_url_words(
+    counts: &mut TermCounts,
+    url: &str,
+    config: &ClusterConfig,
+    lexicon: Option<&Lexicon>,
+) {
+    if config.url_weight <= 0.0 {
+        return;
+    }
+    let Some(slug) = url_slug(url) else {
+        return;
+    };
+    let mut added: Vec<Term> = Vec::new();
+    for_each_word(&slug, |_, w| {
+        if w.len() >= 3
+            && !w.bytes().any(|b| b.is_ascii_digit())
+            && !URL_WORDS.contains(&w)
+            && is_content_word_in(w, lexicon)
+        {
+            added.push(term_in(w, lexicon));
+        }
+    });
+    if added.is_empty() {
+        return;
+    }
+    let mut weights: FxHashMap<Term, (f32, f32)> = counts
+        .terms
+        .iter()
+        .zip(&counts.background)
+        .map(|(&(t, w), &b)| (t, (w, b)))
+        .collect();
+    for t in added {
+        weights
+            .entry(t)
+            .or_insert_with(|| {
+                let share = match lexicon {
+                    None => super::background_df(t),
+                    Some(l) => l.background(t),
+                };
+                (0.0, share)
+            })
+            .0 += config.url_weight;
+    }
+    let mut all: Vec<(Term, (f32, f32))> = weights.into_iter().collect();
+    all.sort_unstable_by_key(|&(t, _)| t);
+    counts.terms = all.iter().map(|&(t, (w, _))| (t, w)).collect();
+    counts.background = all.iter().map(|&(_, (_, b))| b).collect();
+}
+
 /// Counts the terms of an article: its title and its clean text.
 pub fn term_counts(title: Option<&str>, text: &str, config: &ClusterConfig) -> TermCounts {
     term_counts_and_words(title, text, config).0
@@ -322,6 +394,67 @@ mod tests {
             .iter()
             .all(|t| c.terms.binary_search_by_key(t, |&(t, _)| t).is_ok()));
         assert_eq!(c.background.len(), c.terms.len());
+    }
+
+    #[test]
+    fn a_urls_slug_is_its_segment_of_most_words() {
+        assert_eq!(
+            url_slug("http://www.thehindu.com/news/national/navy-foils-somali-pirate-attack-off-gulf-of-aden/article2618961.ece").as_deref(),
+            Some("navy foils somali pirate attack off gulf of aden")
+        );
+        assert_eq!(
+            url_slug("https://example.com/a/b-c/?q=one-two-three-four#x-y-z-w"),
+            None
+        );
+        assert_eq!(url_slug("no slug here"), None);
+    }
+
+    #[test]
+    fn url_slug_words_join_the_terms_and_nothing_else() {
+        let config = ClusterConfig::default();
+        let text = "The Federal Reserve official said weak data was caused by weather.";
+        let before = term_counts(None, text, &config);
+        let mut after = before.clone();
+        add_url_words(
+            &mut after,
+            "http://www.latimes.com/business/money/la-fi-mo-federal-reserve-plosser-stimulus-economy-20140310,0,1312750.story?track=rss",
+            &config,
+            None,
+        );
+        let weight = |c: &TermCounts, w: &str| {
+            c.terms
+                .binary_search_by_key(&term(w), |&(t, _)| t)
+                .map_or(0.0, |i| c.terms[i].1)
+        };
+        // New words at the url weight; words of the text gain it; url furniture, numbers and
+        // two-letter words stay out.
+        assert_eq!(weight(&after, "plosser"), config.url_weight);
+        assert_eq!(weight(&after, "stimulus"), config.url_weight);
+        assert_eq!(
+            weight(&after, "reserve"),
+            weight(&before, "reserve") + config.url_weight
+        );
+        for absent in ["story", "track", "la", "fi", "business"] {
+            assert_eq!(weight(&after, absent), 0.0, "{absent}");
+        }
+        assert!(after.terms.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(after.background.len(), after.terms.len());
+        assert_eq!(
+            (&after.names, &after.lead, &after.lines),
+            (&before.names, &before.lead, &before.lines)
+        );
+        let off = ClusterConfig {
+            url_weight: 0.0,
+            ..config
+        };
+        let mut unchanged = before.clone();
+        add_url_words(
+            &mut unchanged,
+            "http://x.com/a-b-plosser-stimulus",
+            &off,
+            None,
+        );
+        assert_eq!(unchanged, before);
     }
 
     #[test]
