@@ -2,13 +2,17 @@
 //! most copied first) and outlets (what an outlet ran, what of it others copied, what it copied).
 //!
 //! An outlet is named as the lists count it: case does not matter, and the articles without a
-//! source are the outlet `unknown` ([`OUTLET_IS`]). No index is kept on the source (it would
-//! cost every write), so an outlet's figures read the articles table once; the families of one
-//! page read the copies through the index on `original`.
+//! source are the outlet `unknown` ([`OUTLET_IS`]). The outlets' figures, the copies between
+//! outlets and each family's size are kept up to date as articles are written (the tables and
+//! triggers of schema 14), so the lists, an outlet's figures and the families of one page cost
+//! their page, not a scan of the articles; the families of one page read the copies through the
+//! index on `original`. Only the families of one outlet (an outlet's page) still read every
+//! family.
 
 use crate::headlines::Heading;
 use crate::{Result, Store, StoreError};
 use rusqlite::types::Value as Sql;
+use rusqlite::OptionalExtension;
 use samestory_engine::Timestamp;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -88,6 +92,25 @@ pub struct OutletCount {
     pub copies: u64,
 }
 
+/// The columns [`outlet_summary`] reads, from `outlets`.
+const OUTLET_COLUMNS: &str = "name, articles, copies, picked_up, first, last";
+
+fn outlet_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutletSummary> {
+    Ok(OutletSummary {
+        name: r.get(0)?,
+        articles: r.get::<_, i64>(1)? as u64,
+        copies: r.get::<_, i64>(2)? as u64,
+        picked_up: r.get::<_, i64>(3)? as u64,
+        first: r.get(4)?,
+        last: r.get(5)?,
+    })
+}
+
+/// A count or offset as SQLite takes it.
+fn sql_count(n: usize) -> i64 {
+    n.min(i64::MAX as usize) as i64
+}
+
 impl Store {
     /// The copy families matching `filter`, the most copied first (then the earliest made),
     /// `limit` of them after `offset`.
@@ -98,7 +121,17 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<CopyFamily>> {
         let (cond, args) = match filter {
-            FamilyFilter::All => (String::new(), Vec::new()),
+            FamilyFilter::All => {
+                let originals: Vec<i64> = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT original FROM copy_families ORDER BY copies DESC, original
+                         LIMIT ?1 OFFSET ?2",
+                    )?
+                    .query_map([sql_count(limit), sql_count(offset)], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                return self.families_of(&originals);
+            }
             FamilyFilter::OriginalBy(o) => (
                 format!("AND {}", outlet_is("o")),
                 vec![Sql::Text(o.to_owned())],
@@ -127,10 +160,7 @@ impl Store {
     /// How many copy families match `filter`.
     pub fn copy_family_count(&self, filter: FamilyFilter<'_>) -> Result<u64> {
         let (sql, arg) = match filter {
-            FamilyFilter::All => (
-                "SELECT COUNT(DISTINCT original) FROM articles WHERE original != idx".to_owned(),
-                None,
-            ),
+            FamilyFilter::All => ("SELECT COUNT(*) FROM copy_families".to_owned(), None),
             FamilyFilter::OriginalBy(o) => (
                 format!(
                     "SELECT COUNT(DISTINCT a.original) FROM articles a JOIN articles o ON o.idx = a.original
@@ -228,68 +258,25 @@ impl Store {
 
     /// An outlet's figures; [`StoreError::NotFound`] when no article is from it.
     pub fn outlet(&self, name: &str) -> Result<OutletSummary> {
-        let (articles, copies, first, last, stored): (i64, Option<i64>, _, _, Option<String>) =
-            self.conn.query_row(
-                &format!(
-                    "SELECT COUNT(*), SUM(a.original != a.idx), MIN(a.published), MAX(a.published),
-                            MIN(COALESCE(a.source, 'unknown'))
-                     FROM articles a WHERE {}",
-                    outlet_is("a")
-                ),
-                [name],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )?;
-        if articles == 0 {
-            return Err(StoreError::NotFound(format!("outlet {name}")));
-        }
-        let picked_up = self.copies_between(name, true, usize::MAX)?;
-        Ok(OutletSummary {
-            name: stored.unwrap_or_else(|| name.to_owned()),
-            articles: articles as u64,
-            copies: copies.unwrap_or(0) as u64,
-            picked_up: picked_up.iter().map(|c| c.copies).sum(),
-            first,
-            last,
-        })
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {OUTLET_COLUMNS} FROM outlets WHERE name = ?1"
+            ))?
+            .query_row([name], outlet_summary)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("outlet {name}")))
     }
 
-    /// Every outlet's figures, the most articles first (then by name), `limit` after `offset`.
-    /// Reads the articles table twice, whatever the page.
+    /// Every outlet's figures, the most articles first (then by name), `limit` after `offset`:
+    /// a range of the index `outlets_most`.
     pub fn outlets(&self, offset: usize, limit: usize) -> Result<Vec<OutletSummary>> {
-        let mut picked_up: HashMap<String, u64> = HashMap::new();
-        let mut st = self.conn.prepare(
-            "SELECT lower(MIN(COALESCE(o.source, 'unknown'))), COUNT(*)
-             FROM articles a JOIN articles o ON o.idx = a.original
-             WHERE a.original != a.idx
-               AND NOT (COALESCE(a.source, 'unknown') = COALESCE(o.source, 'unknown') COLLATE NOCASE)
-             GROUP BY COALESCE(o.source, 'unknown') COLLATE NOCASE",
-        )?;
-        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-            let (name, n) = row?;
-            picked_up.insert(name, n as u64);
-        }
-        let sql = format!(
-            "SELECT MIN(COALESCE(source, 'unknown')), COUNT(*), SUM(original != idx),
-                    MIN(published), MAX(published)
-             FROM articles GROUP BY COALESCE(source, 'unknown') COLLATE NOCASE
-             ORDER BY 2 DESC, 1 LIMIT {} OFFSET {}",
-            limit.min(i64::MAX as usize),
-            offset.min(i64::MAX as usize)
-        );
         let rows = self
             .conn
-            .prepare(&sql)?
-            .query_map([], |r| {
-                let name: String = r.get(0)?;
-                Ok(OutletSummary {
-                    picked_up: picked_up.get(&name.to_lowercase()).copied().unwrap_or(0),
-                    name,
-                    articles: r.get::<_, i64>(1)? as u64,
-                    copies: r.get::<_, Option<i64>>(2)?.unwrap_or(0) as u64,
-                    first: r.get(3)?,
-                    last: r.get(4)?,
-                })
-            })?
+            .prepare_cached(&format!(
+                "SELECT {OUTLET_COLUMNS} FROM outlets ORDER BY articles DESC, name COLLATE BINARY
+                 LIMIT ?1 OFFSET ?2"
+            ))?
+            .query_map([sql_count(limit), sql_count(offset)], outlet_summary)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -302,21 +289,22 @@ impl Store {
         copied_by: bool,
         limit: usize,
     ) -> Result<Vec<OutletCount>> {
-        let (this, other) = if copied_by { ("o", "a") } else { ("a", "o") };
+        // `outlet_copies` holds only pairs of two outlets, each side by its spelling.
+        let (this, other) = if copied_by {
+            ("original", "copier")
+        } else {
+            ("copier", "original")
+        };
         let sql = format!(
-            "SELECT MIN(COALESCE({other}.source, 'unknown')), COUNT(*)
-             FROM articles a JOIN articles o ON o.idx = a.original
-             WHERE a.original != a.idx AND {} AND NOT ({})
-             GROUP BY COALESCE({other}.source, 'unknown') COLLATE NOCASE
-             ORDER BY 2 DESC, 1 LIMIT {}",
-            outlet_is(this),
-            outlet_is(other),
-            limit.min(i64::MAX as usize)
+            "SELECT MIN({other}), SUM(copies) FROM outlet_copies
+             WHERE {this} = ?1 COLLATE NOCASE
+             GROUP BY {other} COLLATE NOCASE
+             ORDER BY 2 DESC, 1 LIMIT ?2"
         );
         let rows = self
             .conn
-            .prepare(&sql)?
-            .query_map([outlet], |r| {
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params![outlet, sql_count(limit)], |r| {
                 Ok(OutletCount {
                     outlet: r.get(0)?,
                     copies: r.get::<_, i64>(1)? as u64,
@@ -441,5 +429,292 @@ mod tests {
             store.outlet("Nobody"),
             Err(StoreError::NotFound(_))
         ));
+    }
+
+    /// The figures the grouping queries over every article gave (before schema 14), as the
+    /// reference: each outlet's row, the copies between two outlets, the families in order.
+    mod grouped {
+        use super::*;
+
+        /// An outlet's name, articles, copies, picked up, first and last.
+        pub type Row = (String, u64, u64, u64, Option<i64>, Option<i64>);
+        type Grouped = (String, i64, i64, Option<i64>, Option<i64>);
+
+        pub fn outlets(store: &Store) -> Vec<Row> {
+            let mut st = store
+                .conn
+                .prepare(
+                    "SELECT MIN(COALESCE(source, 'unknown')), COUNT(*), SUM(original != idx),
+                            MIN(published), MAX(published)
+                     FROM articles GROUP BY COALESCE(source, 'unknown') COLLATE NOCASE
+                     ORDER BY 2 DESC, 1",
+                )
+                .unwrap();
+            let rows: Vec<Grouped> = st
+                .query_map([], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            rows.into_iter()
+                .map(|(name, articles, copies, first, last)| {
+                    let picked_up: i64 = store
+                        .conn
+                        .query_row(
+                            &format!(
+                                "SELECT COUNT(*) FROM articles a JOIN articles o ON o.idx = a.original
+                                 WHERE a.original != a.idx AND {} AND NOT ({})",
+                                outlet_is("o"),
+                                outlet_is("a")
+                            ),
+                            [&name],
+                            |r| r.get(0),
+                        )
+                        .unwrap();
+                    (name, articles as u64, copies as u64, picked_up as u64, first, last)
+                })
+                .collect()
+        }
+
+        pub fn copies_between(store: &Store, outlet: &str, copied_by: bool) -> Vec<OutletCount> {
+            let (this, other) = if copied_by { ("o", "a") } else { ("a", "o") };
+            let sql = format!(
+                "SELECT MIN(COALESCE({other}.source, 'unknown')), COUNT(*)
+                 FROM articles a JOIN articles o ON o.idx = a.original
+                 WHERE a.original != a.idx AND {} AND NOT ({})
+                 GROUP BY COALESCE({other}.source, 'unknown') COLLATE NOCASE
+                 ORDER BY 2 DESC, 1",
+                outlet_is(this),
+                outlet_is(other),
+            );
+            let mut st = store.conn.prepare(&sql).unwrap();
+            let rows = st
+                .query_map([outlet], |r| {
+                    Ok(OutletCount {
+                        outlet: r.get(0)?,
+                        copies: r.get::<_, i64>(1)? as u64,
+                    })
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            rows
+        }
+
+        pub fn families(store: &Store) -> Vec<i64> {
+            let mut st = store
+                .conn
+                .prepare(
+                    "SELECT a.original FROM articles a JOIN articles o ON o.idx = a.original
+                     WHERE a.original != a.idx
+                     GROUP BY a.original ORDER BY COUNT(*) DESC, a.original",
+                )
+                .unwrap();
+            let rows = st
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            rows
+        }
+    }
+
+    /// Checks every figure the maintained tables give against the grouping queries.
+    fn same_as_grouped(store: &Store, at: &str) {
+        let kept: Vec<_> = store
+            .outlets(0, usize::MAX)
+            .unwrap()
+            .into_iter()
+            .map(|o| (o.name, o.articles, o.copies, o.picked_up, o.first, o.last))
+            .collect();
+        let grouped = grouped::outlets(store);
+        assert_eq!(kept, grouped, "{at}: the outlets");
+        // Pages are ranges of the same order.
+        let page: Vec<String> = store
+            .outlets(2, 3)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
+        let expected: Vec<String> = grouped
+            .iter()
+            .skip(2)
+            .take(3)
+            .map(|o| o.0.clone())
+            .collect();
+        assert_eq!(page, expected, "{at}: a page of outlets");
+        for (name, ..) in &grouped {
+            // Each outlet asked by another spelling of its name.
+            let asked = name.to_ascii_uppercase();
+            let one = store.outlet(&asked).unwrap();
+            let row = (
+                one.name,
+                one.articles,
+                one.copies,
+                one.picked_up,
+                one.first,
+                one.last,
+            );
+            assert_eq!(
+                &row,
+                grouped.iter().find(|g| &g.0 == name).unwrap(),
+                "{at}: {asked}"
+            );
+            for copied_by in [true, false] {
+                assert_eq!(
+                    store.copies_between(&asked, copied_by, usize::MAX).unwrap(),
+                    grouped::copies_between(store, &asked, copied_by),
+                    "{at}: {asked}, copied_by {copied_by}"
+                );
+            }
+            assert_eq!(
+                store.copies_between(name, true, 2).unwrap(),
+                grouped::copies_between(store, name, true)
+                    .into_iter()
+                    .take(2)
+                    .collect::<Vec<_>>(),
+                "{at}: {name}, the first two"
+            );
+        }
+        let families = grouped::families(store);
+        let kept: Vec<i64> = store
+            .copy_families(FamilyFilter::All, 0, usize::MAX)
+            .unwrap()
+            .iter()
+            .map(|f| {
+                store
+                    .conn
+                    .query_row(
+                        "SELECT idx FROM articles WHERE id = ?1",
+                        [&f.original.id],
+                        |r| r.get(0),
+                    )
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(kept, families, "{at}: the families");
+        assert_eq!(
+            store.copy_family_count(FamilyFilter::All).unwrap(),
+            families.len() as u64,
+            "{at}: the families' count"
+        );
+    }
+
+    /// The original of the family of article `idx`.
+    fn root(store: &Store, idx: i64) -> i64 {
+        store
+            .conn
+            .query_row("SELECT original FROM articles WHERE idx = ?1", [idx], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    }
+
+    /// The outlets' figures, the copies between outlets and the families, kept as articles are
+    /// written and copies repointed, are what grouping every article gives, after every batch:
+    /// sources in several spellings and none, copies within and across outlets, copies repointed
+    /// to another original and back to none.
+    #[test]
+    fn kept_figures_are_those_of_grouping_every_article() {
+        const SOURCES: &[Option<&str>] = &[
+            Some("Wire"),
+            Some("wire"),
+            Some("WIRE"),
+            Some("Herald"),
+            Some("herald"),
+            None,
+            Some("unknown"),
+            Some("Daily"),
+            Some("Zeitung"),
+            Some("Ärzte"),
+            Some("ärzte"),
+            Some("b"),
+            Some("B"),
+        ];
+        let mut store = Store::open_in_memory().unwrap();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut stored = 0u32;
+        for batch in 0..40 {
+            let size = 1 + next(12) as u32;
+            let docs: Vec<Doc> = (0..size)
+                .map(|i| {
+                    let doc = stored + i;
+                    // A copy's original is an original (a family's first), as the engine's are.
+                    let original = if stored > 0 && next(5) < 2 {
+                        root(&store, next(stored as u64) as i64) as u32
+                    } else {
+                        doc
+                    };
+                    let published = match next(4) {
+                        0 => None,
+                        _ => Some(next(10_000) as i64 - 5_000),
+                    };
+                    Doc {
+                        id: Box::leak(format!("d{doc}").into_boxed_str()),
+                        source: SOURCES[next(SOURCES.len() as u64) as usize],
+                        title: None,
+                        published,
+                        text: WIRE,
+                        story: (0, "one"),
+                        original,
+                    }
+                })
+                .collect();
+            write_docs(&mut store, &docs);
+            stored += size;
+            same_as_grouped(&store, &format!("after batch {batch}"));
+            // Repoint a few families as the engine does (a whole family, its original included,
+            // to another original), and make a few copies originals again.
+            for _ in 0..next(4) {
+                let (from, to) = (
+                    root(&store, next(stored as u64) as i64),
+                    root(&store, next(stored as u64) as i64),
+                );
+                store
+                    .conn
+                    .execute(
+                        "UPDATE articles SET original = ?1 WHERE original = ?2",
+                        [to, from],
+                    )
+                    .unwrap();
+                let m = next(stored as u64) as i64;
+                if next(2) == 0 {
+                    store
+                        .conn
+                        .execute("UPDATE articles SET original = idx WHERE idx = ?1", [m])
+                        .unwrap();
+                }
+            }
+            same_as_grouped(&store, &format!("after the repoints of batch {batch}"));
+        }
+        assert!(store.outlets(0, 100).unwrap().len() >= 8);
+        assert!(store.copy_family_count(FamilyFilter::All).unwrap() > 10);
+    }
+
+    /// A database written before schema 14 gets its figures from the migration: the same.
+    #[test]
+    fn the_migration_fills_the_figures_of_the_stored_articles() {
+        let store = store();
+        store
+            .conn
+            .execute_batch(
+                "DROP TRIGGER syndication_insert; DROP TRIGGER syndication_repoint;
+                 DELETE FROM outlets; DELETE FROM outlet_copies; DELETE FROM copy_families;",
+            )
+            .unwrap();
+        assert!(store.outlets(0, 10).unwrap().is_empty());
+        let migration = crate::schema::migration(14);
+        let fill = &migration[migration.find("INSERT INTO outlets").unwrap()
+            ..migration.find("CREATE TRIGGER").unwrap()];
+        store.conn.execute_batch(fill).unwrap();
+        same_as_grouped(&store, "filled");
+        assert_eq!(store.outlets(0, 10).unwrap().len(), 3);
     }
 }
