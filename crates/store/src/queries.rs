@@ -321,6 +321,13 @@ impl Store {
     /// list reads the outlet and copy counts kept on each story and walks the index of its order,
     /// so a page costs the same however many stories there are.
     pub fn story_list(&self, q: &StoryListQuery<'_>) -> Result<Vec<ListedStory>> {
+        // An outlet no article is from: no story, without walking every story to find none
+        // (`outlets` is kept at write time, schema 14).
+        if let Some(o) = q.outlet {
+            if !self.outlet_known(o)? {
+                return Ok(Vec::new());
+            }
+        }
         let mut wh: Vec<&str> = Vec::new();
         let mut args: Vec<Sql> = Vec::new();
         let mut arg = |wh: &mut Vec<&str>, clause: &'static str, v: Sql| {
@@ -396,6 +403,14 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         self.set_representative_headlines(rows.iter_mut().map(|r| &mut r.summary))?;
         Ok(rows)
+    }
+
+    /// Whether an article is from outlet `name` (in any case; `unknown`: no source).
+    fn outlet_known(&self, name: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM outlets WHERE name = ?1")?
+            .exists([name])?)
     }
 
     /// The stories with an article in the window `q.from..q.until`, with their articles, outlets
@@ -953,14 +968,19 @@ mod tests {
                 doc("d1", Some("Daily"), (1, "daily")),
             ],
         );
-        for outlet in ["unknown", "Unknown"] {
+        for (outlet, expected) in [
+            ("unknown", &["sourceless"][..]),
+            ("Unknown", &["sourceless"]),
+            ("DAILY", &["daily"]),
+            ("Nobody", &[]),
+        ] {
             let listed = store
                 .story_list(&StoryListQuery {
                     outlet: Some(outlet),
                     ..query(StoryOrder::Newest)
                 })
                 .unwrap();
-            assert_eq!(ids(&listed), ["sourceless"], "{outlet}");
+            assert_eq!(ids(&listed), expected, "{outlet}");
         }
         let window = store
             .window_stories(&WindowQuery {
