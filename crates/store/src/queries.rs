@@ -266,12 +266,16 @@ pub fn fts_query(q: &str) -> Option<String> {
 /// Arabic letter variants folded), then where the index's tokenizer cuts: at `_` and at any
 /// character that is not a letter, number, mark or private-use character (a folded word may hold
 /// one: `½` folds to `1⁄2`), so that no quoted word is two tokens, a phrase, which an index without
-/// positions refuses.
+/// positions refuses. English stop words are left out, as the index leaves them out
+/// ([`samestory_engine::text::distinct_words`]): "the bridge" searches for "bridge".
 pub fn search_words(q: &str) -> Vec<String> {
     let mut seen = rustc_hash::FxHashSet::default();
     let mut out = Vec::new();
     let mut add = |w: &str| {
-        if !w.is_empty() && seen.insert(w.to_owned()) {
+        if !w.is_empty()
+            && !samestory_engine::text::stopwords::is_stopword(&w.to_ascii_lowercase())
+            && seen.insert(w.to_owned())
+        {
             out.push(w.to_owned());
         }
     };
@@ -1178,6 +1182,12 @@ mod tests {
             "a repeated word is asked for once"
         );
         assert_eq!(search_words("rate, bank rate cut"), ["rate", "bank", "cut"]);
+        assert_eq!(
+            search_words("The rate of the BANK"),
+            ["rate", "BANK"],
+            "stop words are not indexed, so not searched for"
+        );
+        assert_eq!(fts_query("who was there"), None);
         assert_eq!(search_words("国家统计局"), ["国家", "家统", "统计", "计局"]);
         assert_eq!(
             search_words("东京 東京電力"),
@@ -1185,7 +1195,12 @@ mod tests {
         );
         assert_eq!(search_words("ธนาคาร"), ["ธน", "นา", "าค", "คา", "าร"]);
         assert_eq!(search_words("Банк России, банк"), ["банк", "россии"]);
-        assert_eq!(search_words("الْبَنْك a_b"), ["البنك", "a", "b"]);
+        assert_eq!(search_words("الْبَنْك x_b"), ["البنك", "x", "b"]);
+        assert_eq!(
+            search_words("a_b"),
+            ["b"],
+            "a stop word cut out of a word too"
+        );
         assert_eq!(
             fts_query("国家统计局").as_deref(),
             Some("\"国家\" \"家统\" \"统计\" \"计局\"")
