@@ -14,11 +14,16 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Articles prepared together, then handed to the decider. Up to four batches are in memory (one
-/// being read, one prepared or waiting to be sent, one queued, one decided), each article with
-/// its text, cleaned text and term counts: 1,024 a batch held 45 MiB more than 256 on 100k
-/// articles, and 256 10 MiB more than 64 on 100k and 1M, each at the same speed.
+/// Articles prepared together, then handed to the decider. Up to 2 × [`QUEUED`] + 4 batches are
+/// in memory (one being read, up to `QUEUED` read, one being prepared, one prepared and waiting
+/// to be sent, up to `QUEUED` prepared, one decided), each article with its text, cleaned text and
+/// term counts (some 20 KiB): 1,024 a batch held 45 MiB more than 256 on 100k articles, and 256
+/// 10 MiB more than 64 on 100k and 1M, each at the same speed.
 const BATCH: usize = 64;
+
+/// Batches waiting between two threads (read and not yet prepared; prepared and not yet
+/// decided): a few, so that a slow batch on one side does not leave the other side's core idle.
+const QUEUED: usize = 4;
 
 pub fn run(
     paths: &[PathBuf],
@@ -35,7 +40,8 @@ pub fn run(
     let cleaner = Cleaner::default();
     // Batches are prepared (in parallel) while the previous one is decided (in order) on a
     // thread of its own, so the sequential decisions overlap the parallel work.
-    let (to_decider, batches) = std::sync::mpsc::sync_channel::<(Vec<Article>, Vec<Prepared>)>(1);
+    let (to_decider, batches) =
+        std::sync::mpsc::sync_channel::<(Vec<Article>, Vec<Prepared>)>(QUEUED);
     let decider = std::thread::Builder::new().name("decider".into()).spawn(
         move || -> anyhow::Result<(u64, u64, usize)> {
             let mut engine = Engine::new(config);
@@ -68,23 +74,33 @@ pub fn run(
             Ok((articles, copies, story_ids.len()))
         },
     )?;
+    // Batches are read and parsed here while the one before is prepared on a thread of its own
+    // (with rayon), so that reading, which is sequential, overlaps the preparing too.
+    let (to_preparer, read_batches) = std::sync::mpsc::sync_channel::<Vec<Article>>(QUEUED);
+    let preparer = std::thread::Builder::new()
+        .name("preparer".into())
+        .spawn(move || {
+            for batch in read_batches {
+                let prepared: Vec<Prepared> = batch
+                    .par_iter()
+                    .map(|a| prepare(a, &cleaner, &config))
+                    .collect();
+                // A send fails only when the decider stopped on an error, which join reports.
+                if to_decider.send((batch, prepared)).is_err() {
+                    break;
+                }
+            }
+        })?;
     let mut rejected = 0u64;
     let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
     let mut decider_gone = false;
-    let send = |batch: Vec<Article>| -> bool {
-        let prepared: Vec<Prepared> = batch
-            .par_iter()
-            .map(|a| prepare(a, &cleaner, &config))
-            .collect();
-        // A send fails only when the decider stopped on an error, which join reports.
-        to_decider.send((batch, prepared)).is_ok()
-    };
     let mut messages = Messages::default();
     read_paths(paths, opts, &mut |r| match r {
         Record::Article(a, _) => {
             batch.push(*a);
             if batch.len() == BATCH && !decider_gone {
-                decider_gone = !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                decider_gone = to_preparer.send(full).is_err();
             }
         }
         Record::Error(e) => {
@@ -94,9 +110,12 @@ pub fn run(
     })?;
     messages.print_hidden();
     if !decider_gone {
-        send(batch);
+        let _ = to_preparer.send(batch);
     }
-    drop(to_decider);
+    drop(to_preparer);
+    preparer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the preparer thread panicked"))?;
     let (articles, copies, stories) = decider
         .join()
         .map_err(|_| anyhow::anyhow!("the decider thread panicked"))??;
