@@ -136,6 +136,85 @@ fn remove_furniture(root: &NodeRef, total: usize) {
     }
 }
 
+/// Words in a class or id (anywhere in a name) that mark furniture of the whole page: consent
+/// and cookie notices, newsletter sign-ups, modal windows.
+const PAGE_PARTS: &[&str] = &[
+    "cookie",
+    "consent",
+    "gdpr",
+    "newsletter",
+    "subscribe",
+    "modal",
+    "popup",
+];
+
+/// No element holding more than this share of the body's visible text is taken out before
+/// Readability runs (a page wrapped whole in a `<form>`, as ASP.NET pages are).
+const MAX_PAGE_SHARE: f64 = 0.3;
+
+/// Takes out, before Readability runs, the page's consent and cookie notices, newsletter
+/// sign-ups, forms and dialogs ([`PAGE_PARTS`] in a class or id, `<form>`, `<dialog>`,
+/// `aria-modal="true"`, `role="dialog"`), each when it holds at most [`MAX_PAGE_SHARE`] of the
+/// body's text: on a page whose article is short, Readability would choose such a block.
+pub fn remove_page_furniture(doc: &dom_query::Document) {
+    let Some(body) = doc.body() else {
+        return;
+    };
+    let total = shown_chars(&body);
+    if total == 0 {
+        return;
+    }
+    let mut stack: Vec<NodeRef> = body.element_children();
+    while let Some(node) = stack.pop() {
+        let furniture = node.has_name("form")
+            || node.has_name("dialog")
+            || node
+                .attr("aria-modal")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+            || node
+                .attr("role")
+                .is_some_and(|v| matches!(v.trim(), "dialog" | "alertdialog"))
+            || names_any(&node, PAGE_PARTS);
+        if furniture && shown_chars(&node) as f64 <= MAX_PAGE_SHARE * total as f64 {
+            node.remove_from_parent();
+        } else {
+            stack.extend(node.element_children());
+        }
+    }
+}
+
+/// Whether a name in the node's class or id (states and terms aside) contains one of `parts`.
+fn names_any(node: &NodeRef, parts: &[&str]) -> bool {
+    let class = node.class();
+    let id = node.id_attr();
+    class
+        .iter()
+        .chain(id.iter())
+        .flat_map(|value| {
+            value
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .filter(|name| !is_state_or_term(name))
+        .any(|name| parts.iter().any(|p| name.contains(p)))
+}
+
+/// Visible characters under `node`: text outside `script`, `style`, `noscript` and `template`.
+fn shown_chars(node: &NodeRef) -> usize {
+    node.descendants_it()
+        .filter(|n| n.is_text())
+        .filter(|n| {
+            n.parent().is_none_or(|p| {
+                !["script", "style", "noscript", "template"]
+                    .iter()
+                    .any(|t| p.has_name(t))
+            })
+        })
+        .map(|n| visible_chars(&n.text()))
+        .sum()
+}
+
 /// Whether the node's class or id names page furniture. Class names that are a state
 /// (`has-sharing`, `is-…`, `with-…`), a post's terms (`tag-…`, `category-…`, which blogs put on
 /// the article itself) or a BEM modifier (the `--ads` of `section--ads`) are not read.
@@ -271,6 +350,38 @@ mod tests {
             "<div class=\"live-comment\">Kick-off in Lorient, both sides cautious.</div>".repeat(6);
         let text = cleaned(&entries);
         assert_eq!(text.matches("Kick-off in Lorient").count(), 6, "{text}");
+    }
+
+    #[test]
+    fn consent_notices_sign_up_forms_and_dialogs_go_before_readability() {
+        let page = format!(
+            r#"<html><body><div class="widget_eu_cookie_law_widget"><form>This site uses cookies. By continuing you agree to their use.</form></div><article>{BODY}</article><div id="newsletterSignup">Get our newsletter every morning.</div><dialog open>Allow notifications?</dialog><div aria-modal="true">Please log in.</div><form class="search">Search the site</form></body></html>"#
+        );
+        let doc = dom_query::Document::from(page);
+        remove_page_furniture(&doc);
+        let text = doc.select("body").text();
+        assert!(text.contains("cracks in two of its piers"), "{text}");
+        for gone in [
+            "uses cookies",
+            "newsletter",
+            "notifications",
+            "log in",
+            "Search the site",
+        ] {
+            assert!(!text.contains(gone), "{gone} kept: {text}");
+        }
+    }
+
+    #[test]
+    fn a_page_wrapped_whole_in_a_form_keeps_its_article() {
+        let page = format!(
+            r#"<html><body><form id="aspnetForm"><article>{BODY}</article><div class="cookie-note">We use cookies.</div></form></body></html>"#
+        );
+        let doc = dom_query::Document::from(page);
+        remove_page_furniture(&doc);
+        let text = doc.select("body").text();
+        assert!(text.contains("cracks in two of its piers"), "{text}");
+        assert!(!text.contains("We use cookies"), "{text}");
     }
 
     #[test]

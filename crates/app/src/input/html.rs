@@ -190,6 +190,9 @@ pub fn extract(bytes: &[u8], url: Option<&str>) -> Result<Page, PageError> {
             marked_modified,
         )
     };
+    // Consent notices, sign-up forms and dialogs out first: Readability would choose one on a
+    // page whose article is short.
+    super::boilerplate::remove_page_furniture(&doc);
     let leads = super::lead::Leads::scan(&doc);
     let base_url = base.as_ref().map(|b| b.as_str().to_owned());
     // Classes are kept so that the furniture inside the chosen block can be told by them.
