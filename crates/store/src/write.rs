@@ -130,11 +130,6 @@ impl Store {
                     a.copy_exact,
                     a.language.as_ref().map(Language::as_str),
                 ])?;
-                fts.execute(params![
-                    doc,
-                    art.title.as_deref().map(distinct_words).unwrap_or_default(),
-                    a.search_words
-                ])?;
                 for r in a.removals {
                     rem.execute(params![
                         doc,
@@ -199,6 +194,21 @@ impl Store {
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_docs', ?1)",
                 [docs.to_string()],
             )?;
+            // The search index last: FTS5 writes its pending entries out as a segment at every
+            // statement savepoint after its first insert of the transaction (xSavepoint), and an
+            // insert into `articles` fires triggers (schema 14), so interleaved with them it wrote
+            // a segment an article, then merged them. Last, it writes one segment a batch.
+            for a in batch {
+                fts.execute(params![
+                    a.doc.raw(),
+                    a.article
+                        .title
+                        .as_deref()
+                        .map(distinct_words)
+                        .unwrap_or_default(),
+                    a.search_words
+                ])?;
+            }
         }
         tx.commit()?;
         self.df_logged = logged;
