@@ -5,7 +5,7 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// The version of the newest schema this build writes.
-pub const SCHEMA_VERSION: u32 = 14;
+pub const SCHEMA_VERSION: u32 = 15;
 
 const MIGRATIONS: &[&str] = &[
     // 1: articles, removals, stories, document frequencies, full-text index.
@@ -283,6 +283,10 @@ const MIGRATIONS: &[&str] = &[
            SELECT NEW.original, 1 WHERE NEW.original != NEW.idx
            ON CONFLICT (original) DO UPDATE SET copies = copies + 1;
      END;",
+    // 15: the figures of migration 14 are counted once a batch by the writer
+    // (`write::count_syndication`) rather than by a trigger on every inserted article, which cost
+    // the 100k ingest 27 % more CPU; repointed copies keep their trigger (a few a batch).
+    "DROP TRIGGER syndication_insert;",
 ];
 
 /// The SQL of migration `version` (from 1).
@@ -378,6 +382,10 @@ mod tests {
         ];
         for row in rows {
             article.execute(row).unwrap();
+        }
+        if version >= 15 {
+            // From schema 15 the writer counts a batch's syndication figures, not a trigger.
+            crate::write::count_syndication(&conn, (0, 2)).unwrap();
         }
         conn.execute_batch(
             "INSERT INTO removals (article, start, end, reason, text) VALUES (2, 0, 10, 'dateline', 'LONDON --');

@@ -705,7 +705,7 @@ mod tests {
         store
             .conn
             .execute_batch(
-                "DROP TRIGGER syndication_insert; DROP TRIGGER syndication_repoint;
+                "DROP TRIGGER syndication_repoint;
                  DELETE FROM outlets; DELETE FROM outlet_copies; DELETE FROM copy_families;",
             )
             .unwrap();

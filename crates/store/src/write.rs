@@ -51,6 +51,54 @@ pub struct NewArticle<'a> {
     pub language: Option<Language>,
 }
 
+/// Adds the articles `docs` (first and last index, every row between them written by this batch)
+/// to the syndication figures of schema 14: each outlet's articles, copies and dates, the copies
+/// between two outlets with what they add to the original outlet's `picked_up`, and each
+/// original's family. One grouped statement each for the batch, where a trigger ran four for
+/// every article; the same sums, as `syndication.rs`'s test checks against grouping every article.
+pub(crate) fn count_syndication(tx: &rusqlite::Connection, docs: (u32, u32)) -> Result<()> {
+    let range = params![docs.0, docs.1];
+    tx.prepare_cached(
+        "INSERT INTO outlets (name, articles, copies, picked_up, first, last)
+            SELECT MIN(COALESCE(source, 'unknown')), COUNT(*), SUM(original != idx), 0,
+                   MIN(published), MAX(published)
+            FROM articles WHERE idx BETWEEN ?1 AND ?2
+            GROUP BY COALESCE(source, 'unknown') COLLATE NOCASE
+         ON CONFLICT (name) DO UPDATE SET
+            name = MIN(name COLLATE BINARY, excluded.name),
+            articles = articles + excluded.articles,
+            copies = copies + excluded.copies,
+            first = COALESCE(MIN(first, excluded.first), first, excluded.first),
+            last = COALESCE(MAX(last, excluded.last), last, excluded.last)",
+    )?
+    .execute(range)?;
+    let across = "FROM articles a JOIN articles o ON o.idx = a.original
+        WHERE a.idx BETWEEN ?1 AND ?2 AND a.original != a.idx
+          AND NOT (COALESCE(a.source, 'unknown') = COALESCE(o.source, 'unknown') COLLATE NOCASE)";
+    tx.prepare_cached(&format!(
+        "INSERT INTO outlet_copies (original, copier, copies)
+            SELECT COALESCE(o.source, 'unknown'), COALESCE(a.source, 'unknown'), COUNT(*) {across}
+            GROUP BY 1, 2
+         ON CONFLICT (original, copier) DO UPDATE SET copies = copies + excluded.copies"
+    ))?
+    .execute(range)?;
+    tx.prepare_cached(&format!(
+        "UPDATE outlets SET picked_up = picked_up + picked.copies
+         FROM (SELECT COALESCE(o.source, 'unknown') AS name, COUNT(*) AS copies {across}
+               GROUP BY COALESCE(o.source, 'unknown') COLLATE NOCASE) AS picked
+         WHERE outlets.name = picked.name"
+    ))?
+    .execute(range)?;
+    tx.prepare_cached(
+        "INSERT INTO copy_families (original, copies)
+            SELECT original, COUNT(*) FROM articles
+            WHERE idx BETWEEN ?1 AND ?2 AND original != idx GROUP BY original
+         ON CONFLICT (original) DO UPDATE SET copies = copies + excluded.copies",
+    )?
+    .execute(range)?;
+    Ok(())
+}
+
 impl Store {
     /// Writes a batch of new articles and the engine state they changed, in one transaction.
     pub fn write_batch(&mut self, batch: &[NewArticle<'_>], state: &EngineDelta) -> Result<()> {
@@ -83,6 +131,7 @@ impl Store {
             )?;
             let mut story_of = tx.prepare_cached("SELECT story FROM articles WHERE idx = ?1")?;
             let mut touched: Vec<i64> = Vec::with_capacity(batch.len());
+            let mut docs = (u32::MAX, 0u32);
             let mut new_stories: Vec<crate::across::NewStory> = Vec::new();
             for a in batch {
                 let art = a.article;
@@ -140,8 +189,17 @@ impl Store {
                     ])?;
                 }
                 touched.push(i64::from(story));
+                docs.0 = docs.0.min(doc);
+                docs.1 = docs.1.max(doc);
+            }
+            // The syndication figures of the batch's articles as written, then the repoints,
+            // whose trigger moves the counts of each repointed copy (schema 15).
+            if !batch.is_empty() {
+                count_syndication(&tx, docs)?;
+            }
+            for a in batch {
                 for &m in a.repointed {
-                    repoint.execute(params![doc, m.raw()])?;
+                    repoint.execute(params![a.doc.raw(), m.raw()])?;
                     // A repointed article may sit in another story, and may just have become a copy.
                     touched.push(story_of.query_row([m.raw()], |r| r.get(0))?);
                 }
