@@ -235,7 +235,8 @@ pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepare
     let language = given.or_else(|| language::detect(&words, &cleaned.text));
     // Terms with the stop words and stemmer of the article's language, where it has them: a
     // second pass over the text, never taken by English.
-    let mut terms = match language.and_then(Lexicon::of) {
+    let lexicon = language.and_then(Lexicon::of);
+    let mut terms = match lexicon {
         Some(lexicon) => crate::stories::term_counts_in(
             article.title.as_deref(),
             &cleaned.text,
@@ -245,12 +246,7 @@ pub fn prepare(article: &Article, cleaner: &Cleaner, config: &Config) -> Prepare
         None => terms,
     };
     if let Some(url) = article.url.as_deref().or(cleaned.url.as_deref()) {
-        crate::stories::add_url_words(
-            &mut terms,
-            url,
-            &config.cluster,
-            language.and_then(Lexicon::of),
-        );
+        crate::stories::add_url_words(&mut terms, url, &config.cluster, lexicon);
     }
     terms.language = given.or(language.filter(|_| words.len() >= STORY_LANGUAGE_WORDS));
     Prepared {

@@ -116,6 +116,15 @@ fn whole_number(bytes: &[u8], start: usize, end: usize) -> usize {
     j
 }
 
+/// A term's background share ([`super::background_df`]; the lexicon's for a language with
+/// one).
+fn background_share(t: Term, lexicon: Option<&Lexicon>) -> f32 {
+    match lexicon {
+        None => super::background_df(t),
+        Some(l) => l.background(t),
+    }
+}
+
 /// Words of a url that name no event: file kinds and the path words of news sites.
 const URL_WORDS: [&str; 14] = [
     "html", "htm", "shtml", "php", "asp", "aspx", "cms", "ece", "story", "article", "articles",
@@ -173,13 +182,7 @@ pub fn add_url_words(
     for t in added {
         weights
             .entry(t)
-            .or_insert_with(|| {
-                let share = match lexicon {
-                    None => super::background_df(t),
-                    Some(l) => l.background(t),
-                };
-                (0.0, share)
-            })
+            .or_insert_with(|| (0.0, background_share(t, lexicon)))
             .0 += config.url_weight;
     }
     let mut all: Vec<(Term, (f32, f32))> = weights.into_iter().collect();
@@ -244,13 +247,7 @@ fn counts_and_words(
                 let t = term_of(w, hash);
                 *counts.entry(t).or_default() += config.title_boost;
                 if !w.bytes().all(|b| b.is_ascii_digit()) {
-                    let share = match lexicon {
-                        None => super::background_df(t),
-                        Some(l) => l.background(t),
-                    };
-                    if share < config.title_name_share {
-                        title_names.push(t);
-                    }
+                    title_names.push(t);
                 }
                 if lead.len() < LEAD_TERMS && !lead.contains(&t) {
                     lead.push(t);
@@ -349,15 +346,19 @@ fn counts_and_words(
     names.sort_unstable();
     names.dedup();
     lead.sort_unstable();
+    let background: Vec<f32> = terms
+        .iter()
+        .map(|&(t, _)| background_share(t, lexicon))
+        .collect();
+    // The title's words, rare ones kept: their shares were just looked up with the others.
     title_names.sort_unstable();
     title_names.dedup();
-    let background = terms
-        .iter()
-        .map(|&(t, _)| match lexicon {
-            None => super::background_df(t),
-            Some(l) => l.background(t),
-        })
-        .collect();
+    title_names.retain(|t| {
+        let i = terms
+            .binary_search_by_key(t, |&(t, _)| t)
+            .expect("a title word is a term");
+        background[i] < config.title_name_share
+    });
     let counts = TermCounts {
         terms,
         lines,
